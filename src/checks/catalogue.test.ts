@@ -1,0 +1,83 @@
+/**
+ * The catalogue meta-test: ids and names unique and well-formed, every framework reference
+ * resolves, every check has pass and fail fixtures, and each fail fixture fails at exactly
+ * the pointers it declares (`# expect:` lines).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { resolveReference } from '../frameworks/index.js';
+import { expectedPointers, inventoryOf, runOn } from '../test-support/fixtures.js';
+import { builtinChecks } from './index.js';
+
+const here = new URL('.', import.meta.url).pathname;
+
+describe('catalogue', () => {
+  it('has unique ids, names and aliases', () => {
+    const seen = new Set<string>();
+    for (const c of builtinChecks) {
+      for (const key of [c.id, c.name, ...(c.aliases ?? [])]) {
+        assert.ok(!seen.has(key), `duplicate id/name ${key}`);
+        seen.add(key);
+      }
+      assert.match(c.id, /^PAL-\d{4}$/);
+    }
+  });
+
+  it('resolves every framework reference', () => {
+    for (const c of builtinChecks) {
+      for (const ref of c.frameworks) assert.ok(resolveReference(ref), `${c.id}: unknown framework reference ${ref}`);
+    }
+  });
+
+  it('has docs with a description and a remediation', () => {
+    for (const c of builtinChecks) {
+      assert.ok(c.docs.description.length > 30, `${c.id}: description too short`);
+      assert.ok(c.docs.remediation.length > 10, `${c.id}: remediation too short`);
+    }
+  });
+
+  it('keeps src/checks/index.ts in step with the check folders', () => {
+    const dirs = readdirSync(here, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(here, d.name, `${d.name}.ts`)));
+    assert.equal(builtinChecks.length, dirs.length, 'run npm run gen');
+    for (const d of dirs) assert.ok(builtinChecks.some((c) => c.name === d.name), `folder ${d.name} must hold the check named ${d.name}`);
+  });
+});
+
+for (const check of builtinChecks) {
+  describe(`${check.id} ${check.name}`, () => {
+    const dir = join(here, check.name, 'fixtures');
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.includes('.fixed.')) : [];
+    it('has pass and fail fixtures', () => {
+      assert.ok(files.some((f) => f.startsWith('pass.')), `${check.id}: no fixtures/pass.*.yaml`);
+      assert.ok(files.some((f) => f.startsWith('fail.')), `${check.id}: no fixtures/fail.*.yaml`);
+    });
+    for (const f of files) {
+      const path = join(dir, f);
+      const text = readFileSync(path, 'utf8');
+      if (f.startsWith('pass.')) {
+        it(`passes ${f}`, () => {
+          const findings = runOn([check], text, f);
+          const bad = findings.filter((x) => x.status !== 'pass');
+          assert.deepEqual(bad.map((x) => `${x.status} ${x.pointer}: ${x.message}`), []);
+          assert.ok(findings.length > 0, `${f}: the check evaluated nothing (wrong target?)`);
+        });
+      } else if (f.startsWith('fail.')) {
+        it(`fails ${f} at exactly the expected pointers`, () => {
+          const expected = expectedPointers(path);
+          assert.ok(expected.length > 0, `${f}: declare the failing pointers with "# expect: /pointer" lines`);
+          const findings = runOn([check], text, f);
+          const errors = findings.filter((x) => x.status === 'error');
+          assert.deepEqual(errors.map((e) => e.message), []);
+          const fails = findings.filter((x) => x.status === 'fail');
+          const first = inventoryOf(text, f).inventory.all[0]?.ref;
+          const got = fails.map((x) => `${x.resource.kind}/${x.resource.name} ${x.pointer}`).sort();
+          const want = expected.map((e) => `${e.kind ?? first?.kind}/${e.name ?? first?.name} ${e.pointer}`).sort();
+          assert.deepEqual(got, want);
+          for (const x of fails) assert.ok(x.message.length > 10 && x.location, `${f}: finding without message or location`);
+        });
+      }
+    }
+  });
+}

@@ -1,0 +1,174 @@
+/**
+ * The check shape: serialisable metadata plus a pure `evaluate`. `defineCheck` is the one
+ * way to author a check, built-in or custom.
+ */
+import { PalisadeError } from './errors.js';
+import type { Inventory } from './inventory.js';
+import type { Evidence, JsonValue, Resource, Severity } from './types.js';
+import { isSeverity } from './types.js';
+import type { ContainerTarget, PodSpecTarget } from './workloads.js';
+
+/** What the engine extracts and hands to `evaluate`. */
+export type CheckTarget =
+  /** Every pod spec (Pods, controllers' templates, custom resources with pod templates). */
+  | { readonly kind: 'pod' }
+  /** Every container of every pod spec (init and ephemeral containers included). */
+  | { readonly kind: 'container' }
+  /** Every object of the listed kinds (`['*']` for all objects). */
+  | { readonly kind: 'resource'; readonly kinds: readonly string[] }
+  /** The whole inventory, once; violations name their resource. */
+  | { readonly kind: 'cluster' };
+
+/** Documentation of a check, shown by `palisade explain` and in reports. */
+export interface CheckDocs {
+  readonly description: string;
+  readonly remediation: string;
+  readonly references?: readonly string[];
+}
+
+/** The serialisable part of a check. */
+export interface CheckMeta {
+  /** Opaque, stable, never reused: `PAL-0001`. Custom checks use their own prefix. */
+  readonly id: string;
+  /** Kebab-case slug naming the risky condition: `host-pid`. */
+  readonly name: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly category: string;
+  /** Framework control references `framework:control`, e.g. `cis:5.2.2`, `mitre:T1611`. */
+  readonly frameworks: readonly string[];
+  readonly docs: CheckDocs;
+  readonly target: CheckTarget;
+  /** Former ids that still select this check. */
+  readonly aliases?: readonly string[];
+  /** Where the check comes from: `builtin` or the file that defined it. */
+  readonly origin?: string;
+}
+
+/** A JSON-Patch-like edit produced by a check's fix. */
+export type FixOperation =
+  | { readonly op: 'add' | 'replace'; readonly path: string; readonly value: JsonValue }
+  | { readonly op: 'remove'; readonly path: string };
+
+/** One problem a check found. */
+export interface Violation {
+  /** Pointer relative to the target's base pointer (pod spec, container or object root). */
+  readonly path?: string;
+  /** Absolute pointer into the object; wins over `path`. */
+  readonly pointer?: string;
+  readonly message: string;
+  readonly evidence?: Evidence;
+  /** For `cluster` targets: the resource at fault. */
+  readonly resource?: Resource;
+  /** Overrides the check's default severity for this violation. */
+  readonly severity?: Severity;
+  readonly fix?: readonly FixOperation[];
+}
+
+/** Options passed to every evaluation. */
+export interface EvaluationOptions {
+  /** Per-check parameters from configuration, keyed by check id. */
+  readonly params?: Readonly<Record<string, Readonly<Record<string, JsonValue>>>>;
+}
+
+interface BaseContext {
+  readonly inventory: Inventory;
+  /** This check's parameters from configuration (empty object when none). */
+  readonly params: Readonly<Record<string, JsonValue>>;
+}
+
+export interface PodContext extends BaseContext {
+  readonly resource: Resource;
+  readonly pod: PodSpecTarget;
+}
+export interface ContainerContext extends BaseContext {
+  readonly resource: Resource;
+  readonly pod: PodSpecTarget;
+  readonly container: ContainerTarget;
+}
+export interface ResourceContext extends BaseContext {
+  readonly resource: Resource;
+}
+export type ClusterContext = BaseContext;
+
+/** Maps a target to the context its `evaluate` receives. */
+export type ContextFor<T extends CheckTarget> = T extends { kind: 'pod' }
+  ? PodContext
+  : T extends { kind: 'container' }
+    ? ContainerContext
+    : T extends { kind: 'resource' }
+      ? ResourceContext
+      : ClusterContext;
+
+/** What `evaluate` may return: nothing (pass), one violation, or several. */
+// biome-ignore lint/suspicious/noConfusingVoidType: lets evaluate end without a return statement
+export type EvaluateResult = Violation | readonly Violation[] | undefined | void;
+
+/** A check: metadata plus behaviour. */
+export interface Check<T extends CheckTarget = CheckTarget> extends CheckMeta {
+  readonly target: T;
+  evaluate(ctx: ContextFor<T>): EvaluateResult;
+}
+
+/** A check of any target, as stored in catalogues. */
+export type AnyCheck =
+  | Check<{ readonly kind: 'pod' }>
+  | Check<{ readonly kind: 'container' }>
+  | Check<{ readonly kind: 'resource'; readonly kinds: readonly string[] }>
+  | Check<{ readonly kind: 'cluster' }>;
+
+const ID_RE = /^[A-Z][A-Z0-9]*-[A-Z0-9][A-Z0-9-]*$/;
+const NAME_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * Declares a check, validating its metadata at definition time.
+ *
+ * @example
+ * export default defineCheck({
+ *   id: 'ACME-0001', name: 'team-label', title: 'Workload has no team label',
+ *   severity: 'low', category: 'hygiene', frameworks: [],
+ *   docs: { description: 'Every workload names its owning team.', remediation: 'Add metadata.labels.team.' },
+ *   target: { kind: 'resource', kinds: ['Deployment'] },
+ *   evaluate: ({ resource }) => (resource.object.metadata as any)?.labels?.team ? undefined
+ *     : { path: '/metadata/labels', message: `Deployment ${resource.ref.name} has no team label` },
+ * });
+ */
+export function defineCheck<T extends CheckTarget>(check: Check<T>): Check<T> {
+  const problems: string[] = [];
+  if (typeof check.id !== 'string' || !ID_RE.test(check.id)) problems.push(`id "${String(check.id)}" must look like PAL-0001`);
+  if (typeof check.name !== 'string' || !NAME_RE.test(check.name)) problems.push(`name "${String(check.name)}" must be a kebab-case slug`);
+  if (typeof check.title !== 'string' || check.title === '') problems.push('title is required');
+  if (!isSeverity(check.severity)) problems.push(`severity "${String(check.severity)}" is not one of critical, high, medium, low, info`);
+  if (typeof check.category !== 'string' || check.category === '') problems.push('category is required');
+  if (!Array.isArray(check.frameworks)) problems.push('frameworks must be an array');
+  if (!check.docs || typeof check.docs.description !== 'string' || typeof check.docs.remediation !== 'string')
+    problems.push('docs.description and docs.remediation are required');
+  const t = check.target as CheckTarget | undefined;
+  if (!t || !['pod', 'container', 'resource', 'cluster'].includes(t.kind)) problems.push('target.kind must be pod, container, resource or cluster');
+  else if (t.kind === 'resource' && (!Array.isArray(t.kinds) || t.kinds.length === 0)) problems.push('target.kinds must list at least one kind');
+  if (typeof check.evaluate !== 'function') problems.push('evaluate must be a function');
+  if (problems.length > 0) {
+    throw new PalisadeError('check-invalid', `invalid check ${String(check.id)}: ${problems.join('; ')}`, {
+      id: check.id,
+      problems,
+    });
+  }
+  return Object.freeze(check);
+}
+
+/** The serialisable metadata of a check (for docs, SARIF rules, `palisade checks -f json`). */
+export function metaOf(check: CheckMeta): CheckMeta {
+  const { id, name, title, severity, category, frameworks, docs, target, aliases, origin } = check;
+  return {
+    id,
+    name,
+    title,
+    severity,
+    category,
+    frameworks,
+    docs,
+    target,
+    ...(aliases ? { aliases } : {}),
+    ...(origin ? { origin } : {}),
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * The engine: runs checks over an inventory and produces findings. Pure: no I/O, no clock.
+ * Pass results are counted per check and only materialised as findings on request, so that
+ * memory stays proportional to the problems, not to objects x checks.
+ */
+import type { AnyCheck, CheckTarget, ContainerContext, EvaluateResult, PodContext, ResourceContext, Violation } from './check.js';
+import type { ExceptionMatcher } from './exceptions.js';
+import type { Inventory } from './inventory.js';
+import type { Finding, JsonValue, Resource, Severity, SourceLocation, Status } from './types.js';
+import { type ContainerTarget, containersOf, type PodSpecTarget, podSpecsOf } from './workloads.js';
+
+/** Options of {@link runChecks}. */
+export interface EngineOptions {
+  readonly checks: readonly AnyCheck[];
+  /** Materialise `pass` findings too (one per check and target). */
+  readonly includePassed?: boolean;
+  /** Severity per check id, overriding the default. */
+  readonly severityOverrides?: Readonly<Record<string, Severity>>;
+  /** Per-check parameters, keyed by check id. */
+  readonly params?: Readonly<Record<string, Readonly<Record<string, JsonValue>>>>;
+  readonly exceptions?: ExceptionMatcher;
+  /** Called every few hundred resources with (done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Counts of results by status. */
+export interface StatusCounts {
+  pass: number;
+  fail: number;
+  exempt: number;
+  error: number;
+}
+
+/** What the engine returns. */
+export interface EngineResult {
+  readonly findings: Finding[];
+  /** Per check id: how many targets passed, failed, were exempt, or errored. */
+  readonly perCheck: ReadonlyMap<string, StatusCounts>;
+  readonly totals: StatusCounts;
+}
+
+const EMPTY_PARAMS: Readonly<Record<string, JsonValue>> = Object.freeze({});
+
+export function emptyCounts(): StatusCounts {
+  return { pass: 0, fail: 0, exempt: 0, error: 0 };
+}
+
+function toArray(r: EvaluateResult): readonly Violation[] {
+  if (r === undefined || r === null) return [];
+  if (Array.isArray(r)) return r as readonly Violation[];
+  return [r as Violation];
+}
+
+function locate(resource: Resource, pointer: string): SourceLocation | undefined {
+  if (resource.positions) {
+    try {
+      return resource.positions.locate(pointer);
+    } catch {
+      return resource.location;
+    }
+  }
+  return resource.location;
+}
+
+interface Prepared {
+  readonly resource: Resource;
+  readonly pods: readonly PodSpecTarget[];
+  readonly containers: readonly ContainerTarget[];
+}
+
+/**
+ * Runs every check on the inventory.
+ *
+ * @example
+ * const { findings } = runChecks(inventory, { checks: builtinChecks });
+ */
+export function runChecks(inventory: Inventory, options: EngineOptions): EngineResult {
+  const findings: Finding[] = [];
+  const perCheck = new Map<string, StatusCounts>();
+  const totals = emptyCounts();
+  const includePassed = options.includePassed === true;
+  const overrides = options.severityOverrides ?? {};
+
+  for (const check of options.checks) perCheck.set(check.id, emptyCounts());
+
+  const record = (
+    check: AnyCheck,
+    status: Status,
+    resource: Resource,
+    pointer: string,
+    message: string,
+    extra: { container?: string; violation?: Violation },
+  ): void => {
+    const counts = perCheck.get(check.id) as StatusCounts;
+    let finalStatus = status;
+    let exemption: Finding['exemption'];
+    if (status === 'fail' && options.exceptions) {
+      exemption = options.exceptions.match({
+        checkId: check.id,
+        checkName: check.name,
+        ...(check.aliases ? { aliases: check.aliases } : {}),
+        resource,
+        ...(extra.container !== undefined ? { container: extra.container } : {}),
+      });
+      if (exemption) finalStatus = 'exempt';
+    }
+    counts[finalStatus]++;
+    totals[finalStatus]++;
+    if (finalStatus === 'pass' && !includePassed) return;
+    const severity = overrides[check.id] ?? extra.violation?.severity ?? check.severity;
+    const location = locate(resource, pointer);
+    const finding: Finding = {
+      check: check.id,
+      name: check.name,
+      title: check.title,
+      severity,
+      defaultSeverity: check.severity,
+      category: check.category,
+      status: finalStatus,
+      resource: resource.ref,
+      ...(extra.container !== undefined ? { container: extra.container } : {}),
+      pointer,
+      message,
+      ...(location ? { location } : {}),
+      ...(extra.violation?.evidence ? { evidence: extra.violation.evidence } : {}),
+      ...(exemption ? { exemption } : {}),
+      frameworks: check.frameworks,
+    };
+    findings.push(finding);
+  };
+
+  const evaluate = (check: AnyCheck, resource: Resource, base: string, container: string | undefined, passMessage: string, run: () => EvaluateResult): void => {
+    let violations: readonly Violation[];
+    try {
+      violations = toArray(run());
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      record(check, 'error', resource, base, `check ${check.id} failed to evaluate: ${reason}`, container !== undefined ? { container } : {});
+      return;
+    }
+    if (violations.length === 0) {
+      record(check, 'pass', resource, base, passMessage, container !== undefined ? { container } : {});
+      return;
+    }
+    for (const v of violations) {
+      const target = v.resource ?? resource;
+      const pointer = v.pointer ?? (v.path !== undefined ? base + v.path : base);
+      record(check, 'fail', target, pointer, v.message, { ...(container !== undefined ? { container } : {}), violation: v });
+    }
+  };
+
+  const byTarget = groupByTarget(options.checks);
+  const describe = (r: Resource): string => `${r.ref.kind} ${r.ref.namespace ? `${r.ref.namespace}/` : ''}${r.ref.name}`;
+
+  const total = inventory.size;
+  for (const resource of inventory.all) {
+    if (options.onProgress && resource.index % 500 === 0) options.onProgress(resource.index, total);
+    const prepared = prepare(resource);
+    for (const check of byTarget.pod) {
+      const params = options.params?.[check.id] ?? EMPTY_PARAMS;
+      for (const pod of prepared.pods) {
+        const ctx: PodContext = { inventory, params, resource, pod };
+        evaluate(check, resource, pod.pointer, undefined, `${describe(resource)} passes`, () => check.evaluate(ctx));
+      }
+    }
+    for (const check of byTarget.container) {
+      const params = options.params?.[check.id] ?? EMPTY_PARAMS;
+      for (const container of prepared.containers) {
+        const ctx: ContainerContext = { inventory, params, resource, pod: container.pod, container };
+        evaluate(check, resource, container.pointer, container.name, `container ${container.name} of ${describe(resource)} passes`, () => check.evaluate(ctx));
+      }
+    }
+    const kindChecks = byTarget.resource.get(resource.ref.kind);
+    const anyChecks = byTarget.resource.get('*');
+    for (const list of [kindChecks, anyChecks]) {
+      if (!list) continue;
+      for (const check of list) {
+        const params = options.params?.[check.id] ?? EMPTY_PARAMS;
+        const ctx: ResourceContext = { inventory, params, resource };
+        evaluate(check, resource, '', undefined, `${describe(resource)} passes`, () => check.evaluate(ctx));
+      }
+    }
+  }
+
+  for (const check of byTarget.cluster) {
+    const params = options.params?.[check.id] ?? EMPTY_PARAMS;
+    let violations: readonly Violation[];
+    try {
+      violations = toArray(check.evaluate({ inventory, params }));
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      const counts = perCheck.get(check.id) as StatusCounts;
+      counts.error++;
+      totals.error++;
+      findings.push({
+        check: check.id,
+        name: check.name,
+        title: check.title,
+        severity: overrides[check.id] ?? check.severity,
+        defaultSeverity: check.severity,
+        category: check.category,
+        status: 'error',
+        resource: { apiVersion: 'v1', kind: 'Cluster', name: '*' },
+        pointer: '',
+        message: `check ${check.id} failed to evaluate: ${reason}`,
+        frameworks: check.frameworks,
+      });
+      continue;
+    }
+    for (const v of violations) {
+      if (!v.resource) continue;
+      const pointer = v.pointer ?? v.path ?? '';
+      record(check, 'fail', v.resource, pointer, v.message, { violation: v });
+    }
+  }
+
+  return { findings, perCheck, totals };
+}
+
+function prepare(resource: Resource): Prepared {
+  const pods = podSpecsOf(resource);
+  const containers = pods.length === 0 ? [] : pods.flatMap((p) => containersOf(p));
+  return { resource, pods, containers };
+}
+
+// The casts below are safe: each list only holds checks of the matching target kind.
+function groupByTarget(checks: readonly AnyCheck[]): {
+  pod: (AnyCheck & { target: { kind: 'pod' }; evaluate(ctx: PodContext): EvaluateResult })[];
+  container: (AnyCheck & { target: { kind: 'container' }; evaluate(ctx: ContainerContext): EvaluateResult })[];
+  resource: Map<string, (AnyCheck & { evaluate(ctx: ResourceContext): EvaluateResult })[]>;
+  cluster: (AnyCheck & { evaluate(ctx: { inventory: Inventory; params: Readonly<Record<string, JsonValue>> }): EvaluateResult })[];
+} {
+  const out = {
+    pod: [] as never[],
+    container: [] as never[],
+    resource: new Map<string, never[]>(),
+    cluster: [] as never[],
+  };
+  for (const c of checks) {
+    const t: CheckTarget = c.target;
+    if (t.kind === 'resource') {
+      for (const k of t.kinds) {
+        let list = out.resource.get(k);
+        if (!list) {
+          list = [];
+          out.resource.set(k, list);
+        }
+        (list as AnyCheck[]).push(c);
+      }
+    } else {
+      (out[t.kind] as AnyCheck[]).push(c);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+/**
+ * kube-palisade: the library API beside the `palisade` CLI.
+ *
+ * @example
+ * import { scan } from 'kube-palisade';
+ * const report = await scan(['deploy/']);
+ */
+export { scan, scanInventory, selectChecks, type ScanOptions } from './scan.js';
+export { builtinChecks } from './checks/index.js';
+export { defineCheck, metaOf } from './core/check.js';
+export type {
+  AnyCheck,
+  Check,
+  CheckDocs,
+  CheckMeta,
+  CheckTarget,
+  ClusterContext,
+  ContainerContext,
+  FixOperation,
+  PodContext,
+  ResourceContext,
+  Violation,
+} from './core/check.js';
+export { runChecks, type EngineOptions, type EngineResult, type StatusCounts } from './core/engine.js';
+export { ExceptionMatcher, type ExceptionRule } from './core/exceptions.js';
+export { Inventory, isKubernetesObject } from './core/inventory.js';
+export { failsGate, sortFindings, type ScanReport } from './core/report.js';
+export { containersOf, podSpecsOf, type ContainerTarget, type PodSpecTarget } from './core/workloads.js';
+export { PalisadeError } from './core/errors.js';
+export type { Diagnostic, Finding, Resource, ResourceRef, Severity, SourceLocation, Status } from './core/types.js';
+export { SEVERITIES } from './core/types.js';
+export { loadConfig, validateConfig, type PalisadeConfig } from './config/config.js';
+export { loadManifests } from './sources/files.js';
+export { loadCustomChecks } from './custom/load.js';
+export { reporters } from './reporters/index.js';
+export { FRAMEWORKS, resolveReference } from './frameworks/index.js';
+export { VERSION } from './version.js';

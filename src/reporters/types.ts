@@ -1,0 +1,16 @@
+import type { ScanReport } from '../core/report.js';
+
+/** Rendering options shared by reporters. */
+export interface RenderOptions {
+  /** Use ANSI colours (table only). */
+  readonly color: boolean;
+}
+
+/** A reporter turns a scan report into text (or bytes as text). */
+export interface Reporter {
+  readonly name: string;
+  readonly description: string;
+  /** File extension used in docs and defaults, without dot. */
+  readonly extension: string;
+  render(report: ScanReport, options: RenderOptions): string;
+}

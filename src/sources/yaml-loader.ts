@@ -1,0 +1,279 @@
+/**
+ * Fast YAML/JSON stream loading with source positions.
+ *
+ * Objects are parsed with js-yaml (the fastest YAML parser on npm that is YAML 1.2 and
+ * JSON compatible, see docs/decisions/0004-yaml-loading.md). Positions are computed lazily:
+ * a document keeps its text range and is parsed again with js-yaml's node listener only
+ * when a finding asks where a pointer is. Clean documents (most CRDs, ConfigMaps) never pay.
+ *
+ * The stream is split into documents at `---` / `...` markers before parsing, so that one
+ * broken document yields a diagnostic and the rest of the file still loads.
+ */
+import yaml from 'js-yaml';
+import { parsePointer } from '../core/pointer.js';
+import type { PositionResolver, SourceLocation } from '../core/types.js';
+
+/** One document of a stream. */
+export interface LoadedDocument {
+  /** Parsed value; undefined for an empty document. */
+  readonly value: unknown;
+  /** 1-based line where the document's content starts. */
+  readonly line: number;
+  /** Index of the document in its file (0-based). */
+  readonly index: number;
+  /** Maps pointers into `value` to file positions. */
+  readonly positions: PositionResolver;
+}
+
+/** A document that failed to parse. */
+export interface DocumentError {
+  readonly line: number;
+  readonly column: number;
+  readonly index: number;
+  readonly reason: string;
+}
+
+export interface LoadedStream {
+  readonly documents: LoadedDocument[];
+  readonly errors: DocumentError[];
+}
+
+const MARKER_RE = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+
+interface Chunk {
+  readonly start: number;
+  readonly end: number;
+  /** 0-based line of `start`. */
+  readonly line: number;
+}
+
+/** Splits a YAML stream into document chunks at document markers. */
+export function splitDocuments(text: string): Chunk[] {
+  const chunks: Chunk[] = [];
+  let start = 0;
+  let startLine = 0;
+  let lineCursor = 0;
+  let lineAt = 0;
+  const lineOf = (offset: number): number => {
+    // Counts newlines incrementally; offsets only grow.
+    let i = text.indexOf('\n', lineCursor);
+    while (i !== -1 && i < offset) {
+      lineAt++;
+      lineCursor = i + 1;
+      i = text.indexOf('\n', lineCursor);
+    }
+    return lineAt;
+  };
+  MARKER_RE.lastIndex = 0;
+  for (let m = MARKER_RE.exec(text); m !== null; m = MARKER_RE.exec(text)) {
+    const at = m.index;
+    const line = lineOf(at);
+    if (m[0] === '---') {
+      if (at > start) chunks.push({ start, end: at, line: startLine });
+      start = at;
+      startLine = line;
+    } else {
+      // `...` ends the document; what follows starts a new one on the next line.
+      chunks.push({ start, end: at, line: startLine });
+      const nl = text.indexOf('\n', at);
+      start = nl === -1 ? text.length : nl + 1;
+      startLine = line + 1;
+    }
+  }
+  if (start < text.length) chunks.push({ start, end: text.length, line: startLine });
+  return chunks;
+}
+
+/**
+ * YAML 1.2 core types plus merge keys (`<<`), which manifests use. No timestamps: Kubernetes
+ * reads dates as strings.
+ */
+// `types` is exported at runtime but missing from @types/js-yaml.
+const SCHEMA = yaml.CORE_SCHEMA.extend([(yaml as unknown as { types: { merge: yaml.Type } }).types.merge]);
+const LOAD_OPTIONS: yaml.LoadOptions = { schema: SCHEMA, json: true };
+
+/**
+ * Parses a YAML (or JSON) stream into documents, keeping going after broken documents.
+ *
+ * @example
+ * const { documents, errors } = loadYamlStream('a: 1\n---\nb: [\n', 'x.yaml');
+ * // documents.length === 1, errors[0].line === 3
+ */
+export function loadYamlStream(text: string, file: string): LoadedStream {
+  const documents: LoadedDocument[] = [];
+  const errors: DocumentError[] = [];
+  const chunks = splitDocuments(text);
+  let index = 0;
+  for (const chunk of chunks) {
+    const src = text.slice(chunk.start, chunk.end);
+    let value: unknown;
+    try {
+      value = yaml.load(src, LOAD_OPTIONS);
+    } catch (err) {
+      const e = err as { mark?: { line?: number; column?: number }; reason?: string; message?: string };
+      errors.push({
+        line: chunk.line + (e.mark?.line ?? 0) + 1,
+        column: (e.mark?.column ?? 0) + 1,
+        index,
+        reason: e.reason ?? e.message ?? String(err),
+      });
+      index++;
+      continue;
+    }
+    if (value === undefined || value === null) {
+      // Empty document (only comments or whitespace): not counted.
+      continue;
+    }
+    documents.push({
+      value,
+      line: firstContentLine(src, chunk.line),
+      index,
+      positions: new LazyPositions(file, text, chunk),
+    });
+    index++;
+  }
+  return { documents, errors };
+}
+
+function firstContentLine(src: string, baseLine: number): number {
+  let line = baseLine;
+  let pos = 0;
+  while (pos < src.length) {
+    const nl = src.indexOf('\n', pos);
+    const raw = src.slice(pos, nl === -1 ? src.length : nl).trim();
+    if (raw !== '' && !raw.startsWith('#') && raw !== '---' && !raw.startsWith('%')) {
+      return line + 1;
+    }
+    if (nl === -1) break;
+    pos = nl + 1;
+    line++;
+  }
+  return baseLine + 1;
+}
+
+/** Position of a node: 0-based line and column inside the chunk. */
+interface NodePos {
+  line: number;
+  col: number;
+}
+
+/**
+ * Per collection: its own position, and for mappings the key positions, for sequences the
+ * item positions.
+ */
+interface CollectionPos {
+  readonly self: NodePos;
+  readonly keys?: Map<string, NodePos>;
+  readonly items?: NodePos[];
+}
+
+interface PositionTable {
+  readonly root: unknown;
+  readonly table: Map<object, CollectionPos>;
+}
+
+interface Frame {
+  pos: NodePos;
+  /** Children in order: [pos, result] pairs. */
+  kids: { pos: NodePos; result: unknown; kind: string | null }[];
+}
+
+function buildPositionTable(src: string): PositionTable {
+  const table = new Map<object, CollectionPos>();
+  const stack: Frame[] = [];
+  const root = yaml.load(src, {
+    ...LOAD_OPTIONS,
+    listener(event, state) {
+      const s = state as unknown as { line: number; position: number; lineStart: number; result: unknown; kind: string | null };
+      if (event === 'open') {
+        stack.push({ pos: { line: s.line, col: s.position - s.lineStart }, kids: [] });
+        return;
+      }
+      const frame = stack.pop();
+      if (!frame) return;
+      const result = s.result;
+      if (result !== null && typeof result === 'object' && !table.has(result)) {
+        if (s.kind === 'mapping' && !Array.isArray(result)) {
+          const keys = new Map<string, NodePos>();
+          const kids = frame.kids;
+          // Children alternate key, value; keys are scalars.
+          for (let i = 0; i + 1 < kids.length; i += 2) {
+            const k = kids[i];
+            if (k && (typeof k.result === 'string' || typeof k.result === 'number' || typeof k.result === 'boolean')) {
+              const key = String(k.result);
+              if (!keys.has(key)) keys.set(key, k.pos);
+            }
+          }
+          table.set(result, { self: frame.pos, keys });
+        } else if (s.kind === 'sequence' && Array.isArray(result)) {
+          table.set(result, { self: frame.pos, items: frame.kids.map((k) => k.pos) });
+        }
+      }
+      const parent = stack[stack.length - 1];
+      if (parent) parent.kids.push({ pos: frame.pos, result, kind: s.kind });
+    },
+  });
+  return { root, table };
+}
+
+// One-slot cache: findings of one object are produced together.
+let cacheKey: LazyPositions | undefined;
+let cacheValue: PositionTable | undefined;
+
+/** Resolves pointers of one document by re-parsing it with positions on first use. */
+class LazyPositions implements PositionResolver {
+  readonly #file: string;
+  readonly #text: string;
+  readonly #chunk: Chunk;
+  #base?: string;
+
+  constructor(file: string, text: string, chunk: Chunk) {
+    this.#file = file;
+    this.#text = text;
+    this.#chunk = chunk;
+  }
+
+  /** Narrows this resolver to a sub-tree (List items): pointers are prefixed with `base`. */
+  withBase(base: string): PositionResolver {
+    const child = new LazyPositions(this.#file, this.#text, this.#chunk);
+    child.#base = (this.#base ?? '') + base;
+    return child;
+  }
+
+  locate(pointer: string): SourceLocation {
+    let t: PositionTable;
+    if (cacheKey !== undefined && cacheValue !== undefined && cacheKey.#text === this.#text && cacheKey.#chunk === this.#chunk) {
+      t = cacheValue;
+    } else {
+      t = buildPositionTable(this.#text.slice(this.#chunk.start, this.#chunk.end));
+      cacheKey = this;
+      cacheValue = t;
+    }
+    const full = (this.#base ?? '') + pointer;
+    let cur: unknown = t.root;
+    let pos: NodePos = t.table.get(cur as object)?.self ?? { line: 0, col: 0 };
+    for (const token of parsePointer(full)) {
+      if (cur === null || typeof cur !== 'object') break;
+      const entry = t.table.get(cur);
+      if (Array.isArray(cur)) {
+        const i = Number(token);
+        const p = entry?.items?.[i];
+        if (!Number.isInteger(i) || p === undefined) break;
+        pos = p;
+        cur = cur[i];
+      } else {
+        const p = entry?.keys?.get(token);
+        if (p === undefined) break;
+        pos = p;
+        cur = (cur as Record<string, unknown>)[token];
+      }
+    }
+    return { file: this.#file, line: this.#chunk.line + pos.line + 1, column: pos.col + 1 };
+  }
+}
+
+/** Returns a resolver for a sub-tree of a document (used for List items). */
+export function subResolver(parent: PositionResolver, base: string): PositionResolver {
+  if (parent instanceof LazyPositions) return parent.withBase(base);
+  return { locate: (p) => parent.locate(base + p) };
+}

@@ -1,0 +1,38 @@
+/**
+ * Test helpers: load fixture files into an inventory and run checks on them.
+ */
+import { readFileSync } from 'node:fs';
+import type { AnyCheck } from '../core/check.js';
+import { runChecks } from '../core/engine.js';
+import { Inventory } from '../core/inventory.js';
+import type { Diagnostic, Finding } from '../core/types.js';
+import { addManifestText, type LoadStats } from '../sources/files.js';
+
+/** Loads YAML text into a fresh inventory. */
+export function inventoryOf(text: string, file = 'fixture.yaml'): { inventory: Inventory; diagnostics: Diagnostic[]; stats: LoadStats } {
+  const inventory = new Inventory();
+  const diagnostics: Diagnostic[] = [];
+  const stats: LoadStats = { files: 1, documents: 0, resources: 0, nonKubernetes: 0, parseErrors: 0, skippedFiles: 0 };
+  addManifestText(inventory, text, file, diagnostics, stats);
+  return { inventory, diagnostics, stats };
+}
+
+/** Runs checks on YAML text and returns all findings, passes included. */
+export function runOn(checks: readonly AnyCheck[], text: string, file = 'fixture.yaml'): Finding[] {
+  return runChecks(inventoryOf(text, file).inventory, { checks, includePassed: true }).findings;
+}
+
+/**
+ * Reads the `# expect:` lines of a fail fixture: `# expect: /pointer` or
+ * `# expect: Kind/name /pointer` (the resource defaults to the fixture's first object).
+ */
+export function expectedPointers(file: string): { kind?: string; name?: string; pointer: string }[] {
+  const out: { kind?: string; name?: string; pointer: string }[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^#\s*expect:\s*(?:(\S+)\/(\S+)\s+)?(\/\S*|"")\s*$/.exec(line);
+    if (!m) continue;
+    const pointer = m[3] === '""' ? '' : (m[3] ?? '');
+    out.push({ ...(m[1] ? { kind: m[1] } : {}), ...(m[2] ? { name: m[2] } : {}), pointer });
+  }
+  return out;
+}
