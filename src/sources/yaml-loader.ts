@@ -89,7 +89,7 @@ export function splitDocuments(text: string): Chunk[] {
  * reads dates as strings.
  */
 // `types` is exported at runtime but missing from @types/js-yaml.
-const SCHEMA = yaml.CORE_SCHEMA.extend([(yaml as unknown as { types: { merge: yaml.Type } }).types.merge]);
+const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
 const LOAD_OPTIONS: yaml.LoadOptions = { schema: SCHEMA, json: true };
 
 /**

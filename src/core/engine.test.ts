@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { inventoryOf } from '../test-support/fixtures.js';
+import { defineCheck } from './check.js';
+import { runChecks } from './engine.js';
+import { ExceptionMatcher } from './exceptions.js';
+
+const YAML = `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: ops}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - name: job
+              image: busybox
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: canary, namespace: shop}
+spec:
+  template:
+    metadata:
+      annotations: {a: b}
+    spec:
+      initContainers: [{name: init, image: alpine}]
+      containers: [{name: app, image: shop:1}]
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: hello}
+spec:
+  template:
+    spec:
+      containers: [{image: hello:1}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: plain}
+spec:
+  template:
+    spec:
+      containers: [{image: not-a-workload}]
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w}
+spec: {size: 3}
+`;
+
+const everyContainer = defineCheck({
+  id: 'TST-0001',
+  name: 'every-container',
+  title: 'Reports every container',
+  severity: 'low',
+  category: 'test',
+  frameworks: [],
+  docs: { description: 'Test check that flags every container it sees.', remediation: 'None.' },
+  target: { kind: 'container' },
+  evaluate: ({ container }) => ({ path: '/image', message: `container ${container.name} at ${container.pointer}` }),
+});
+
+describe('runChecks', () => {
+  it('finds pod specs in built-in kinds and in custom resources with pod templates', () => {
+    const { inventory } = inventoryOf(YAML);
+    const { findings } = runChecks(inventory, { checks: [everyContainer] });
+    assert.deepEqual(
+      findings.map((f) => `${f.resource.kind}/${f.resource.name} ${f.pointer} ${f.container}`),
+      [
+        'CronJob/nightly /spec/jobTemplate/spec/template/spec/containers/0/image job',
+        'Rollout/canary /spec/template/spec/initContainers/0/image init',
+        'Rollout/canary /spec/template/spec/containers/0/image app',
+        'Service/hello /spec/template/spec/containers/0/image #0',
+      ],
+    );
+    assert.equal(findings[0]?.location?.line, 11);
+  });
+
+  it('turns a throwing check into an error finding and goes on', () => {
+    const { inventory } = inventoryOf(YAML);
+    const broken = defineCheck({
+      id: 'TST-0002',
+      name: 'broken',
+      title: 'Throws',
+      severity: 'high',
+      category: 'test',
+      frameworks: [],
+      docs: { description: 'A check that throws on the Widget custom resource.', remediation: 'None.' },
+      target: { kind: 'resource', kinds: ['*'] },
+      evaluate: ({ resource }) => {
+        if (resource.ref.kind === 'Widget') throw new Error('boom');
+      },
+    });
+    const { findings, perCheck, totals } = runChecks(inventory, { checks: [broken] });
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]?.status, 'error');
+    assert.match(findings[0]?.message ?? '', /boom/);
+    assert.deepEqual(perCheck.get('TST-0002'), { pass: 4, fail: 0, exempt: 0, error: 1 });
+    assert.equal(totals.pass, 4);
+  });
+
+  it('counts passes without materialising them unless asked', () => {
+    const { inventory } = inventoryOf(YAML);
+    const quiet = defineCheck({ ...everyContainer, id: 'TST-0003', name: 'quiet', evaluate: () => undefined });
+    assert.equal(runChecks(inventory, { checks: [quiet] }).findings.length, 0);
+    const withPasses = runChecks(inventory, { checks: [quiet], includePassed: true });
+    assert.equal(withPasses.findings.length, 4);
+    assert.ok(withPasses.findings.every((f) => f.status === 'pass'));
+  });
+
+  it('applies severity overrides and exemptions, keeping the default severity', () => {
+    const { inventory } = inventoryOf(YAML);
+    const exceptions = new ExceptionMatcher([{ check: 'every-container', namespace: 'shop', reason: 'accepted' }], '2026-01-01');
+    const { findings, totals } = runChecks(inventory, { checks: [everyContainer], severityOverrides: { 'TST-0001': 'critical' }, exceptions });
+    assert.equal(totals.exempt, 2);
+    assert.equal(totals.fail, 2);
+    const exempt = findings.filter((f) => f.status === 'exempt');
+    assert.deepEqual(
+      exempt.map((f) => f.exemption?.reason),
+      ['accepted', 'accepted'],
+    );
+    assert.ok(findings.every((f) => f.severity === 'critical' && f.defaultSeverity === 'low'));
+  });
+
+  it('reports cluster-target violations on the resource they name', () => {
+    const { inventory } = inventoryOf(YAML);
+    const cluster = defineCheck({
+      id: 'TST-0004',
+      name: 'cluster',
+      title: 'Cluster check',
+      severity: 'medium',
+      category: 'test',
+      frameworks: [],
+      docs: { description: 'Flags the first Widget of the inventory as a test.', remediation: 'None.' },
+      target: { kind: 'cluster' },
+      evaluate: ({ inventory: inv }) => inv.ofKind('Widget').map((r) => ({ resource: r, pointer: '/spec/size', message: `widget ${r.ref.name}` })),
+    });
+    const { findings } = runChecks(inventory, { checks: [cluster] });
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]?.resource.name, 'w');
+    assert.equal(findings[0]?.location?.line, 43);
+  });
+});
