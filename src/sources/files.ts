@@ -3,7 +3,9 @@
  * inventory objects, expanding `List` documents and skipping (and counting) documents
  * that are not Kubernetes objects.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+// Synchronous fs on purpose: a scan reads thousands of small files and awaiting each one
+// through the thread pool left the process idle most of the time (see docs/benchmarks.md).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { Inventory, isKubernetesObject } from '../core/inventory.js';
 import type { Diagnostic, JsonObject } from '../core/types.js';
@@ -47,10 +49,10 @@ async function readAllStdin(): Promise<string> {
 }
 
 /** Lists manifest files under the given paths; explicit files are taken whatever their extension. */
-async function expand(path: string, explicit: boolean, out: string[], diagnostics: Diagnostic[]): Promise<void> {
-  let st: Awaited<ReturnType<typeof stat>>;
+function expand(path: string, explicit: boolean, out: string[], diagnostics: Diagnostic[]): void {
+  let isDir: boolean;
   try {
-    st = await stat(path);
+    isDir = statSync(path).isDirectory();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     diagnostics.push({
@@ -60,32 +62,37 @@ async function expand(path: string, explicit: boolean, out: string[], diagnostic
     });
     return;
   }
-  if (st.isDirectory()) {
-    let entries: string[];
-    try {
-      entries = (await readdir(path)).sort();
-    } catch (err) {
-      diagnostics.push({ level: 'error', code: 'io', message: `${path}: cannot list directory (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
-      return;
-    }
-    for (const e of entries) {
-      if (SKIPPED_DIRS.has(e)) continue;
-      const child = join(path, e);
-      let cst: Awaited<ReturnType<typeof stat>>;
+  if (!isDir) {
+    if (explicit || MANIFEST_EXTENSIONS.has(extname(path).toLowerCase())) out.push(path);
+    return;
+  }
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (err) {
+    diagnostics.push({ level: 'error', code: 'io', message: `${path}: cannot list directory (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
+    return;
+  }
+  for (const e of entries) {
+    if (SKIPPED_DIRS.has(e.name)) continue;
+    const child = join(path, e.name);
+    let dir = e.isDirectory();
+    let file = e.isFile();
+    if (e.isSymbolicLink()) {
       try {
-        cst = await stat(child);
+        const st = statSync(child);
+        dir = st.isDirectory();
+        file = st.isFile();
       } catch {
         continue;
       }
-      if (cst.isDirectory()) {
-        if (!e.startsWith('.')) await expand(child, false, out, diagnostics);
-      } else if (MANIFEST_EXTENSIONS.has(extname(e).toLowerCase())) {
-        out.push(child);
-      }
     }
-    return;
+    if (dir) {
+      if (!e.name.startsWith('.')) expand(child, false, out, diagnostics);
+    } else if (file && MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) {
+      out.push(child);
+    }
   }
-  if (explicit || MANIFEST_EXTENSIONS.has(extname(path).toLowerCase())) out.push(path);
 }
 
 function isBinary(buf: Buffer): boolean {
@@ -159,12 +166,12 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       continue;
     }
     const files: string[] = [];
-    await expand(p, true, files, diagnostics);
+    expand(p, true, files, diagnostics);
     for (const f of files) {
       const name = show(f);
       let size: number;
       try {
-        size = (await stat(f)).size;
+        size = statSync(f).size;
       } catch (err) {
         diagnostics.push({ level: 'error', code: 'io', message: `${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
         continue;
@@ -180,7 +187,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       }
       let buf: Buffer;
       try {
-        buf = await readFile(f);
+        buf = readFileSync(f);
       } catch (err) {
         diagnostics.push({ level: 'error', code: 'io', message: `${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
         continue;

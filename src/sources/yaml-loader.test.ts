@@ -68,14 +68,14 @@ describe('loadYamlStream', () => {
 
   it('parses JSON and keeps strings that YAML 1.1 would coerce', () => {
     const { documents } = loadYamlStream('{"apiVersion": "v1", "kind": "ConfigMap", "data": {"a": "on", "d": "2024-01-01"}}', 'c.json');
-    assert.deepEqual((documents[0]?.value as { data: unknown }).data, { a: 'on', d: '2024-01-01' });
+    assert.deepEqual((documents[0]?.value as { data: unknown } | undefined)?.data, { a: 'on', d: '2024-01-01' });
     const y = loadYamlStream('a: 2024-01-01\nb: on\nc: 0x10\n', 'y.yaml');
     assert.deepEqual(y.documents[0]?.value, { a: '2024-01-01', b: 'on', c: 16 });
   });
 
   it('supports merge keys and anchors', () => {
     const { documents } = loadYamlStream('base: &b {x: 1}\nchild:\n  <<: *b\n  y: 2\n', 'm.yaml');
-    assert.deepEqual((documents[0]?.value as { child: unknown }).child, { x: 1, y: 2 });
+    assert.deepEqual((documents[0]?.value as { child: unknown } | undefined)?.child, { x: 1, y: 2 });
   });
 
   it('skips empty documents and comment-only documents', () => {
