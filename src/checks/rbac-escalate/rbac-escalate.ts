@@ -1,0 +1,35 @@
+import { defineCheck } from '../../core/check.js';
+import { queriesOf, RBAC_GROUP, roleGrantViolations } from '../../core/rbac-rules.js';
+
+// `escalate` on clusterroles is checked without a namespace, so in a Role only `roles` counts.
+const QUERIES = queriesOf(['escalate'], RBAC_GROUP, ['roles', 'clusterroles']);
+
+/** `escalate` switches off RBAC's own guard against granting more than one holds. */
+export default defineCheck({
+  id: 'PAL-0307',
+  name: 'rbac-escalate',
+  title: 'Role grants the escalate verb on roles',
+  severity: 'high',
+  category: 'rbac',
+  frameworks: ['cis:5.1.8', 'mitre:T1098.006'],
+  docs: {
+    description:
+      'RBAC normally refuses to let anyone create or update a Role or ClusterRole with permissions they do not hold themselves. ' +
+      'The `escalate` verb on `roles` or `clusterroles` lifts that check: together with `update` on a role bound to the holder, it is a path to any permission, ' +
+      'up to cluster-admin. One step lower (medium) when the rule is limited to resourceNames (specific roles). ' +
+      'A Role cannot grant `escalate` on ClusterRoles, so that case passes. ' +
+      "Kubernetes' own bootstrap roles (names starting with `system:` or labelled `kubernetes.io/bootstrapping: rbac-defaults`) are not reported.",
+    remediation: 'Remove `escalate` (and `*` verbs) on roles and clusterroles; let only cluster administrators manage RBAC.',
+    references: [
+      'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-creation-or-update',
+      'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#escalate-verb',
+    ],
+  },
+  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
+  evaluate({ resource }) {
+    return roleGrantViolations(resource, QUERIES, {
+      severity: 'high',
+      consequence: 'its holders can write roles granting permissions they do not have',
+    });
+  },
+});

@@ -1,0 +1,35 @@
+import { defineCheck } from '../../core/check.js';
+import { queriesOf, roleGrantViolations } from '../../core/rbac-rules.js';
+
+const QUERIES = queriesOf(['update', 'patch'], '', ['nodes', 'nodes/status']);
+
+/** Node labels and taints decide where pods land; whoever writes them chooses the nodes. */
+export default defineCheck({
+  id: 'PAL-0317',
+  name: 'rbac-patch-nodes',
+  title: 'Role can update or patch nodes',
+  severity: 'medium',
+  category: 'rbac',
+  frameworks: [],
+  docs: {
+    description:
+      '`update` or `patch` on nodes or `nodes/status` lets its holders relabel, taint, untaint and cordon nodes, and rewrite their reported status: ' +
+      'they can attract sensitive workloads to a node they control, push workloads off healthy nodes, or make a node look unschedulable. ' +
+      'One step lower (low) when the rule is limited to resourceNames (specific nodes). ' +
+      'A Role cannot grant it (nodes are cluster-scoped), so only ClusterRoles are reported. ' +
+      "Kubernetes' own bootstrap roles (names starting with `system:` or labelled `kubernetes.io/bootstrapping: rbac-defaults`) are not reported.",
+    remediation:
+      'Keep node writes to the node lifecycle components and cluster administrators; enable the NodeRestriction admission plugin so kubelets cannot set `node-restriction.kubernetes.io/` labels.',
+    references: [
+      'https://kubernetes.io/docs/concepts/security/rbac-good-practices/',
+      'https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#noderestriction',
+    ],
+  },
+  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
+  evaluate({ resource }) {
+    return roleGrantViolations(resource, QUERIES, {
+      severity: 'medium',
+      consequence: 'its holders can relabel and taint nodes and so steer where pods run',
+    });
+  },
+});
