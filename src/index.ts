@@ -35,3 +35,4 @@ export { loadCustomChecks } from './custom/load.js';
 export { reporters } from './reporters/index.js';
 export { FRAMEWORKS, resolveReference } from './frameworks/index.js';
 export { VERSION } from './version.js';
+export { evaluatePodSecurity, type PodSecurityPolicy, parsePolicyVersion, pssReport } from './pss/index.js';

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerChecks } from './commands/checks.js';
+import { registerPss } from './commands/pss.js';
 import { registerScan } from './commands/scan.js';
 
 export function buildProgram(): Command {
@@ -16,5 +17,6 @@ export function buildProgram(): Command {
     .exitOverride();
   registerScan(program);
   registerChecks(program);
+  registerPss(program);
   return program;
 }

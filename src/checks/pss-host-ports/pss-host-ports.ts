@@ -1,0 +1,20 @@
+import { defineCheck } from '../../core/check.js';
+import { controlViolations } from '../../pss/check-violations.js';
+
+/** Pod Security Standards Baseline: PSA control `hostPorts`, at the newest policy version. */
+export default defineCheck({
+  id: 'PAL-0006',
+  name: 'pss-host-ports',
+  title: 'Container binds a host port (PSS Baseline)',
+  severity: 'high',
+  category: 'pod-security',
+  frameworks: ['pss:baseline/host-ports', 'cis:5.2.12', 'nsa:NSA-09'],
+  docs: {
+    description:
+      "A `hostPort` binds the container port on the node's network interfaces, bypassing Services and most NetworkPolicy implementations and limiting scheduling. The Baseline level forbids any non-zero `ports[*].hostPort`; the built-in admission has no allowed range.",
+    remediation: 'Remove `hostPort` and expose the container through a Service (ClusterIP, NodePort or LoadBalancer) or an Ingress.',
+    references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
+  },
+  target: { kind: 'pod' },
+  evaluate: (ctx) => controlViolations('hostPorts', ctx),
+});

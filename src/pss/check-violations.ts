@@ -1,0 +1,28 @@
+/**
+ * Glue between the evaluator and `palisade scan`: the `pss-*` checks run one control at the
+ * newest policy version and report one violation per offending field.
+ */
+import type { PodContext, Violation } from '../core/check.js';
+import { evaluateControl } from './evaluate.js';
+import type { ControlId } from './types.js';
+
+/**
+ * Runs one control on a check's pod target and turns its findings into violations with
+ * absolute pointers, prefixed with the object they concern.
+ *
+ * @example
+ * export default defineCheck({ ..., target: { kind: 'pod' }, evaluate: (ctx) => controlViolations('privileged', ctx) });
+ */
+export function controlViolations(id: ControlId, ctx: Pick<PodContext, 'pod' | 'resource'>): Violation[] {
+  const { kind, name } = ctx.resource.ref;
+  const seen = new Set<string>();
+  const out: Violation[] = [];
+  for (const v of evaluateControl(id, ctx.pod)) {
+    const pointer = v.pointers[0] ?? ctx.pod.pointer;
+    // Two reasons about one field would be two findings at one place; keep the first.
+    if (seen.has(pointer)) continue;
+    seen.add(pointer);
+    out.push({ pointer, message: `${kind} ${name}: ${v.reason}`, evidence: { control: id } });
+  }
+  return out;
+}
