@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { resolveReference } from '../frameworks/index.js';
-import { expectedPointers, inventoryOf, runOn } from '../test-support/fixtures.js';
+import { expectedPointers, fixtureParams, inventoryOf, runOn } from '../test-support/fixtures.js';
 import { builtinChecks } from './index.js';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -56,9 +56,11 @@ for (const check of builtinChecks) {
     for (const f of files) {
       const path = join(dir, f);
       const text = readFileSync(path, 'utf8');
+      const p = fixtureParams(text);
+      const params = p ? { [check.id]: p } : undefined;
       if (f.startsWith('pass.')) {
         it(`passes ${f}`, () => {
-          const findings = runOn([check], text, f);
+          const findings = runOn([check], text, f, params);
           const bad = findings.filter((x) => x.status !== 'pass');
           assert.deepEqual(bad.map((x) => `${x.status} ${x.pointer}: ${x.message}`), []);
           assert.ok(findings.length > 0, `${f}: the check evaluated nothing (wrong target?)`);
@@ -67,7 +69,7 @@ for (const check of builtinChecks) {
         it(`fails ${f} at exactly the expected pointers`, () => {
           const expected = expectedPointers(path);
           assert.ok(expected.length > 0, `${f}: declare the failing pointers with "# expect: /pointer" lines`);
-          const findings = runOn([check], text, f);
+          const findings = runOn([check], text, f, params);
           const errors = findings.filter((x) => x.status === 'error');
           assert.deepEqual(errors.map((e) => e.message), []);
           const fails = findings.filter((x) => x.status === 'fail');

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { AnyCheck } from '../core/check.js';
 import { runChecks } from '../core/engine.js';
 import { Inventory } from '../core/inventory.js';
-import type { Diagnostic, Finding } from '../core/types.js';
+import type { Diagnostic, Finding, JsonValue } from '../core/types.js';
 import { addManifestText, type LoadStats } from '../sources/files.js';
 
 /** Loads YAML text into a fresh inventory. */
@@ -18,8 +18,19 @@ export function inventoryOf(text: string, file = 'fixture.yaml'): { inventory: I
 }
 
 /** Runs checks on YAML text and returns all findings, passes included. */
-export function runOn(checks: readonly AnyCheck[], text: string, file = 'fixture.yaml'): Finding[] {
-  return runChecks(inventoryOf(text, file).inventory, { checks, includePassed: true }).findings;
+export function runOn(
+  checks: readonly AnyCheck[],
+  text: string,
+  file = 'fixture.yaml',
+  params?: Readonly<Record<string, Readonly<Record<string, JsonValue>>>>,
+): Finding[] {
+  return runChecks(inventoryOf(text, file).inventory, { checks, includePassed: true, ...(params ? { params } : {}) }).findings;
+}
+
+/** Reads a fixture's `# params: {...}` line (check parameters as JSON), if any. */
+export function fixtureParams(text: string): Record<string, JsonValue> | undefined {
+  const m = /^#\s*params:\s*(\{.*\})\s*$/m.exec(text);
+  return m?.[1] ? (JSON.parse(m[1]) as Record<string, JsonValue>) : undefined;
 }
 
 /**
