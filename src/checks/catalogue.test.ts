@@ -7,11 +7,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { applyFixes } from '../core/fix.js';
+import type { ResourceRef } from '../core/types.js';
 import { resolveReference } from '../frameworks/index.js';
 import { expectedPointers, fixtureParams, inventoryOf, runOn } from '../test-support/fixtures.js';
 import { builtinChecks } from './index.js';
 
 const here = new URL('.', import.meta.url).pathname;
+const sameRef = (a: ResourceRef, b: ResourceRef): boolean => a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
 
 describe('catalogue', () => {
   it('has unique ids, names and aliases', () => {
@@ -41,7 +44,11 @@ describe('catalogue', () => {
   it('keeps src/checks/index.ts in step with the check folders', () => {
     const dirs = readdirSync(here, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(here, d.name, `${d.name}.ts`)));
     assert.equal(builtinChecks.length, dirs.length, 'run npm run gen');
-    for (const d of dirs) assert.ok(builtinChecks.some((c) => c.name === d.name), `folder ${d.name} must hold the check named ${d.name}`);
+    for (const d of dirs)
+      assert.ok(
+        builtinChecks.some((c) => c.name === d.name),
+        `folder ${d.name} must hold the check named ${d.name}`,
+      );
   });
 });
 
@@ -50,8 +57,14 @@ for (const check of builtinChecks) {
     const dir = join(here, check.name, 'fixtures');
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.includes('.fixed.')) : [];
     it('has pass and fail fixtures', () => {
-      assert.ok(files.some((f) => f.startsWith('pass.')), `${check.id}: no fixtures/pass.*.yaml`);
-      assert.ok(files.some((f) => f.startsWith('fail.')), `${check.id}: no fixtures/fail.*.yaml`);
+      assert.ok(
+        files.some((f) => f.startsWith('pass.')),
+        `${check.id}: no fixtures/pass.*.yaml`,
+      );
+      assert.ok(
+        files.some((f) => f.startsWith('fail.')),
+        `${check.id}: no fixtures/fail.*.yaml`,
+      );
     });
     for (const f of files) {
       const path = join(dir, f);
@@ -62,7 +75,10 @@ for (const check of builtinChecks) {
         it(`passes ${f}`, () => {
           const findings = runOn([check], text, f, params);
           const bad = findings.filter((x) => x.status !== 'pass');
-          assert.deepEqual(bad.map((x) => `${x.status} ${x.pointer}: ${x.message}`), []);
+          assert.deepEqual(
+            bad.map((x) => `${x.status} ${x.pointer}: ${x.message}`),
+            [],
+          );
           assert.ok(findings.length > 0, `${f}: the check evaluated nothing (wrong target?)`);
         });
       } else if (f.startsWith('fail.')) {
@@ -71,13 +87,31 @@ for (const check of builtinChecks) {
           assert.ok(expected.length > 0, `${f}: declare the failing pointers with "# expect: /pointer" lines`);
           const findings = runOn([check], text, f, params);
           const errors = findings.filter((x) => x.status === 'error');
-          assert.deepEqual(errors.map((e) => e.message), []);
+          assert.deepEqual(
+            errors.map((e) => e.message),
+            [],
+          );
           const fails = findings.filter((x) => x.status === 'fail');
           const first = inventoryOf(text, f).inventory.all[0]?.ref;
           const got = fails.map((x) => `${x.resource.kind}/${x.resource.name} ${x.pointer}`).sort();
           const want = expected.map((e) => `${e.kind ?? first?.kind}/${e.name ?? first?.name} ${e.pointer}`).sort();
           assert.deepEqual(got, want);
           for (const x of fails) assert.ok(x.message.length > 10 && x.location, `${f}: finding without message or location`);
+        });
+        it(`fixes ${f}: after applying its fix operations the check passes there`, (t) => {
+          const { inventory } = inventoryOf(text, f);
+          const findings = runOn([check], text, f, params).filter((x) => x.status === 'fail' && x.fix);
+          if (findings.length === 0) return t.skip('no fix operations');
+          const fixed = inventory.all.map((r) => {
+            const ops = findings.filter((x) => sameRef(x.resource, r.ref)).flatMap((x) => x.fix ?? []);
+            return ops.length > 0 ? applyFixes(r.object, ops) : r.object;
+          });
+          const again = runOn([check], fixed.map((o) => `---\n${JSON.stringify(o)}\n`).join(''), f, params);
+          const still = again.filter((x) => x.status === 'fail' && findings.some((y) => sameRef(y.resource, x.resource) && y.pointer === x.pointer));
+          assert.deepEqual(
+            still.map((x) => `${x.resource.kind}/${x.resource.name} ${x.pointer}`),
+            [],
+          );
         });
       }
     }

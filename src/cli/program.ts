@@ -4,8 +4,11 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerChecks } from './commands/checks.js';
+import { registerInventory } from './commands/inventory.js';
 import { registerPss } from './commands/pss.js';
+import { registerRbac } from './commands/rbac.js';
 import { registerScan } from './commands/scan.js';
+import { registerSnapshot } from './commands/snapshot.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -16,7 +19,10 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerScan(program);
+  registerInventory(program);
+  registerSnapshot(program);
   registerChecks(program);
   registerPss(program);
+  registerRbac(program);
   return program;
 }

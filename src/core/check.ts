@@ -39,6 +39,12 @@ export interface CheckMeta {
   readonly frameworks: readonly string[];
   readonly docs: CheckDocs;
   readonly target: CheckTarget;
+  /**
+   * Kinds the check reads through `ctx.inventory` besides its target (e.g. `LimitRange` for a
+   * container check that honours namespace defaults). When a cluster scan could not read one
+   * of them, the check's passes become `error`s: without the data a pass is not known.
+   */
+  readonly needs?: readonly string[];
   /** Former ids that still select this check. */
   readonly aliases?: readonly string[];
   /** Where the check comes from: `builtin` or the file that defined it. */
@@ -146,6 +152,8 @@ export function defineCheck<T extends CheckTarget>(check: Check<T>): Check<T> {
   const t = check.target as CheckTarget | undefined;
   if (!t || !['pod', 'container', 'resource', 'cluster'].includes(t.kind)) problems.push('target.kind must be pod, container, resource or cluster');
   else if (t.kind === 'resource' && (!Array.isArray(t.kinds) || t.kinds.length === 0)) problems.push('target.kinds must list at least one kind');
+  if (check.needs !== undefined && (!Array.isArray(check.needs) || check.needs.some((k) => typeof k !== 'string' || k === '')))
+    problems.push('needs must be an array of kinds');
   if (typeof check.evaluate !== 'function') problems.push('evaluate must be a function');
   if (problems.length > 0) {
     throw new PalisadeError('check-invalid', `invalid check ${String(check.id)}: ${problems.join('; ')}`, {
@@ -158,7 +166,7 @@ export function defineCheck<T extends CheckTarget>(check: Check<T>): Check<T> {
 
 /** The serialisable metadata of a check (for docs, SARIF rules, `palisade checks -f json`). */
 export function metaOf(check: CheckMeta): CheckMeta {
-  const { id, name, title, severity, category, frameworks, docs, target, aliases, origin } = check;
+  const { id, name, title, severity, category, frameworks, docs, target, needs, aliases, origin } = check;
   return {
     id,
     name,
@@ -168,6 +176,7 @@ export function metaOf(check: CheckMeta): CheckMeta {
     frameworks,
     docs,
     target,
+    ...(needs ? { needs } : {}),
     ...(aliases ? { aliases } : {}),
     ...(origin ? { origin } : {}),
   };

@@ -21,6 +21,93 @@ export interface EngineOptions {
   readonly exceptions?: ExceptionMatcher;
   /** Called every few hundred resources with (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Kinds the source could not read completely (cluster scans with missing permissions or
+   * failed lists), keyed by kind; `*` stands for kinds unknown because discovery failed.
+   * A check whose data has a gap reports an `error` saying why instead of passing.
+   */
+  readonly gaps?: ReadonlyMap<string, DataGap>;
+}
+
+/** Data a source could not read completely, for one kind. */
+export interface DataGap {
+  /** Why, e.g. `networkpolicies.networking.k8s.io: forbidden (403)`. */
+  readonly reason: string;
+  /**
+   * When only some namespaces were read: those namespaces. Objects there have complete data
+   * of this kind; objects elsewhere (and cluster-scoped ones) do not.
+   */
+  readonly readNamespaces?: ReadonlySet<string>;
+}
+
+/** The kinds a pod or container check reads: every built-in pod-bearing kind. */
+export const WORKLOAD_KINDS: readonly string[] = [
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'ReplicationController',
+  'PodTemplate',
+];
+
+/**
+ * The kinds a check reads: its target kinds plus its declared `needs`. `*` means every kind.
+ *
+ * @example
+ * kindsReadBy(check); // { target: ['Pod', 'Deployment', ...], needs: ['LimitRange'] }
+ */
+export function kindsReadBy(check: Pick<AnyCheck, 'target' | 'needs'>): { readonly target: readonly string[]; readonly needs: readonly string[] } {
+  const t: CheckTarget = check.target;
+  const target = t.kind === 'pod' || t.kind === 'container' ? WORKLOAD_KINDS : t.kind === 'resource' ? t.kinds : [];
+  return { target, needs: check.needs ?? [] };
+}
+
+interface CheckGaps {
+  /** Gaps in the check's own target kinds and needs, for the one summary error. */
+  readonly reasons: readonly string[];
+  readonly kinds: readonly string[];
+  /** Gaps in `needs`: passes on objects without complete data become errors. */
+  readonly needs: readonly DataGap[];
+}
+
+function gapsOf(check: AnyCheck, gaps: ReadonlyMap<string, DataGap>): CheckGaps | undefined {
+  if (gaps.size === 0) return undefined;
+  const { target, needs } = kindsReadBy(check);
+  const reasons: string[] = [];
+  const kinds: string[] = [];
+  const needGaps: DataGap[] = [];
+  const add = (kind: string, gap: DataGap, isNeed: boolean): void => {
+    if (!kinds.includes(kind)) {
+      kinds.push(kind);
+      reasons.push(gap.reason);
+    }
+    if (isNeed) needGaps.push(gap);
+  };
+  for (const [kinds_, isNeed] of [
+    [target, false],
+    [needs, true],
+  ] as const) {
+    for (const k of kinds_) {
+      if (k === '*') {
+        for (const [kind, gap] of gaps) add(kind, gap, isNeed);
+        continue;
+      }
+      const gap = gaps.get(k);
+      if (gap) add(k, gap, isNeed);
+    }
+  }
+  return kinds.length === 0 ? undefined : { reasons, kinds, needs: needGaps };
+}
+
+/** The first need gap that leaves this resource without complete data, if any. */
+function missingFor(resource: Resource, gaps: CheckGaps | undefined): DataGap | undefined {
+  if (!gaps) return undefined;
+  // A Namespace object's data is that of the namespace it names.
+  const ns = resource.ref.namespace ?? (resource.ref.kind === 'Namespace' ? resource.ref.name : undefined);
+  return gaps.needs.find((g) => !(g.readNamespaces && ns !== undefined && g.readNamespaces.has(ns)));
 }
 
 /** Counts of results by status. */
@@ -82,6 +169,13 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
   const overrides = options.severityOverrides ?? {};
 
   for (const check of options.checks) perCheck.set(check.id, emptyCounts());
+  const gapsByCheck = new Map<string, CheckGaps>();
+  if (options.gaps) {
+    for (const check of options.checks) {
+      const g = gapsOf(check, options.gaps);
+      if (g) gapsByCheck.set(check.id, g);
+    }
+  }
 
   const record = (
     check: AnyCheck,
@@ -93,8 +187,19 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
   ): void => {
     const counts = perCheck.get(check.id) as StatusCounts;
     let finalStatus = status;
+    let finalMessage = message;
     let exemption: Finding['exemption'];
-    if (status === 'fail' && options.exceptions) {
+    // Without the data a check needs, neither its passes nor its fails can be trusted (an
+    // absence check would report what it could not see).
+    const missing = status === 'pass' || status === 'fail' ? missingFor(resource, gapsByCheck.get(check.id)) : undefined;
+    if (missing) {
+      finalStatus = 'error';
+      finalMessage =
+        status === 'pass'
+          ? `cannot confirm that ${message.replace(/ passes$/, '')} passes: data it needs was not read (${missing.reason})`
+          : `unconfirmed: ${message} (data it needs was not read: ${missing.reason})`;
+    }
+    if (finalStatus === 'fail' && options.exceptions) {
       exemption = options.exceptions.match({
         checkId: check.id,
         checkName: check.name,
@@ -109,6 +214,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     if (finalStatus === 'pass' && !includePassed) return;
     const severity = overrides[check.id] ?? extra.violation?.severity ?? check.severity;
     const location = locate(resource, pointer);
+    const affectedPods = inventory.podCountOf(resource);
     const finding: Finding = {
       check: check.id,
       name: check.name,
@@ -120,11 +226,13 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       resource: resource.ref,
       ...(extra.container !== undefined ? { container: extra.container } : {}),
       pointer,
-      message,
+      message: finalMessage,
       ...(location ? { location } : {}),
       ...(extra.violation?.evidence ? { evidence: extra.violation.evidence } : {}),
+      ...(extra.violation?.fix && finalStatus === 'fail' ? { fix: extra.violation.fix } : {}),
       ...(exemption ? { exemption } : {}),
       frameworks: check.frameworks,
+      ...(affectedPods !== undefined ? { affectedPods } : {}),
     };
     findings.push(finding);
   };
@@ -155,6 +263,9 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
   const total = inventory.size;
   for (const resource of inventory.all) {
     if (options.onProgress && resource.index % 500 === 0) options.onProgress(resource.index, total);
+    // Pods of a ReplicaSet, ReplicaSets of a Deployment...: their spec is the owner's
+    // template, so they are checked once, through the owner (which counts their Pods).
+    if (inventory.workloadOwnerOf(resource)) continue;
     const prepared = prepare(resource);
     for (const check of byTarget.pod) {
       const params = options.params?.[check.id] ?? EMPTY_PARAMS;
@@ -182,6 +293,26 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     }
   }
 
+  const clusterError = (check: AnyCheck, message: string, evidence?: Finding['evidence']): void => {
+    const counts = perCheck.get(check.id) as StatusCounts;
+    counts.error++;
+    totals.error++;
+    findings.push({
+      check: check.id,
+      name: check.name,
+      title: check.title,
+      severity: overrides[check.id] ?? check.severity,
+      defaultSeverity: check.severity,
+      category: check.category,
+      status: 'error',
+      resource: { apiVersion: 'v1', kind: 'Cluster', name: inventory.cluster ?? '*', ...(inventory.cluster !== undefined ? { cluster: inventory.cluster } : {}) },
+      pointer: '',
+      message,
+      ...(evidence ? { evidence } : {}),
+      frameworks: check.frameworks,
+    });
+  };
+
   for (const check of byTarget.cluster) {
     const params = options.params?.[check.id] ?? EMPTY_PARAMS;
     let violations: readonly Violation[];
@@ -189,22 +320,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       violations = toArray(check.evaluate({ inventory, params }));
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      const counts = perCheck.get(check.id) as StatusCounts;
-      counts.error++;
-      totals.error++;
-      findings.push({
-        check: check.id,
-        name: check.name,
-        title: check.title,
-        severity: overrides[check.id] ?? check.severity,
-        defaultSeverity: check.severity,
-        category: check.category,
-        status: 'error',
-        resource: { apiVersion: 'v1', kind: 'Cluster', name: '*' },
-        pointer: '',
-        message: `check ${check.id} failed to evaluate: ${reason}`,
-        frameworks: check.frameworks,
-      });
+      clusterError(check, `check ${check.id} failed to evaluate: ${reason}`);
       continue;
     }
     for (const v of violations) {
@@ -212,6 +328,14 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       const pointer = v.pointer ?? v.path ?? '';
       record(check, 'fail', v.resource, pointer, v.message, { violation: v });
     }
+  }
+
+  // One error per check whose data has gaps, so that a check with nothing to evaluate (its
+  // kind was forbidden) is not mistaken for a clean one.
+  for (const check of options.checks) {
+    const g = gapsByCheck.get(check.id);
+    if (!g) continue;
+    clusterError(check, `${check.id} (${check.name}) could not be fully evaluated: ${g.reasons.join('; ')}`, { missingKinds: [...g.kinds] });
   }
 
   return { findings, perCheck, totals };

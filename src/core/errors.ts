@@ -2,7 +2,19 @@
  * Errors carry a code and data; the wording lives at the edge (`cli/messages.ts`).
  * `exitCode` follows the documented CLI contract: 2 usage/config, 3 runtime.
  */
-export type ErrorCode = 'usage' | 'config-invalid' | 'config-not-found' | 'check-invalid' | 'check-load-failed' | 'path-not-found' | 'io' | 'internal';
+export type ErrorCode =
+  | 'usage'
+  | 'config-invalid'
+  | 'config-not-found'
+  | 'check-invalid'
+  | 'check-load-failed'
+  | 'path-not-found'
+  | 'kubeconfig-invalid'
+  | 'snapshot-invalid'
+  | 'cluster-unreachable'
+  | 'cluster-auth'
+  | 'io'
+  | 'internal';
 
 export class PalisadeError extends Error {
   readonly code: ErrorCode;
@@ -16,6 +28,6 @@ export class PalisadeError extends Error {
 
   /** The process exit code this error maps to. */
   get exitCode(): 2 | 3 {
-    return this.code === 'io' || this.code === 'internal' ? 3 : 2;
+    return this.code === 'io' || this.code === 'internal' || this.code === 'cluster-unreachable' || this.code === 'cluster-auth' ? 3 : 2;
   }
 }

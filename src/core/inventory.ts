@@ -2,7 +2,9 @@
  * The inventory: every object of a scan, normalised and indexed by kind and by
  * namespace/name. Sources add objects; analysers read them.
  */
-import type { JsonObject, PositionResolver, Resource, ResourceRef, SourceLocation } from './types.js';
+import { detectCredential } from './secrets-detect.js';
+import type { JsonObject, JsonValue, PositionResolver, Resource, ResourceRef, SourceLocation } from './types.js';
+import { podSpecsOf } from './workloads.js';
 
 /** Input for {@link Inventory.add}. */
 export interface ResourceInput {
@@ -18,17 +20,18 @@ export function isKubernetesObject(v: unknown): v is JsonObject {
   return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && o.apiVersion !== '' && o.kind !== '';
 }
 
-/** Builds the reference (identity) of an object. */
-export function refOf(object: JsonObject): ResourceRef {
+/** Builds the reference (identity) of an object, tagged with its cluster when it has one. */
+export function refOf(object: JsonObject, cluster?: string): ResourceRef {
   const meta = object.metadata;
   const m = typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? meta : {};
   const name = typeof m.name === 'string' ? m.name : typeof m.generateName === 'string' ? `${m.generateName}*` : '';
-  const ref: { apiVersion: string; kind: string; name: string; namespace?: string } = {
+  const ref: { apiVersion: string; kind: string; name: string; namespace?: string; cluster?: string } = {
     apiVersion: String(object.apiVersion),
     kind: String(object.kind),
     name,
   };
   if (typeof m.namespace === 'string' && m.namespace !== '') ref.namespace = m.namespace;
+  if (cluster !== undefined) ref.cluster = cluster;
   return ref;
 }
 
@@ -56,6 +59,12 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'ComponentStatus',
 ]);
 
+/** Options of the {@link Inventory} constructor. */
+export interface InventoryOptions {
+  /** The cluster (kubeconfig context) the objects come from; stamped on every reference. */
+  readonly cluster?: string;
+}
+
 /**
  * An indexed, append-only set of resources.
  *
@@ -65,15 +74,24 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
  * inv.ofKind('Pod').length; // 1
  */
 export class Inventory {
+  /** The cluster the objects come from, when they come from one. */
+  readonly cluster?: string;
   readonly #resources: Resource[] = [];
   readonly #byKind = new Map<string, Resource[]>();
   readonly #byKey = new Map<string, Resource>();
+  // Built on first use and dropped on add: sources add everything before analysers read.
+  #owners: OwnerIndex | undefined;
+
+  constructor(options: InventoryOptions = {}) {
+    if (options.cluster !== undefined) this.cluster = options.cluster;
+  }
 
   /** Adds one object and returns its resource. */
   add(input: ResourceInput): Resource {
+    this.#owners = undefined;
     const resource: Resource = {
       index: this.#resources.length,
-      ref: refOf(input.object),
+      ref: refOf(input.object, this.cluster),
       object: input.object,
       ...(input.location ? { location: input.location } : {}),
       ...(input.positions ? { positions: input.positions } : {}),
@@ -114,6 +132,79 @@ export class Inventory {
     return this.#byKey.get(keyOf(kind, namespace, name));
   }
 
+  /**
+   * The workload that controls this workload object, when both are in the inventory: the
+   * Deployment of a ReplicaSet, the ReplicaSet, Job, DaemonSet or StatefulSet of a Pod, the
+   * CronJob of a Job, a custom resource with a pod template of what it creates. The owned
+   * object's pod spec comes from the owner's template, so findings belong to the owner.
+   * Objects owned by non-workloads (mirror Pods owned by a Node) are not linked.
+   *
+   * @example
+   * inv.workloadOwnerOf(pod)?.ref.kind; // 'ReplicaSet'
+   */
+  workloadOwnerOf(resource: Resource): Resource | undefined {
+    return this.#ownerIndex().owner.get(resource.index);
+  }
+
+  /**
+   * For a workload that owns linked objects: how many Pods it owns, directly or through
+   * ReplicaSets and Jobs. Undefined when nothing in the inventory is linked to it (manifests).
+   *
+   * @example
+   * inv.podCountOf(deployment); // 3
+   */
+  podCountOf(resource: Resource): number | undefined {
+    const index = this.#ownerIndex();
+    if (!index.children.has(resource.index)) return undefined;
+    const cached = index.podCount.get(resource.index);
+    if (cached !== undefined) return cached;
+    let count = 0;
+    const stack = [...(index.children.get(resource.index) ?? [])];
+    const seen = new Set<number>();
+    while (stack.length > 0) {
+      const child = stack.pop() as Resource;
+      if (seen.has(child.index)) continue;
+      seen.add(child.index);
+      if (child.ref.kind === 'Pod') count++;
+      for (const c of index.children.get(child.index) ?? []) stack.push(c);
+    }
+    index.podCount.set(resource.index, count);
+    return count;
+  }
+
+  #ownerIndex(): OwnerIndex {
+    if (this.#owners) return this.#owners;
+    const owner = new Map<number, Resource>();
+    const children = new Map<number, Resource[]>();
+    const byUid = new Map<string, Resource>();
+    for (const r of this.#resources) {
+      const uid = metadataOf(r.object).uid;
+      if (typeof uid === 'string' && uid !== '') byUid.set(uid, r);
+    }
+    for (const r of this.#resources) {
+      const ref = controllerRefOf(r.object);
+      if (!ref) continue;
+      // Pods and controllers only: a ConfigMap owned by an operator keeps its own findings.
+      if (podSpecsOf(r).length === 0) continue;
+      let o = ref.uid !== undefined ? byUid.get(ref.uid) : undefined;
+      if (!o) {
+        const candidate = this.get(ref.kind, r.ref.namespace, ref.name) ?? this.get(ref.kind, undefined, ref.name);
+        const candidateUid = candidate ? metadataOf(candidate.object).uid : undefined;
+        if (candidate && (ref.uid === undefined || candidateUid === undefined || candidateUid === ref.uid)) o = candidate;
+      }
+      if (!o || o === r || o.ref.kind !== ref.kind || podSpecsOf(o).length === 0) continue;
+      owner.set(r.index, o);
+      let list = children.get(o.index);
+      if (!list) {
+        list = [];
+        children.set(o.index, list);
+      }
+      list.push(r);
+    }
+    this.#owners = { owner, children, podCount: new Map() };
+    return this.#owners;
+  }
+
   /** Namespaces named by objects or declared as Namespace objects, sorted. */
   namespaces(): string[] {
     const set = new Set<string>();
@@ -127,4 +218,131 @@ export class Inventory {
 
 function keyOf(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}
+
+interface OwnerIndex {
+  readonly owner: Map<number, Resource>;
+  readonly children: Map<number, Resource[]>;
+  readonly podCount: Map<number, number>;
+}
+
+function isPlainObject(v: JsonValue | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function metadataOf(object: JsonObject): JsonObject {
+  return isPlainObject(object.metadata) ? object.metadata : {};
+}
+
+/** The `controller: true` owner reference of an object. */
+function controllerRefOf(object: JsonObject): { kind: string; name: string; uid?: string } | undefined {
+  const refs = metadataOf(object).ownerReferences;
+  if (!Array.isArray(refs)) return undefined;
+  for (const r of refs) {
+    if (!isPlainObject(r) || r.controller !== true || typeof r.kind !== 'string' || typeof r.name !== 'string') continue;
+    return { kind: r.kind, name: r.name, ...(typeof r.uid === 'string' ? { uid: r.uid } : {}) };
+  }
+  return undefined;
+}
+
+/** The annotation `kubectl apply` writes: a full copy of the applied object (Secret data included). */
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** The value that replaces every Secret value once its facts are derived. */
+export const REDACTED = '<redacted>';
+
+/** The field of a redacted Secret that holds the facts derived from its values. */
+export const SECRET_FACTS_FIELD = 'x-palisade-secret-facts';
+
+/** What is kept about one Secret value: never the value itself. */
+export interface SecretValueFacts {
+  /** Length of the decoded value in bytes. */
+  readonly bytes: number;
+  /** The kind of credential the value looks like (`private-key`, `jwt`, `password`...), if any. */
+  readonly credential?: string;
+  readonly confidence?: 'high' | 'medium';
+}
+
+/** Facts about the values of one Secret, by key (`data` and `stringData` merged). */
+export type SecretFacts = Readonly<Record<string, SecretValueFacts>>;
+
+function factsOfValue(key: string, value: Buffer): SecretValueFacts {
+  // Binary values (keystores, images) are not text a credential pattern can match.
+  const text = value.includes(0) ? undefined : value.toString('utf8');
+  const found = text !== undefined && !text.includes('\uFFFD') ? detectCredential(key, text) : undefined;
+  return { bytes: value.length, ...(found ? { credential: found.kind, confidence: found.confidence } : {}) };
+}
+
+/**
+ * The facts a check may know about a Secret's values: size and what kind of credential each
+ * value looks like. Works on redacted Secrets (cluster and snapshot scans) and on manifests
+ * with clear values alike, so that checks give the same results on both; checks must read
+ * Secret values through this function, never from `data`.
+ *
+ * @example
+ * secretFacts(secret)['tls.key']; // { bytes: 1675, credential: 'private-key', confidence: 'high' }
+ */
+export function secretFacts(object: JsonObject): SecretFacts {
+  const stored = object[SECRET_FACTS_FIELD];
+  if (isPlainObject(stored)) return stored as unknown as SecretFacts;
+  const out: Record<string, SecretValueFacts> = {};
+  if (isPlainObject(object.data)) {
+    for (const [k, v] of Object.entries(object.data)) if (typeof v === 'string') out[k] = factsOfValue(k, Buffer.from(v, 'base64'));
+  }
+  if (isPlainObject(object.stringData)) {
+    for (const [k, v] of Object.entries(object.stringData)) if (typeof v === 'string') out[k] = factsOfValue(k, Buffer.from(v, 'utf8'));
+  }
+  return out;
+}
+
+/** The last-applied JSON of a Secret with every `data`/`stringData` value replaced by {@link REDACTED}. */
+function redactLastApplied(text: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return REDACTED;
+  }
+  if (!isPlainObject(parsed as JsonValue)) return REDACTED;
+  const o = parsed as JsonObject;
+  for (const field of ['data', 'stringData']) {
+    const entries = o[field];
+    if (isPlainObject(entries)) o[field] = Object.fromEntries(Object.keys(entries).map((k) => [k, REDACTED]));
+  }
+  return JSON.stringify(o);
+}
+
+/**
+ * Normalises an object read from a cluster before it is kept: drops `status`,
+ * `metadata.managedFields` and the last-applied annotation (volatile or duplicated data that
+ * no check reads; on Secrets the annotation is kept with its values redacted, since its mere
+ * presence leaks), and redacts Secrets (values replaced by {@link REDACTED}, their facts kept
+ * in {@link SECRET_FACTS_FIELD}). Returns a new object; the input is not changed.
+ *
+ * @example
+ * normalizeObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { password: 'aHVudGVyMg==' } });
+ * // { ..., data: { password: '<redacted>' }, 'x-palisade-secret-facts': { password: { bytes: 7, ... } } }
+ */
+export function normalizeObject(object: JsonObject): JsonObject {
+  const { status: _status, ...rest } = object;
+  const out: JsonObject = rest;
+  const isSecret = object.kind === 'Secret' && object.apiVersion === 'v1';
+  if (isPlainObject(object.metadata)) {
+    const { managedFields: _managed, ...meta } = object.metadata;
+    if (isPlainObject(meta.annotations) && LAST_APPLIED_ANNOTATION in meta.annotations) {
+      const { [LAST_APPLIED_ANNOTATION]: applied, ...annotations } = meta.annotations;
+      // On a Secret the annotation is itself a finding (it repeats the data): keep its shape, not its values.
+      if (isSecret && typeof applied === 'string') annotations[LAST_APPLIED_ANNOTATION] = redactLastApplied(applied);
+      if (Object.keys(annotations).length > 0) meta.annotations = annotations;
+      else delete meta.annotations;
+    }
+    out.metadata = meta;
+  }
+  if (isSecret && !isPlainObject(object[SECRET_FACTS_FIELD])) {
+    const facts = secretFacts(object);
+    delete out.stringData;
+    if (isPlainObject(object.data)) out.data = Object.fromEntries(Object.keys(object.data).map((k) => [k, REDACTED]));
+    out[SECRET_FACTS_FIELD] = facts as unknown as JsonObject;
+  }
+  return out;
 }

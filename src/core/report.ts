@@ -3,9 +3,9 @@
  * as it is (schema in docs/json-report.md).
  */
 import type { CheckMeta } from './check.js';
-import type { StatusCounts } from './engine.js';
+import type { DataGap, StatusCounts } from './engine.js';
 import type { ExceptionRule } from './exceptions.js';
-import type { Diagnostic, Finding, Severity } from './types.js';
+import type { Diagnostic, Finding, ResourceTypeCoverage, Severity } from './types.js';
 import { SEVERITIES, severityRank } from './types.js';
 
 export const REPORT_SCHEMA_VERSION = '1';
@@ -41,6 +41,125 @@ export interface ScanReport {
   readonly checks: readonly CheckMeta[];
   readonly exceptions: { readonly expired: readonly ExceptionRule[]; readonly unused: readonly ExceptionRule[] };
   readonly diagnostics: readonly Diagnostic[];
+  /** The clusters scanned (cluster and snapshot scans only). */
+  readonly clusters?: readonly ClusterInfo[];
+  /**
+   * How much of the clusters could be read (cluster and snapshot scans only; a manifest scan
+   * reads everything it is given). Reporters show the percentage and every type that is not `ok`.
+   */
+  readonly coverage?: Coverage;
+}
+
+/** One cluster of a cluster or snapshot scan. */
+export interface ClusterInfo {
+  /** The kubeconfig context name; findings carry it in `resource.cluster`. */
+  readonly name: string;
+  /** The API server URL. */
+  readonly server?: string;
+  /** `gitVersion` of the API server, e.g. `v1.31.2`. */
+  readonly kubernetesVersion?: string;
+  /** Objects read. */
+  readonly resources: number;
+  /** Coverage of this cluster, 0-100. */
+  readonly coveragePercent: number;
+}
+
+/** The coverage section of a report. */
+export interface Coverage {
+  /** Share of the resource types read, 0-100 with one decimal; partial types count by namespaces read. */
+  readonly percent: number;
+  /** Resource types by status. */
+  readonly counts: Readonly<Record<ResourceTypeCoverage['status'], number>>;
+  /** Every resource type listed (and every API group version whose discovery failed). */
+  readonly types: readonly ResourceTypeCoverage[];
+}
+
+/** How much one type counts towards the percentage: 1 read, 0 not read, a fraction when partial. */
+function weightOf(t: ResourceTypeCoverage): number {
+  if (t.status === 'ok') return 1;
+  if (t.status !== 'partial') return 0;
+  const read = t.namespacesRead?.length ?? 0;
+  const denied = t.namespacesDenied?.length ?? 0;
+  return read + denied === 0 ? 0 : read / (read + denied);
+}
+
+/**
+ * Builds the coverage section from per-type results. Types skipped by the user
+ * (`--no-secrets`) are listed but do not lower the percentage.
+ *
+ * @example
+ * computeCoverage([{ group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, status: 'ok', objects: 3 }]).percent; // 100
+ */
+export function computeCoverage(types: readonly ResourceTypeCoverage[]): Coverage {
+  const counts = { ok: 0, partial: 0, forbidden: 0, failed: 0, skipped: 0 };
+  let weight = 0;
+  let attempted = 0;
+  for (const t of types) {
+    counts[t.status]++;
+    if (t.status === 'skipped') continue;
+    attempted++;
+    weight += weightOf(t);
+  }
+  const percent = attempted === 0 ? 100 : Math.floor((weight / attempted) * 1000) / 10;
+  return { percent, counts, types };
+}
+
+/** `deployments.apps`, `pods`: the name kubectl uses for a resource type. */
+export function resourceTypeName(t: Pick<ResourceTypeCoverage, 'resource' | 'group' | 'version'>): string {
+  if (t.resource === '*') return `${t.group === '' ? '' : `${t.group}/`}${t.version}`;
+  return t.group === '' ? t.resource : `${t.resource}.${t.group}`;
+}
+
+/** One line saying why a type is not fully covered. */
+export function describeCoverageGap(t: ResourceTypeCoverage): string {
+  const name = resourceTypeName(t);
+  if (t.status === 'partial') {
+    const denied = t.namespacesDenied ?? [];
+    const shown = denied.slice(0, 5).join(', ') + (denied.length > 5 ? `, and ${denied.length - 5} more` : '');
+    return `${name}: read in ${t.namespacesRead?.length ?? 0} of ${(t.namespacesRead?.length ?? 0) + denied.length} namespaces, not in ${shown}${t.reason ? ` (${t.reason})` : ''}`;
+  }
+  return `${name}: ${t.reason ?? t.status}`;
+}
+
+/**
+ * Turns coverage into the engine's data gaps, by kind: what checks cannot rely on. Kinds served
+ * by several groups have a gap as soon as one of them has.
+ *
+ * @example
+ * const gaps = gapsFromCoverage(report.coverage.types);
+ * runChecks(inventory, { checks, gaps });
+ */
+export function gapsFromCoverage(types: readonly ResourceTypeCoverage[]): Map<string, DataGap> {
+  const gaps = new Map<string, DataGap>();
+  for (const t of types) {
+    if (t.status === 'ok') continue;
+    const reason = shortGap(t);
+    const prev = gaps.get(t.kind);
+    let readNamespaces: ReadonlySet<string> | undefined;
+    if (t.status === 'partial' && (!prev || prev.readNamespaces)) {
+      const read = new Set(t.namespacesRead ?? []);
+      readNamespaces = prev?.readNamespaces ? new Set([...read].filter((n) => prev.readNamespaces?.has(n))) : read;
+    }
+    gaps.set(t.kind, { reason: prev ? `${prev.reason}; ${reason}` : reason, ...(readNamespaces ? { readNamespaces } : {}) });
+  }
+  return gaps;
+}
+
+/** A short reason for finding messages (the coverage section keeps the server's full message). */
+function shortGap(t: ResourceTypeCoverage): string {
+  const name = resourceTypeName(t);
+  if (t.status === 'skipped') return `${name}: not read${t.reason ? ` (${t.reason})` : ''}`;
+  if (t.status === 'partial') {
+    const denied = t.namespacesDenied ?? [];
+    return `${name}: not read in namespace${denied.length === 1 ? '' : 's'} ${denied.slice(0, 5).join(', ')}${denied.length > 5 ? ` and ${denied.length - 5} more` : ''}`;
+  }
+  if (t.status === 'forbidden') return `${name}: forbidden`;
+  return `${name}: ${t.reason ?? 'failed'}`;
+}
+
+/** True when the report's coverage is below the minimum percentage (`--fail-on-coverage-below`). */
+export function failsCoverageGate(report: Pick<ScanReport, 'coverage'>, minPercent: number): boolean {
+  return (report.coverage?.percent ?? 100) < minPercent;
 }
 
 /** Counts failing findings per severity. */

@@ -2,6 +2,7 @@
  * Core data types shared by every layer: resources, findings, severities.
  * Pure data, no behaviour; see `check.ts` for the check shape and `engine.ts` for evaluation.
  */
+import type { FixOperation } from './check.js';
 
 /** Severities from most to least serious. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
@@ -37,6 +38,8 @@ export interface ResourceRef {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
+  /** The cluster (kubeconfig context) the object was read from; absent for manifests. */
+  readonly cluster?: string;
 }
 
 /**
@@ -88,8 +91,15 @@ export interface Finding {
   readonly location?: SourceLocation;
   readonly evidence?: Evidence;
   readonly exemption?: Exemption;
-  /** Framework control references, e.g. `cis-k8s:5.2.2`. */
+  /** Framework control references, e.g. `cis:5.2.2`. */
   readonly frameworks: readonly string[];
+  /** JSON-Patch-like operations that fix this finding (absolute pointers into the object). */
+  readonly fix?: readonly FixOperation[];
+  /**
+   * For a workload whose Pods (or ReplicaSets/Jobs) are in the inventory: how many running
+   * Pods it owns. Findings are reported once, on the owner, instead of once per Pod.
+   */
+  readonly affectedPods?: number;
 }
 
 /** A problem met while loading or scanning that did not stop the scan. */
@@ -98,4 +108,35 @@ export interface Diagnostic {
   readonly code: string;
   readonly message: string;
   readonly location?: SourceLocation;
+}
+
+/**
+ * How completely one resource type was read from a cluster: `ok` (every object the scan
+ * asked for), `partial` (some namespaces were forbidden or failed), `forbidden` (403),
+ * `failed` (timeout, dropped connection, server error) or `skipped` (by the user, e.g.
+ * `--no-secrets`).
+ */
+export type CoverageStatus = 'ok' | 'partial' | 'forbidden' | 'failed' | 'skipped';
+
+/** The coverage of one resource type (or, with `resource: '*'`, of a whole API group version). */
+export interface ResourceTypeCoverage {
+  /** The cluster (kubeconfig context). */
+  readonly cluster?: string;
+  /** API group, `''` for the core group. */
+  readonly group: string;
+  readonly version: string;
+  /** Plural resource name, e.g. `deployments`; `*` when discovery of the group version failed. */
+  readonly resource: string;
+  /** Kind, e.g. `Deployment`; `*` when discovery of the group version failed. */
+  readonly kind: string;
+  readonly namespaced: boolean;
+  readonly status: CoverageStatus;
+  /** Objects read. */
+  readonly objects: number;
+  /** Why the type was not (completely) read: `forbidden (403): ...`, `timed out after 60s`. */
+  readonly reason?: string;
+  /** For `partial` types: the namespaces that were read. */
+  readonly namespacesRead?: readonly string[];
+  /** For `partial` types: the namespaces that could not be read. */
+  readonly namespacesDenied?: readonly string[];
 }

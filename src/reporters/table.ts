@@ -1,21 +1,258 @@
+/**
+ * The terminal report: failing findings grouped by severity (most serious first) and then
+ * by check, exempt findings and errors in short sections of their own, the most affected
+ * resources, and a summary box. Lines fit 100 columns; colour only when asked for.
+ */
+import type { ScanReport } from '../core/report.js';
 import { sortFindings } from '../core/report.js';
+import type { Finding, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
+import { type Painter, padVisible, painter, visibleLength, wrap } from './ansi.js';
+import { coverageGaps, isMultiCluster, locationLabel, oneLine, podsNote, rankResources, SEVERITY_WEIGHT, targetLabel } from './shared.js';
 import type { Reporter } from './types.js';
+
+const WIDTH = 100;
+const TOP_RESOURCES = 5;
+
+/** What every section needs: the painter, and whether labels must name the cluster. */
+interface Ctx {
+  readonly p: Painter;
+  readonly withCluster: boolean;
+}
+
+/** Groups consecutive findings (already sorted) by check id, keeping order. */
+function byCheck(findings: readonly Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const g = groups.get(f.check);
+    if (g) g.push(f);
+    else groups.set(f.check, [f]);
+  }
+  return [...groups.values()];
+}
+
+/** Shortens text to `max` characters, keeping both ends (names differ at either). */
+function ellipsis(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const head = Math.ceil((max - 1) / 2);
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (max - 1 - head)).join('')}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function heading(p: Painter, label: string, detail: string, severity?: Severity): string[] {
+  const badge = severity ? p.badge(severity, label) : p.bold(label);
+  return ['', `${badge}  ${detail}`, p.dim('─'.repeat(WIDTH))];
+}
+
+/** `  Kind ns/name [container]` with the location right-aligned, or on its own line when both do not fit. */
+function targetLines({ p, withCluster }: Ctx, f: Finding): string[] {
+  const target = wrap(oneLine(targetLabel(f, withCluster) + podsNote(f)), WIDTH, '  ', '      ');
+  const loc = oneLine(locationLabel(f.location));
+  if (loc === '') return target;
+  const last = target[target.length - 1] ?? '';
+  const gap = WIDTH - visibleLength(last) - [...loc].length;
+  if (gap >= 2) return [...target.slice(0, -1), `${last}${' '.repeat(gap)}${p.dim(loc)}`];
+  return [...target, ...wrap(`at ${loc}`, WIDTH, '    ').map((l) => p.dim(l))];
+}
+
+function checkHeader(p: Painter, f: Finding, count: number): string[] {
+  const text = `${f.check} ${f.name} — ${oneLine(f.title)} (${count})`;
+  const [first = '', ...rest] = wrap(text, WIDTH, '');
+  // Only the id is bold, so the header reads as "which check" at a glance.
+  const firstPainted = first.startsWith(f.check) ? p.bold(f.check) + first.slice(f.check.length) : first;
+  return [firstPainted, ...rest.map((l) => `  ${l}`)];
+}
+
+function failingSection(ctx: Ctx, severity: Severity, findings: readonly Finding[]): string[] {
+  const { p } = ctx;
+  if (findings.length === 0) return [];
+  const lines = heading(p, severity.toUpperCase(), plural(findings.length, 'finding'), severity);
+  for (const group of byCheck(findings)) {
+    const first = group[0];
+    if (!first) continue;
+    lines.push(...checkHeader(p, first, group.length));
+    for (const f of group) {
+      lines.push(...targetLines(ctx, f));
+      lines.push(...wrap(oneLine(f.message), WIDTH, '    '));
+    }
+    lines.push('');
+  }
+  lines.pop();
+  return lines;
+}
+
+function exemptSection({ p, withCluster }: Ctx, findings: readonly Finding[]): string[] {
+  if (findings.length === 0) return [];
+  const lines = heading(p, 'EXEMPT', `${plural(findings.length, 'finding')}, not counted as failing`);
+  for (const f of findings) {
+    lines.push(
+      ...wrap(`${f.check} ${f.name}  ${oneLine(targetLabel(f, withCluster))}`, WIDTH, '  ', '      ').map((l, i) =>
+        i === 0 ? l.replace(f.check, p.bold(f.check)) : l,
+      ),
+    );
+    const via = f.exemption ? ` (${f.exemption.source}${f.exemption.expires ? `, expires ${f.exemption.expires}` : ''})` : '';
+    lines.push(...wrap(`reason: ${oneLine(f.exemption?.reason ?? 'none given')}${via}`, WIDTH, '    '));
+  }
+  return lines;
+}
+
+function errorSection({ p, withCluster }: Ctx, report: ScanReport, errors: readonly Finding[]): string[] {
+  const loadErrors = report.diagnostics.filter((d) => d.level === 'error');
+  if (errors.length === 0 && loadErrors.length === 0) return [];
+  const detail = [errors.length > 0 ? plural(errors.length, 'check error') : '', loadErrors.length > 0 ? plural(loadErrors.length, 'loading error') : '']
+    .filter(Boolean)
+    .join(', ');
+  const lines = heading(p, 'ERRORS', detail);
+  for (const f of errors) {
+    lines.push(
+      ...wrap(`${f.check} ${f.name}  ${oneLine(targetLabel(f, withCluster))}`, WIDTH, '  ', '      ').map((l, i) =>
+        i === 0 ? l.replace(f.check, p.bold(f.check)) : l,
+      ),
+    );
+    lines.push(...wrap(oneLine(f.message), WIDTH, '    '));
+  }
+  for (const d of loadErrors) {
+    lines.push(`  ${p.bold(d.code)}${d.location ? `  ${p.dim(oneLine(locationLabel(d.location)))}` : ''}`);
+    lines.push(...wrap(oneLine(d.message), WIDTH, '    '));
+  }
+  return lines;
+}
+
+function coverageSection({ p }: Ctx, report: ScanReport): string[] {
+  const gaps = coverageGaps(report);
+  if (gaps.length === 0) return [];
+  const lines = heading(p, 'COVERAGE GAPS', `${plural(gaps.length, 'resource type')} not read completely; checks cannot see what was not read`);
+  for (const g of gaps) lines.push(...wrap(oneLine(g.text), WIDTH, '  ', '    '));
+  return lines;
+}
+
+function noticeSection({ p }: Ctx, report: ScanReport): string[] {
+  const notices = report.diagnostics.filter((d) => d.level !== 'error');
+  const unused = report.exceptions.unused;
+  if (notices.length === 0 && unused.length === 0) return [];
+  const lines = heading(p, 'NOTICES', plural(notices.length + unused.length, 'notice'));
+  for (const d of notices) lines.push(...wrap(`${d.level}: ${oneLine(d.message)} [${d.code}]`, WIDTH, '  ', '    '));
+  for (const r of unused) {
+    const scope = [r.kind, r.namespace, r.name, r.container].filter((x) => x !== undefined).join('/');
+    lines.push(
+      ...wrap(
+        `notice: exception for ${oneLine(r.check)}${scope ? ` on ${oneLine(scope)}` : ''} matched no finding (reason: ${oneLine(r.reason)})`,
+        WIDTH,
+        '  ',
+        '    ',
+      ),
+    );
+  }
+  return lines;
+}
+
+function topSection({ p, withCluster }: Ctx, findings: readonly Finding[]): string[] {
+  const top = rankResources(findings, TOP_RESOURCES, withCluster).filter((r) => r.score > 0);
+  if (top.length === 0) return [];
+  const weights = SEVERITIES.filter((s) => SEVERITY_WEIGHT[s] > 0)
+    .map((s) => `${s} ${SEVERITY_WEIGHT[s]}`)
+    .join(', ');
+  const lines = heading(p, 'TOP AFFECTED RESOURCES', `by weighted severity (${weights})`);
+  const scoreWidth = Math.max(...top.map((r) => String(r.score).length));
+  const counts = top.map((r) =>
+    SEVERITIES.filter((s) => r.bySeverity[s] > 0)
+      .map((s) => p.severity(s, `${r.bySeverity[s]} ${s}`))
+      .join(', '),
+  );
+  // Labels get what the number, score and counts leave of the 100 columns.
+  const room = WIDTH - '  1. '.length - '  score '.length - scoreWidth - 2 - Math.max(...counts.map(visibleLength));
+  const labelWidth = Math.max(16, Math.min(room, Math.max(...top.map((r) => [...oneLine(r.label)].length))));
+  top.forEach((r, i) => {
+    lines.push(
+      `  ${i + 1}. ${padVisible(ellipsis(oneLine(r.label), labelWidth), labelWidth)}  score ${String(r.score).padStart(scoreWidth)}  ${counts[i] ?? ''}`,
+    );
+  });
+  return lines;
+}
+
+function summaryBox({ p }: Ctx, report: ScanReport, exempt: number, checkErrors: number): string[] {
+  const s = report.summary.failBySeverity;
+  const failing = SEVERITIES.reduce((n, k) => n + s[k], 0);
+  const loadErrors = report.diagnostics.filter((d) => d.level === 'error').length;
+  const bySeverity = SEVERITIES.map((k) => (s[k] > 0 ? p.severity(k, `${s[k]} ${k}`) : p.dim(`0 ${k}`))).join('  ');
+  const rows: [string, string][] = [
+    [
+      'Resources scanned',
+      `${report.resources}${report.stats.files > 0 ? p.dim(`  (${plural(report.stats.files, 'file')}, ${plural(report.stats.documents, 'document')})`) : ''}`,
+    ],
+    ['Checks run', String(report.summary.checksRun)],
+    ['Failing findings', failing > 0 ? `${p.bold(String(failing))}  ${bySeverity}` : '0'],
+    ['Exempt', String(exempt)],
+    [
+      'Errors',
+      checkErrors + loadErrors > 0
+        ? `${checkErrors + loadErrors}  ${p.dim(`(${plural(checkErrors, 'check error')}, ${plural(loadErrors, 'loading error')})`)}`
+        : '0',
+    ],
+    ['Non-Kubernetes documents skipped', String(report.stats.nonKubernetes)],
+    ['Parse errors', String(report.stats.parseErrors)],
+  ];
+  if (report.stats.skippedFiles > 0) rows.push(['Files skipped', String(report.stats.skippedFiles)]);
+  for (const c of report.clusters ?? []) {
+    const version = c.kubernetesVersion ? `Kubernetes ${oneLine(c.kubernetesVersion)}, ` : '';
+    const detail = p.dim(`(${version}${plural(c.resources, 'object')}, ${c.coveragePercent}% read)`);
+    const name = ellipsis(oneLine(c.name), 60);
+    // Context names can be long (EKS ARNs): the details then go on a line of their own.
+    if ([...name].length + visibleLength(detail) > 58) rows.push(['Cluster', name], ['', detail]);
+    else rows.push(['Cluster', `${name}  ${detail}`]);
+  }
+  if (report.coverage) {
+    const gaps = report.coverage.types.filter((t) => t.status !== 'ok').length;
+    const text = `${report.coverage.percent}%${gaps > 0 ? `  ${p.dim(`(${plural(gaps, 'resource type')} not fully read)`)}` : ''}`;
+    rows.push(['Coverage', report.coverage.percent < 100 ? p.severity('medium', text) : text]);
+  }
+  if (report.exceptions.expired.length > 0) rows.push(['Expired exceptions', String(report.exceptions.expired.length)]);
+  const keyWidth = Math.max(...rows.map(([k]) => k.length));
+  const body = [p.bold('Summary'), '', ...rows.map(([k, v]) => `${k.padEnd(keyWidth)}  ${v}`)];
+  const inner = Math.min(WIDTH - 4, Math.max(...body.map(visibleLength)));
+  return ['', `┌${'─'.repeat(inner + 2)}┐`, ...body.map((l) => `│ ${padVisible(l, inner)} │`), `└${'─'.repeat(inner + 2)}┘`];
+}
+
+/**
+ * Renders the terminal report.
+ *
+ * @example
+ * process.stdout.write(renderTable(report, { color: process.stdout.isTTY }));
+ */
+export function renderTable(report: ScanReport, options: { readonly color: boolean }): string {
+  const ctx: Ctx = { p: painter(options.color), withCluster: isMultiCluster(report) };
+  const sorted = sortFindings(report.findings);
+  const exempt = sorted.filter((f) => f.status === 'exempt');
+  const errors = sorted.filter((f) => f.status === 'error');
+  const lines: string[] = [];
+  for (const severity of SEVERITIES) {
+    lines.push(
+      ...failingSection(
+        ctx,
+        severity,
+        sorted.filter((f) => f.status === 'fail' && f.severity === severity),
+      ),
+    );
+  }
+  lines.push(...exemptSection(ctx, exempt));
+  lines.push(...errorSection(ctx, report, errors));
+  lines.push(...coverageSection(ctx, report));
+  lines.push(...noticeSection(ctx, report));
+  lines.push(...topSection(ctx, sorted));
+  lines.push(...summaryBox(ctx, report, exempt.length, errors.length));
+  // The first line is the blank line before the first heading.
+  while (lines[0] === '') lines.shift();
+  return `${lines.join('\n')}\n`;
+}
 
 /** Human-readable report for terminals. */
 export const tableReporter: Reporter = {
   name: 'table',
-  description: 'Findings grouped by severity, with a summary (coloured on a TTY)',
+  description: 'Findings grouped by severity and check, with a summary (coloured on a TTY)',
   extension: 'txt',
-  render(report) {
-    const lines: string[] = [];
-    for (const f of sortFindings(report.findings)) {
-      if (f.status === 'pass') continue;
-      const where = f.location ? `${f.location.file}:${f.location.line}` : '';
-      lines.push(`${f.severity.toUpperCase().padEnd(8)} ${f.check} ${f.name}  ${f.message}  ${where}`);
-    }
-    const s = report.summary.failBySeverity;
-    lines.push('', `${report.resources} resources, ${report.summary.checksRun} checks: ${SEVERITIES.map((k) => `${s[k]} ${k}`).join(', ')}`);
-    return `${lines.join('\n')}\n`;
-  },
+  render: (report, options) => renderTable(report, options),
 };

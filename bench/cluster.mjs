@@ -1,0 +1,252 @@
+/**
+ * Cluster-scan benchmark: Palisade lists a generated cluster of --objects objects (default
+ * 20,000) from the fake API server (dist/sources/testing/fake-apiserver.js) over HTTPS with
+ * token auth, then scans it. The server runs in a child process, so that this process's
+ * CPU time (process.cpuUsage) is Palisade's own: listing should be bounded by the server.
+ *
+ * Reports objects/s of listing and of scanning, Palisade's CPU share of the listing wall
+ * time, the server's CPU share, snapshot write/read times, and peak RSS; writes
+ * bench-results/cluster.json. Runs against dist/ (npm run build first).
+ *
+ * Usage: node --expose-gc bench/cluster.mjs [--objects 20000] [--runs 3] [--page-size 500]
+ *          [--concurrency 8] [--latency-ms 0] [--http] [--strict] [--out file]
+ *        node bench/cluster.mjs --serve ...   (internal: the server child)
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+
+const { values: opts } = parseArgs({
+  options: {
+    objects: { type: 'string', default: '20000' },
+    runs: { type: 'string', default: '3' },
+    'page-size': { type: 'string', default: '500' },
+    concurrency: { type: 'string', default: '8' },
+    'latency-ms': { type: 'string', default: '0' },
+    'server-us-per-object': { type: 'string', default: '0' },
+    http: { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
+    serve: { type: 'boolean', default: false },
+    pki: { type: 'string' },
+    out: { type: 'string', default: join(root, 'bench-results', 'cluster.json') },
+  },
+});
+
+/** Targets from the issue: Palisade's CPU under 30% of the listing wall time; peak RSS under 600 MB. */
+const MAX_CPU_SHARE = 0.3;
+const MAX_RSS_MB = 600;
+
+// ---------------------------------------------------------------------------------------
+// Server child: starts the fake API server and reports its URL, then its CPU time on request.
+
+if (opts.serve) {
+  const { startFakeApiServer } = await import('../dist/sources/testing/fake-apiserver.js');
+  const { generateCluster } = await import('../dist/sources/testing/generate-cluster.js');
+  const { readFileSync } = await import('node:fs');
+  const objects = generateCluster(Number(opts.objects));
+  const latency = Number(opts['latency-ms']);
+  const tls = opts.pki ? { key: readFileSync(join(opts.pki, 'server.key')), cert: readFileSync(join(opts.pki, 'server.crt')) } : undefined;
+  const server = await startFakeApiServer({
+    objects,
+    ...(tls ? { tls } : {}),
+    tokens: { 'bench-token': 'bench' },
+    ...(latency > 0 ? { faults: [{ type: 'delay', match: {}, ms: latency }] } : {}),
+    costPerObjectUs: Number(opts['server-us-per-object']),
+  });
+  const cpu0 = process.cpuUsage();
+  // The parent going away (crash, Ctrl-C) ends the server too.
+  process.on('disconnect', () => process.exit(0));
+  process.send({ url: server.url, objects: objects.length });
+  process.on('message', async (m) => {
+    if (m === 'cpu') {
+      const c = process.cpuUsage(cpu0);
+      process.send({ cpuMs: (c.user + c.system) / 1000 });
+    } else if (m === 'reset') {
+      const c = process.cpuUsage();
+      cpu0.user = c.user;
+      cpu0.system = c.system;
+      process.send({ reset: true });
+    } else if (m === 'stop') {
+      await server.close();
+      process.exit(0);
+    }
+  });
+} else {
+  await main();
+}
+
+async function main() {
+  const log = (msg) => process.stderr.write(`${msg}\n`);
+  const gc = () => globalThis.gc?.();
+  if (!globalThis.gc) log('note: run with node --expose-gc for steadier figures');
+  const { loadClusters } = await import('../dist/sources/cluster/index.js');
+  const { scanLoaded } = await import('../dist/scan.js');
+  const { writeSnapshot, readSnapshot } = await import('../dist/sources/snapshot.js');
+  const { writeKubeconfig } = await import('../dist/sources/testing/kubeconfig.js');
+  const { createTestPki, hasOpenssl } = await import('../dist/sources/testing/pki.js');
+  // client-node is loaded lazily by the first cluster read; load it before timing (a one-off startup cost).
+  await import('@kubernetes/client-node');
+
+  const total = Number(opts.objects);
+  const runs = Math.max(1, Number(opts.runs));
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-cluster-'));
+  const useTls = !opts.http && hasOpenssl();
+  const pki = useTls ? await createTestPki(dir) : undefined;
+  if (!useTls) log(opts.http ? 'note: plain HTTP (--http)' : 'note: openssl not found, plain HTTP');
+
+  const child = fork(
+    fileURLToPath(import.meta.url),
+    [
+      '--serve',
+      '--objects',
+      String(total),
+      '--latency-ms',
+      opts['latency-ms'],
+      '--server-us-per-object',
+      opts['server-us-per-object'],
+      ...(pki ? ['--pki', dir] : []),
+    ],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  process.on('exit', () => child.kill());
+  const next = () => new Promise((r) => child.once('message', r));
+  const ready = await next();
+  const ask = async (m) => {
+    const reply = next();
+    child.send(m);
+    return reply;
+  };
+  const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), [
+    { name: 'bench', server: ready.url, ...(pki ? { caFile: pki.caFile } : { insecure: true }), token: 'bench-token' },
+  ]);
+  const loadOptions = { kubeconfig, pageSize: Number(opts['page-size']), concurrency: Number(opts.concurrency) };
+
+  // Warm-up: JIT, TLS session, server caches.
+  log(`warm-up: listing ${total.toLocaleString('en-US')} objects from ${ready.url}`);
+  await loadClusters(loadOptions);
+  gc();
+
+  const listing = [];
+  let clusters;
+  for (let i = 0; i < runs; i++) {
+    clusters = undefined;
+    gc();
+    await ask('reset');
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    clusters = await loadClusters(loadOptions);
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const server = await ask('cpu');
+    listing.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, serverCpuMs: server.cpuMs, requests: clusters[0].requests });
+    log(
+      `listing run ${i + 1}: ${Math.round(wallMs)} ms, Palisade CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms, server CPU ${Math.round(server.cpuMs)} ms`,
+    );
+  }
+  const objects = clusters[0].inventory.size;
+  if (objects !== total) throw new Error(`listed ${objects} objects, expected ${total}`);
+  if (!clusters[0].coverage.every((t) => t.status === 'ok')) throw new Error('coverage is not complete');
+
+  const scanning = [];
+  let report;
+  for (let i = 0; i < runs; i++) {
+    gc();
+    const t0 = performance.now();
+    report = scanLoaded([
+      { inventory: clusters[0].inventory, sources: ['cluster:bench'], diagnostics: [], coverage: clusters[0].coverage, cluster: { name: 'bench' } },
+    ]);
+    scanning.push(performance.now() - t0);
+  }
+
+  const snapFile = join(dir, 'bench.snapshot.json.gz');
+  let t0 = performance.now();
+  const { bytes } = await writeSnapshot(snapFile, clusters);
+  const snapshotWriteMs = performance.now() - t0;
+  t0 = performance.now();
+  const snap = await readSnapshot(snapFile);
+  const snapshotReadMs = performance.now() - t0;
+  if (snap.clusters[0].inventory.size !== total) throw new Error('snapshot lost objects');
+
+  child.send('stop');
+  child.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const best = listing.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  const listWallMs = median(listing.map((l) => l.wallMs));
+  const cpuShare = median(listing.map((l) => l.cpuMs / l.wallMs));
+  const serverShare = median(listing.map((l) => l.serverCpuMs / l.wallMs));
+  const scanMs = median(scanning);
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    objects: total,
+    runs,
+    transport: useTls ? 'https (test CA), bearer token' : 'http',
+    pageSize: loadOptions.pageSize,
+    concurrency: loadOptions.concurrency,
+    serverLatencyMs: Number(opts['latency-ms']),
+    serverUsPerObject: Number(opts['server-us-per-object']),
+    requests: best.requests,
+    listing: {
+      wallMs: Math.round(listWallMs),
+      objectsPerSecond: Math.round(total / (listWallMs / 1000)),
+      palisadeCpuMs: Math.round(median(listing.map((l) => l.cpuMs))),
+      palisadeCpuShare: Math.round(cpuShare * 1000) / 1000,
+      serverCpuShare: Math.round(serverShare * 1000) / 1000,
+    },
+    scanning: {
+      wallMs: Math.round(scanMs),
+      objectsPerSecond: Math.round(total / (scanMs / 1000)),
+      findings: report.findings.length,
+      checks: report.summary.checksRun,
+    },
+    snapshot: { bytes, writeMs: Math.round(snapshotWriteMs), readMs: Math.round(snapshotReadMs) },
+    peakRssMb: Math.round(rssMb),
+    targets: { maxPalisadeCpuShare: MAX_CPU_SHARE, maxPeakRssMb: MAX_RSS_MB },
+    pass: { cpuShare: cpuShare < MAX_CPU_SHARE, rss: rssMb < MAX_RSS_MB },
+  };
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);
+
+  const rows = [
+    ['objects', total.toLocaleString('en-US'), ''],
+    ['transport', `${result.transport}, ${result.requests} requests`, `page ${result.pageSize}, concurrency ${result.concurrency}`],
+    [
+      'server model',
+      result.serverUsPerObject > 0 ? `${result.serverUsPerObject} µs/object emulated` : 'in-memory, no emulated cost',
+      result.serverLatencyMs > 0 ? `+${result.serverLatencyMs} ms per request` : '',
+    ],
+    ['listing', `${result.listing.objectsPerSecond.toLocaleString('en-US')} objects/s`, `${result.listing.wallMs} ms wall (median of ${runs})`],
+    [
+      'Palisade CPU during listing',
+      `${(cpuShare * 100).toFixed(1)}% of wall`,
+      `target < ${MAX_CPU_SHARE * 100}%: ${result.pass.cpuShare ? 'ok' : 'MISSED'} (server: ${(serverShare * 100).toFixed(1)}%)`,
+    ],
+    [
+      'scanning',
+      `${result.scanning.objectsPerSecond.toLocaleString('en-US')} objects/s`,
+      `${result.scanning.wallMs} ms, ${result.scanning.checks} checks, ${result.scanning.findings} findings`,
+    ],
+    ['snapshot (gzip)', `${(bytes / 2 ** 20).toFixed(1)} MiB`, `write ${result.snapshot.writeMs} ms, read ${result.snapshot.readMs} ms`],
+    ['peak RSS', `${result.peakRssMb} MB`, `target < ${MAX_RSS_MB} MB: ${result.pass.rss ? 'ok' : 'MISSED'}`],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  process.stdout.write(`\nPalisade cluster benchmark (${result.node}, ${result.cpus} CPUs)\n\n`);
+  for (const r of rows) process.stdout.write(`  ${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}\n`);
+  process.stdout.write(`\nwritten to ${opts.out}\n`);
+  if (opts.strict && !(result.pass.cpuShare && result.pass.rss)) process.exitCode = 1;
+}

@@ -1,0 +1,20 @@
+import { byReach, defineSubjectCheck } from '../../rbac/subject-checks.js';
+
+/** Subject can port-forward to pods: evaluated on effective permissions, reported per subject. */
+export default defineSubjectCheck({
+  id: 'PAL-0405',
+  name: 'rbac-subject-port-forward',
+  title: 'Subject can port-forward to pods',
+  severity: 'medium',
+  frameworks: ['nsa:NSA-25', 'mitre:T1133'],
+  docs: {
+    description:
+      '`create` on `pods/portforward` opens a tunnel from the caller to any port of a pod, past NetworkPolicies and Services: databases and admin interfaces listening only inside the cluster become reachable. Cluster-wide is medium, within namespaces low.',
+    remediation: 'Grant port-forward only where it is needed for debugging, preferably to named pods.',
+    references: ['https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/'],
+  },
+  capability: 'port-forward',
+  verdict(c) {
+    return { text: 'can port-forward to pods', severity: byReach(c, 'medium', 'low') };
+  },
+});

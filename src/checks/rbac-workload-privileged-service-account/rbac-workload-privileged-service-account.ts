@@ -1,0 +1,98 @@
+import { defineCheck } from '../../core/check.js';
+import type { Severity } from '../../core/types.js';
+import { type Capability, type CapabilityId, capabilitiesOf, describeReach } from '../../rbac/capabilities.js';
+import { userInfoOf } from '../../rbac/identity.js';
+import { rbacModelOf } from '../../rbac/model.js';
+import { escalationPathsOf } from '../../rbac/paths.js';
+import { describePath, pathEvidence } from '../../rbac/subject-checks.js';
+
+// Capabilities that let whoever holds the pod's token take other identities or data.
+const RISKY: readonly CapabilityId[] = [
+  'read-secrets',
+  'create-workloads',
+  'pod-exec',
+  'pod-attach',
+  'ephemeral-containers',
+  'nodes-proxy',
+  'escalate',
+  'bind',
+  'impersonate',
+  'create-tokens',
+  'issue-certificates',
+  'modify-webhooks',
+  'modify-rbac',
+];
+
+/** `read-secrets, pod-exec in namespace shop; nodes-proxy cluster-wide`. */
+function byReach(capabilities: readonly Capability[]): string {
+  const groups = new Map<string, string[]>();
+  for (const c of capabilities) groups.set(describeReach(c), [...(groups.get(describeReach(c)) ?? []), c.id]);
+  return [...groups].map(([reach, ids]) => `${ids.join(', ')} ${reach}`).join('; ');
+}
+
+const LOWER: Readonly<Record<Severity, Severity>> = { critical: 'high', high: 'medium', medium: 'low', low: 'info', info: 'info' };
+
+/** A compromised container holds its service account's token: the workload's risk is its account's permissions. */
+export default defineCheck({
+  id: 'PAL-0423',
+  name: 'rbac-workload-privileged-service-account',
+  title: 'Workload runs as a service account with risky permissions',
+  severity: 'high',
+  category: 'rbac',
+  frameworks: ['cis:5.1.6', 'mitre:T1528', 'ms:MS-TA9016'],
+  docs: {
+    description:
+      'Every pod runs as a service account (`serviceAccountName`, `default` when unset) and, unless token mounting is disabled, carries its token: ' +
+      'whoever compromises a container (a vulnerable dependency, an exposed debug port) acts with that account’s permissions. This check joins ' +
+      'workload risk and RBAC risk: it reports workloads whose service account is cluster-admin or can escalate to it (critical), can read every ' +
+      'Secret directly or through an escalation path (high), or holds another risky capability such as creating workloads, exec, token requests, ' +
+      'impersonation or RBAC changes (medium). One step lower when the pod does not mount the token (automountServiceAccountToken: false on the pod ' +
+      'or its account, and no projected token volume).',
+    remediation:
+      'Give the workload a dedicated service account with only the permissions it uses; set `automountServiceAccountToken: false` when it does not call the API.',
+    references: [
+      'https://kubernetes.io/docs/concepts/security/service-accounts/',
+      'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/',
+    ],
+  },
+  target: { kind: 'pod' },
+  evaluate({ inventory, resource, pod }) {
+    const model = rbacModelOf(inventory);
+    const namespace = resource.ref.namespace ?? 'default';
+    const workload = model.workloadsOf(resource).find((w) => w.podPointer === pod.pointer);
+    const spec = pod.spec;
+    const name =
+      typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== ''
+        ? spec.serviceAccountName
+        : typeof spec.serviceAccount === 'string' && spec.serviceAccount !== ''
+          ? spec.serviceAccount
+          : 'default';
+    const subject = { kind: 'ServiceAccount', namespace, name } as const;
+    const graph = escalationPathsOf(model);
+    const mounted = workload?.tokenMounted ?? true;
+    const path = '/serviceAccountName';
+    const account = `service account ${namespace}/${name}`;
+    const tokenNote = mounted ? '' : ' (its token is not mounted, which makes it harder to use)';
+    const toAdmin = graph.pathOf(subject, 'cluster-admin');
+    const toSecrets = toAdmin ? undefined : graph.pathOf(subject, 'all-secrets');
+    const found = toAdmin ?? toSecrets;
+    if (found) {
+      const severity: Severity = toAdmin ? 'critical' : 'high';
+      const goal = toAdmin ? 'cluster-admin' : 'reading every Secret';
+      return {
+        path,
+        message: `${resource.ref.kind} ${namespace}/${resource.ref.name} runs as ${account}, which can reach ${goal}${tokenNote}: ${describePath(found)}`,
+        severity: mounted ? severity : LOWER[severity],
+        evidence: { serviceAccount: `sa:${namespace}/${name}`, target: found.target, tokenMounted: mounted, chain: pathEvidence(found) },
+      };
+    }
+    const risky = capabilitiesOf(model, userInfoOf(subject)).filter((c) => RISKY.includes(c.id));
+    if (risky.length === 0) return undefined;
+    return {
+      path,
+      message: `${resource.ref.kind} ${namespace}/${resource.ref.name} runs as ${account}, which holds ${byReach(risky)}${tokenNote}`,
+      severity: mounted ? 'medium' : 'low',
+      evidence: { serviceAccount: `sa:${namespace}/${name}`, tokenMounted: mounted, capabilities: risky.map((c) => c.id) },
+    };
+  },
+});

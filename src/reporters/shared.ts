@@ -1,0 +1,224 @@
+/**
+ * Helpers shared by the reporters: labels for resources and locations, the severity
+ * weights behind the "most affected" rankings, and text sanitising. Every format shows
+ * the same facts the same way, so they are computed once here.
+ */
+import type { CheckMeta } from '../core/check.js';
+import type { ScanReport } from '../core/report.js';
+import { describeCoverageGap } from '../core/report.js';
+import type { Finding, ResourceRef, Severity, SourceLocation } from '../core/types.js';
+import { SEVERITIES } from '../core/types.js';
+import { resolveReference } from '../frameworks/index.js';
+
+/**
+ * Weights used to rank resources and namespaces: one critical outweighs two highs, and
+ * info findings do not count (they are advice, not risk).
+ */
+export const SEVERITY_WEIGHT: Readonly<Record<Severity, number>> = { critical: 10, high: 5, medium: 2, low: 1, info: 0 };
+
+/** Label shown for findings whose resource has no namespace (cluster-scoped or not set in the manifest). */
+export const NO_NAMESPACE = '(no namespace)';
+
+/**
+ * `Kind namespace/name`, or `Kind name` when the object has no namespace; with
+ * `withCluster`, the cluster it was read from follows (`@ prod-eu`), which multi-cluster
+ * reports need to tell objects apart.
+ *
+ * @example
+ * resourceLabel({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'prod', name: 'web' }); // 'Deployment prod/web'
+ */
+export function resourceLabel(ref: ResourceRef, withCluster = false): string {
+  const base = `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  return withCluster && ref.cluster !== undefined ? `${base} @ ${ref.cluster}` : base;
+}
+
+/**
+ * The resource label plus the container in brackets, when the finding names one.
+ *
+ * @example
+ * targetLabel(finding); // 'Deployment prod/web [app]'
+ */
+export function targetLabel(f: Pick<Finding, 'resource' | 'container'>, withCluster = false): string {
+  const base = f.container !== undefined ? `${resourceLabel(f.resource)} [${f.container}]` : resourceLabel(f.resource);
+  return withCluster && f.resource.cluster !== undefined ? `${base} @ ${f.resource.cluster}` : base;
+}
+
+/**
+ * True when findings come from more than one cluster, so labels must name the cluster.
+ *
+ * @example
+ * const withCluster = isMultiCluster(report);
+ */
+export function isMultiCluster(report: Pick<ScanReport, 'findings' | 'clusters'>): boolean {
+  if ((report.clusters?.length ?? 0) > 1) return true;
+  const seen = new Set<string>();
+  for (const f of report.findings) if (f.resource.cluster !== undefined) seen.add(f.resource.cluster);
+  return seen.size > 1;
+}
+
+/**
+ * ` (3 running pods)` for a workload whose Pods were in the inventory, else the empty string.
+ *
+ * @example
+ * targetLabel(f) + podsNote(f); // 'Deployment prod/web [app] (3 running pods)'
+ */
+export function podsNote(f: Pick<Finding, 'affectedPods'>): string {
+  return f.affectedPods === undefined ? '' : ` (${f.affectedPods} running pod${f.affectedPods === 1 ? '' : 's'})`;
+}
+
+/**
+ * `file:line`, or the empty string when there is no source position.
+ *
+ * @example
+ * locationLabel({ file: 'web.yaml', line: 12, column: 5 }); // 'web.yaml:12'
+ */
+export function locationLabel(loc: SourceLocation | undefined): string {
+  return loc ? `${loc.file}:${loc.line}` : '';
+}
+
+/** A stable key for one Kubernetes object (apiVersion and cluster included: either may tell two objects apart). */
+export function resourceKey(ref: ResourceRef): string {
+  return `${ref.cluster ?? ''}\u0000${ref.apiVersion}\u0000${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`;
+}
+
+/**
+ * Every resource type a cluster scan did not read completely, one line each, with the
+ * cluster in front when there are several.
+ *
+ * @example
+ * coverageGaps(report); // ['secrets: forbidden (403: ...)', 'networkpolicies.networking.k8s.io: read in 3 of 5 namespaces, ...']
+ */
+export function coverageGaps(report: Pick<ScanReport, 'coverage' | 'clusters'>): { readonly status: string; readonly text: string }[] {
+  const multi = (report.clusters?.length ?? 0) > 1;
+  return (report.coverage?.types ?? [])
+    .filter((t) => t.status !== 'ok')
+    .map((t) => ({ status: t.status, text: `${multi && t.cluster ? `${t.cluster}: ` : ''}${describeCoverageGap(t)}` }));
+}
+
+/**
+ * The checks that ran, by id.
+ *
+ * @example
+ * checksById(report).get('PAL-0100')?.docs.remediation;
+ */
+export function checksById(report: Pick<ScanReport, 'checks'>): ReadonlyMap<string, CheckMeta> {
+  return new Map(report.checks.map((c) => [c.id, c]));
+}
+
+/** Zero counts per severity. */
+export function zeroSeverityCounts(): Record<Severity, number> {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+}
+
+/**
+ * Failing findings per severity, with zero entries for the severities that have none.
+ *
+ * @example
+ * severityBreakdown({ critical: 1, high: 0, medium: 2, low: 0, info: 0 }); // '1 critical, 2 medium'
+ */
+export function severityBreakdown(counts: Readonly<Record<Severity, number>>): string {
+  return SEVERITIES.filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`)
+    .join(', ');
+}
+
+/** One entry of a "most affected" ranking. */
+export interface Ranked {
+  /** What is ranked: a resource label or a namespace. */
+  readonly label: string;
+  /** Sum of {@link SEVERITY_WEIGHT} over its failing findings. */
+  readonly score: number;
+  readonly failing: number;
+  readonly bySeverity: Readonly<Record<Severity, number>>;
+}
+
+function rank(findings: readonly Finding[], keyOf: (f: Finding) => [key: string, label: string], limit: number): Ranked[] {
+  const acc = new Map<string, { label: string; score: number; failing: number; bySeverity: Record<Severity, number> }>();
+  for (const f of findings) {
+    if (f.status !== 'fail') continue;
+    const [key, label] = keyOf(f);
+    let entry = acc.get(key);
+    if (!entry) {
+      entry = { label, score: 0, failing: 0, bySeverity: zeroSeverityCounts() };
+      acc.set(key, entry);
+    }
+    entry.score += SEVERITY_WEIGHT[f.severity];
+    entry.failing++;
+    entry.bySeverity[f.severity]++;
+  }
+  return [...acc.values()].sort((a, b) => b.score - a.score || b.failing - a.failing || a.label.localeCompare(b.label)).slice(0, limit);
+}
+
+/**
+ * The resources with the most weighted failing findings, most affected first.
+ *
+ * @example
+ * rankResources(report.findings, 5)[0]?.label; // 'Deployment prod/web'
+ */
+export function rankResources(findings: readonly Finding[], limit: number, withCluster = false): Ranked[] {
+  return rank(findings, (f) => [resourceKey(f.resource), resourceLabel(f.resource, withCluster)], limit);
+}
+
+/**
+ * The namespaces with the most weighted failing findings, most affected first.
+ *
+ * @example
+ * rankNamespaces(report.findings, 10).map((n) => n.label); // ['prod', 'default']
+ */
+export function rankNamespaces(findings: readonly Finding[], limit: number, withCluster = false): Ranked[] {
+  return rank(
+    findings,
+    (f) => {
+      const ns = f.resource.namespace ?? NO_NAMESPACE;
+      const cluster = f.resource.cluster ?? '';
+      return [`${cluster}\u0000${ns}`, withCluster && cluster !== '' ? `${ns} @ ${cluster}` : ns];
+    },
+    limit,
+  );
+}
+
+/**
+ * Failing findings per category, largest first.
+ *
+ * @example
+ * failingByCategory(report.findings); // [['workload', 12], ['rbac', 3]]
+ */
+export function failingByCategory(findings: readonly Finding[]): [category: string, count: number][] {
+  const acc = new Map<string, number>();
+  for (const f of findings) if (f.status === 'fail') acc.set(f.category, (acc.get(f.category) ?? 0) + 1);
+  return [...acc.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/**
+ * A framework reference with its framework and control title, or the raw reference when
+ * it names no known control.
+ *
+ * @example
+ * frameworkLabel('cis:5.2.2'); // 'CIS Kubernetes Benchmark 5.2.2: Limit privileged containers'
+ */
+export function frameworkLabel(ref: string): string {
+  const r = resolveReference(ref);
+  return r ? `${r.framework.title} ${r.control}: ${r.title}` : ref;
+}
+
+/** The references of a check that are web links (the others are prose). */
+export function webReferences(check: CheckMeta | undefined): string[] {
+  return (check?.docs.references ?? []).filter((r) => /^https?:\/\//i.test(r));
+}
+
+// C0 and C1 controls, DEL, and the bidirectional overrides that can make terminal or
+// review text read differently from what it contains ("Trojan Source").
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Makes attacker-controlled text safe to print on one line: line breaks and tabs become
+ * spaces, other control and bidi-override characters become visible `\u{..}` escapes, so
+ * a resource name cannot move the cursor, recolour the terminal or reorder the text.
+ *
+ * @example
+ * oneLine('a\nb\u001b[31m'); // 'a b\\u{1b}[31m'
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\r\n|[\r\n\t]/g, ' ').replace(UNSAFE_CHARS, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+}

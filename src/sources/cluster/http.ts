@@ -1,0 +1,309 @@
+/**
+ * A small Kubernetes API client: GET of JSON over node's http(s) with a keep-alive agent,
+ * bounded concurrency, per-request deadlines, gzip, retries of transient failures, and
+ * credentials from client-node's KubeConfig (see docs/decisions/0008-cluster-client.md for
+ * why not client-node's own API classes).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { VERSION } from '../../version.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/** Options of {@link ApiClient}. */
+export interface ApiClientOptions {
+  /** Deadline of one request, in milliseconds (default 60 s). */
+  readonly timeoutMs?: number;
+  /** Requests in flight at once (default 8). */
+  readonly concurrency?: number;
+  /** Retries of transient failures: dropped connections, 429, 502-504 (default 2). */
+  readonly retries?: number;
+  /** First retry delay in milliseconds; later ones grow fourfold (default 250). */
+  readonly retryDelayMs?: number;
+}
+
+/** Why a request failed. */
+export type ApiErrorKind = 'http' | 'timeout' | 'network' | 'invalid-response';
+
+/** A failed request: an HTTP status (with the API's `Status` message), a timeout or a network error. */
+export class ApiError extends Error {
+  readonly kind: ApiErrorKind;
+  /** HTTP status; 0 when no response arrived. */
+  readonly status: number;
+  /** The `reason` of the API's Status object (`Forbidden`, `Expired`...), or the network error code. */
+  readonly reason: string;
+  /** Seconds to wait, from `Retry-After`. */
+  readonly retryAfter?: number;
+
+  constructor(kind: ApiErrorKind, status: number, reason: string, message: string, retryAfter?: number) {
+    super(message);
+    this.name = 'ApiError';
+    this.kind = kind;
+    this.status = status;
+    this.reason = reason;
+    if (retryAfter !== undefined) this.retryAfter = retryAfter;
+  }
+
+  /** A short description for coverage and diagnostics: `forbidden (403): ...`, `timed out after 60s`. */
+  describe(): string {
+    if (this.kind === 'http') {
+      const label = this.status === 403 ? 'forbidden' : this.status === 401 ? 'unauthorized' : this.status === 404 ? 'not found' : 'HTTP error';
+      return `${label} (${this.status})${this.message ? `: ${this.message}` : ''}`;
+    }
+    return this.message;
+  }
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Credentials are applied again after this long, as client-go re-reads token files. */
+const AUTH_TTL_MS = 60_000;
+
+interface Auth {
+  readonly headers: Record<string, string>;
+  readonly agent: http.Agent;
+  readonly at: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+/**
+ * GETs JSON from one API server with the credentials of a kubeconfig context.
+ *
+ * @example
+ * const client = new ApiClient(kubeConfig, { concurrency: 8 });
+ * const version = await client.get('/version');
+ * client.close();
+ */
+export class ApiClient {
+  readonly #kc: KubeConfig;
+  readonly #base: URL;
+  readonly #timeoutMs: number;
+  readonly #concurrency: number;
+  readonly #retries: number;
+  readonly #retryDelayMs: number;
+  #auth: Promise<Auth> | undefined;
+  /** When the current credentials were built; undefined while they are being built. */
+  #authAt: number | undefined;
+  #active = 0;
+  readonly #queue: (() => void)[] = [];
+  readonly #agents: http.Agent[] = [];
+  /** Requests sent, retries included. */
+  requests = 0;
+
+  constructor(kubeConfig: KubeConfig, options: ApiClientOptions = {}) {
+    this.#kc = kubeConfig;
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig context has no cluster');
+    this.#base = new URL(cluster.server);
+    this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#concurrency = Math.max(1, options.concurrency ?? 8);
+    this.#retries = Math.max(0, options.retries ?? 2);
+    this.#retryDelayMs = options.retryDelayMs ?? 250;
+  }
+
+  /** The API server URL. */
+  get server(): string {
+    return this.#base.href.replace(/\/$/, '');
+  }
+
+  /**
+   * GETs `path` (below the server URL, which may carry a prefix such as a Rancher proxy path)
+   * and parses the JSON body. Transient failures are retried; a 401 refreshes credentials once.
+   */
+  async get<T = unknown>(path: string, query: Readonly<Record<string, string | undefined>> = {}): Promise<T> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, v);
+    const qs = params.toString();
+    const fullPath = `${this.#base.pathname.replace(/\/$/, '')}${path}${qs ? `?${qs}` : ''}`;
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.#limited(() => this.#once(fullPath))) as T;
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        if (err.status === 401 && !refreshed) {
+          // Expired exec or token-file credentials: fetch them again, once.
+          refreshed = true;
+          this.#refresh();
+          continue;
+        }
+        const transient = err.kind === 'network' || RETRYABLE_STATUS.has(err.status);
+        if (!transient || attempt >= this.#retries) throw err;
+        const delay = err.retryAfter !== undefined ? Math.min(err.retryAfter * 1000, 10_000) : this.#retryDelayMs * 4 ** attempt;
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** Closes idle connections. */
+  close(): void {
+    for (const a of this.#agents) a.destroy();
+  }
+
+  async #limited<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#active >= this.#concurrency) await new Promise<void>((r) => this.#queue.push(r));
+    this.#active++;
+    try {
+      return await fn();
+    } finally {
+      this.#active--;
+      this.#queue.shift()?.();
+    }
+  }
+
+  #credentials(): Promise<Auth> {
+    if (this.#auth && (this.#authAt === undefined || Date.now() - this.#authAt < AUTH_TTL_MS)) return this.#auth;
+    return this.#refresh();
+  }
+
+  #refresh(): Promise<Auth> {
+    const p = this.#build();
+    this.#auth = p;
+    this.#authAt = undefined;
+    p.then(
+      (a) => {
+        if (this.#auth === p) this.#authAt = a.at;
+      },
+      // A failed credential plugin must not poison later attempts.
+      () => {
+        if (this.#auth === p) this.#auth = undefined;
+      },
+    );
+    return p;
+  }
+
+  async #build(): Promise<Auth> {
+    const opts: https.RequestOptions = {};
+    const isHttp = this.#base.protocol === 'http:';
+    // client-node refuses plain-HTTP servers (kubectl proxy) unless TLS verification is off;
+    // there is no TLS to verify on them, so apply the credentials as if it were.
+    const kc = isHttp ? httpView(this.#kc) : this.#kc;
+    await kc.applyToHTTPSOptions(opts);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
+    if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    const proxied = this.#kc.getCurrentCluster()?.proxyUrl !== undefined;
+    let agent: http.Agent;
+    if (proxied && opts.agent) {
+      // Proxy agents come from client-node (HTTP/HTTPS/SOCKS proxies): correctness over keep-alive tuning.
+      agent = opts.agent as http.Agent;
+    } else if (isHttp) {
+      agent = new http.Agent({ keepAlive: true, maxSockets: this.#concurrency });
+    } else {
+      agent = new https.Agent({
+        keepAlive: true,
+        maxSockets: this.#concurrency,
+        ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+        ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
+        ...(opts.key !== undefined ? { key: opts.key } : {}),
+        ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
+        ...(opts.servername !== undefined ? { servername: opts.servername } : {}),
+      });
+    }
+    this.#agents.push(agent);
+    return { headers, agent, at: Date.now() };
+  }
+
+  async #once(path: string): Promise<unknown> {
+    const auth = await this.#credentials();
+    this.requests++;
+    const mod = this.#base.protocol === 'http:' ? http : https;
+    const { body, status, headers } = await new Promise<{ body: Buffer; status: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+      let settled = false;
+      const fail = (e: ApiError): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(e);
+        req.destroy();
+      };
+      const req = mod.request(
+        {
+          protocol: this.#base.protocol,
+          hostname: this.#base.hostname.replace(/^\[|\]$/g, ''),
+          port: this.#base.port || (this.#base.protocol === 'http:' ? 80 : 443),
+          path,
+          method: 'GET',
+          agent: auth.agent,
+          headers: { Accept: 'application/json', 'Accept-Encoding': 'gzip', 'User-Agent': `palisade/${VERSION}`, ...auth.headers },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', () => fail(dropped(path)));
+          res.on('aborted', () => fail(dropped(path)));
+          res.on('close', () => {
+            if (!res.complete) fail(dropped(path));
+          });
+          res.on('end', () => {
+            if (settled) return;
+            if (!res.complete) return fail(dropped(path));
+            settled = true;
+            clearTimeout(timer);
+            resolve({ body: Buffer.concat(chunks), status: res.statusCode ?? 0, headers: res.headers });
+          });
+        },
+      );
+      const timer = setTimeout(() => fail(new ApiError('timeout', 0, 'Timeout', `timed out after ${formatMs(this.#timeoutMs)}`)), this.#timeoutMs);
+      req.on('error', (err: NodeJS.ErrnoException) => fail(networkError(err, path)));
+      req.end();
+    });
+    let text: string;
+    try {
+      text = (headers['content-encoding'] === 'gzip' ? await gunzipAsync(body) : body).toString('utf8');
+    } catch {
+      throw new ApiError('network', 0, 'CorruptBody', `GET ${path}: response body is not valid gzip (connection dropped?)`);
+    }
+    if (status >= 200 && status < 300) {
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new ApiError('invalid-response', status, 'InvalidJSON', `GET ${path}: response is not JSON`);
+      }
+    }
+    throw httpError(status, text, headers['retry-after']);
+  }
+}
+
+function httpView(kc: KubeConfig): KubeConfig {
+  const cluster = kc.getCurrentCluster();
+  const Ctor = kc.constructor as new () => KubeConfig;
+  const view = new Ctor();
+  view.loadFromOptions({
+    clusters: kc.getClusters().map((c) => (c === cluster ? { ...c, skipTLSVerify: true } : c)),
+    users: kc.getUsers(),
+    contexts: kc.getContexts(),
+    currentContext: kc.getCurrentContext(),
+  });
+  return view;
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+function dropped(path: string): ApiError {
+  return new ApiError('network', 0, 'ConnectionDropped', `connection dropped during GET ${path.split('?')[0]}`);
+}
+
+function networkError(err: NodeJS.ErrnoException, path: string): ApiError {
+  const code = err.code ?? 'ERROR';
+  return new ApiError('network', 0, code, `GET ${path.split('?')[0]}: ${code === 'ECONNRESET' ? 'connection reset' : err.message}`);
+}
+
+function httpError(status: number, text: string, retryAfterHeader: string | undefined): ApiError {
+  let reason = '';
+  let message = '';
+  try {
+    const s = JSON.parse(text) as { reason?: unknown; message?: unknown };
+    if (typeof s.reason === 'string') reason = s.reason;
+    if (typeof s.message === 'string') message = s.message;
+  } catch {
+    message = text.slice(0, 200).trim();
+  }
+  const retryAfter = retryAfterHeader !== undefined && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) : undefined;
+  return new ApiError('http', status, reason || String(status), message.length > 300 ? `${message.slice(0, 300)}…` : message, retryAfter);
+}

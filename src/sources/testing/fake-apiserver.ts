@@ -1,0 +1,484 @@
+/**
+ * TEST UTILITY, not part of the scanner: a fake Kubernetes API server that serves fixture
+ * objects with the real REST shapes, for tests and benchmarks of the cluster source. It is
+ * compiled into dist/ (unlike src/test-support/) so that `bench/cluster.mjs` can run it in a
+ * child process; nothing in Palisade's own code paths imports it.
+ *
+ * What it serves, on loopback only:
+ * - discovery: `/version`, `/api`, `/api/v1`, `/apis`, `/apis/<group>/<version>` (APIResourceList
+ *   with verbs, namespaced and kind), built-in types plus the CRDs found among the objects;
+ * - lists, cluster-wide and per namespace, with `limit`/`continue` pagination, `metadata.namespace`
+ *   field selectors and gzip for large bodies; GET of single objects;
+ * - authentication by bearer token or TLS client certificate (CN = user), and an authorizer
+ *   callback (403 for chosen resources or namespaces);
+ * - faults: fixed statuses, slow responses, connections dropped mid-body, expired continue
+ *   tokens (410 Gone).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { gzipSync } from 'node:zlib';
+import type { JsonObject, JsonValue } from '../../core/types.js';
+
+/** A resource type the server serves. */
+export interface ServedType {
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  readonly verbs?: readonly string[];
+}
+
+/** One access decision the authorizer is asked for. */
+export interface AccessRequest {
+  readonly user: string;
+  readonly verb: 'list' | 'get';
+  readonly group: string;
+  readonly resource: string;
+  /** Absent for cluster-wide lists and cluster-scoped objects. */
+  readonly namespace?: string;
+  /** The object's name, for `get`. */
+  readonly name?: string;
+}
+
+/** Which requests a fault applies to; absent fields match everything. */
+export interface FaultMatch {
+  /** `pods`, `deployments.apps`, `rollouts.argoproj.io`. */
+  readonly resource?: string;
+  readonly namespace?: string;
+  /** Page of a list: 0 for the first request, 1 for the first `continue`... */
+  readonly page?: number;
+  /** Exact request path (without query). */
+  readonly path?: string;
+}
+
+/** A failure to inject. Each applies `times` times (default: always). */
+export type Fault =
+  | { readonly type: 'status'; readonly match: FaultMatch; readonly status: number; readonly times?: number; readonly message?: string }
+  | { readonly type: 'delay'; readonly match: FaultMatch; readonly ms: number; readonly times?: number }
+  /** Sends the headers and half the body, then destroys the connection. */
+  | { readonly type: 'drop'; readonly match: FaultMatch; readonly times?: number }
+  /** Answers a `continue` request with 410 Gone (`Expired`), as when the token outlived etcd compaction. */
+  | { readonly type: 'expire-continue'; readonly match: FaultMatch; readonly times?: number };
+
+/** Options of {@link startFakeApiServer}. */
+export interface FakeApiServerOptions {
+  readonly objects: readonly JsonObject[];
+  /** `gitVersion` of `/version` (default `v1.31.0`). */
+  readonly version?: string;
+  /** HTTPS with this key and certificate (PEM); plain HTTP without. */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer; readonly clientCa?: string | Buffer };
+  /** Bearer tokens and the users they authenticate. */
+  readonly tokens?: Readonly<Record<string, string>>;
+  /** Decides list/get access; default: everything allowed. Discovery is always allowed. */
+  readonly authorize?: (request: AccessRequest) => boolean;
+  readonly faults?: readonly Fault[];
+  /** Largest page served whatever `limit` asks (default 500). */
+  readonly maxPageSize?: number;
+  /** Bodies larger than this are gzip-compressed when the client accepts it (default 128 KiB, as kube-apiserver). */
+  readonly gzipThreshold?: number;
+  /** Types served besides the built-in ones and the CRDs found among the objects. */
+  readonly extraTypes?: readonly ServedType[];
+  /**
+   * Emulated serving cost of a real API server, in microseconds per object returned: a list
+   * page of N objects is answered after N x this delay (benchmarks; default 0). The delay is
+   * a timer, not CPU, as a multi-core API server serves concurrent lists in parallel.
+   */
+  readonly costPerObjectUs?: number;
+}
+
+/** A running fake server. */
+export interface FakeApiServer {
+  /** `https://127.0.0.1:PORT` (or `http://`). */
+  readonly url: string;
+  /** Requests served: method, path with query, user and status. */
+  readonly requests: { readonly path: string; readonly user: string; readonly status: number }[];
+  close(): Promise<void>;
+}
+
+const L = ['get', 'list', 'watch'];
+const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** The built-in types a recent kube-apiserver serves (subset relevant to scanning, plus a few that must be skipped). */
+export const BUILTIN_TYPES: readonly ServedType[] = [
+  { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs: RW },
+  { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false, verbs: RW },
+  { group: '', version: 'v1', resource: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false, verbs: RW },
+  { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'pods/log', kind: 'Pod', namespaced: true, verbs: ['get'] },
+  { group: '', version: 'v1', resource: 'pods/exec', kind: 'PodExecOptions', namespaced: true, verbs: ['create', 'get'] },
+  { group: '', version: 'v1', resource: 'bindings', kind: 'Binding', namespaced: true, verbs: ['create'] },
+  { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'replicationcontrollers', kind: 'ReplicationController', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'limitranges', kind: 'LimitRange', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'resourcequotas', kind: 'ResourceQuota', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'podtemplates', kind: 'PodTemplate', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, verbs: RW },
+  { group: '', version: 'v1', resource: 'componentstatuses', kind: 'ComponentStatus', namespaced: false, verbs: L },
+  { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, verbs: RW },
+  { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true, verbs: RW },
+  { group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', namespaced: true, verbs: RW },
+  { group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', namespaced: true, verbs: RW },
+  { group: 'apps', version: 'v1', resource: 'controllerrevisions', kind: 'ControllerRevision', namespaced: true, verbs: RW },
+  { group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true, verbs: RW },
+  { group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob', namespaced: true, verbs: RW },
+  { group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true, verbs: RW },
+  { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', kind: 'Ingress', namespaced: true, verbs: RW },
+  { group: 'networking.k8s.io', version: 'v1', resource: 'ingressclasses', kind: 'IngressClass', namespaced: false, verbs: RW },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', kind: 'Role', namespaced: true, verbs: RW },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', kind: 'RoleBinding', namespaced: true, verbs: RW },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false, verbs: RW },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false, verbs: RW },
+  { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true, verbs: RW },
+  { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false, verbs: RW },
+  { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false, verbs: RW },
+  { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingadmissionpolicies', kind: 'ValidatingAdmissionPolicy', namespaced: false, verbs: RW },
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'validatingadmissionpolicybindings',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    namespaced: false,
+    verbs: RW,
+  },
+  { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, verbs: RW },
+  { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses', kind: 'StorageClass', namespaced: false, verbs: RW },
+  { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses', kind: 'PriorityClass', namespaced: false, verbs: RW },
+  { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true, verbs: RW },
+  { group: 'autoscaling', version: 'v1', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true, verbs: RW },
+  { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true, verbs: RW },
+  { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, verbs: RW },
+  { group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, verbs: RW },
+  { group: 'node.k8s.io', version: 'v1', resource: 'runtimeclasses', kind: 'RuntimeClass', namespaced: false, verbs: RW },
+  { group: 'certificates.k8s.io', version: 'v1', resource: 'certificatesigningrequests', kind: 'CertificateSigningRequest', namespaced: false, verbs: RW },
+  { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] },
+];
+
+const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Served types of the CRDs among the objects. */
+function crdTypes(objects: readonly JsonObject[]): ServedType[] {
+  const out: ServedType[] = [];
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition' || !isObject(o.spec)) continue;
+    const spec = o.spec;
+    const names = isObject(spec.names) ? spec.names : {};
+    if (typeof spec.group !== 'string' || typeof names.plural !== 'string' || typeof names.kind !== 'string') continue;
+    for (const v of Array.isArray(spec.versions) ? spec.versions : []) {
+      if (!isObject(v) || typeof v.name !== 'string' || v.served === false) continue;
+      out.push({ group: spec.group, version: v.name, resource: names.plural, kind: names.kind, namespaced: spec.scope !== 'Cluster', verbs: RW });
+    }
+  }
+  return out;
+}
+
+function metaOf(o: JsonObject): { name: string; namespace?: string } {
+  const m = isObject(o.metadata) ? o.metadata : {};
+  return { name: typeof m.name === 'string' ? m.name : '', ...(typeof m.namespace === 'string' ? { namespace: m.namespace } : {}) };
+}
+
+interface Collection {
+  readonly type: ServedType;
+  /** Sorted by namespace, then name (the order etcd keys give). */
+  readonly items: JsonObject[];
+}
+
+const typeKey = (group: string, resource: string): string => (group === '' ? resource : `${resource}.${group}`);
+
+function status(code: number, reason: string, message: string): JsonObject {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+}
+
+const REASONS: Readonly<Record<number, string>> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  410: 'Expired',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+};
+
+/**
+ * Starts the fake API server on 127.0.0.1 (a free port).
+ *
+ * @example
+ * const server = await startFakeApiServer({ objects, tokens: { t0k3n: 'alice' } });
+ * // ... point a kubeconfig at server.url ...
+ * await server.close();
+ */
+export async function startFakeApiServer(options: FakeApiServerOptions): Promise<FakeApiServer> {
+  const version = options.version ?? 'v1.31.0';
+  const maxPage = options.maxPageSize ?? 500;
+  const gzipThreshold = options.gzipThreshold ?? 128 * 1024;
+  const types = [...BUILTIN_TYPES, ...crdTypes(options.objects), ...(options.extraTypes ?? [])];
+  // Per group: versions in order of first appearance (first = preferred).
+  const groups = new Map<string, string[]>();
+  for (const t of types) {
+    const vs = groups.get(t.group) ?? [];
+    if (!vs.includes(t.version)) vs.push(t.version);
+    groups.set(t.group, vs);
+  }
+  // Objects are stored once per group/resource and served in every version of it.
+  const collections = new Map<string, Collection>();
+  const typeByKind = new Map<string, ServedType>();
+  for (const t of types) {
+    if (t.resource.includes('/')) continue;
+    const group = t.group;
+    if (!typeByKind.has(`${group}\u0000${t.kind}`)) typeByKind.set(`${group}\u0000${t.kind}`, t);
+    const key = typeKey(group, t.resource);
+    if (!collections.has(key)) collections.set(key, { type: t, items: [] });
+  }
+  for (const o of options.objects) {
+    const apiVersion = String(o.apiVersion);
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    const t = typeByKind.get(`${group}\u0000${String(o.kind)}`);
+    if (!t) throw new Error(`fake API server: no served type for ${apiVersion} ${String(o.kind)} (add a CRD or extraTypes)`);
+    collections.get(typeKey(group, t.resource))?.items.push(o);
+  }
+  for (const c of collections.values()) {
+    c.items.sort((a, b) => {
+      const ma = metaOf(a);
+      const mb = metaOf(b);
+      return (ma.namespace ?? '').localeCompare(mb.namespace ?? '') || ma.name.localeCompare(mb.name);
+    });
+  }
+  const faults = (options.faults ?? []).map((f) => ({ fault: f, left: f.times ?? Number.POSITIVE_INFINITY }));
+  const requests: { path: string; user: string; status: number }[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let resourceVersion = 1000;
+
+  const authenticate = (req: http.IncomingMessage): string | undefined => {
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) return options.tokens?.[auth.slice(7)];
+    const socket = req.socket as TLSSocket;
+    if (typeof socket.getPeerCertificate === 'function' && socket.authorized) {
+      const cn = socket.getPeerCertificate().subject?.CN;
+      if (typeof cn === 'string') return cn;
+    }
+    // Without configured credentials every request is served (as `kubectl proxy` would).
+    return options.tokens || options.tls?.clientCa ? undefined : 'system:anonymous';
+  };
+
+  const discovery = (path: string): JsonObject | undefined => {
+    if (path === '/version') return { major: '1', minor: version.replace(/^v1\.(\d+).*$/, '$1'), gitVersion: version, platform: 'linux/amd64' };
+    if (path === '/api') return { kind: 'APIVersions', versions: groups.get('') ?? ['v1'], serverAddressByClientCIDRs: [] };
+    if (path === '/apis') {
+      return {
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: [...groups]
+          .filter(([g]) => g !== '')
+          .map(([name, versions]) => ({
+            name,
+            versions: versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v })),
+            preferredVersion: { groupVersion: `${name}/${versions[0]}`, version: versions[0] as string },
+          })),
+      };
+    }
+    const m = /^\/(?:api\/(v[^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(path);
+    if (!m) return undefined;
+    const group = m[2] ?? '';
+    const v = (m[1] ?? m[3]) as string;
+    const served = types.filter((t) => t.group === group && t.version === v);
+    if (served.length === 0) return undefined;
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: group === '' ? v : `${group}/${v}`,
+      resources: served.map((t) => ({
+        name: t.resource,
+        singularName: t.resource.includes('/') ? '' : t.kind.toLowerCase(),
+        namespaced: t.namespaced,
+        kind: t.kind,
+        verbs: [...(t.verbs ?? RW)],
+      })),
+    };
+  };
+
+  const findFault = (type: Fault['type'], resource: string, namespace: string | undefined, page: number, path: string): Fault | undefined => {
+    for (const f of faults) {
+      if (f.fault.type !== type || f.left <= 0) continue;
+      const m = f.fault.match;
+      if (m.resource !== undefined && m.resource !== resource) continue;
+      if (m.namespace !== undefined && m.namespace !== namespace) continue;
+      if (m.page !== undefined && m.page !== page) continue;
+      if (m.path !== undefined && m.path !== path) continue;
+      f.left--;
+      return f.fault;
+    }
+    return undefined;
+  };
+
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = url.pathname;
+    const user = authenticate(req);
+    const send = (code: number, body: JsonObject, drop = false): void => {
+      requests.push({ path: `${path}${url.search}`, user: user ?? '', status: code });
+      let buf = Buffer.from(JSON.stringify(body));
+      const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/json' };
+      if (buf.length > gzipThreshold && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        buf = gzipSync(buf, { level: 1 });
+        headers['Content-Encoding'] = 'gzip';
+      }
+      if (drop) {
+        res.writeHead(code, headers);
+        res.write(buf.subarray(0, Math.max(1, buf.length >> 1)));
+        // Let the partial body reach the client before the connection dies.
+        setImmediate(() => req.socket.destroy());
+        return;
+      }
+      headers['Content-Length'] = buf.length;
+      res.writeHead(code, headers);
+      res.end(buf);
+    };
+    if (req.method !== 'GET') return send(405, status(405, 'MethodNotAllowed', `${req.method} is not supported by the fake API server`));
+    if (user === undefined) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+    const d = discovery(path);
+    if (d) {
+      // Discovery faults (a broken aggregated API) match by path only.
+      const sf = findFault('status', '', undefined, 0, path);
+      if (sf && sf.type === 'status') return send(sf.status, status(sf.status, REASONS[sf.status] ?? 'Error', sf.message ?? `injected ${sf.status}`));
+      return send(200, d);
+    }
+
+    const m = /^\/(?:api\/(v[^/]+)|apis\/([^/]+)\/([^/]+))\/(.+)$/.exec(path);
+    if (!m) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    const group = m[2] ?? '';
+    const v = (m[1] ?? m[3]) as string;
+    const segs = (m[4] as string).split('/').map(decodeURIComponent);
+    let namespace: string | undefined;
+    let resource: string;
+    let name: string | undefined;
+    if (segs[0] === 'namespaces' && segs.length >= 3) {
+      namespace = segs[1];
+      resource = segs[2] as string;
+      name = segs[3];
+      if (segs.length > 4) return send(404, status(404, 'NotFound', 'subresources are not served'));
+    } else {
+      resource = segs[0] as string;
+      name = segs[1];
+      if (segs.length > 2) return send(404, status(404, 'NotFound', 'subresources are not served'));
+    }
+    const t = types.find((x) => x.group === group && x.version === v && x.resource === resource);
+    const coll = collections.get(typeKey(group, resource));
+    if (!t || !coll || (namespace !== undefined && !t.namespaced)) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    const verb = name === undefined ? 'list' : 'get';
+    const rname = typeKey(group, resource);
+    const allowed =
+      options.authorize?.({ user, verb, group, resource, ...(namespace !== undefined ? { namespace } : {}), ...(name !== undefined ? { name } : {}) }) ?? true;
+    if (!allowed) {
+      const scope = namespace !== undefined ? `in the namespace "${namespace}"` : 'at the cluster scope';
+      return send(403, status(403, 'Forbidden', `${rname} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`));
+    }
+    const cont = url.searchParams.get('continue') ?? '';
+    let offset = 0;
+    let page = 0;
+    if (cont !== '') {
+      try {
+        const tok = JSON.parse(Buffer.from(cont, 'base64url').toString('utf8')) as { o: number; p: number };
+        offset = tok.o;
+        page = tok.p;
+      } catch {
+        return send(400, status(400, 'BadRequest', 'invalid continue token'));
+      }
+    }
+    const respond = (): void => {
+      const sf = findFault('status', rname, namespace, page, path);
+      if (sf && sf.type === 'status') return send(sf.status, status(sf.status, REASONS[sf.status] ?? 'Error', sf.message ?? `injected ${sf.status}`));
+      if (cont !== '' && findFault('expire-continue', rname, namespace, page, path)) {
+        return send(
+          410,
+          status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'),
+        );
+      }
+      const drop = findFault('drop', rname, namespace, page, path) !== undefined;
+      const strip = (o: JsonObject): JsonObject => {
+        // kube-apiserver leaves apiVersion/kind out of built-in list items; custom resources keep them.
+        if (BUILTIN_TYPES.includes(t)) {
+          const { apiVersion: _a, kind: _k, ...rest } = o;
+          return rest;
+        }
+        return o;
+      };
+      if (name !== undefined) {
+        const found = coll.items.find((o) => {
+          const md = metaOf(o);
+          return md.name === name && (md.namespace ?? undefined) === namespace;
+        });
+        if (!found) return send(404, status(404, 'NotFound', `${rname} "${name}" not found`));
+        return send(200, { apiVersion: group === '' ? v : `${group}/${v}`, kind: t.kind, ...strip(found) }, drop);
+      }
+      let items = coll.items;
+      if (namespace !== undefined) items = items.filter((o) => metaOf(o).namespace === namespace);
+      for (const sel of (url.searchParams.get('fieldSelector') ?? '').split(',').filter(Boolean)) {
+        const fm = /^metadata\.namespace(!=|==?)(.*)$/.exec(sel);
+        if (!fm) return send(400, status(400, 'BadRequest', `field label not supported: ${sel}`));
+        const want = fm[2] as string;
+        items = items.filter((o) => ((metaOf(o).namespace ?? '') === want) === (fm[1] !== '!='));
+      }
+      const limitRaw = Number(url.searchParams.get('limit') ?? '0');
+      const limit = limitRaw > 0 ? Math.min(limitRaw, maxPage) : items.length;
+      const slice = items.slice(offset, offset + limit);
+      const more = offset + limit < items.length;
+      const metadata: JsonObject = { resourceVersion: String(resourceVersion++) };
+      if (more) {
+        metadata.continue = Buffer.from(JSON.stringify({ o: offset + limit, p: page + 1 })).toString('base64url');
+        metadata.remainingItemCount = items.length - offset - limit;
+      }
+      const body = { kind: `${t.kind}List`, apiVersion: group === '' ? v : `${group}/${v}`, metadata, items: slice.map(strip) };
+      const cost = Math.round(((options.costPerObjectUs ?? 0) * slice.length) / 1000);
+      if (cost <= 0) return send(200, body, drop);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!res.destroyed && !req.socket.destroyed) send(200, body, drop);
+      }, cost);
+      timers.add(timer);
+    };
+    const delay = findFault('delay', rname, namespace, page, path);
+    if (delay && delay.type === 'delay') {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!res.destroyed && !req.socket.destroyed) respond();
+      }, delay.ms);
+      timers.add(timer);
+      return;
+    }
+    respond();
+  };
+
+  const server = options.tls
+    ? https.createServer(
+        {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ...(options.tls.clientCa ? { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+        },
+        handler,
+      )
+    : http.createServer(handler);
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    requests,
+    close: async () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

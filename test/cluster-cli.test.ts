@@ -1,0 +1,128 @@
+/**
+ * End-to-end: the CLI (from source, through tsx) against the fake API server over HTTPS:
+ * `scan --kubeconfig`, `--fail-on-coverage-below`, `snapshot`, `scan --snapshot` and
+ * `inventory` on a cluster snapshot and on manifests. The server runs in this process, so
+ * the CLI is spawned asynchronously.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type FakeApiServer, startFakeApiServer } from '../src/sources/testing/fake-apiserver.js';
+import { fixtureClusterObjects } from '../src/sources/testing/fixture-cluster.js';
+import { writeKubeconfig } from '../src/sources/testing/kubeconfig.js';
+import { createTestPki, hasOpenssl, type TestPki } from '../src/sources/testing/pki.js';
+
+const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
+const TSX = import.meta.resolve('tsx');
+
+function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', TSX, MAIN, ...args],
+      { cwd, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '' }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err && typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code as number) : err ? -1 : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+interface JsonReport {
+  findings: { check: string; status: string; resource: { kind: string; name: string; cluster?: string }; affectedPods?: number }[];
+  coverage?: { percent: number; types: { resource: string; status: string }[] };
+  clusters?: { name: string; kubernetesVersion?: string }[];
+}
+
+describe('palisade CLI on clusters', { skip: hasOpenssl() ? false : 'openssl is not installed (.ci/run installs it)' }, () => {
+  let dir: string;
+  let pki: TestPki;
+  let server: FakeApiServer;
+  let kubeconfig: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-cluster-cli-'));
+    pki = await createTestPki(dir);
+    server = await startFakeApiServer({
+      objects: fixtureClusterObjects(),
+      tls: { key: pki.server.key, cert: pki.server.cert },
+      tokens: { 'admin-token': 'admin', 'no-secrets-token': 'viewer' },
+      authorize: (a) => a.user === 'admin' || a.resource !== 'secrets',
+    });
+    kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), [
+      { name: 'prod', server: server.url, caFile: pki.caFile, token: 'admin-token' },
+      { name: 'viewer', server: server.url, caFile: pki.caFile, token: 'no-secrets-token' },
+    ]);
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  it('scans the current context, snapshots it, and scans the snapshot with the same findings', async () => {
+    const live = await run(['scan', '--kubeconfig', kubeconfig, '-f', 'json', '--fail-on-coverage-below', '100'], dir);
+    assert.equal(live.code, 0, live.stderr);
+    const report = JSON.parse(live.stdout) as JsonReport;
+    assert.equal(report.coverage?.percent, 100);
+    assert.deepEqual(report.clusters?.[0]?.name, 'prod');
+    assert.ok(report.findings.some((f) => f.resource.kind === 'Rollout' && f.affectedPods === 3));
+
+    const file = join(dir, 'out', 'prod.snapshot.json.gz');
+    const snap = await run(['snapshot', '--kubeconfig', kubeconfig, '-o', file], dir);
+    assert.equal(snap.code, 0, snap.stderr);
+    assert.ok(existsSync(file));
+    assert.match(snap.stderr, /wrote .*prod\.snapshot\.json\.gz .*1 cluster, 36 objects, coverage 100%/);
+
+    const offline = await run(['scan', '--snapshot', file, '-f', 'json'], dir);
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.deepEqual((JSON.parse(offline.stdout) as JsonReport).findings, report.findings);
+
+    const inv = await run(['inventory', '--snapshot', file, '-f', 'json'], dir);
+    assert.equal(inv.code, 0, inv.stderr);
+    const summary = JSON.parse(inv.stdout) as {
+      counts: Record<string, number>;
+      namespaces: Record<string, Record<string, number>>;
+      kubernetesVersion?: string;
+      workloads: { kind: string; name: string; pods?: number; images: string[] }[];
+      exposedServices: { kind: string; name: string; type: string }[];
+    };
+    assert.equal(summary.counts.Pod, 8);
+    assert.deepEqual(summary.namespaces.shop?.Deployment, 1);
+    assert.equal(summary.kubernetesVersion, 'v1.31.0');
+    assert.deepEqual(
+      summary.workloads.map((w) => [w.kind, w.name, w.pods]).sort(),
+      [
+        ['CronJob', 'nightly-report', 1],
+        ['DaemonSet', 'node-agent', 1],
+        ['Deployment', 'web', 2],
+        ['Pod', 'debug', undefined],
+        ['Rollout', 'checkout', 3],
+      ].sort(),
+    );
+    assert.ok(summary.exposedServices.some((e) => e.kind === 'Service' && e.type === 'LoadBalancer'));
+  });
+
+  it('gates on coverage and prints the inventory of manifests', async () => {
+    const limited = await run(['scan', '--kubeconfig', kubeconfig, '--context', 'viewer', '-f', 'json', '--fail-on-coverage-below', '99.5'], dir);
+    assert.equal(limited.code, 1, limited.stderr);
+    assert.match(limited.stderr, /coverage \d+(\.\d)?% is below --fail-on-coverage-below 99\.5/);
+    assert.match(limited.stderr, /secrets/);
+    const report = JSON.parse(limited.stdout) as JsonReport;
+    assert.equal(report.coverage?.types.find((t) => t.resource === 'secrets')?.status, 'forbidden');
+
+    const manifests = join(dir, 'manifests');
+    mkdirSync(manifests, { recursive: true });
+    writeFileSync(join(manifests, 'app.yaml'), fixtureClusterObjects().map((o) => `---\n${JSON.stringify(o)}\n`).join(''));
+    const inv = await run(['inventory', manifests], dir);
+    assert.equal(inv.code, 0, inv.stderr);
+    assert.match(inv.stdout, /Objects: 36 in \d+ kinds and 4 namespaces/);
+    assert.match(inv.stdout, /Workloads \(5\):/);
+
+    const usage = await run(['scan', '--snapshot', 'x.gz', '--cluster'], dir);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /either --snapshot or --cluster/);
+  });
+});
