@@ -14,10 +14,11 @@ if (!path) {
 }
 const t0 = performance.now();
 const report = await scan([path]);
-const json = reporters.json.render(report, { color: false });
+let reportBytes = 0;
+for (const chunk of reporters.json.chunks(report, { color: false })) reportBytes += chunk.length;
 const scanMs = performance.now() - t0;
 // resourceUsage().maxRSS is in kilobytes (getrusage ru_maxrss on Linux).
 const { maxRSS } = process.resourceUsage();
 process.stdout.write(
-  `${JSON.stringify({ maxRssKb: maxRSS, scanMs: Math.round(scanMs), resources: report.resources, findings: report.findings.length, reportBytes: json.length })}\n`,
+  `${JSON.stringify({ maxRssKb: maxRSS, scanMs: Math.round(scanMs), resources: report.resources, findings: report.findings.length, reportBytes })}\n`,
 );

@@ -5,7 +5,20 @@
  * import { scan } from 'kube-palisade';
  * const report = await scan(['deploy/']);
  */
-export { scan, scanInventory, selectChecks, type ScanOptions } from './scan.js';
+export {
+  loadSource,
+  mergeReports,
+  scan,
+  scanCluster,
+  scanInventory,
+  scanLoaded,
+  scanSnapshot,
+  selectChecks,
+  type ClusterSource,
+  type LoadedSource,
+  type ScanOptions,
+  type SourceSpec,
+} from './scan.js';
 export { builtinChecks } from './checks/index.js';
 export { defineCheck, metaOf } from './core/check.js';
 export type {
@@ -21,16 +34,36 @@ export type {
   ResourceContext,
   Violation,
 } from './core/check.js';
-export { runChecks, type EngineOptions, type EngineResult, type StatusCounts } from './core/engine.js';
+export { kindsReadBy, runChecks, WORKLOAD_KINDS, type DataGap, type EngineOptions, type EngineResult, type StatusCounts } from './core/engine.js';
 export { ExceptionMatcher, type ExceptionRule } from './core/exceptions.js';
-export { Inventory, isKubernetesObject } from './core/inventory.js';
-export { failsGate, sortFindings, type ScanReport } from './core/report.js';
+export {
+  Inventory,
+  isKubernetesObject,
+  normalizeObject,
+  secretFacts,
+  type InventoryOptions,
+  type SecretFacts,
+  type SecretValueFacts,
+} from './core/inventory.js';
+export {
+  computeCoverage,
+  failsCoverageGate,
+  failsGate,
+  gapsFromCoverage,
+  sortFindings,
+  type ClusterInfo,
+  type Coverage,
+  type ScanReport,
+} from './core/report.js';
 export { containersOf, podSpecsOf, type ContainerTarget, type PodSpecTarget } from './core/workloads.js';
 export { PalisadeError } from './core/errors.js';
-export type { Diagnostic, Finding, Resource, ResourceRef, Severity, SourceLocation, Status } from './core/types.js';
+export type { CoverageStatus, Diagnostic, Finding, Resource, ResourceRef, ResourceTypeCoverage, Severity, SourceLocation, Status } from './core/types.js';
 export { SEVERITIES } from './core/types.js';
 export { loadConfig, validateConfig, type PalisadeConfig } from './config/config.js';
 export { loadManifests } from './sources/files.js';
+export { loadCluster, loadClusters, resolveClusterTargets, type ClusterLoadOptions, type ListProgress, type LoadedCluster } from './sources/cluster/index.js';
+export { readSnapshot, writeSnapshot, type Snapshot, type SnapshotCluster } from './sources/snapshot.js';
+export { summarizeInventory, type InventorySummary } from './cli/commands/inventory.js';
 export { loadCustomChecks } from './custom/load.js';
 export { reporters } from './reporters/index.js';
 export { FRAMEWORKS, resolveReference } from './frameworks/index.js';

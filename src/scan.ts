@@ -221,7 +221,8 @@ function coverageDiagnostics(coverage: Coverage, cluster: string | undefined): D
   }
   for (const t of notOk) if (t.status === 'failed') out.push({ level: 'warning', code: 'list-failed', message: `${prefix}${describeCoverageGap(t)}` });
   for (const t of coverage.types)
-    if (t.status === 'skipped') out.push({ level: 'notice', code: 'list-skipped', message: `${prefix}${resourceTypeName(t)} not read (${t.reason ?? 'skipped'})` });
+    if (t.status === 'skipped')
+      out.push({ level: 'notice', code: 'list-skipped', message: `${prefix}${resourceTypeName(t)} not read (${t.reason ?? 'skipped'})` });
   return out;
 }
 
@@ -376,7 +377,13 @@ export function mergeReports(reports: readonly ScanReport[]): ScanReport {
     ...first,
     sources: reports.flatMap((r) => r.sources),
     resources: reports.reduce((n, r) => n + r.resources, 0),
-    stats: { files: stat('files'), documents: stat('documents'), nonKubernetes: stat('nonKubernetes'), parseErrors: stat('parseErrors'), skippedFiles: stat('skippedFiles') },
+    stats: {
+      files: stat('files'),
+      documents: stat('documents'),
+      nonKubernetes: stat('nonKubernetes'),
+      parseErrors: stat('parseErrors'),
+      skippedFiles: stat('skippedFiles'),
+    },
     findings,
     summary: {
       totals: reports.map((r) => r.summary.totals).reduce(sumCounts),

@@ -115,7 +115,12 @@ describe('palisade CLI on clusters', { skip: hasOpenssl() ? false : 'openssl is 
 
     const manifests = join(dir, 'manifests');
     mkdirSync(manifests, { recursive: true });
-    writeFileSync(join(manifests, 'app.yaml'), fixtureClusterObjects().map((o) => `---\n${JSON.stringify(o)}\n`).join(''));
+    writeFileSync(
+      join(manifests, 'app.yaml'),
+      fixtureClusterObjects()
+        .map((o) => `---\n${JSON.stringify(o)}\n`)
+        .join(''),
+    );
     const inv = await run(['inventory', manifests], dir);
     assert.equal(inv.code, 0, inv.stderr);
     assert.match(inv.stdout, /Objects: 36 in \d+ kinds and 4 namespaces/);

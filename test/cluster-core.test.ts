@@ -66,7 +66,13 @@ function owned(kind: string, name: string, owner: JsonObject | undefined, spec: 
       name,
       namespace: 'ns',
       uid: uid(n),
-      ...(owner ? { ownerReferences: [{ apiVersion: String(owner.apiVersion), kind: String(owner.kind), name: String(om?.name), uid: String(om?.uid), controller: true }] } : {}),
+      ...(owner
+        ? {
+            ownerReferences: [
+              { apiVersion: String(owner.apiVersion), kind: String(owner.kind), name: String(om?.name), uid: String(om?.uid), controller: true },
+            ],
+          }
+        : {}),
     },
     spec,
   };
@@ -164,7 +170,14 @@ describe('coverage-aware results', () => {
 
   it('turns passes and fails into errors where needed data is missing, and says why once per check', () => {
     const coverage = [
-      type({ group: 'networking.k8s.io', resource: 'networkpolicies', kind: 'NetworkPolicy', status: 'partial', namespacesRead: ['a'], namespacesDenied: ['b', 'c'] }),
+      type({
+        group: 'networking.k8s.io',
+        resource: 'networkpolicies',
+        kind: 'NetworkPolicy',
+        status: 'partial',
+        namespacesRead: ['a'],
+        namespacesDenied: ['b', 'c'],
+      }),
       type({ resource: 'secrets', kind: 'Secret', status: 'forbidden', reason: 'forbidden (403): no' }),
     ];
     const { findings, perCheck } = runChecks(inv, { checks: [needsPolicy, onSecrets], includePassed: true, gaps: gapsFromCoverage(coverage) });

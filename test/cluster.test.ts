@@ -38,7 +38,9 @@ const namespaceHasPolicy = defineCheck({
   target: { kind: 'resource', kinds: ['Namespace'] },
   needs: ['NetworkPolicy'],
   evaluate: ({ resource, inventory }) =>
-    inventory.ofKind('NetworkPolicy').some((p) => p.ref.namespace === resource.ref.name) ? undefined : { message: `Namespace ${resource.ref.name} has no NetworkPolicy` },
+    inventory.ofKind('NetworkPolicy').some((p) => p.ref.namespace === resource.ref.name)
+      ? undefined
+      : { message: `Namespace ${resource.ref.name} has no NetworkPolicy` },
 });
 /** A check on Secrets that only reads derived facts. */
 const secretKeyInOpaque = defineCheck({
@@ -109,7 +111,14 @@ describe('cluster source', { skip: hasOpenssl() ? false : 'openssl is not instal
     assert.equal(cluster.inventory.size, fixtureClusterObjects().length);
     assert.ok(cluster.coverage.every((t) => t.status === 'ok'));
     const types = new Set(cluster.coverage.map((t) => `${t.resource}.${t.group}`));
-    for (const t of ['pods.', 'deployments.apps', 'cronjobs.batch', 'networkpolicies.networking.k8s.io', 'clusterroles.rbac.authorization.k8s.io', 'poddisruptionbudgets.policy']) {
+    for (const t of [
+      'pods.',
+      'deployments.apps',
+      'cronjobs.batch',
+      'networkpolicies.networking.k8s.io',
+      'clusterroles.rbac.authorization.k8s.io',
+      'poddisruptionbudgets.policy',
+    ]) {
       assert.ok(types.has(t), t);
     }
     assert.ok(types.has('validatingwebhookconfigurations.admissionregistration.k8s.io'));
@@ -122,7 +131,7 @@ describe('cluster source', { skip: hasOpenssl() ? false : 'openssl is not instal
     const web = cluster.inventory.get('Deployment', 'shop', 'web');
     assert.equal(web?.object.apiVersion, 'apps/v1');
     assert.equal(web?.object.status, undefined);
-    assert.equal((web?.object.metadata as JsonObject).managedFields, undefined);
+    assert.equal((web?.object.metadata as JsonObject | undefined)?.managedFields, undefined);
     assert.equal(web?.ref.cluster, 'test');
     // Owned objects are linked to their owner.
     const pod = cluster.inventory.get('Pod', 'payments', 'checkout-7c9d-a');
@@ -150,7 +159,8 @@ describe('cluster source', { skip: hasOpenssl() ? false : 'openssl is not instal
     assert.equal(debug?.affectedPods, undefined);
     // No Secret value reaches the report.
     const text = JSON.stringify(report);
-    for (const leaked of ['hunter2', Buffer.from('hunter2-but-longer').toString('base64'), 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC']) assert.ok(!text.includes(leaked), leaked);
+    for (const leaked of ['hunter2', Buffer.from('hunter2-but-longer').toString('base64'), 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'])
+      assert.ok(!text.includes(leaked), leaked);
   });
 
   it('authenticates with a client certificate, an exec plugin and the in-cluster service account; refuses a bad token', async () => {
@@ -235,7 +245,10 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
     const inventory = loaded[0]?.inventory;
     assert.ok(inventory?.get('Deployment', 'shop', 'web'));
     assert.equal(inventory?.get('DaemonSet', 'kube-system', 'node-agent'), undefined);
-    assert.ok(report.findings.some((f) => f.resource.name === 'web' && f.status === 'fail'), 'what could be read is still reported');
+    assert.ok(
+      report.findings.some((f) => f.resource.name === 'web' && f.status === 'fail'),
+      'what could be read is still reported',
+    );
     // NetworkPolicies of shop were read: its namespace check passes; kube-system's cannot be confirmed.
     const policy = (ns: string) => report.findings.find((f) => f.check === 'TEST-0001' && f.resource.name === ns)?.status;
     assert.equal(policy('shop'), 'pass');
@@ -318,7 +331,9 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
     assert.ok(!server.requests.some((r) => r.path.includes('/secrets')), 'Secrets are never requested');
     const secrets = cluster?.coverage.find((t) => t.resource === 'secrets');
     assert.deepEqual([secrets?.status, secrets?.reason], ['skipped', '--no-secrets']);
-    assert.ok(server.requests.some((r) => r.path.startsWith('/api/v1/pods?') && decodeURIComponent(r.path).includes('fieldSelector=metadata.namespace!=kube-system')));
+    assert.ok(
+      server.requests.some((r) => r.path.startsWith('/api/v1/pods?') && decodeURIComponent(r.path).includes('fieldSelector=metadata.namespace!=kube-system')),
+    );
     assert.ok(!cluster?.inventory.all.some((r) => r.ref.namespace === 'kube-system' || (r.ref.kind === 'Namespace' && r.ref.name === 'kube-system')));
     const report = scanLoaded(cluster ? [{ inventory: cluster.inventory, sources: [], diagnostics: [], coverage: cluster.coverage }] : []);
     assert.equal(report.coverage?.percent, 100, 'a type skipped on purpose does not lower coverage');
@@ -328,18 +343,26 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
     const a = await serve();
     const b = await serve({ objects: fixtureClusterObjects().filter((o) => o.kind !== 'Rollout') });
     const fileA = kubeconfig([admin(a, 'east')]);
-    const fileB = kubeconfig([admin(b, 'west')]);
+    const fileB = kubeconfig([admin(b, 'west'), { name: 'down', server: 'https://127.0.0.1:9', token: 'admin-token' }]);
     const env = { KUBECONFIG: [fileA, fileB].join(delimiter) };
     const report = scanLoaded(await loadSource({ kind: 'cluster', options: { ...FAST, env, allContexts: true } }));
     assert.deepEqual(
-      report.clusters?.map((c) => c.name),
-      ['east', 'west'],
+      report.clusters?.map((c) => [c.name, c.coveragePercent]),
+      [
+        ['east', 100],
+        ['west', 100],
+        ['down', 0],
+      ],
     );
-    assert.deepEqual(new Set(report.findings.map((f) => f.resource.cluster)), new Set(['east', 'west']));
+    assert.ok(report.diagnostics.some((d) => d.level === 'error' && d.code === 'cluster-unreachable' && d.message.includes('context down')));
+    assert.deepEqual(new Set(report.findings.map((f) => f.resource.cluster)), new Set(['east', 'west', 'down']));
+    const down = report.findings.filter((f) => f.resource.cluster === 'down');
+    assert.equal(down.length, report.summary.checksRun, 'one error per check for the cluster that could not be read');
+    assert.ok(down.every((f) => f.status === 'error' && f.resource.kind === 'Cluster'));
     assert.ok(report.findings.some((f) => f.resource.cluster === 'east' && f.resource.kind === 'Rollout'));
     assert.ok(!report.findings.some((f) => f.resource.cluster === 'west' && f.resource.kind === 'Rollout'));
-    assert.deepEqual(new Set(report.coverage?.types.map((t) => t.cluster)), new Set(['east', 'west']));
-    assert.deepEqual(report.sources, ['cluster:east', 'cluster:west']);
+    assert.deepEqual(new Set(report.coverage?.types.map((t) => t.cluster)), new Set(['east', 'west', 'down']));
+    assert.deepEqual(report.sources, ['cluster:east', 'cluster:west', 'cluster:down']);
   });
 
   it('gives the same findings from a live scan, a snapshot of it, and a file scan of the same objects', async () => {
@@ -360,7 +383,12 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
     // The same objects as manifests (with status, managed fields, and Secret values in clear).
     const manifests = join(dir, 'manifests');
     mkdirSync(manifests);
-    writeFileSync(join(manifests, 'all.yaml'), fixtureClusterObjects().map((o) => `---\n${JSON.stringify(o)}\n`).join(''));
+    writeFileSync(
+      join(manifests, 'all.yaml'),
+      fixtureClusterObjects()
+        .map((o) => `---\n${JSON.stringify(o)}\n`)
+        .join(''),
+    );
     const files: SourceSpec = { kind: 'files', paths: [manifests] };
     const fromFiles = scanLoaded(await loadSource(files), options);
     const a = live.findings.map(project).sort((x, y) => sortKey(x).localeCompare(sortKey(y)));

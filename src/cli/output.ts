@@ -1,7 +1,8 @@
 /**
  * Output targets for `-o FORMAT[=FILE]` and the shared rendering of reports.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PalisadeError } from '../core/errors.js';
 import type { ScanReport } from '../core/report.js';
@@ -33,21 +34,26 @@ export function parseOutputs(values: readonly string[], fallback: string): Outpu
   return out;
 }
 
-/** Renders the report to every target. */
+/** Renders the report to every target, in chunks where the reporter supports it. */
 export async function writeOutputs(report: ScanReport, targets: readonly OutputTarget[], color: boolean): Promise<void> {
   for (const t of targets) {
     const reporter = reporters[t.format];
     if (!reporter) continue;
-    const text = reporter.render(report, { color: t.file === undefined && color });
+    const options = { color: t.file === undefined && color };
+    const pieces: Iterable<string> = reporter.chunks ? reporter.chunks(report, options) : [reporter.render(report, options)];
     if (t.file === undefined) {
-      process.stdout.write(text);
-    } else {
-      try {
-        await mkdir(dirname(t.file), { recursive: true });
-        await writeFile(t.file, text);
-      } catch (err) {
-        throw new PalisadeError('io', `cannot write ${t.format} report to ${t.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      }
+      for (const piece of pieces) process.stdout.write(piece);
+      continue;
+    }
+    let fd: number | undefined;
+    try {
+      await mkdir(dirname(t.file), { recursive: true });
+      fd = openSync(t.file, 'w');
+      for (const piece of pieces) writeSync(fd, piece);
+    } catch (err) {
+      throw new PalisadeError('io', `cannot write ${t.format} report to ${t.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
 }

@@ -23,8 +23,9 @@ export interface EngineOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * Kinds the source could not read completely (cluster scans with missing permissions or
-   * failed lists), keyed by kind; `*` stands for kinds unknown because discovery failed.
-   * A check whose data has a gap reports an `error` saying why instead of passing.
+   * failed lists), keyed by kind; {@link UNKNOWN_KINDS} stands for kinds unknown because the
+   * discovery of an API group failed, {@link EVERY_KIND} for a cluster that could not be read
+   * at all. A check whose data has a gap reports an `error` saying why instead of passing.
    */
   readonly gaps?: ReadonlyMap<string, DataGap>;
 }
@@ -39,6 +40,11 @@ export interface DataGap {
    */
   readonly readNamespaces?: ReadonlySet<string>;
 }
+
+/** Gap key: kinds of an API group whose discovery failed (checks of every kind, `*`, are affected). */
+export const UNKNOWN_KINDS = '*';
+/** Gap key: nothing could be read (the cluster was unreachable); every check is affected. */
+export const EVERY_KIND = '**';
 
 /** The kinds a pod or container check reads: every built-in pod-bearing kind. */
 export const WORKLOAD_KINDS: readonly string[] = [
@@ -86,6 +92,8 @@ function gapsOf(check: AnyCheck, gaps: ReadonlyMap<string, DataGap>): CheckGaps 
     }
     if (isNeed) needGaps.push(gap);
   };
+  const everything = gaps.get(EVERY_KIND);
+  if (everything) add(EVERY_KIND, everything, false);
   for (const [kinds_, isNeed] of [
     [target, false],
     [needs, true],
@@ -177,21 +185,32 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     }
   }
 
+  // Pass messages are only built when a pass is materialised or needs explaining: building
+  // one per check and target dominated the cost of clean objects.
+  type PassMessage = string | (() => string);
   const record = (
     check: AnyCheck,
     status: Status,
     resource: Resource,
     pointer: string,
-    message: string,
-    extra: { container?: string; violation?: Violation },
+    messageOrLazy: PassMessage,
+    container: string | undefined,
+    violation: Violation | undefined,
   ): void => {
     const counts = perCheck.get(check.id) as StatusCounts;
+    const gaps = gapsByCheck.size > 0 ? gapsByCheck.get(check.id) : undefined;
+    // Without the data a check needs, neither its passes nor its fails can be trusted (an
+    // absence check would report what it could not see).
+    const missing = gaps && (status === 'pass' || status === 'fail') ? missingFor(resource, gaps) : undefined;
+    if (status === 'pass' && !missing) {
+      counts.pass++;
+      totals.pass++;
+      if (!includePassed) return;
+    }
+    const message = typeof messageOrLazy === 'string' ? messageOrLazy : messageOrLazy();
     let finalStatus = status;
     let finalMessage = message;
     let exemption: Finding['exemption'];
-    // Without the data a check needs, neither its passes nor its fails can be trusted (an
-    // absence check would report what it could not see).
-    const missing = status === 'pass' || status === 'fail' ? missingFor(resource, gapsByCheck.get(check.id)) : undefined;
     if (missing) {
       finalStatus = 'error';
       finalMessage =
@@ -205,14 +224,15 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
         checkName: check.name,
         ...(check.aliases ? { aliases: check.aliases } : {}),
         resource,
-        ...(extra.container !== undefined ? { container: extra.container } : {}),
+        ...(container !== undefined ? { container } : {}),
       });
       if (exemption) finalStatus = 'exempt';
     }
-    counts[finalStatus]++;
-    totals[finalStatus]++;
-    if (finalStatus === 'pass' && !includePassed) return;
-    const severity = overrides[check.id] ?? extra.violation?.severity ?? check.severity;
+    if (finalStatus !== 'pass') {
+      counts[finalStatus]++;
+      totals[finalStatus]++;
+    }
+    const severity = overrides[check.id] ?? violation?.severity ?? check.severity;
     const location = locate(resource, pointer);
     const affectedPods = inventory.podCountOf(resource);
     const finding: Finding = {
@@ -224,12 +244,12 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       category: check.category,
       status: finalStatus,
       resource: resource.ref,
-      ...(extra.container !== undefined ? { container: extra.container } : {}),
+      ...(container !== undefined ? { container } : {}),
       pointer,
       message: finalMessage,
       ...(location ? { location } : {}),
-      ...(extra.violation?.evidence ? { evidence: extra.violation.evidence } : {}),
-      ...(extra.violation?.fix && finalStatus === 'fail' ? { fix: extra.violation.fix } : {}),
+      ...(violation?.evidence ? { evidence: violation.evidence } : {}),
+      ...(violation?.fix && finalStatus === 'fail' ? { fix: violation.fix } : {}),
       ...(exemption ? { exemption } : {}),
       frameworks: check.frameworks,
       ...(affectedPods !== undefined ? { affectedPods } : {}),
@@ -237,24 +257,25 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     findings.push(finding);
   };
 
-  const evaluate = (check: AnyCheck, resource: Resource, base: string, container: string | undefined, passMessage: string, run: () => EvaluateResult): void => {
-    let violations: readonly Violation[];
-    try {
-      violations = toArray(run());
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      record(check, 'error', resource, base, `check ${check.id} failed to evaluate: ${reason}`, container !== undefined ? { container } : {});
+  const settle = (check: AnyCheck, resource: Resource, base: string, container: string | undefined, pass: PassMessage, result: EvaluateResult): void => {
+    if (result === undefined || result === null) {
+      record(check, 'pass', resource, base, pass, container, undefined);
       return;
     }
+    const violations = toArray(result);
     if (violations.length === 0) {
-      record(check, 'pass', resource, base, passMessage, container !== undefined ? { container } : {});
+      record(check, 'pass', resource, base, pass, container, undefined);
       return;
     }
     for (const v of violations) {
       const target = v.resource ?? resource;
       const pointer = v.pointer ?? (v.path !== undefined ? base + v.path : base);
-      record(check, 'fail', target, pointer, v.message, { ...(container !== undefined ? { container } : {}), violation: v });
+      record(check, 'fail', target, pointer, v.message, container, v);
     }
+  };
+  const failed = (check: AnyCheck, resource: Resource, base: string, container: string | undefined, err: unknown): void => {
+    const reason = err instanceof Error ? err.message : String(err);
+    record(check, 'error', resource, base, `check ${check.id} failed to evaluate: ${reason}`, container, undefined);
   };
 
   const byTarget = groupByTarget(options.checks);
@@ -267,28 +288,45 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     // template, so they are checked once, through the owner (which counts their Pods).
     if (inventory.workloadOwnerOf(resource)) continue;
     const prepared = prepare(resource);
+    const resourcePasses = (): string => `${describe(resource)} passes`;
     for (const check of byTarget.pod) {
       const params = options.params?.[check.id] ?? EMPTY_PARAMS;
       for (const pod of prepared.pods) {
-        const ctx: PodContext = { inventory, params, resource, pod };
-        evaluate(check, resource, pod.pointer, undefined, `${describe(resource)} passes`, () => check.evaluate(ctx));
+        let result: EvaluateResult;
+        try {
+          result = check.evaluate({ inventory, params, resource, pod });
+        } catch (err) {
+          failed(check, resource, pod.pointer, undefined, err);
+          continue;
+        }
+        settle(check, resource, pod.pointer, undefined, resourcePasses, result);
       }
     }
     for (const check of byTarget.container) {
       const params = options.params?.[check.id] ?? EMPTY_PARAMS;
       for (const container of prepared.containers) {
-        const ctx: ContainerContext = { inventory, params, resource, pod: container.pod, container };
-        evaluate(check, resource, container.pointer, container.name, `container ${container.name} of ${describe(resource)} passes`, () => check.evaluate(ctx));
+        let result: EvaluateResult;
+        try {
+          result = check.evaluate({ inventory, params, resource, pod: container.pod, container });
+        } catch (err) {
+          failed(check, resource, container.pointer, container.name, err);
+          continue;
+        }
+        settle(check, resource, container.pointer, container.name, () => `container ${container.name} of ${describe(resource)} passes`, result);
       }
     }
-    const kindChecks = byTarget.resource.get(resource.ref.kind);
-    const anyChecks = byTarget.resource.get('*');
-    for (const list of [kindChecks, anyChecks]) {
+    for (const list of [byTarget.resource.get(resource.ref.kind), byTarget.resource.get('*')]) {
       if (!list) continue;
       for (const check of list) {
         const params = options.params?.[check.id] ?? EMPTY_PARAMS;
-        const ctx: ResourceContext = { inventory, params, resource };
-        evaluate(check, resource, '', undefined, `${describe(resource)} passes`, () => check.evaluate(ctx));
+        let result: EvaluateResult;
+        try {
+          result = check.evaluate({ inventory, params, resource });
+        } catch (err) {
+          failed(check, resource, '', undefined, err);
+          continue;
+        }
+        settle(check, resource, '', undefined, resourcePasses, result);
       }
     }
   }
@@ -305,7 +343,12 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       defaultSeverity: check.severity,
       category: check.category,
       status: 'error',
-      resource: { apiVersion: 'v1', kind: 'Cluster', name: inventory.cluster ?? '*', ...(inventory.cluster !== undefined ? { cluster: inventory.cluster } : {}) },
+      resource: {
+        apiVersion: 'v1',
+        kind: 'Cluster',
+        name: inventory.cluster ?? '*',
+        ...(inventory.cluster !== undefined ? { cluster: inventory.cluster } : {}),
+      },
       pointer: '',
       message,
       ...(evidence ? { evidence } : {}),
@@ -326,7 +369,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     for (const v of violations) {
       if (!v.resource) continue;
       const pointer = v.pointer ?? v.path ?? '';
-      record(check, 'fail', v.resource, pointer, v.message, { violation: v });
+      record(check, 'fail', v.resource, pointer, v.message, undefined, v);
     }
   }
 

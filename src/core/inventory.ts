@@ -81,6 +81,8 @@ export class Inventory {
   readonly #byKey = new Map<string, Resource>();
   // Built on first use and dropped on add: sources add everything before analysers read.
   #owners: OwnerIndex | undefined;
+  #byNamespace: Map<string, Map<string, Resource[]>> | undefined;
+  #byName: Map<string, Resource[]> | undefined;
 
   constructor(options: InventoryOptions = {}) {
     if (options.cluster !== undefined) this.cluster = options.cluster;
@@ -89,6 +91,8 @@ export class Inventory {
   /** Adds one object and returns its resource. */
   add(input: ResourceInput): Resource {
     this.#owners = undefined;
+    this.#byNamespace = undefined;
+    this.#byName = undefined;
     const resource: Resource = {
       index: this.#resources.length,
       ref: refOf(input.object, this.cluster),
@@ -120,6 +124,46 @@ export class Inventory {
   /** Resources of one kind. */
   ofKind(kind: string): readonly Resource[] {
     return this.#byKind.get(kind) ?? [];
+  }
+
+  /**
+   * Resources of one kind in one namespace (`undefined`: objects without a namespace).
+   * Indexed on first use, so cross-resource checks stay linear.
+   */
+  inNamespace(kind: string, namespace: string | undefined): readonly Resource[] {
+    if (!this.#byNamespace) this.#byNamespace = new Map();
+    let perKind = this.#byNamespace.get(kind);
+    if (!perKind) {
+      perKind = new Map();
+      for (const r of this.ofKind(kind)) {
+        const ns = r.ref.namespace ?? '';
+        let list = perKind.get(ns);
+        if (!list) {
+          list = [];
+          perKind.set(ns, list);
+        }
+        list.push(r);
+      }
+      this.#byNamespace.set(kind, perKind);
+    }
+    return perKind.get(namespace ?? '') ?? [];
+  }
+
+  /** Resources of one kind with one name, in any namespace. */
+  named(kind: string, name: string): readonly Resource[] {
+    if (!this.#byName) {
+      this.#byName = new Map();
+      for (const r of this.#resources) {
+        const key = `${r.ref.kind}\u0000${r.ref.name}`;
+        let list = this.#byName.get(key);
+        if (!list) {
+          list = [];
+          this.#byName.set(key, list);
+        }
+        list.push(r);
+      }
+    }
+    return this.#byName.get(`${kind}\u0000${name}`) ?? [];
   }
 
   /** The kinds present, sorted. */
@@ -317,23 +361,30 @@ function redactLastApplied(text: string): string {
  * `metadata.managedFields` and the last-applied annotation (volatile or duplicated data that
  * no check reads; on Secrets the annotation is kept with its values redacted, since its mere
  * presence leaks), and redacts Secrets (values replaced by {@link REDACTED}, their facts kept
- * in {@link SECRET_FACTS_FIELD}). Returns a new object; the input is not changed.
+ * in {@link SECRET_FACTS_FIELD}). Returns a new object; the input is not changed. `typeMeta`
+ * supplies apiVersion and kind for list items, which the API server sends without them.
  *
  * @example
  * normalizeObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { password: 'aHVudGVyMg==' } });
  * // { ..., data: { password: '<redacted>' }, 'x-palisade-secret-facts': { password: { bytes: 7, ... } } }
  */
-export function normalizeObject(object: JsonObject): JsonObject {
-  const { status: _status, ...rest } = object;
-  const out: JsonObject = rest;
-  const isSecret = object.kind === 'Secret' && object.apiVersion === 'v1';
-  if (isPlainObject(object.metadata)) {
-    const { managedFields: _managed, ...meta } = object.metadata;
-    if (isPlainObject(meta.annotations) && LAST_APPLIED_ANNOTATION in meta.annotations) {
-      const { [LAST_APPLIED_ANNOTATION]: applied, ...annotations } = meta.annotations;
+export function normalizeObject(object: JsonObject, typeMeta?: { readonly apiVersion: string; readonly kind: string }): JsonObject {
+  // One pass and one copy: clusters are read object by object, tens of thousands of them.
+  const out: JsonObject = typeMeta ? { apiVersion: typeMeta.apiVersion, kind: typeMeta.kind } : {};
+  for (const key in object) {
+    if (key !== 'status') out[key] = object[key] as JsonValue;
+  }
+  const isSecret = out.kind === 'Secret' && out.apiVersion === 'v1';
+  const metadata = out.metadata;
+  if (isPlainObject(metadata) && (metadata.managedFields !== undefined || isPlainObject(metadata.annotations))) {
+    const meta: JsonObject = {};
+    for (const key in metadata) if (key !== 'managedFields') meta[key] = metadata[key] as JsonValue;
+    const annotations = meta.annotations;
+    if (isPlainObject(annotations) && LAST_APPLIED_ANNOTATION in annotations) {
+      const { [LAST_APPLIED_ANNOTATION]: applied, ...rest } = annotations;
       // On a Secret the annotation is itself a finding (it repeats the data): keep its shape, not its values.
-      if (isSecret && typeof applied === 'string') annotations[LAST_APPLIED_ANNOTATION] = redactLastApplied(applied);
-      if (Object.keys(annotations).length > 0) meta.annotations = annotations;
+      if (isSecret && typeof applied === 'string') rest[LAST_APPLIED_ANNOTATION] = redactLastApplied(applied);
+      if (Object.keys(rest).length > 0) meta.annotations = rest;
       else delete meta.annotations;
     }
     out.metadata = meta;

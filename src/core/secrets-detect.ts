@@ -151,6 +151,12 @@ const XML_ELEMENT_RE = /<([A-Za-z_][A-Za-z0-9_.-]{0,80})>([^<\s]{1,500})<\/\1>/g
 const PEM_BEGIN_RE = /-----BEGIN [A-Z0-9 ]+-----/;
 const PEM_END_RE = /-----END [A-Z0-9 ]+-----/;
 
+/** A literal every token pattern (and URL credentials) needs; keep in step with TOKEN_PATTERNS. */
+const TOKEN_HINT_RE = /-----BEGIN|LS0tLS1CRUdJTi|A(?:KIA|SIA|BIA|CCA|3T)|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hooks\.slack\.com|k_live_|AIza|eyJ|npm_|sk-|AccountKey=|SharedAccessKey=|Bearer|Basic|:\/\//;
+
+/** A fragment every sensitive key name contains (see SENSITIVE_ENDINGS, GLUED_ENDINGS). */
+const KEY_HINT_RE = /pass|pwd|secret|token|key|cred|conn/i;
+
 /** Words that turn a sensitive-looking key into a digest of a secret, not the secret. */
 const DIGEST_WORDS: ReadonlySet<string> = new Set(['checksum', 'hash', 'digest', 'sha', 'sha1', 'sha256', 'sha512', 'md5', 'fingerprint', 'thumbprint']);
 
@@ -409,21 +415,30 @@ function scanAssignments(line: string, lineNo: number, out: TextCredentialMatch[
  */
 export function scanText(text: string): TextCredentialMatch[] {
   const out: TextCredentialMatch[] = [];
+  // Cheap whole-text and per-line filters: the full patterns run only where a literal they
+  // all need is present. Large ConfigMaps (dashboards, rule files) mostly skip them.
+  const tokensPossible = TOKEN_HINT_RE.test(text);
+  const assignmentsPossible = KEY_HINT_RE.test(text);
+  if (!tokensPossible && !assignmentsPossible) return out;
   const lines = text.split('\n');
   let inPem = false;
   for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as string).replace(/\r$/, '');
-    if (line.trim() === '') continue;
+    let line = lines[i] as string;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line.length === 0) continue;
     const spans: Span[] = [];
-    scanTokens(line, i + 1, out, spans);
-    const begin = line.search(PEM_BEGIN_RE);
-    // A block that also ends on this line (JSON-escaped PEM) leaves the scanner outside it.
-    if (begin !== -1) inPem = !PEM_END_RE.test(line.slice(begin));
-    else if (inPem) {
-      if (PEM_END_RE.test(line)) inPem = false;
-      continue;
+    if (tokensPossible && TOKEN_HINT_RE.test(line)) scanTokens(line, i + 1, out, spans);
+    if (line.includes('-----')) {
+      const begin = line.search(PEM_BEGIN_RE);
+      // A block that also ends on this line (JSON-escaped PEM) leaves the scanner outside it.
+      if (begin !== -1) inPem = !PEM_END_RE.test(line.slice(begin));
+      else if (inPem && PEM_END_RE.test(line)) {
+        inPem = false;
+        continue;
+      }
     }
-    scanAssignments(line, i + 1, out, spans);
+    if (inPem && !line.includes('-----BEGIN')) continue;
+    if (assignmentsPossible && KEY_HINT_RE.test(line)) scanAssignments(line, i + 1, out, spans);
   }
   return out;
 }

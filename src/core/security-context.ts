@@ -253,8 +253,7 @@ function resourceMap(holder: JsonValue | undefined, kind: 'limits' | 'requests')
  * falls back to `max`; the default request to `defaultRequest`, then `default`, then `min`.
  */
 function limitRangeDefaults(inventory: Inventory, namespace: string | undefined, kind: 'limits' | 'requests', name: ComputeResource): boolean {
-  for (const lr of inventory.ofKind('LimitRange')) {
-    if (lr.ref.namespace !== namespace) continue;
+  for (const lr of inventory.inNamespace('LimitRange', namespace)) {
     const spec = lr.object.spec;
     const items = isObject(spec) && Array.isArray(spec.limits) ? spec.limits : [];
     for (const item of items) {

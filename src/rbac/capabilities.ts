@@ -204,7 +204,14 @@ export function probeGrantsOf(model: RbacModel, user: UserInfo): readonly ProbeG
   return out;
 }
 
-function summarise(id: CapabilityId, grants: readonly ProbeGrant[], detail?: string): Capability | undefined {
+/**
+ * A capability from the grants it rests on (reach and naming computed from them), or
+ * undefined for none. Used to narrow a capability to part of its grants.
+ *
+ * @example
+ * summarise('read-secrets', capability.grants.filter((g) => g.grant.namespace === 'shop'));
+ */
+export function summarise(id: CapabilityId, grants: readonly ProbeGrant[], detail?: string): Capability | undefined {
   if (grants.length === 0) return undefined;
   const cluster = grants.some((g) => g.grant.namespace === undefined);
   const namespaces = cluster ? [] : [...new Set(grants.map((g) => g.grant.namespace as string))].sort();

@@ -18,8 +18,8 @@
  */
 import { type GrantScope, isClusterScopedQuery, type RoleRef } from '../core/rbac-rules.js';
 import { isStarRule, type ProbeGrant, probeGrantsOf, probeMatches, signsClientCertificates } from './capabilities.js';
-import { formatSubject, MASTERS, type Subject, type UserInfo, userInfoOf } from './identity.js';
-import type { BindingEntry, EffectiveRule, Grant, RbacModel, RoleEntry } from './model.js';
+import { formatSubject, MASTERS, type Subject, userInfoOf } from './identity.js';
+import type { BindingEntry, BindingSubject, EffectiveRule, Grant, RbacModel, RoleEntry } from './model.js';
 
 /** The two end states of a path. */
 export type PathTarget = 'cluster-admin' | 'all-secrets';
@@ -50,6 +50,8 @@ export interface StepEvidence {
   /** Where the rule holds: a namespace, `*` (any namespace one binds it in), or absent (cluster-wide). */
   readonly namespace?: string;
   readonly hypothetical?: boolean;
+  /** The binding subject through which the rule applies (absent for hypothetical bindings). */
+  readonly subject?: BindingSubject;
 }
 
 /** One step of a path. */
@@ -88,14 +90,21 @@ interface Holder {
   readonly namespace?: string;
 }
 
+// Grants are shared objects (cached per identity), and many probes match one grant: one
+// evidence object per grant keeps the graph build from allocating the same facts again.
+const EVIDENCE = new WeakMap<Grant, StepEvidence>();
+
 function evidenceOf(g: Grant): StepEvidence {
-  const hypothetical = g.binding.order < 0;
-  return {
-    ...(hypothetical ? { hypothetical: true } : { binding: g.binding }),
+  const cached = EVIDENCE.get(g);
+  if (cached) return cached;
+  const e: StepEvidence = {
+    ...(g.binding.order < 0 ? { hypothetical: true } : { binding: g.binding, subject: g.subject }),
     role: g.role,
     rule: g.rule,
     ...(g.namespace !== undefined ? { namespace: g.namespace } : {}),
   };
+  EVIDENCE.set(g, e);
+  return e;
 }
 
 function where(namespace: string | undefined): string {
@@ -166,7 +175,7 @@ export class EscalationGraph {
   }
 
   /** The probe grants of a node: a subject's own, or a role holder's (through a binding it would create). */
-  #grantsOf(node: string): { user?: UserInfo; probes: readonly ProbeGrant[]; grants: readonly Grant[] } {
+  #grantsOf(node: string): { probes: readonly ProbeGrant[]; grants: readonly Grant[] } {
     const holder = this.#holders.get(node);
     if (holder) {
       const binding: BindingEntry = {
@@ -199,7 +208,7 @@ export class EscalationGraph {
     const subject = this.#subjectOf(node);
     if (!subject) return { probes: [], grants: [] };
     const user = userInfoOf(subject);
-    return { user, probes: probeGrantsOf(this.#model, user), grants: this.#model.grantsOf(user) };
+    return { probes: probeGrantsOf(this.#model, user), grants: this.#model.grantsOf(user) };
   }
 
   #holderNode(role: RoleEntry, namespace: string | undefined): string {

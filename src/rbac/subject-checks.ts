@@ -10,13 +10,19 @@
 import { type Check, defineCheck, type ResourceContext, type Violation } from '../core/check.js';
 import type { Inventory } from '../core/inventory.js';
 import type { JsonValue, Resource, Severity } from '../core/types.js';
-import { type Capability, type CapabilityId, capabilitiesOf, describeReach } from './capabilities.js';
-import { describeSubjectOf, formatSubject, parseServiceAccountUsername, type Subject, userInfoOf } from './identity.js';
+import { type Capability, type CapabilityId, capabilitiesOf, describeReach, summarise } from './capabilities.js';
+import { describeSubjectOf, formatSubject, isCatchAllGroup, parseServiceAccountUsername, type Subject, userInfoOf } from './identity.js';
 import { type BindingEntry, type BindingSubject, describeEntry, describeRule, type Grant, type RbacModel, rbacModelOf } from './model.js';
 import { type EscalationPath, escalationPathsOf, type PathStep } from './paths.js';
 
 /** The kinds the subject checks read. */
 export const SUBJECT_TARGET = { kind: 'resource', kinds: ['ServiceAccount', 'RoleBinding', 'ClusterRoleBinding'] } as const;
+
+/**
+ * The kinds every RBAC model question reads: a cluster scan that could not list them turns
+ * passes into errors instead of silent passes.
+ */
+export const RBAC_NEEDS: readonly string[] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 
 /** A binding that counts as the source of a finding: in the inventory and not Kubernetes' own. */
 export function isReportable(binding: BindingEntry | undefined): binding is BindingEntry & { resource: Resource } {
@@ -112,6 +118,16 @@ function targetsOf(model: RbacModel, resource: Resource): Target[] {
   return out;
 }
 
+/** True for subjects that stand for one identity, not a catch-all group. */
+function isIndividual(subject: Subject): boolean {
+  return !(subject.kind === 'Group' && isCatchAllGroup(subject.name));
+}
+
+/** True for binding subjects that are catch-all groups (`system:authenticated`, `system:serviceaccounts[:ns]`...). */
+function isCatchAll(s: BindingSubject): boolean {
+  return s.kind === 'Group' && isCatchAllGroup(s.name);
+}
+
 /** The first binding (in model order) a finding rests on that counts as a source. */
 function sourceOf(bindings: readonly (BindingEntry | undefined)[]): BindingEntry | undefined {
   return bindings.find(isReportable);
@@ -140,6 +156,7 @@ export interface SubjectCheckSpec extends Omit<Check<typeof SUBJECT_TARGET>, 'ta
 export function defineSubjectCheck(spec: SubjectCheckSpec): Check<typeof SUBJECT_TARGET> {
   const { capability, verdict, ...meta } = spec;
   return defineCheck({
+    needs: RBAC_NEEDS,
     ...meta,
     category: 'rbac',
     target: SUBJECT_TARGET,
@@ -148,8 +165,18 @@ export function defineSubjectCheck(spec: SubjectCheckSpec): Check<typeof SUBJECT
       const out: Violation[] = [];
       for (const t of targetsOf(model, ctx.resource)) {
         const all = capabilitiesOf(model, userInfoOf(t.subject));
-        const c = all.find((x) => x.id === capability);
-        if (!c || subsumed(c, all)) continue;
+        const held = all.find((x) => x.id === capability);
+        if (!held || subsumed(held, all)) continue;
+        // What an individual holds only as a member of a catch-all group is reported once, on
+        // that group's binding: not again for every user and service account.
+        const c = isIndividual(t.subject)
+          ? summarise(
+              capability,
+              held.grants.filter((g) => !isCatchAll(g.grant.subject)),
+              held.detail,
+            )
+          : held;
+        if (!c) continue;
         const source = sourceOf(c.grants.map((g) => g.grant.binding));
         if (!source || (t.binding && source !== t.binding)) continue;
         const v = verdict(c);
@@ -198,6 +225,7 @@ export interface EscalationCheckSpec extends Omit<Check<typeof SUBJECT_TARGET>, 
 export function defineEscalationCheck(spec: EscalationCheckSpec): Check<typeof SUBJECT_TARGET> {
   const { target, ...meta } = spec;
   return defineCheck({
+    needs: [...RBAC_NEEDS, 'ServiceAccount'],
     ...meta,
     category: 'rbac',
     target: SUBJECT_TARGET,
@@ -209,6 +237,7 @@ export function defineEscalationCheck(spec: EscalationCheckSpec): Check<typeof S
         const path = escalationOf(ctx.inventory, t.subject, target);
         if (!path) continue;
         const first = path.steps[0] as PathStep;
+        if (isIndividual(t.subject) && first.evidence.some((e) => e.subject && isCatchAll(e.subject))) continue;
         const source = sourceOf(first.evidence.map((e) => e.binding));
         if (!source || (t.binding && source !== t.binding)) continue;
         out.push({

@@ -1,12 +1,34 @@
 import { sortFindings } from '../core/report.js';
 import type { Reporter } from './types.js';
 
-/** The full report as JSON; schema in docs/json-report.md. */
+/**
+ * The full report as JSON; schema in docs/json-report.md. The report is indented, each
+ * finding on one line: readable, diff-friendly, and written in chunks so that a report of
+ * hundreds of thousands of findings never has to exist as one string (V8 caps strings at
+ * about 512 M characters).
+ */
 export const jsonReporter: Reporter = {
   name: 'json',
   description: 'Machine-readable report (schema: docs/json-report.md)',
   extension: 'json',
-  render(report) {
-    return `${JSON.stringify({ ...report, findings: sortFindings(report.findings) }, null, 2)}\n`;
+  render(report, options) {
+    return [...jsonChunks(report, options)].join('');
   },
+  chunks: (report, options) => jsonChunks(report, options),
 };
+
+const BATCH = 2000;
+
+function* jsonChunks(report: Parameters<Reporter['render']>[0], _options: Parameters<Reporter['render']>[1]): Generator<string> {
+  const { findings, ...rest } = report;
+  const head = JSON.stringify(rest, null, 2);
+  // Reopen the top-level object to append the findings as its last member.
+  yield `${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n  "findings": [`;
+  const sorted = sortFindings(findings);
+  for (let i = 0; i < sorted.length; i += BATCH) {
+    const part: string[] = [];
+    for (let j = i; j < Math.min(i + BATCH, sorted.length); j++) part.push(`${j === 0 ? '' : ','}\n    ${JSON.stringify(sorted[j])}`);
+    yield part.join('');
+  }
+  yield sorted.length > 0 ? '\n  ]\n}\n' : ']\n}\n';
+}

@@ -13,4 +13,6 @@ export interface Reporter {
   /** File extension used in docs and defaults, without dot. */
   readonly extension: string;
   render(report: ScanReport, options: RenderOptions): string;
+  /** The same text in pieces, for reports too large to hold as one string. */
+  chunks?(report: ScanReport, options: RenderOptions): Iterable<string>;
 }

@@ -18,7 +18,14 @@ function inventory(name: string): Inventory {
   const inv = new Inventory({ cluster: name });
   inv.add({ object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [{ name: 'c', image: 'x' }] } } });
   // Given unredacted on purpose: the writer must redact whatever it gets.
-  inv.add({ object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' }, data: { password: Buffer.from('hunter2-long-enough').toString('base64') } } });
+  inv.add({
+    object: {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'ns' },
+      data: { password: Buffer.from('hunter2-long-enough').toString('base64') },
+    },
+  });
   return inv;
 }
 

@@ -126,7 +126,10 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
     gz = await isGzip(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new PalisadeError(code === 'ENOENT' ? 'path-not-found' : 'io', `${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(err)})`}`);
+    throw new PalisadeError(
+      code === 'ENOENT' ? 'path-not-found' : 'io',
+      `${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(err)})`}`,
+    );
   }
   const bad = (line: number, why: string): PalisadeError => new PalisadeError('snapshot-invalid', `${file}:${line}: not a Palisade snapshot: ${why}`);
   const raw = createReadStream(file);
@@ -165,7 +168,8 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
       }
       if (!isRecord(value) || !isRecord(value.cluster)) throw bad(lineNo, 'expected a cluster header');
       const c = value.cluster;
-      if (typeof c.name !== 'string' || typeof c.objects !== 'number' || !Array.isArray(c.coverage)) throw bad(lineNo, 'cluster header needs name, objects and coverage');
+      if (typeof c.name !== 'string' || typeof c.objects !== 'number' || !Array.isArray(c.coverage))
+        throw bad(lineNo, 'cluster header needs name, objects and coverage');
       const name = c.name;
       const inventory = new Inventory({ cluster: name });
       clusters.push({

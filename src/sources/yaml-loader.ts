@@ -10,8 +10,9 @@
  * broken document yields a diagnostic and the rest of the file still loads.
  */
 import yaml from 'js-yaml';
-import { parsePointer } from '../core/pointer.js';
+import { escapeToken, parsePointer } from '../core/pointer.js';
 import type { PositionResolver, SourceLocation } from '../core/types.js';
+import { indexBlockYaml, type LinePos } from './yaml-index.js';
 
 /** One document of a stream. */
 export interface LoadedDocument {
@@ -216,9 +217,24 @@ function buildPositionTable(src: string): PositionTable {
   return { root, table };
 }
 
-// One-slot cache: findings of one object are produced together.
-let cacheKey: LazyPositions | undefined;
-let cacheValue: PositionTable | undefined;
+// A small LRU of position indexes: findings of one object come together, and cluster-wide
+// checks revisit a few objects; keeping every index would cost memory on large scans.
+const CACHE_SIZE = 64;
+const cache = new Map<Chunk, CachedPositions>();
+
+function positionsOf(text: string, chunk: Chunk): CachedPositions {
+  const hit = cache.get(chunk);
+  if (hit !== undefined) {
+    cache.delete(chunk);
+    cache.set(chunk, hit);
+    return hit;
+  }
+  const src = text.slice(chunk.start, chunk.end);
+  const built = indexBlockYaml(src) ?? buildPositionTable(src);
+  cache.set(chunk, built);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as Chunk);
+  return built;
+}
 
 /** Resolves pointers of one document by re-parsing it with positions on first use. */
 class LazyPositions implements PositionResolver {
@@ -241,39 +257,85 @@ class LazyPositions implements PositionResolver {
   }
 
   locate(pointer: string): SourceLocation {
-    let t: PositionTable;
-    if (cacheKey !== undefined && cacheValue !== undefined && cacheKey.#text === this.#text && cacheKey.#chunk === this.#chunk) {
-      t = cacheValue;
-    } else {
-      t = buildPositionTable(this.#text.slice(this.#chunk.start, this.#chunk.end));
-      cacheKey = this;
-      cacheValue = t;
-    }
+    const t = positionsOf(this.#text, this.#chunk);
     const full = (this.#base ?? '') + pointer;
-    let cur: unknown = t.root;
-    let pos: NodePos = t.table.get(cur as object)?.self ?? { line: 0, col: 0 };
-    for (const token of parsePointer(full)) {
-      if (cur === null || typeof cur !== 'object') break;
-      const entry = t.table.get(cur);
-      if (Array.isArray(cur)) {
-        const i = Number(token);
-        const p = entry?.items?.[i];
-        if (!Number.isInteger(i) || p === undefined) break;
-        pos = p;
-        cur = cur[i];
-      } else {
-        const p = entry?.keys?.get(token);
-        if (p === undefined) break;
-        pos = p;
-        cur = (cur as Record<string, unknown>)[token];
-      }
-    }
+    const pos = t instanceof Map ? fromLineIndex(t, full) : fromTable(t, full);
     return { file: this.#file, line: this.#chunk.line + pos.line + 1, column: pos.col + 1 };
   }
+}
+
+type CachedPositions = Map<string, LinePos> | PositionTable;
+
+/** Deepest indexed prefix of the pointer (absent fields point at their nearest parent). */
+function fromLineIndex(index: Map<string, LinePos>, pointer: string): LinePos {
+  let pos: LinePos = index.values().next().value ?? { line: 0, col: 0 };
+  if (pointer !== '') pos = { line: pos.line, col: 0 };
+  let at = 0;
+  while (at < pointer.length) {
+    const next = pointer.indexOf('/', at + 1);
+    const prefix = next === -1 ? pointer : pointer.slice(0, next);
+    const p = index.get(prefix);
+    if (p === undefined) break;
+    pos = p;
+    at = next === -1 ? pointer.length : next;
+  }
+  return pos;
+}
+
+function fromTable(t: PositionTable, pointer: string): NodePos {
+  let cur: unknown = t.root;
+  let pos: NodePos = t.table.get(cur as object)?.self ?? { line: 0, col: 0 };
+  for (const token of parsePointer(pointer)) {
+    if (cur === null || typeof cur !== 'object') break;
+    const entry = t.table.get(cur);
+    if (Array.isArray(cur)) {
+      const i = Number(token);
+      const p = entry?.items?.[i];
+      if (!Number.isInteger(i) || p === undefined) break;
+      pos = p;
+      cur = cur[i];
+    } else {
+      const p = entry?.keys?.get(token);
+      if (p === undefined) break;
+      pos = p;
+      cur = (cur as Record<string, unknown>)[token];
+    }
+  }
+  return pos;
 }
 
 /** Returns a resolver for a sub-tree of a document (used for List items). */
 export function subResolver(parent: PositionResolver, base: string): PositionResolver {
   if (parent instanceof LazyPositions) return parent.withBase(base);
   return { locate: (p) => parent.locate(base + p) };
+}
+
+/**
+ * Every key and item position of a document as js-yaml's listener reports it, keyed by
+ * pointer. The reference the fast line index is tested against.
+ */
+export function listenerPositions(src: string): Map<string, LinePos> {
+  const t = buildPositionTable(src);
+  const out = new Map<string, LinePos>();
+  const walk = (node: unknown, pointer: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    const entry = t.table.get(node);
+    if (!entry) return;
+    if (Array.isArray(node)) {
+      node.forEach((child, i) => {
+        const p = entry.items?.[i];
+        if (p) out.set(`${pointer}/${i}`, p);
+        walk(child, `${pointer}/${i}`);
+      });
+    } else {
+      for (const [k, child] of Object.entries(node as Record<string, unknown>)) {
+        const p = entry.keys?.get(k);
+        const ptr = `${pointer}/${escapeToken(k)}`;
+        if (p) out.set(ptr, p);
+        walk(child, ptr);
+      }
+    }
+  };
+  walk(t.root, '');
+  return out;
 }

@@ -33,6 +33,7 @@ export default defineCheck({
     ],
   },
   target: { kind: 'pod' },
+  needs: ['LimitRange'],
   evaluate({ pod, resource, inventory }) {
     const out: Violation[] = [];
     for (const v of podVolumes(pod)) {

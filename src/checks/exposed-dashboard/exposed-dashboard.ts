@@ -20,28 +20,43 @@ interface PodInfo {
 /** Pod labels that name the application. */
 const NAME_LABELS: readonly string[] = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name'];
 
-// Indexing every pod template once per inventory keeps the check linear in the number of objects.
-const podIndex = new WeakMap<Inventory, { readonly size: number; readonly pods: readonly PodInfo[] }>();
+// Pod templates indexed once per inventory by label pair, so that matching a Service
+// selector looks at the pods carrying its first label only: linear in the number of objects.
+interface PodIndex {
+  readonly size: number;
+  readonly byLabel: ReadonlyMap<string, readonly PodInfo[]>;
+}
+const podIndex = new WeakMap<Inventory, PodIndex>();
 
-function podsOf(inventory: Inventory): readonly PodInfo[] {
+function indexOf(inventory: Inventory): PodIndex {
   const cached = podIndex.get(inventory);
-  if (cached && cached.size === inventory.size) return cached.pods;
-  const pods: PodInfo[] = [];
+  if (cached && cached.size === inventory.size) return cached;
+  const byLabel = new Map<string, PodInfo[]>();
   for (const resource of inventory.all) {
     for (const pod of podSpecsOf(resource)) {
       const labels: Record<string, string> = {};
       if (isObject(pod.metadata.labels)) for (const [k, v] of Object.entries(pod.metadata.labels)) if (typeof v === 'string') labels[k] = v;
       const containers = containersOf(pod);
-      pods.push({
+      const info: PodInfo = {
         namespace: resource.ref.namespace,
         labels,
         names: [resource.ref.name, ...NAME_LABELS.flatMap((l) => (labels[l] ? [labels[l]] : [])), ...containers.map((c) => c.name)],
         images: containers.flatMap((c) => (typeof c.container.image === 'string' ? [c.container.image] : [])),
-      });
+      };
+      for (const [k, v] of Object.entries(labels)) {
+        const key = `${k}=${v}`;
+        let list = byLabel.get(key);
+        if (!list) {
+          list = [];
+          byLabel.set(key, list);
+        }
+        list.push(info);
+      }
     }
   }
-  podIndex.set(inventory, { size: inventory.size, pods });
-  return pods;
+  const index = { size: inventory.size, byLabel };
+  podIndex.set(inventory, index);
+  return index;
 }
 
 /** Manifests without a namespace are applied into whatever namespace is current: they match any. */
@@ -51,13 +66,15 @@ function selectedPods(inventory: Inventory, service: Resource): PodInfo[] {
   const spec = service.object.spec;
   if (!isObject(spec) || !isObject(spec.selector)) return [];
   const selector = Object.entries(spec.selector);
+  const first = selector[0];
   // A Service without a selector has hand-made Endpoints: nothing to match.
-  if (selector.length === 0) return [];
-  return podsOf(inventory).filter((p) => sameNamespace(p.namespace, service.ref.namespace) && selector.every(([k, v]) => p.labels[k] === v));
+  if (!first) return [];
+  const candidates = indexOf(inventory).byLabel.get(`${first[0]}=${String(first[1])}`) ?? [];
+  return candidates.filter((p) => sameNamespace(p.namespace, service.ref.namespace) && selector.every(([k, v]) => p.labels[k] === v));
 }
 
 function findService(inventory: Inventory, namespace: string | undefined, name: string): Resource | undefined {
-  return inventory.get('Service', namespace, name) ?? inventory.ofKind('Service').find((s) => s.ref.name === name && sameNamespace(s.ref.namespace, namespace));
+  return inventory.get('Service', namespace, name) ?? inventory.named('Service', name).find((s) => sameNamespace(s.ref.namespace, namespace));
 }
 
 /** Port numbers a Service forwards (port and numeric targetPort), optionally only the one a route names. */
@@ -304,6 +321,7 @@ export default defineCheck({
     ],
   },
   target: { kind: 'resource', kinds: ['Service', 'Ingress', 'HTTPRoute', 'GRPCRoute', 'IngressRoute'] },
+  needs: ['Service', 'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController', 'PodTemplate'],
   evaluate({ resource, inventory }) {
     if (resource.ref.kind === 'Service') return evaluateService(inventory, resource);
     return evaluateRoutes(inventory, resource);

@@ -21,6 +21,7 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/', 'https://kubernetes.io/docs/concepts/policy/limit-range/'],
   },
   target: { kind: 'container' },
+  needs: ['LimitRange'],
   evaluate({ container, inventory }) {
     if (container.list === 'ephemeralContainers') return undefined;
     if (resourceBound(container, 'limits', 'cpu', inventory) !== undefined) return undefined;

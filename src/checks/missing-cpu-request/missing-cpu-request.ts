@@ -24,6 +24,7 @@ export default defineCheck({
     ],
   },
   target: { kind: 'container' },
+  needs: ['LimitRange'],
   evaluate({ container, inventory }) {
     if (container.list === 'ephemeralContainers') return undefined;
     if (resourceBound(container, 'requests', 'cpu', inventory) !== undefined) return undefined;

@@ -20,6 +20,7 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage'],
   },
   target: { kind: 'container' },
+  needs: ['LimitRange'],
   evaluate({ container, inventory }) {
     if (container.list === 'ephemeralContainers') return undefined;
     if (resourceBound(container, 'limits', 'ephemeral-storage', inventory) !== undefined) return undefined;

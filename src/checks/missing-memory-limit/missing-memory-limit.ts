@@ -22,6 +22,7 @@ export default defineCheck({
     ],
   },
   target: { kind: 'container' },
+  needs: ['LimitRange'],
   evaluate({ container, inventory }) {
     if (container.list === 'ephemeralContainers') return undefined;
     if (resourceBound(container, 'limits', 'memory', inventory) !== undefined) return undefined;

@@ -61,10 +61,11 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies'],
   },
   target: { kind: 'resource', kinds: ['Namespace'] },
+  needs: ['NetworkPolicy', ...OTHER_POLICY_KINDS],
   evaluate({ resource, inventory }) {
     const ns = resource.ref.name;
     if (OTHER_POLICY_KINDS.some((k) => inventory.ofKind(k).length > 0)) return undefined;
-    const policies = inventory.ofKind('NetworkPolicy').filter((p) => p.ref.namespace === ns);
+    const policies = inventory.inNamespace('NetworkPolicy', ns);
     if (policies.length === 0 || !policies.every(isK8sPolicy)) return undefined;
     const covered = new Set(policies.flatMap(isolates));
     const missing = DIRECTIONS.filter((d) => !covered.has(d));

@@ -23,10 +23,11 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/policy/limit-range/'],
   },
   target: { kind: 'resource', kinds: ['Namespace'] },
+  needs: ['LimitRange'],
   evaluate({ resource, inventory }) {
     const ns = resource.ref.name;
     if (SKIPPED.has(ns)) return undefined;
-    if (inventory.ofKind('LimitRange').some((l) => l.ref.namespace === ns)) return undefined;
+    if (inventory.inNamespace('LimitRange', ns).length > 0) return undefined;
     return {
       path: '/metadata/name',
       message: `Namespace ${ns} has no LimitRange: containers without requests and limits run unbounded`,

@@ -40,11 +40,12 @@ export default defineCheck({
     ],
   },
   target: { kind: 'resource', kinds: ['Namespace'] },
+  needs: [...NAMESPACED_POLICY_KINDS, ...CLUSTER_POLICY_KINDS],
   evaluate({ resource, inventory }) {
     const ns = resource.ref.name;
     if (PODLESS_NAMESPACES.has(ns)) return undefined;
     if (CLUSTER_POLICY_KINDS.some((k) => inventory.ofKind(k).length > 0)) return undefined;
-    const has = NAMESPACED_POLICY_KINDS.some((k) => inventory.ofKind(k).some((p) => p.ref.namespace === ns));
+    const has = NAMESPACED_POLICY_KINDS.some((k) => inventory.inNamespace(k, ns).length > 0);
     if (has) return undefined;
     return {
       path: '/metadata/name',

@@ -26,10 +26,11 @@ export default defineCheck({
     ],
   },
   target: { kind: 'resource', kinds: ['Namespace'] },
+  needs: ['ResourceQuota'],
   evaluate({ resource, inventory }) {
     const ns = resource.ref.name;
     if (SKIPPED.has(ns)) return undefined;
-    if (inventory.ofKind('ResourceQuota').some((q) => q.ref.namespace === ns)) return undefined;
+    if (inventory.inNamespace('ResourceQuota', ns).length > 0) return undefined;
     return {
       path: '/metadata/name',
       message: `Namespace ${ns} has no ResourceQuota: nothing limits the resources its workloads can consume`,

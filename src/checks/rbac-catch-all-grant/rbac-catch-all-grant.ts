@@ -31,6 +31,7 @@ export default defineCheck({
     ],
   },
   target: { kind: 'resource', kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  needs: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount'],
   evaluate({ inventory, resource }) {
     const model = rbacModelOf(inventory);
     const binding = model.bindingOf(resource);

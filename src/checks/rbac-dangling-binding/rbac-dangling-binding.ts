@@ -20,6 +20,7 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding'],
   },
   target: { kind: 'resource', kinds: ['RoleBinding', 'ClusterRoleBinding'] },
+  needs: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount'],
   evaluate({ inventory, resource }) {
     const binding = rbacModelOf(inventory).bindingOf(resource);
     if (!isReportable(binding) || binding.problem === undefined) return undefined;

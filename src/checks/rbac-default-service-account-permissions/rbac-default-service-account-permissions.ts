@@ -23,6 +23,7 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts'],
   },
   target: { kind: 'resource', kinds: ['ServiceAccount'] },
+  needs: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount'],
   evaluate({ inventory, resource }) {
     if (resource.ref.name !== 'default' || resource.object.apiVersion !== 'v1') return undefined;
     const model = rbacModelOf(inventory);

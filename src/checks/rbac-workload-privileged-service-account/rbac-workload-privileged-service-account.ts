@@ -56,6 +56,7 @@ export default defineCheck({
     ],
   },
   target: { kind: 'pod' },
+  needs: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount'],
   evaluate({ inventory, resource, pod }) {
     const model = rbacModelOf(inventory);
     const namespace = resource.ref.namespace ?? 'default';
@@ -68,6 +69,8 @@ export default defineCheck({
           ? spec.serviceAccount
           : 'default';
     const subject = { kind: 'ServiceAccount', namespace, name } as const;
+    // Most service accounts are bound to nothing: no capability, no path, no graph to build.
+    if (model.grantsOf(userInfoOf(subject)).length === 0) return undefined;
     const graph = escalationPathsOf(model);
     const mounted = workload?.tokenMounted ?? true;
     const path = '/serviceAccountName';

@@ -39,6 +39,7 @@ export default defineCheck({
     ],
   },
   target: { kind: 'pod' },
+  needs: ['ServiceAccount'],
   evaluate({ pod, resource, inventory }) {
     const own = pod.spec.automountServiceAccountToken;
     if (own === false) return undefined;

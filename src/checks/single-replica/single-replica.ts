@@ -9,8 +9,7 @@ function isObject(v: JsonValue | undefined): v is JsonObject {
 
 /** An HorizontalPodAutoscaler of the scan that keeps at least two replicas of the workload. */
 function scaledAboveOne(inventory: Inventory, target: Resource): boolean {
-  return inventory.ofKind('HorizontalPodAutoscaler').some((hpa) => {
-    if (hpa.ref.namespace !== target.ref.namespace) return false;
+  return inventory.inNamespace('HorizontalPodAutoscaler', target.ref.namespace).some((hpa) => {
     const spec = hpa.object.spec;
     if (!isObject(spec) || !isObject(spec.scaleTargetRef)) return false;
     const ref = spec.scaleTargetRef;
@@ -38,6 +37,7 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/workloads/controllers/deployment/', 'https://kubernetes.io/docs/tasks/run-application/configure-pdb/'],
   },
   target: { kind: 'resource', kinds: ['Deployment', 'StatefulSet'] },
+  needs: ['HorizontalPodAutoscaler'],
   evaluate({ resource, inventory }) {
     const spec = resource.object.spec;
     if (!isObject(spec) || spec.replicas !== 1) return undefined;

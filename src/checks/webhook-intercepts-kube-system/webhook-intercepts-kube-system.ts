@@ -84,6 +84,7 @@ export default defineCheck({
     ],
   },
   target: { kind: 'resource', kinds: ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'] },
+  needs: ['Namespace'],
   evaluate({ resource, inventory }) {
     const webhooks = resource.object.webhooks;
     if (!Array.isArray(webhooks)) return undefined;

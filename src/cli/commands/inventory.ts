@@ -273,7 +273,13 @@ export function renderInventoryText(s: InventorySummary): string {
     );
   }
   out.push(`Objects: ${s.total} in ${Object.keys(s.counts).length} kinds and ${Object.keys(s.namespaces).length} namespaces`);
-  out.push('', table(['KIND', 'COUNT'], Object.entries(s.counts).map(([k, n]) => [k, String(n)])));
+  out.push(
+    '',
+    table(
+      ['KIND', 'COUNT'],
+      Object.entries(s.counts).map(([k, n]) => [k, String(n)]),
+    ),
+  );
   const nsRows = Object.entries(s.namespaces).map(([ns, per]) => {
     const total = Object.values(per).reduce((a, b) => a + b, 0);
     const top = Object.entries(per)

@@ -123,8 +123,7 @@ Examples:
       await writeOutputs(withCustom, targets, useColor(flags.color));
       const missing = withCustom.diagnostics.filter((d) => d.code === 'path-not-found');
       const coverageFails = minCoverage !== undefined && failsCoverageGate(withCustom, minCoverage);
-      if (coverageFails)
-        process.stderr.write(`palisade: coverage ${withCustom.coverage?.percent ?? 100}% is below --fail-on-coverage-below ${minCoverage}\n`);
+      if (coverageFails) process.stderr.write(`palisade: coverage ${withCustom.coverage?.percent ?? 100}% is below --fail-on-coverage-below ${minCoverage}\n`);
       if (source.kind === 'files' && missing.length > 0 && missing.length === source.paths.length) process.exitCode = 2;
       else if ((failOn && failsGate(withCustom, failOn)) || coverageFails) process.exitCode = 1;
     });

@@ -100,9 +100,7 @@ export async function discover(client: Getter): Promise<DiscoveryResult> {
   const plan: { group: string; versions: string[] }[] = [{ group: '', versions: coreVersions }];
   for (const g of (Array.isArray(groups.groups) ? groups.groups : []) as APIGroup[]) {
     if (typeof g.name !== 'string' || NOT_LISTED_GROUPS.has(g.name)) continue;
-    const listed = (Array.isArray(g.versions) ? g.versions : [])
-      .map((v: { version?: unknown }) => v.version)
-      .filter((v): v is string => typeof v === 'string');
+    const listed = (Array.isArray(g.versions) ? g.versions : []).map((v: { version?: unknown }) => v.version).filter((v): v is string => typeof v === 'string');
     const preferred = typeof g.preferredVersion?.version === 'string' ? g.preferredVersion.version : listed[0];
     if (preferred === undefined) continue;
     plan.push({ group: g.name, versions: [preferred, ...listed.filter((v) => v !== preferred)] });

@@ -50,7 +50,16 @@ export class ApiError extends Error {
   /** A short description for coverage and diagnostics: `forbidden (403): ...`, `timed out after 60s`. */
   describe(): string {
     if (this.kind === 'http') {
-      const label = this.status === 403 ? 'forbidden' : this.status === 401 ? 'unauthorized' : this.status === 404 ? 'not found' : 'HTTP error';
+      const label =
+        this.status === 403
+          ? 'forbidden'
+          : this.status === 401
+            ? 'unauthorized'
+            : this.status === 404
+              ? 'not found'
+              : this.status === 410
+                ? 'gone'
+                : 'HTTP error';
       return `${label} (${this.status})${this.message ? `: ${this.message}` : ''}`;
     }
     return this.message;

@@ -174,6 +174,7 @@ export async function loadClusters(options: ClusterLoadOptions = {}): Promise<Lo
       });
     }
   }
-  if (failures === targets.length) throw new PalisadeError('cluster-unreachable', `no cluster could be read: ${out.map((c) => c.diagnostics[0]?.message).join('; ')}`);
+  if (failures === targets.length)
+    throw new PalisadeError('cluster-unreachable', `no cluster could be read: ${out.map((c) => c.diagnostics[0]?.message).join('; ')}`);
   return out;
 }

@@ -207,7 +207,8 @@ export async function resolveClusterTargets(options: KubeconfigOptions = {}): Pr
     if (unknown.length > 0)
       throw new PalisadeError('usage', `--context ${unknown.join(', ')}: no such context in ${origin} (available: ${available.join(', ')})`);
   } else {
-    if (m.currentContext === '') throw new PalisadeError('usage', `${origin} sets no current-context; pass --context NAME (available: ${available.join(', ')})`);
+    if (m.currentContext === '')
+      throw new PalisadeError('usage', `${origin} sets no current-context; pass --context NAME (available: ${available.join(', ')})`);
     if (!available.includes(m.currentContext)) throw new PalisadeError('kubeconfig-invalid', `${origin}: current-context "${m.currentContext}" is not defined`);
     names = [m.currentContext];
   }

@@ -65,7 +65,7 @@ function nameOf(o: JsonObject): string | undefined {
 
 /** List items carry no apiVersion/kind; objects in the inventory must. */
 function toObject(item: JsonObject, t: ResourceType): JsonObject {
-  return normalizeObject({ apiVersion: t.groupVersion, kind: t.kind, ...item });
+  return normalizeObject(item, { apiVersion: t.groupVersion, kind: t.kind });
 }
 
 /**
@@ -82,7 +82,8 @@ export async function listAll(client: Getter, t: ResourceType, path: string, que
     try {
       page = await client.get(path, { ...query, limit, continue: cont });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 410 && cont !== undefined && !restarted) {
+      if (err instanceof ApiError && err.status === 410 && cont !== undefined) {
+        if (restarted) throw new ApiError('http', 410, err.reason, `list expired (410 Gone) again after a restart: ${err.message}`);
         restarted = true;
         objects = [];
         cont = undefined;
@@ -101,7 +102,6 @@ export async function listAll(client: Getter, t: ResourceType, path: string, que
 
 function describe(err: unknown): string {
   if (err instanceof ApiError) {
-    if (err.status === 410) return `list expired twice (410 Gone): ${err.message}`;
     return err.describe();
   }
   return err instanceof Error ? err.message : String(err);

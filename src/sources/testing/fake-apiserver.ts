@@ -137,9 +137,30 @@ export const BUILTIN_TYPES: readonly ServedType[] = [
   { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false, verbs: RW },
   { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false, verbs: RW },
   { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true, verbs: RW },
-  { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false, verbs: RW },
-  { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false, verbs: RW },
-  { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingadmissionpolicies', kind: 'ValidatingAdmissionPolicy', namespaced: false, verbs: RW },
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'validatingwebhookconfigurations',
+    kind: 'ValidatingWebhookConfiguration',
+    namespaced: false,
+    verbs: RW,
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'mutatingwebhookconfigurations',
+    kind: 'MutatingWebhookConfiguration',
+    namespaced: false,
+    verbs: RW,
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'validatingadmissionpolicies',
+    kind: 'ValidatingAdmissionPolicy',
+    namespaced: false,
+    verbs: RW,
+  },
   {
     group: 'admissionregistration.k8s.io',
     version: 'v1',
@@ -160,6 +181,10 @@ export const BUILTIN_TYPES: readonly ServedType[] = [
   { group: 'certificates.k8s.io', version: 'v1', resource: 'certificatesigningrequests', kind: 'CertificateSigningRequest', namespaced: false, verbs: RW },
   { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] },
 ];
+
+/** What request handlers return: the response is sent or scheduled. */
+type Handled = 'handled';
+const HANDLED: Handled = 'handled';
 
 const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -317,11 +342,12 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     return undefined;
   };
 
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+  // Every path ends in `return send(...)`: the marker type keeps that explicit and lint-clean.
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): Handled => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname;
     const user = authenticate(req);
-    const send = (code: number, body: JsonObject, drop = false): void => {
+    const send = (code: number, body: JsonObject, drop = false): Handled => {
       requests.push({ path: `${path}${url.search}`, user: user ?? '', status: code });
       let buf = Buffer.from(JSON.stringify(body));
       const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/json' };
@@ -334,11 +360,12 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         res.write(buf.subarray(0, Math.max(1, buf.length >> 1)));
         // Let the partial body reach the client before the connection dies.
         setImmediate(() => req.socket.destroy());
-        return;
+        return HANDLED;
       }
       headers['Content-Length'] = buf.length;
       res.writeHead(code, headers);
       res.end(buf);
+      return HANDLED;
     };
     if (req.method !== 'GET') return send(405, status(405, 'MethodNotAllowed', `${req.method} is not supported by the fake API server`));
     if (user === undefined) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
@@ -370,14 +397,18 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     }
     const t = types.find((x) => x.group === group && x.version === v && x.resource === resource);
     const coll = collections.get(typeKey(group, resource));
-    if (!t || !coll || (namespace !== undefined && !t.namespaced)) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (!t || !coll || (namespace !== undefined && !t.namespaced))
+      return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     const verb = name === undefined ? 'list' : 'get';
     const rname = typeKey(group, resource);
     const allowed =
       options.authorize?.({ user, verb, group, resource, ...(namespace !== undefined ? { namespace } : {}), ...(name !== undefined ? { name } : {}) }) ?? true;
     if (!allowed) {
       const scope = namespace !== undefined ? `in the namespace "${namespace}"` : 'at the cluster scope';
-      return send(403, status(403, 'Forbidden', `${rname} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`));
+      return send(
+        403,
+        status(403, 'Forbidden', `${rname} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`),
+      );
     }
     const cont = url.searchParams.get('continue') ?? '';
     let offset = 0;
@@ -391,13 +422,17 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         return send(400, status(400, 'BadRequest', 'invalid continue token'));
       }
     }
-    const respond = (): void => {
+    const respond = (): Handled => {
       const sf = findFault('status', rname, namespace, page, path);
       if (sf && sf.type === 'status') return send(sf.status, status(sf.status, REASONS[sf.status] ?? 'Error', sf.message ?? `injected ${sf.status}`));
       if (cont !== '' && findFault('expire-continue', rname, namespace, page, path)) {
         return send(
           410,
-          status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'),
+          status(
+            410,
+            'Expired',
+            'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+          ),
         );
       }
       const drop = findFault('drop', rname, namespace, page, path) !== undefined;
@@ -442,6 +477,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         if (!res.destroyed && !req.socket.destroyed) send(200, body, drop);
       }, cost);
       timers.add(timer);
+      return HANDLED;
     };
     const delay = findFault('delay', rname, namespace, page, path);
     if (delay && delay.type === 'delay') {
@@ -450,9 +486,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         if (!res.destroyed && !req.socket.destroyed) respond();
       }, delay.ms);
       timers.add(timer);
-      return;
+      return HANDLED;
     }
-    respond();
+    return respond();
   };
 
   const server = options.tls

@@ -8,7 +8,9 @@ import type { JsonObject } from '../../core/types.js';
 let uidSeq = 0;
 const uid = (): string => `00000000-0000-4000-8000-${String(++uidSeq).padStart(12, '0')}`;
 
-const managed = [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: {} }];
+const managed = [
+  { manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: {} },
+];
 
 function meta(name: string, namespace?: string, extra: JsonObject = {}): JsonObject {
   return {
@@ -24,11 +26,25 @@ function meta(name: string, namespace?: string, extra: JsonObject = {}): JsonObj
 
 function ownedBy(owner: JsonObject): JsonObject {
   const m = owner.metadata as JsonObject;
-  return { ownerReferences: [{ apiVersion: owner.apiVersion as string, kind: owner.kind as string, name: m.name as string, uid: m.uid as string, controller: true, blockOwnerDeletion: true }] };
+  return {
+    ownerReferences: [
+      {
+        apiVersion: owner.apiVersion as string,
+        kind: owner.kind as string,
+        name: m.name as string,
+        uid: m.uid as string,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ],
+  };
 }
 
 function podSpec(image: string, extra: JsonObject = {}): JsonObject {
-  return { containers: [{ name: 'app', image, resources: { limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '100m', memory: '128Mi' } } }], ...extra };
+  return {
+    containers: [{ name: 'app', image, resources: { limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '100m', memory: '128Mi' } } }],
+    ...extra,
+  };
 }
 
 function pod(name: string, namespace: string, spec: JsonObject, owner?: JsonObject): JsonObject {
@@ -103,7 +119,9 @@ export function fixtureClusterObjects(): JsonObject[] {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: meta('web', 'shop'),
-    spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+    spec: {
+      rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }],
+    },
   });
   out.push({
     apiVersion: 'networking.k8s.io/v1',
@@ -136,7 +154,10 @@ export function fixtureClusterObjects(): JsonObject[] {
   const agentSpec = podSpec('registry.example.com/agent:1.2.3', {
     volumes: [{ name: 'sock', hostPath: { path: '/var/run/containerd/containerd.sock' } }],
   });
-  (agentSpec.containers as JsonObject[])[0] = { ...((agentSpec.containers as JsonObject[])[0] as JsonObject), volumeMounts: [{ name: 'sock', mountPath: '/run/containerd.sock' }] };
+  (agentSpec.containers as JsonObject[])[0] = {
+    ...((agentSpec.containers as JsonObject[])[0] as JsonObject),
+    volumeMounts: [{ name: 'sock', mountPath: '/run/containerd.sock' }],
+  };
   const agent: JsonObject = {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -179,7 +200,9 @@ export function fixtureClusterObjects(): JsonObject[] {
       group: 'argoproj.io',
       names: { plural: 'rollouts', singular: 'rollout', kind: 'Rollout', listKind: 'RolloutList' },
       scope: 'Namespaced',
-      versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      versions: [
+        { name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+      ],
     },
   });
   const checkoutSpec = podSpec('registry.example.com/checkout', {

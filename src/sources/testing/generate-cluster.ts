@@ -45,7 +45,16 @@ export function generateCluster(total: number): JsonObject[] {
   const owner = (o: JsonObject): JsonObject => {
     const m = o.metadata as JsonObject;
     return {
-      ownerReferences: [{ apiVersion: o.apiVersion as string, kind: o.kind as string, name: m.name as string, uid: m.uid as string, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: o.apiVersion as string,
+          kind: o.kind as string,
+          name: m.name as string,
+          uid: m.uid as string,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     };
   };
   const container = (name: string, i: number): JsonObject => ({
@@ -202,4 +211,3 @@ export function generateCluster(total: number): JsonObject[] {
   }
   return out.slice(0, total);
 }
-

@@ -95,7 +95,12 @@ export async function createTestPki(dir: string, clients: readonly string[] = []
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  const server = await issue(dir, 'server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
+  const server = await issue(
+    dir,
+    'server',
+    '/CN=127.0.0.1',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n',
+  );
   const out: Record<string, TestKeyPair> = {};
   for (const cn of clients) out[cn] = await issue(dir, `client-${cn}`, `/CN=${cn}/O=palisade-test`, 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
   return { caFile, ca: readFileSync(caFile, 'utf8'), server, clients: out };

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { indexBlockYaml } from './yaml-index.js';
+import { listenerPositions, splitDocuments } from './yaml-loader.js';
+
+/** The index must agree with js-yaml's listener on every key and item it indexes. */
+function agree(src: string, label: string): 'indexed' | 'fallback' {
+  const index = indexBlockYaml(src);
+  if (!index) return 'fallback';
+  const ref = listenerPositions(src);
+  for (const [pointer, pos] of ref) {
+    const got = index.get(pointer);
+    // Keys inside one-line flow collections are not indexed: they resolve to their parent.
+    if (got === undefined) continue;
+    assert.deepEqual(got, pos, `${label}: ${pointer}`);
+  }
+  for (const pointer of index.keys()) assert.ok(ref.has(pointer), `${label}: index has ${pointer}, which the document lacks`);
+  return 'indexed';
+}
+
+const CASES: Record<string, string> = {
+  nested: 'a:\n  b:\n    c: 1\n  d: [1, 2]\ne: x\n',
+  k8sLists: 'spec:\n  containers:\n  - name: a\n    image: x\n    ports:\n    - containerPort: 80\n  - name: b\nvolumes:\n- name: v\n',
+  indentedLists: 'spec:\n  containers:\n    - name: a\n      args:\n        - --x\n        - --y\n    - name: b\n',
+  blockScalars: 'data:\n  script: |\n    key: not a key\n    - not an item\n  other: >-\n    folded\n  after: 1\n',
+  quotedKeys: 'metadata:\n  annotations:\n    "a/b": "1"\n    \'c: d\': x\n    palisade.dev/ignore.host-pid: reason\n',
+  nestedSeqs: 'm:\n- - a\n  - b\n- - c\n',
+  dashThenMap: 'items:\n-\n  name: a\n- name: b\n',
+  bareNested: 'items:\n-\n  - a\n  - b\n- c\n',
+  anchors: 'base: &b\n  x: 1\nother: *b\nlist: &l\n- 1\n',
+  comments: '# head\na: 1 # trailing\n# between\nb:\n  # inside\n  c: 2\n',
+  emptyValues: 'a:\nb:\n  c:\n  d: 1\n',
+  docMarker: '---\napiVersion: v1\nkind: Pod\n',
+  multilinePlain: 'description: a long\n  plain scalar\nnext: 1\n',
+};
+
+describe('indexBlockYaml', () => {
+  for (const [name, src] of Object.entries(CASES)) {
+    it(`agrees with the js-yaml listener: ${name}`, () => {
+      assert.equal(agree(src, name), 'indexed');
+    });
+  }
+
+  it('falls back on JSON, complex keys, merge keys and multi-line flow', () => {
+    assert.equal(indexBlockYaml('{"a": 1}'), undefined);
+    assert.equal(indexBlockYaml('? [a, b]\n: 1\n'), undefined);
+    assert.equal(indexBlockYaml('a: &x {b: 1}\nc:\n  <<: *x\n'), undefined);
+    assert.equal(indexBlockYaml('a: {b: 1,\n  c: 2}\n'), undefined);
+  });
+
+  const corpus = new URL('../../../shared/corpus/real-world', import.meta.url).pathname;
+  it('agrees with the listener on every document of the real-world corpus', { skip: existsSync(corpus) ? false : 'corpus absent' }, () => {
+    let indexed = 0;
+    let fallback = 0;
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir)) {
+        const p = join(dir, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.ya?ml$/.test(e)) {
+          const text = readFileSync(p, 'utf8');
+          for (const c of splitDocuments(text)) {
+            const src = text.slice(c.start, c.end);
+            try {
+              listenerPositions(src);
+            } catch {
+              continue;
+            }
+            if (agree(src, `${p}:${c.line + 1}`) === 'indexed') indexed++;
+            else fallback++;
+          }
+        }
+      }
+    };
+    walk(corpus);
+    assert.ok(indexed > 10 * fallback, `indexed ${indexed}, fell back ${fallback}`);
+  });
+});

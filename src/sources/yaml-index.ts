@@ -1,0 +1,188 @@
+/**
+ * A fast line index for block-style YAML: maps the JSON pointer of every mapping key and
+ * sequence item to its line and column in one pass over the lines, without parsing values.
+ * Finding positions use it instead of a second full parse (ADR 0004). Documents it cannot
+ * index exactly (flow-style JSON, complex keys, merge keys, multi-line flow collections)
+ * return undefined and are located with js-yaml's node listener instead.
+ */
+import { escapeToken } from '../core/pointer.js';
+
+/** 0-based line and column inside the indexed text. */
+export interface LinePos {
+  readonly line: number;
+  readonly col: number;
+}
+
+interface Frame {
+  readonly indent: number;
+  readonly pointer: string;
+  readonly kind: 'map' | 'seq';
+  count: number;
+}
+
+// A plain or quoted mapping key followed by `:` and a space or the end of the line.
+const KEY_RE = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{[\]}!&*?|>%@`,-][^#]*?|-[^\s#][^#]*?))[ \t]*:(?=[ \t]|$)/;
+
+function unescapeDouble(s: string): string {
+  return s.includes('\\') ? (JSON.parse(`"${s}"`) as string) : s;
+}
+
+/** What follows a key's colon: empty (a nested block follows), a block scalar, or a value. */
+function valueKind(rest: string): 'empty' | 'block-scalar' | 'flow-open' | 'value' {
+  let v = rest.trim();
+  // Anchors and tags may precede a nested block: `key: &anchor` or `key: !!map`.
+  while (v.startsWith('&') || v.startsWith('!')) {
+    const sp = v.search(/\s/);
+    v = sp === -1 ? '' : v.slice(sp).trim();
+  }
+  if (v === '' || v.startsWith('#')) return 'empty';
+  if (v.startsWith('|') || v.startsWith('>')) return 'block-scalar';
+  if (v.startsWith('{') || v.startsWith('[')) return balanced(v) ? 'value' : 'flow-open';
+  return 'value';
+}
+
+/** Whether a one-line flow collection closes on its line (quotes taken into account). */
+function balanced(v: string): boolean {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '#' && depth === 0) break;
+  }
+  return depth <= 0;
+}
+
+/**
+ * Indexes a block-style YAML document. Returns undefined when the document uses syntax
+ * this index does not follow exactly.
+ *
+ * @example
+ * indexBlockYaml('a:\n  b: 1\n').get('/a/b'); // { line: 1, col: 2 }
+ */
+export function indexBlockYaml(src: string): Map<string, LinePos> | undefined {
+  const out = new Map<string, LinePos>();
+  const stack: Frame[] = [{ indent: -1, pointer: '', kind: 'map', count: 0 }];
+  let pending: { pointer: string; indent: number } | undefined;
+  // Lines more indented than this belong to a block scalar and are skipped.
+  let scalarIndent = -1;
+  let sawContent = false;
+  let bareItem: string | undefined;
+  const lines = src.split('\n');
+
+  const top = (): Frame => stack[stack.length - 1] as Frame;
+
+  // Handles `key: value` at column `col`; returns false when the line cannot be followed.
+  const onKey = (text: string, col: number, line: number): boolean => {
+    const m = KEY_RE.exec(text);
+    if (!m) return false;
+    const key = m[1] !== undefined ? unescapeDouble(m[1]) : m[2] !== undefined ? m[2].replace(/''/g, "'") : (m[3] ?? '').trimEnd();
+    if (key === '<<') return false;
+    while (stack.length > 1 && (top().indent > col || (top().kind === 'seq' && top().indent >= col))) stack.pop();
+    if (pending && col > pending.indent) {
+      stack.push({ indent: col, pointer: pending.pointer, kind: 'map', count: 0 });
+    } else if (top().kind !== 'map' || (top().indent !== col && !(stack.length === 1 && top().indent === -1))) {
+      return false;
+    }
+    pending = undefined;
+    if (stack.length === 1 && top().indent === -1) {
+      stack.pop();
+      stack.push({ indent: col, pointer: '', kind: 'map', count: 0 });
+    }
+    const pointer = `${top().pointer}/${escapeToken(key)}`;
+    out.set(pointer, { line, col });
+    // A bare `-` item starts where its first key does (as js-yaml reports it).
+    if (bareItem !== undefined) {
+      out.set(bareItem, { line, col });
+      bareItem = undefined;
+    }
+    const kind = valueKind(text.slice(m[0].length));
+    if (kind === 'empty') pending = { pointer, indent: col };
+    else if (kind === 'block-scalar') scalarIndent = col;
+    else if (kind === 'flow-open') return false;
+    return true;
+  };
+
+  for (let line = 0; line < lines.length; line++) {
+    let raw = lines[line] as string;
+    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+    let col = 0;
+    while (col < raw.length && raw.charCodeAt(col) === 32) col++;
+    if (col === raw.length || raw[col] === '#') continue;
+    if (raw[col] === '\t') return undefined;
+    if (scalarIndent >= 0) {
+      if (col > scalarIndent) continue;
+      scalarIndent = -1;
+    }
+    let text = raw.slice(col);
+    if (!sawContent) {
+      if (text.startsWith('%')) continue;
+      if (text === '---' || text.startsWith('--- ')) {
+        text = text.slice(3).trim();
+        if (text === '' || text.startsWith('#')) continue;
+        return undefined;
+      }
+      if (text.startsWith('{') || text.startsWith('[')) return undefined;
+      sawContent = true;
+    }
+    if (text.startsWith('? ')) return undefined;
+
+    // Sequence items, possibly several on one line (`- - a`), possibly starting a mapping.
+    let handled = false;
+    while (text === '-' || text.startsWith('- ')) {
+      while (stack.length > 1 && top().indent > col) stack.pop();
+      if (pending && col >= pending.indent && !(top().kind === 'seq' && top().indent === col && top().pointer !== pending.pointer)) {
+        stack.push({ indent: col, pointer: pending.pointer, kind: 'seq', count: 0 });
+        pending = undefined;
+      }
+      const seq = top();
+      if (seq.kind !== 'seq' || seq.indent !== col) return undefined;
+      const pointer = `${seq.pointer}/${seq.count++}`;
+      const after = text.slice(1);
+      const pad = after.length - after.trimStart().length;
+      out.set(pointer, { line, col: text === '-' ? col : col + 1 + pad });
+      if (bareItem !== undefined) {
+        out.set(bareItem, { line, col });
+        bareItem = undefined;
+      }
+      if (text === '-' || after.trim() === '' || after.trim().startsWith('#')) {
+        pending = { pointer, indent: col };
+        bareItem = pointer;
+        handled = true;
+        break;
+      }
+      col = col + 1 + pad;
+      text = after.trimStart();
+      if (text === '-' || text.startsWith('- ')) {
+        pending = { pointer, indent: col - 1 };
+        continue;
+      }
+      if (KEY_RE.test(text)) {
+        pending = { pointer, indent: col - 1 };
+        if (!onKey(text, col, line)) return undefined;
+      } else {
+        const kind = valueKind(text);
+        if (kind === 'block-scalar') scalarIndent = col - 1;
+        else if (kind === 'flow-open') return undefined;
+        pending = undefined;
+      }
+      handled = true;
+      break;
+    }
+    if (handled) continue;
+    if (KEY_RE.test(text)) {
+      if (!onKey(text, col, line)) return undefined;
+      continue;
+    }
+    // A continuation line of a multi-line plain or quoted scalar: nothing to index.
+    if (pending && col > pending.indent) return undefined;
+  }
+  return out;
+}
