@@ -69,3 +69,4 @@ export { reporters } from './reporters/index.js';
 export { FRAMEWORKS, resolveReference } from './frameworks/index.js';
 export { VERSION } from './version.js';
 export { evaluatePodSecurity, type PodSecurityPolicy, parsePolicyVersion, pssReport } from './pss/index.js';
+export * from './rbac/index.js';

@@ -23,6 +23,26 @@ interface Frame {
 // A plain or quoted mapping key followed by `:` and a space or the end of the line.
 const KEY_RE = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{[\]}!&*?|>%@`,-][^#]*?|-[^\s#][^#]*?))[ \t]*:(?=[ \t]|$)/;
 
+/**
+ * The common case without a regular expression: a plain key of name characters followed by
+ * `:` and a space or the end of the line. Returns a KEY_RE-shaped match, or undefined to let
+ * KEY_RE decide.
+ */
+function plainKey(text: string): [string, undefined, undefined, string] | undefined {
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // a-z A-Z 0-9 _ . / -
+    const nameChar = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || (c === 45 && i > 0);
+    if (!nameChar) break;
+  }
+  if (i === 0 || text.charCodeAt(i) !== 58) return undefined;
+  const after = text.charCodeAt(i + 1);
+  if (i + 1 < text.length && after !== 32 && after !== 9) return undefined;
+  const key = text.slice(0, i);
+  return [text.slice(0, i + 1), undefined, undefined, key];
+}
+
 function unescapeDouble(s: string): string {
   return s.includes('\\') ? (JSON.parse(`"${s}"`) as string) : s;
 }
@@ -81,7 +101,7 @@ export function indexBlockYaml(src: string): Map<string, LinePos> | undefined {
 
   // Handles `key: value` at column `col`; returns false when the line cannot be followed.
   const onKey = (text: string, col: number, line: number): boolean => {
-    const m = KEY_RE.exec(text);
+    const m = plainKey(text) ?? KEY_RE.exec(text);
     if (!m) return false;
     const key = m[1] !== undefined ? unescapeDouble(m[1]) : m[2] !== undefined ? m[2].replace(/''/g, "'") : (m[3] ?? '').trimEnd();
     if (key === '<<') return false;
@@ -164,7 +184,7 @@ export function indexBlockYaml(src: string): Map<string, LinePos> | undefined {
         pending = { pointer, indent: col - 1 };
         continue;
       }
-      if (KEY_RE.test(text)) {
+      if (plainKey(text) !== undefined || KEY_RE.test(text)) {
         pending = { pointer, indent: col - 1 };
         if (!onKey(text, col, line)) return undefined;
       } else {
@@ -177,7 +197,7 @@ export function indexBlockYaml(src: string): Map<string, LinePos> | undefined {
       break;
     }
     if (handled) continue;
-    if (KEY_RE.test(text)) {
+    if (plainKey(text) !== undefined || KEY_RE.test(text)) {
       if (!onKey(text, col, line)) return undefined;
       continue;
     }
