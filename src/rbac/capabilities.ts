@@ -20,7 +20,7 @@ import {
   someSubresourceQueries,
 } from '../core/rbac-rules.js';
 import type { EffectiveRule, Grant, RbacModel } from './model.js';
-import type { UserInfo } from './identity.js';
+import { type Subject, type UserInfo, userInfoOf } from './identity.js';
 
 /** The risky capabilities, one per subject-level check. */
 export const CAPABILITY_IDS = [
@@ -135,6 +135,18 @@ export interface ProbeMatch {
 
 const RULE_CACHE = new WeakMap<EffectiveRule, readonly ProbeMatch[]>();
 const ALL_PROBES: readonly Probe[] = [...Object.values(PROBES).flat(), ...IMPERSONATE_FIXED, ...PATH_PROBES];
+/** Probe indexes (ascending) by verb: a rule without `*` verbs can only grant these. */
+const PROBES_BY_VERB = new Map<string, number[]>();
+ALL_PROBES.forEach((p, i) => {
+  const list = PROBES_BY_VERB.get(p.query.verb);
+  if (list) list.push(i);
+  else PROBES_BY_VERB.set(p.query.verb, [i]);
+});
+const ALL_INDEXES: readonly number[] = ALL_PROBES.map((_, i) => i);
+/** Per probe (same order): the entries of `resources` that can grant it besides `*`. */
+const PROBE_RESOURCES: readonly (readonly string[])[] = ALL_PROBES.map(({ query: q }) =>
+  q.subresource ? [`${q.resource}/${q.subresource}`, `*/${q.subresource}`] : [q.resource],
+);
 
 /**
  * The probes a rule matches (cached per rule: rules are shared by every subject bound to
@@ -150,11 +162,27 @@ export function probeMatches(rule: EffectiveRule): readonly ProbeMatch[] {
   const r = rule.rule;
   // Cheap pre-filter: a rule without verbs or API groups matches no resource probe.
   if (r.verbs.length > 0 && r.apiGroups.length > 0 && r.resources.length > 0) {
-    for (const probe of ALL_PROBES) {
+    // A rule grants nothing whose verb or API group it does not list (ruleAllows checks both first).
+    // The same holds for the resource (resourceMatches: `*`, `resource/sub` or `*\/sub`).
+    const anyVerb = r.verbs.includes(RBAC_ALL);
+    const anyGroup = r.apiGroups.includes(RBAC_ALL);
+    const anyResource = r.resources.includes(RBAC_ALL);
+    let indexes: readonly number[] = ALL_INDEXES;
+    if (!anyVerb) {
+      const some: number[] = [];
+      for (const v of new Set(r.verbs)) for (const i of PROBES_BY_VERB.get(v) ?? []) some.push(i);
+      // Probe order is kept: answers list probes in catalogue order.
+      indexes = some.sort((a, b) => a - b);
+    }
+    for (const i of indexes) {
+      const probe = ALL_PROBES[i] as Probe;
+      if (!anyGroup && !r.apiGroups.includes(probe.query.apiGroup)) continue;
+      if (!anyResource && !(PROBE_RESOURCES[i] as readonly string[]).some((x) => r.resources.includes(x))) continue;
       const scope = ruleGrants(r, probe.query);
       if (scope !== undefined) out.push({ probe, scope });
     }
-    for (const query of someSubresourceQueries(r, { verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'userextras' })) {
+    const extras = (anyVerb || r.verbs.includes('impersonate')) && (anyGroup || r.apiGroups.includes('authentication.k8s.io'));
+    for (const query of extras ? someSubresourceQueries(r, { verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'userextras' }) : []) {
       const scope = ruleGrants(r, query);
       if (scope !== undefined) out.push({ probe: { id: 'impersonate:impersonate:authentication.k8s.io/userextras', query }, scope });
     }
@@ -194,8 +222,12 @@ export interface Capability {
  * probeGrantsOf(model, user).filter((p) => p.probe.id.startsWith('read-secrets'));
  */
 export function probeGrantsOf(model: RbacModel, user: UserInfo): readonly ProbeGrant[] {
+  return probeGrantsFrom(model.grantsOf(user));
+}
+
+function probeGrantsFrom(grants: readonly Grant[]): ProbeGrant[] {
   const out: ProbeGrant[] = [];
-  for (const grant of model.grantsOf(user)) {
+  for (const grant of grants) {
     for (const m of probeMatches(grant.rule)) {
       if (grant.namespace !== undefined && isClusterScopedQuery(m.probe.query)) continue;
       out.push({ grant, probe: m.probe, scope: m.scope, names: m.scope === 'named' ? grant.rule.rule.resourceNames : [] });
@@ -220,9 +252,9 @@ export function summarise(id: CapabilityId, grants: readonly ProbeGrant[], detai
 }
 
 /** Grants of rules written with `*` verbs, groups and resources (and no names). */
-function starGrants(model: RbacModel, user: UserInfo, wildcardOnly: boolean): ProbeGrant[] {
+function starGrants(grants: readonly Grant[], wildcardOnly: boolean): ProbeGrant[] {
   const out: ProbeGrant[] = [];
-  for (const grant of model.grantsOf(user)) {
+  for (const grant of grants) {
     const r = grant.rule.rule;
     if (wildcardOnly ? !hasWildcard(r) : !isStarRule(r)) continue;
     out.push({
@@ -236,6 +268,13 @@ function starGrants(model: RbacModel, user: UserInfo, wildcardOnly: boolean): Pr
 }
 
 const CAPABILITY_CACHE = new WeakMap<RbacModel, Map<string, readonly Capability[]>>();
+
+/** Probe id -> the capability whose probes include it (impersonation by prefix, see below). */
+const CAPABILITY_OF_PROBE = new Map<string, CapabilityId>();
+for (const [id, list] of Object.entries(PROBES) as [CapabilityId, readonly Probe[]][]) {
+  if (id === 'issue-certificates') continue;
+  for (const p of list) if (!CAPABILITY_OF_PROBE.has(p.id)) CAPABILITY_OF_PROBE.set(p.id, id);
+}
 
 /**
  * The risky capabilities of a user (or group member, or service account), with evidence.
@@ -253,38 +292,65 @@ export function capabilitiesOf(model: RbacModel, user: UserInfo): readonly Capab
   const key = `${user.name}\u0000${[...user.groups].sort().join('\u0000')}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const all = probeGrantsOf(model, user);
   const out: Capability[] = [];
+  const grants = model.grantsOf(user);
+  if (grants.length === 0) {
+    cache.set(key, out);
+    return out;
+  }
+  // One pass over the probe grants, into the capability of each (order kept within each).
+  const byCapability = new Map<CapabilityId, ProbeGrant[]>();
+  const csr: ProbeGrant[] = [];
+  for (const g of probeGrantsFrom(grants)) {
+    if (g.probe.id.startsWith('csr-')) csr.push(g);
+    const id = g.probe.id.startsWith('impersonate:') ? 'impersonate' : CAPABILITY_OF_PROBE.get(g.probe.id);
+    if (id === undefined) continue;
+    const list = byCapability.get(id);
+    if (list) list.push(g);
+    else byCapability.set(id, [g]);
+  }
   const push = (c: Capability | undefined): void => {
     if (c) out.push(c);
   };
-  push(summarise('cluster-admin', starGrants(model, user, false)));
+  push(summarise('cluster-admin', starGrants(grants, false)));
   for (const id of CAPABILITY_IDS) {
     if (id === 'cluster-admin' || id === 'wildcard') continue;
-    if (id === 'impersonate') {
-      push(
-        summarise(
-          id,
-          all.filter((g) => g.probe.id.startsWith('impersonate:')),
-        ),
-      );
-      continue;
-    }
-    if (id === 'issue-certificates') {
-      push(issueCertificates(all));
-      continue;
-    }
-    const ids = new Set(PROBES[id].map((p) => p.id));
-    push(
-      summarise(
-        id,
-        all.filter((g) => ids.has(g.probe.id)),
-      ),
-    );
+    if (id === 'issue-certificates') push(issueCertificates(csr));
+    else push(summarise(id, byCapability.get(id) ?? []));
   }
-  push(summarise('wildcard', starGrants(model, user, true)));
+  push(summarise('wildcard', starGrants(grants, true)));
   cache.set(key, out);
   return out;
+}
+
+const SUBJECT_CAPABILITIES = new WeakMap<RbacModel, Map<string, Map<string, readonly Capability[]>>>();
+
+/**
+ * The capabilities of a subject, as {@link capabilitiesOf} gives them for
+ * `userInfoOf(subject)`, cached by the subject itself (checks ask once per object).
+ *
+ * @example
+ * capabilitiesOfSubject(model, { kind: 'ServiceAccount', namespace: 'ci', name: 'deployer' });
+ */
+export function capabilitiesOfSubject(model: RbacModel, subject: Subject): readonly Capability[] {
+  let cache = SUBJECT_CAPABILITIES.get(model);
+  if (!cache) {
+    cache = new Map();
+    SUBJECT_CAPABILITIES.set(model, cache);
+  }
+  const outer = subject.kind === 'ServiceAccount' ? subject.namespace : subject.kind === 'User' ? '\u0000u' : '\u0000g';
+  let byName = cache.get(outer);
+  if (!byName) {
+    byName = new Map();
+    cache.set(outer, byName);
+  }
+  let found = byName.get(subject.name);
+  if (!found) {
+    // Most subjects hold nothing: no user info to build.
+    found = model.grantsOfSubject(subject).length === 0 ? [] : capabilitiesOf(model, userInfoOf(subject));
+    byName.set(subject.name, found);
+  }
+  return found;
 }
 
 /**

@@ -25,7 +25,7 @@ import {
 import type { JsonObject, JsonValue, Resource } from '../core/types.js';
 import { podSpecsOf } from '../core/workloads.js';
 import { BOOTSTRAP_POLICY } from './bootstrap-policy.js';
-import { MASTERS, parseServiceAccountUsername, type Subject, serviceAccountUsername, type UserInfo } from './identity.js';
+import { MASTERS, parseServiceAccountUsername, type Subject, serviceAccountUsername, type UserInfo, userInfoOf } from './identity.js';
 import { labelsOf, selectorMatches } from './selectors.js';
 
 /** The two kinds of role. */
@@ -254,6 +254,8 @@ export class RbacModel {
   #ruleIndex: Map<string, { role: RoleEntry; position: number }[]> | undefined;
   #bindingsByRole: Map<RoleEntry, RoleBindings> | undefined;
   readonly #grantCache = new Map<string, readonly Grant[]>();
+  /** Per subject (kind, then namespace and name): its grants, without building a user-info key. */
+  readonly #subjectGrants = new Map<string, Map<string, readonly Grant[]>>();
   readonly #byResource = new Map<Resource, BindingEntry>();
 
   /** @internal Use {@link buildRbacModel}. */
@@ -601,15 +603,48 @@ export class RbacModel {
    * the first subject that matches, ClusterRoleBindings first.
    */
   bindingsOf(user: UserInfo): readonly SubjectBinding[] {
-    const keys = [...(user.name !== '' ? [userKey(user.name)] : []), ...user.groups.map(groupKey)];
+    const lists: (readonly SubjectBinding[])[] = [];
+    if (user.name !== '') {
+      const list = this.#bySubject.get(userKey(user.name));
+      if (list) lists.push(list);
+    }
+    for (const g of user.groups) {
+      const list = this.#bySubject.get(groupKey(g));
+      if (list) lists.push(list);
+    }
+    // One identity key: its list is in binding order already, one entry per binding.
+    if (lists.length <= 1) return lists.length === 0 ? [] : [...(lists[0] as readonly SubjectBinding[])];
     const best = new Map<BindingEntry, SubjectBinding>();
-    for (const k of keys) {
-      for (const sb of this.#bySubject.get(k) ?? []) {
+    for (const list of lists) {
+      for (const sb of list) {
         const cur = best.get(sb.binding);
         if (!cur || sb.subject.index < cur.subject.index) best.set(sb.binding, sb);
       }
     }
     return [...best.values()].sort((a, b) => a.binding.order - b.binding.order);
+  }
+
+  /**
+   * The grants of a subject as {@link grantsOf} gives them for `userInfoOf(subject)`, cached
+   * by the subject itself: callers that ask once per object (checks) skip building the
+   * user info and its cache key.
+   *
+   * @example
+   * model.grantsOfSubject({ kind: 'ServiceAccount', namespace: 'shop', name: 'web' }).length;
+   */
+  grantsOfSubject(subject: Subject): readonly Grant[] {
+    const outer = subject.kind === 'ServiceAccount' ? subject.namespace : subject.kind === 'User' ? '\u0000u' : '\u0000g';
+    let byName = this.#subjectGrants.get(outer);
+    if (!byName) {
+      byName = new Map();
+      this.#subjectGrants.set(outer, byName);
+    }
+    let grants = byName.get(subject.name);
+    if (!grants) {
+      grants = this.grantsOf(userInfoOf(subject));
+      byName.set(subject.name, grants);
+    }
+    return grants;
   }
 
   /**
@@ -625,9 +660,8 @@ export class RbacModel {
     const out: Grant[] = [];
     for (const { binding, subject } of this.bindingsOf(user)) {
       if (!binding.role) continue;
-      for (const rule of binding.role.rules) {
-        out.push({ binding, subject, role: binding.role, rule, ...(binding.namespace !== undefined ? { namespace: binding.namespace } : {}) });
-      }
+      const { role, namespace } = binding;
+      for (const rule of role.rules) out.push(namespace !== undefined ? { binding, subject, role, rule, namespace } : { binding, subject, role, rule });
     }
     this.#grantCache.set(cacheKey, out);
     return out;

@@ -6,6 +6,12 @@
  * shortest chain from every identity to each target comes from one 0-1 breadth-first
  * search backwards from the target, so all paths cost O(nodes + edges).
  *
+ * `bind` would make the graph quadratic: whoever can bind any role in a namespace has an
+ * edge to the holder of every such role there, and holders of roles that can bind have the
+ * same edges again. Those edges are stored once per (node, binding scope) and once per
+ * (scope, holder) instead, and the search visits each scope once; the edge a path takes is
+ * rebuilt when the path is read. Paths and their tie-breaks are those of the full graph.
+ *
  * Primitives (kubernetes.io "RBAC good practices", rbac-police, KubeHound):
  * - create or modify workloads in a namespace: run as any service account there;
  * - exec, attach, ephemeral containers, patch pods: act as the service account of a running pod;
@@ -16,8 +22,8 @@
  * - `escalate` (plus update) on a role one is bound to: rewrite it to grant everything;
  * - create, approve and sign a CSR with the API server client signer: a certificate for `system:masters`.
  */
-import { type GrantScope, isClusterScopedQuery, type RoleRef } from '../core/rbac-rules.js';
-import { isStarRule, type ProbeGrant, probeGrantsOf, probeMatches, signsClientCertificates } from './capabilities.js';
+import { type GrantScope, isClusterScopedQuery } from '../core/rbac-rules.js';
+import { isStarRule, type Probe, probeMatches, signsClientCertificates } from './capabilities.js';
 import { formatSubject, MASTERS, type Subject, userInfoOf } from './identity.js';
 import type { BindingEntry, BindingSubject, EffectiveRule, Grant, RbacModel, RoleEntry } from './model.js';
 
@@ -73,8 +79,10 @@ export interface EscalationPath {
   readonly steps: readonly PathStep[];
 }
 
+/** An edge as a path shows it. */
 interface Edge {
-  readonly to: string;
+  /** Node id. */
+  readonly to: number;
   readonly kind: EdgeKind;
   readonly action: string;
   readonly evidence: readonly StepEvidence[];
@@ -82,6 +90,28 @@ interface Edge {
 
 const CLUSTER_ADMIN = 'cluster-admin';
 const ALL_SECRETS = 'all-secrets';
+/** Node ids of the two end states. */
+const CA = 0;
+const AS = 1;
+
+const KINDS: readonly EdgeKind[] = [
+  'holds',
+  'member',
+  'create-workload',
+  'control-pod',
+  'nodes-proxy',
+  'token-request',
+  'read-token-secret',
+  'mint-token-secret',
+  'impersonate-user',
+  'impersonate-group',
+  'impersonate-service-account',
+  'bind',
+  'escalate',
+  'issue-certificate',
+  'fan-out',
+];
+const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
 
 /** A holder of a role: what one becomes after binding the role to oneself. */
 interface Holder {
@@ -90,20 +120,209 @@ interface Holder {
   readonly namespace?: string;
 }
 
+/** A probe a node's grant matches: `gi` indexes the node's grants. */
+interface ProbeEntry {
+  readonly gi: number;
+  readonly probe: Probe;
+  readonly scope: GrantScope;
+  /** For `named` grants: the names the rule lists. */
+  readonly names: readonly string[];
+}
+
+// What a stored edge says: the primitive, and the grants it rests on. The action text and
+// the evidence are written when a path uses the edge, from the grants of the node it leaves.
+const D_MEMBER = 0;
+const D_STAR = 1;
+const D_LIST_ALL = 2;
+const D_WORKLOAD = 3;
+const D_CONTROL = 4;
+const D_NODES_PROXY = 5;
+const D_TOKENS = 6;
+const D_TOKEN = 7;
+const D_READ_TOKEN = 8;
+const D_MINT = 9;
+const D_AS_ANY_USER = 10;
+const D_AS_USER = 11;
+const D_AS_SAS = 12;
+const D_AS_SA = 13;
+const D_AS_GROUP = 14;
+const D_CSR = 15;
+const D_BIND_ADMIN = 16;
+const D_ESCALATE = 17;
+const D_FAN_OUT = 18;
+const D_ADMIN_SECRETS = 19;
+
+// Where a stored edge leads, from the grant it rests on (`ns` is where that grant holds).
+const T_CA = 0;
+const T_AS = 1;
+/** `sas:<ns>` (`sas:*` for `*` and cluster-wide). */
+const T_SAS = 2;
+/** `pods:<ns>` (`pods:*` for `*` and cluster-wide). */
+const T_PODS = 3;
+const T_PODS_ANY = 4;
+const T_USERS_ANY = 5;
+const T_USER = 6;
+const T_GROUP = 7;
+/** Each service account the grant names, where it holds. */
+const T_SAS_NAMED = 8;
+/** Each service account with a legacy token Secret the grant can read. */
+const T_TOKEN_SECRETS = 9;
+/** Set by the code that stores the edge. */
+const T_NONE = 10;
+
+/** One stored edge's meaning, shared by every edge of that meaning (all holders of a role share theirs). */
+interface Spec {
+  readonly kind: EdgeKind;
+  readonly k: number;
+  readonly code: number;
+  readonly target: number;
+  readonly p?: ProbeEntry;
+  readonly q?: ProbeEntry;
+  readonly r?: ProbeEntry;
+  readonly gi?: number;
+  readonly text?: string;
+  readonly role?: RoleEntry;
+  readonly binding?: BindingEntry;
+}
+
+function spec(kind: EdgeKind, code: number, target: number, more: Omit<Spec, 'kind' | 'k' | 'code' | 'target'> = {}): Spec {
+  return { kind, k: KIND_INDEX.get(kind) as number, code, target, ...more };
+}
+
+const FAN_OUT = spec('fan-out', D_FAN_OUT, T_NONE);
+const ADMIN_SECRETS = spec('holds', D_ADMIN_SECRETS, T_AS);
+const MEMBER = spec('member', D_MEMBER, T_CA);
+
+/**
+ * Where a binding one creates holds, and the kind of role it names: binding any role of
+ * that kind leads to the holders of every such role there. Shared by every node that can
+ * create the binding, so that `bind` costs one link per node and one per holder rather than
+ * one edge per (node, holder) pair, which grows with the square of the roles.
+ */
+interface BindScope {
+  /** Holder node ids, in role order. */
+  readonly holders: number[];
+  /** For cluster-wide ClusterRole bindings: the first role with a `*` rule (binding it is cluster-admin). */
+  readonly star: RoleEntry | undefined;
+  /** The nodes with a {@link BindOption} for this scope, in node order. */
+  readonly from: number[];
+}
+
+/**
+ * One way for a node to bind roles to itself: a grant to create the binding and a grant to
+ * `bind` the role. The `bind` edge to a holder is the first option (in this order) that
+ * reaches it, built when a path uses it.
+ */
+interface BindOption {
+  readonly creator: ProbeEntry;
+  readonly binder: ProbeEntry;
+  /** An all-names `bind` grant: the index of its {@link BindScope}. */
+  readonly scope?: number;
+  /** A `bind` grant with resourceNames: the holders of the roles it names. */
+  readonly holders?: readonly number[];
+}
+
+/** What a node's grants allow, before targets are resolved: shared by the holders of one role. */
+interface Template {
+  readonly specs: readonly Spec[];
+  readonly creators: readonly ProbeEntry[];
+  readonly binders: readonly ProbeEntry[];
+  readonly escalators: readonly ProbeEntry[];
+  readonly updaters: readonly ProbeEntry[];
+}
+
+// Probe categories: the primitives an edge is made of.
+const C_WORKLOADS = 0;
+const C_EXEC = 1;
+const C_ATTACH = 2;
+const C_EPHEMERAL = 3;
+const C_MODIFY_PODS = 4;
+const C_NODES_PROXY = 5;
+const C_TOKENS = 6;
+const C_READ_SECRETS = 7;
+const C_CREATE_SECRETS = 8;
+const C_AS_USERS = 9;
+const C_AS_SAS = 10;
+const C_AS_GROUPS = 11;
+const C_CSR_CREATE = 12;
+const C_CSR_APPROVE = 13;
+const C_CSR_SIGNER = 14;
+const C_CREATE_BINDINGS = 15;
+const C_BIND = 16;
+const C_ESCALATE = 17;
+const C_UPDATE_ROLES = 18;
+const CATEGORIES = 19;
+
+const PREFIXES: readonly (readonly [string, number])[] = [
+  ['create-workloads:', C_WORKLOADS],
+  ['pod-exec:', C_EXEC],
+  ['pod-attach:', C_ATTACH],
+  ['ephemeral-containers:', C_EPHEMERAL],
+  ['path-modify-pods:', C_MODIFY_PODS],
+  ['nodes-proxy:', C_NODES_PROXY],
+  ['create-tokens:', C_TOKENS],
+  ['path-create-secrets:', C_CREATE_SECRETS],
+  ['impersonate:impersonate:/users', C_AS_USERS],
+  ['impersonate:impersonate:/serviceaccounts', C_AS_SAS],
+  ['impersonate:impersonate:/groups', C_AS_GROUPS],
+  ['csr-create:', C_CSR_CREATE],
+  ['csr-approve:', C_CSR_APPROVE],
+  ['csr-signer:', C_CSR_SIGNER],
+  ['path-create-bindings:', C_CREATE_BINDINGS],
+  ['bind:', C_BIND],
+  ['escalate:', C_ESCALATE],
+  ['path-update-roles:', C_UPDATE_ROLES],
+];
+const READ_SECRETS = /^read-secrets:(get|list|watch):/;
+const LIST_SECRETS = /^read-secrets:(list|watch):/;
+const CATEGORY = new Map<string, number>();
+
+/** The category of a probe id, or -1 for probes no edge uses. */
+function categoryOf(id: string): number {
+  let c = CATEGORY.get(id);
+  if (c === undefined) {
+    c = READ_SECRETS.test(id) ? C_READ_SECRETS : (PREFIXES.find(([p]) => id.startsWith(p))?.[1] ?? -1);
+    CATEGORY.set(id, c);
+  }
+  return c;
+}
+
+const NONE: readonly ProbeEntry[] = [];
+
+/** The probes of a node's grants by category, in grant then probe order. Cluster-scoped probes only count for cluster-wide grants. */
+function bucketsOf(grants: readonly Pick<Grant, 'rule' | 'namespace'>[]): readonly (readonly ProbeEntry[])[] {
+  const out: ProbeEntry[][] = [];
+  for (let gi = 0; gi < grants.length; gi++) {
+    const grant = grants[gi] as Pick<Grant, 'rule' | 'namespace'>;
+    for (const m of probeMatches(grant.rule)) {
+      const c = categoryOf(m.probe.id);
+      if (c < 0 || (grant.namespace !== undefined && isClusterScopedQuery(m.probe.query))) continue;
+      const entry: ProbeEntry = { gi, probe: m.probe, scope: m.scope, names: m.scope === 'named' ? grant.rule.rule.resourceNames : [] };
+      const list = out[c];
+      if (list) list.push(entry);
+      else out[c] = [entry];
+    }
+  }
+  const buckets: (readonly ProbeEntry[])[] = [];
+  for (let c = 0; c < CATEGORIES; c++) buckets.push(out[c] ?? NONE);
+  return buckets;
+}
+
+// The binding a role holder would create: never reported (hypothetical evidence carries no binding).
+const NEW_BINDING: BindingEntry = { kind: 'RoleBinding', name: '(new)', origin: 'inventory', bootstrap: false, subjects: [], order: -1 };
+const NEW_SUBJECT: BindingSubject = { index: 0, path: '', kind: 'User', name: '' };
+
 // Grants are shared objects (cached per identity), and many probes match one grant: one
-// evidence object per grant keeps the graph build from allocating the same facts again.
+// evidence object per grant keeps the graph from allocating the same facts again.
 const EVIDENCE = new WeakMap<Grant, StepEvidence>();
 
 function evidenceOf(g: Grant): StepEvidence {
-  const cached = EVIDENCE.get(g);
-  if (cached) return cached;
-  const e: StepEvidence = {
-    ...(g.binding.order < 0 ? { hypothetical: true } : { binding: g.binding, subject: g.subject }),
-    role: g.role,
-    rule: g.rule,
-    ...(g.namespace !== undefined ? { namespace: g.namespace } : {}),
-  };
-  EVIDENCE.set(g, e);
+  let e = EVIDENCE.get(g);
+  if (!e) {
+    e = g.binding.order < 0 ? { hypothetical: true, role: g.role, rule: g.rule } : { binding: g.binding, subject: g.subject, role: g.role, rule: g.rule };
+    if (g.namespace !== undefined) e = { ...e, namespace: g.namespace };
+    EVIDENCE.set(g, e);
+  }
   return e;
 }
 
@@ -111,8 +330,42 @@ function where(namespace: string | undefined): string {
   return namespace === undefined ? 'cluster-wide' : namespace === '*' ? 'in any namespace' : `in namespace ${namespace}`;
 }
 
+function roleLabel(role: RoleEntry): string {
+  return `${role.kind} ${role.namespace ? `${role.namespace}/` : ''}${role.name}`;
+}
+
+function hasStarRule(role: RoleEntry): boolean {
+  return role.rules.some((r) => isStarRule(r.rule));
+}
+
+const CONTROL: readonly (readonly [number, string])[] = [
+  [C_EXEC, 'exec into pods'],
+  [C_ATTACH, 'attach to pods'],
+  [C_EPHEMERAL, 'add ephemeral containers to pods'],
+  [C_MODIFY_PODS, 'change the image of running pods'],
+];
+
+/** Roles whose holders have edges, by kind and (Roles) namespace, in model order; `star` those with a `*` rule. */
+interface InterestingRoles {
+  readonly cluster: RoleEntry[];
+  readonly roles: RoleEntry[];
+  readonly byNamespace: Map<string, RoleEntry[]>;
+  readonly star: Set<RoleEntry>;
+}
+
+/** The grants of one node, to resolve targets and write evidence. */
+interface Grants {
+  namespace(gi: number): string | undefined;
+  evidence(gi: number): StepEvidence;
+}
+
 /**
  * The escalation graph of a model and the shortest paths in it.
+ *
+ * Nodes are numbered in the order a breadth-first expansion from the subjects meets them;
+ * in-edges are visited in that order, which settles ties between equally short paths.
+ * Edges are stored as (from, to, {@link Spec}) in node order; `bind` edges to role holders
+ * are not stored one by one (see {@link BindScope}).
  *
  * @example
  * const paths = escalationPathsOf(model);
@@ -120,47 +373,116 @@ function where(namespace: string | undefined): string {
  */
 export class EscalationGraph {
   readonly #model: RbacModel;
-  readonly #edges = new Map<string, Edge[]>();
-  readonly #holders = new Map<string, Holder>();
+  /** Node id -> name (`user:alice`, `sas:ci`); ids 0 and 1 are the end states; holders have none. */
+  readonly #names: (string | undefined)[] = [CLUSTER_ADMIN, ALL_SECRETS];
+  readonly #ids = new Map<string, number>([
+    [CLUSTER_ADMIN, CA],
+    [ALL_SECRETS, AS],
+  ]);
+  readonly #sasIds = new Map<string, number>();
+  readonly #podsIds = new Map<string, number>();
+  readonly #saIds = new Map<string, Map<string, number>>();
+  readonly #holderIds = new Map<RoleEntry, Map<string | undefined, number>>();
+  readonly #holders: (Holder | undefined)[] = [];
   readonly #subjects = new Map<string, Subject>();
-  readonly #next = new Map<PathTarget, Map<string, Edge>>();
+  // Stored edges, grouped by the node they leave, nodes in id order (the end states last).
+  readonly #from: number[] = [];
+  readonly #to: number[] = [];
+  readonly #spec: Spec[] = [];
+  readonly #options: (BindOption[] | undefined)[] = [];
+  /** Holder id -> the nodes with a named `bind` option reaching it, in node order. */
+  readonly #namedFrom: (number[] | undefined)[] = [];
+  /** Holder id -> the (first) scope it belongs to; {@link #moreScopes} has the others (Roles: their namespace's and `*`). */
+  readonly #scopeOf: number[] = [];
+  readonly #moreScopes = new Map<number, number[]>();
+  readonly #scopes: BindScope[] = [];
+  readonly #scopeIds = new Map<string, number>();
+  /**
+   * Per target: node id -> its next step, as a stored edge index, or `-2 - holder` for a
+   * `bind` edge to a holder, or -1 for none.
+   */
+  readonly #next: Int32Array[] = [];
+  readonly #edges = new Map<number, Edge>();
   readonly #interesting = new Map<RoleEntry, boolean>();
+  readonly #templates = [new Map<RoleEntry, Template>(), new Map<RoleEntry, Template>()];
   #running: Map<string, Set<string>> | undefined;
-  #interestingList: readonly RoleEntry[] | undefined;
+  #interestingRoles: InterestingRoles | undefined;
+  #rolesByName: Map<string, { position: number; role: RoleEntry }[]> | undefined;
   #tokensByNamespace: Map<string, { sa: string; secret: string }[]> | undefined;
+  #allTokens: readonly { sa: string; secret: string }[] | undefined;
+  #holderNames: Map<string, number> | undefined;
+
+  // The node being expanded: its id, where its edges start, the grants it holds.
+  #at = -1;
+  #atStart = 0;
+  #atSeen: Set<number> | undefined;
+  #atHolder: Holder | undefined;
+  #atGrants: readonly Grant[] = [];
 
   constructor(model: RbacModel) {
     this.#model = model;
-    const queue: string[] = [];
-    const enqueue = (node: string): void => {
-      if (this.#edges.has(node)) return;
-      this.#edges.set(node, []);
-      queue.push(node);
-    };
     for (const s of model.subjects()) {
       const id = formatSubject(s);
       this.#subjects.set(id, s);
-      enqueue(id);
+      this.#node(id);
     }
-    while (queue.length > 0) {
-      const node = queue.shift() as string;
-      const edges = this.#expand(node);
-      const list = this.#edges.get(node) as Edge[];
-      const seen = new Set<string>();
-      for (const e of edges) {
-        const k = `${e.to}\u0000${e.kind}`;
-        if (seen.has(k) || e.to === node) continue;
-        seen.add(k);
-        list.push(e);
-        if (e.to !== CLUSTER_ADMIN && e.to !== ALL_SECRETS) enqueue(e.to);
-      }
-    }
-    this.#edges.set(CLUSTER_ADMIN, [{ to: ALL_SECRETS, kind: 'holds', action: 'read every Secret (cluster-admin can)', evidence: [] }]);
-    this.#edges.set(ALL_SECRETS, []);
-    for (const target of [CLUSTER_ADMIN, ALL_SECRETS] as const) this.#next.set(target, this.#search(target));
+    // Every node is expanded once, in the order it was met (the list grows as we go).
+    for (let node = 2; node < this.#names.length; node++) this.#expand(node);
+    this.#atGrants = [];
+    this.#from.push(CA);
+    this.#to.push(AS);
+    this.#spec.push(ADMIN_SECRETS);
+    const reverse = this.#reverse();
+    this.#next[CA] = this.#search(CA, reverse);
+    this.#next[AS] = this.#search(AS, reverse);
   }
 
   /* ----------------------------------------------------------------------------- nodes */
+
+  /** The id of a node, registered (and so queued for expansion) on first sight. */
+  #node(name: string): number {
+    let id = this.#ids.get(name);
+    if (id === undefined) {
+      id = this.#names.length;
+      this.#names.push(name);
+      this.#ids.set(name, id);
+    }
+    return id;
+  }
+
+  /** `sas:NS`: any service account of a namespace (`*`: of any). */
+  #sasNode(namespace: string): number {
+    let id = this.#sasIds.get(namespace);
+    if (id === undefined) {
+      id = this.#node(`sas:${namespace}`);
+      this.#sasIds.set(namespace, id);
+    }
+    return id;
+  }
+
+  /** `pods:NS`: the service accounts of running pods of a namespace (`*`: of any). */
+  #podsNode(namespace: string): number {
+    let id = this.#podsIds.get(namespace);
+    if (id === undefined) {
+      id = this.#node(`pods:${namespace}`);
+      this.#podsIds.set(namespace, id);
+    }
+    return id;
+  }
+
+  #saNode(namespace: string, name: string): number {
+    let byName = this.#saIds.get(namespace);
+    if (!byName) {
+      byName = new Map();
+      this.#saIds.set(namespace, byName);
+    }
+    let id = byName.get(name);
+    if (id === undefined) {
+      id = this.#node(`sa:${namespace}/${name}`);
+      byName.set(name, id);
+    }
+    return id;
+  }
 
   #subjectOf(node: string): Subject | undefined {
     const known = this.#subjects.get(node);
@@ -174,47 +496,27 @@ export class EscalationGraph {
     return s;
   }
 
-  /** The probe grants of a node: a subject's own, or a role holder's (through a binding it would create). */
-  #grantsOf(node: string): { probes: readonly ProbeGrant[]; grants: readonly Grant[] } {
-    const holder = this.#holders.get(node);
-    if (holder) {
-      const binding: BindingEntry = {
-        kind: holder.namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding',
-        name: '(new)',
-        ...(holder.namespace !== undefined ? { namespace: holder.namespace } : {}),
-        origin: 'inventory',
-        bootstrap: false,
-        roleRef: { kind: holder.role.kind, name: holder.role.name } satisfies RoleRef,
-        role: holder.role,
-        subjects: [],
-        order: -1,
-      };
-      const grants: Grant[] = holder.role.rules.map((rule) => ({
-        binding,
-        subject: { index: 0, path: '', kind: 'User', name: '' },
-        role: holder.role,
-        rule,
-        ...(holder.namespace !== undefined ? { namespace: holder.namespace } : {}),
-      }));
-      const probes: ProbeGrant[] = [];
-      for (const grant of grants) {
-        for (const m of probeMatches(grant.rule)) {
-          if (grant.namespace !== undefined && isClusterScopedQuery(m.probe.query)) continue;
-          probes.push({ grant, probe: m.probe, scope: m.scope, names: m.scope === 'named' ? grant.rule.rule.resourceNames : [] });
-        }
-      }
-      return { probes, grants };
+  /** The holder of a role bound at a namespace, `*` or cluster-wide (undefined). */
+  #holderNode(role: RoleEntry, namespace: string | undefined): number {
+    let byNamespace = this.#holderIds.get(role);
+    if (!byNamespace) {
+      byNamespace = new Map();
+      this.#holderIds.set(role, byNamespace);
     }
-    const subject = this.#subjectOf(node);
-    if (!subject) return { probes: [], grants: [] };
-    const user = userInfoOf(subject);
-    return { probes: probeGrantsOf(this.#model, user), grants: this.#model.grantsOf(user) };
+    let id = byNamespace.get(namespace);
+    if (id === undefined) {
+      id = this.#names.length;
+      this.#names.push(undefined);
+      this.#holders[id] = namespace !== undefined ? { role, namespace } : { role };
+      byNamespace.set(namespace, id);
+    }
+    return id;
   }
 
-  #holderNode(role: RoleEntry, namespace: string | undefined): string {
-    const id = `holder:${role.kind}/${role.namespace ? `${role.namespace}/` : ''}${role.name}@${namespace ?? '(cluster)'}`;
-    if (!this.#holders.has(id)) this.#holders.set(id, { role, ...(namespace !== undefined ? { namespace } : {}) });
-    return id;
+  /** The name a holder would have as a string node (`holder:ClusterRole/edit@shop`). */
+  static #holderName(holder: Holder): string {
+    const { role, namespace } = holder;
+    return `holder:${role.kind}/${role.namespace ? `${role.namespace}/` : ''}${role.name}@${namespace ?? '(cluster)'}`;
   }
 
   /** Whether holding a role can lead anywhere (it matches an escalation probe or is `*`). */
@@ -226,183 +528,300 @@ export class EscalationGraph {
     return yes;
   }
 
+  /** Where grant `gi` of the node being expanded holds. */
+  #ns(gi: number): string | undefined {
+    return this.#atHolder ? this.#atHolder.namespace : this.#atGrants[gi]?.namespace;
+  }
+
+  /** The grants of a node, for the evidence of its edges (a holder's through the binding it would create). */
+  #grantsOf(node: number): Grants {
+    const holder = this.#holders[node];
+    if (holder) {
+      const made: Grant[] = [];
+      return {
+        namespace: () => holder.namespace,
+        evidence: (gi) => {
+          let g = made[gi];
+          if (!g) {
+            const rule = holder.role.rules[gi] as EffectiveRule;
+            g =
+              holder.namespace !== undefined
+                ? { binding: NEW_BINDING, subject: NEW_SUBJECT, role: holder.role, rule, namespace: holder.namespace }
+                : { binding: NEW_BINDING, subject: NEW_SUBJECT, role: holder.role, rule };
+            made[gi] = g;
+          }
+          return evidenceOf(g);
+        },
+      };
+    }
+    const subject = this.#subjectOf(this.#names[node] as string);
+    const grants = subject ? this.#model.grantsOfSubject(subject) : [];
+    return { namespace: (gi) => grants[gi]?.namespace, evidence: (gi) => evidenceOf(grants[gi] as Grant) };
+  }
+
   /* ----------------------------------------------------------------------------- edges */
 
-  #expand(node: string): Edge[] {
-    if (node.startsWith('sas:') || node.startsWith('pods:') || node === 'users:*') return this.#fanOut(node);
-    const out: Edge[] = [];
-    const subject = this.#subjectOf(node);
-    if (subject?.kind === 'Group' && subject.name === MASTERS) {
-      out.push({ to: CLUSTER_ADMIN, kind: 'member', action: `is in group ${MASTERS}, which bypasses authorization`, evidence: [] });
+  /** Stores an edge from the node being expanded, unless it loops or repeats a (target, kind) pair. */
+  #push(to: number, s: Spec): void {
+    if (to === this.#at) return;
+    const start = this.#atStart;
+    const count = this.#to.length - start;
+    if (count < 8) {
+      for (let j = start; j < start + count; j++) if (this.#to[j] === to && (this.#spec[j] as Spec).k === s.k) return;
+    } else {
+      let seen = this.#atSeen;
+      if (!seen) {
+        seen = new Set();
+        for (let j = start; j < start + count; j++) seen.add((this.#to[j] as number) * KINDS.length + (this.#spec[j] as Spec).k);
+        this.#atSeen = seen;
+      }
+      const key = to * KINDS.length + s.k;
+      if (seen.has(key)) return;
+      seen.add(key);
     }
-    const { probes, grants } = this.#grantsOf(node);
-    const of = (prefix: string, scope?: GrantScope): ProbeGrant[] =>
-      probes.filter((p) => p.probe.id.startsWith(prefix) && (scope === undefined || p.scope === scope));
+    this.#from.push(this.#at);
+    this.#to.push(to);
+    this.#spec.push(s);
+  }
 
+  /** Stores the edges of a spec from the node being expanded: its targets follow from where its grant holds. */
+  #place(s: Spec): void {
+    const p = s.p as ProbeEntry;
+    switch (s.target) {
+      case T_CA:
+        this.#push(CA, s);
+        return;
+      case T_AS:
+        this.#push(AS, s);
+        return;
+      case T_SAS:
+        this.#push(this.#sasNode(this.#ns(p.gi) ?? '*'), s);
+        return;
+      case T_PODS:
+        this.#push(this.#podsNode(this.#ns(p.gi) ?? '*'), s);
+        return;
+      case T_PODS_ANY:
+        this.#push(this.#podsNode('*'), s);
+        return;
+      case T_USERS_ANY:
+        this.#push(this.#node('users:*'), s);
+        return;
+      case T_USER:
+        this.#push(this.#node(`user:${s.text}`), s);
+        return;
+      case T_GROUP:
+        this.#push(this.#node(`group:${s.text}`), s);
+        return;
+      case T_SAS_NAMED:
+        for (const sa of this.#serviceAccountsNamed(this.#ns(p.gi), p.names)) this.#push(this.#node(sa), s);
+        return;
+      case T_TOKEN_SECRETS: {
+        const byName = p.scope === 'named' ? new Set(p.names) : undefined;
+        // get of all names or list/watch: every token Secret there; get of named Secrets: those.
+        for (const { sa, secret } of this.#tokenSecrets(this.#ns(p.gi))) {
+          if (byName && !byName.has(secret)) continue;
+          this.#push(this.#node(sa), s);
+        }
+        return;
+      }
+    }
+  }
+
+  #expand(node: number): void {
+    this.#at = node;
+    this.#atStart = this.#to.length;
+    this.#atSeen = undefined;
+    const holder = this.#holders[node];
+    this.#atHolder = holder;
+    let template: Template;
+    let subject: Subject | undefined;
+    if (holder) {
+      // Which probes count depends on the role and on whether the holder is namespaced only.
+      const templates = this.#templates[holder.namespace === undefined ? 0 : 1] as Map<RoleEntry, Template>;
+      const known = templates.get(holder.role);
+      if (known) template = known;
+      else {
+        const ns = holder.namespace;
+        template = this.#template(bucketsOf(holder.role.rules.map((rule) => (ns !== undefined ? { rule, namespace: ns } : { rule }))), undefined);
+        templates.set(holder.role, template);
+      }
+    } else {
+      const name = this.#names[node] as string;
+      if (name.startsWith('sas:') || name.startsWith('pods:') || name === 'users:*') {
+        this.#fanOut(name);
+        return;
+      }
+      subject = this.#subjectOf(name);
+      if (!subject) return;
+      if (subject.kind === 'Group' && subject.name === MASTERS) this.#push(CA, MEMBER);
+      const grants = this.#model.grantsOfSubject(subject);
+      if (grants.length === 0) return;
+      this.#atGrants = grants;
+      template = this.#template(bucketsOf(grants), grants);
+    }
+    for (const s of template.specs) this.#place(s);
+    this.#bindOptions(node, template.creators, template.binders);
+    if (subject) this.#escalateEdges(subject, template.escalators, template.updaters);
+  }
+
+  /**
+   * The edges a node's grants allow, in order, before their targets are resolved. For a
+   * holder it depends only on the role and on whether the holder is namespaced: all its
+   * grants hold in the holder's namespace, so they agree with one another wherever it is.
+   */
+  #template(buckets: readonly (readonly ProbeEntry[])[], grants: readonly Grant[] | undefined): Template {
+    const of = (c: number): readonly ProbeEntry[] => buckets[c] as readonly ProbeEntry[];
+    const specs: Spec[] = [];
     // Holding the end state directly.
-    for (const g of grants) {
-      if (g.namespace === undefined && isStarRule(g.rule.rule)) {
-        out.push({ to: CLUSTER_ADMIN, kind: 'holds', action: 'holds every verb on every resource cluster-wide', evidence: [evidenceOf(g)] });
-        break;
-      }
-    }
-    const listAll = probes.find((p) => p.grant.namespace === undefined && p.scope === 'all' && /^read-secrets:(list|watch):/.test(p.probe.id));
-    if (listAll) out.push({ to: ALL_SECRETS, kind: 'holds', action: 'lists Secrets in every namespace', evidence: [evidenceOf(listAll.grant)] });
-
+    const holder = this.#atHolder;
+    const star = holder
+      ? holder.namespace === undefined
+        ? holder.role.rules.findIndex((r) => isStarRule(r.rule))
+        : -1
+      : (grants as readonly Grant[]).findIndex((g) => g.namespace === undefined && isStarRule(g.rule.rule));
+    if (star >= 0) specs.push(spec('holds', D_STAR, T_CA, { gi: star }));
+    const readers = of(C_READ_SECRETS);
+    const listAll = readers.find((p) => this.#ns(p.gi) === undefined && p.scope === 'all' && LIST_SECRETS.test(p.probe.id));
+    if (listAll) specs.push(spec('holds', D_LIST_ALL, T_AS, { p: listAll }));
     // Run pods as any service account of a namespace.
-    for (const p of of('create-workloads:')) {
-      if (p.scope !== 'all') continue;
-      const verb = p.probe.query.verb === 'create' ? 'create' : 'change the pod template of';
-      out.push({
-        to: `sas:${p.grant.namespace ?? '*'}`,
-        kind: 'create-workload',
-        action: `${verb} ${p.probe.query.resource} ${where(p.grant.namespace)}`,
-        evidence: [evidenceOf(p.grant)],
-      });
-    }
+    for (const p of of(C_WORKLOADS)) if (p.scope === 'all') specs.push(spec('create-workload', D_WORKLOAD, T_SAS, { p }));
     // Act as the service account of a running pod.
-    for (const [prefix, text] of [
-      ['pod-exec:', 'exec into pods'],
-      ['pod-attach:', 'attach to pods'],
-      ['ephemeral-containers:', 'add ephemeral containers to pods'],
-      ['path-modify-pods:', 'change the image of running pods'],
-    ] as const) {
-      for (const p of of(prefix, 'all'))
-        out.push({
-          to: `pods:${p.grant.namespace ?? '*'}`,
-          kind: 'control-pod',
-          action: `${text} ${where(p.grant.namespace)}`,
-          evidence: [evidenceOf(p.grant)],
-        });
-    }
-    for (const p of of('nodes-proxy:', 'all')) {
-      out.push({ to: 'pods:*', kind: 'nodes-proxy', action: 'use the kubelet API through nodes/proxy (exec in any pod)', evidence: [evidenceOf(p.grant)] });
-    }
+    for (const [c, text] of CONTROL) for (const p of of(c)) if (p.scope === 'all') specs.push(spec('control-pod', D_CONTROL, T_PODS, { p, text }));
+    for (const p of of(C_NODES_PROXY)) if (p.scope === 'all') specs.push(spec('nodes-proxy', D_NODES_PROXY, T_PODS_ANY, { p }));
     // Tokens.
-    for (const p of of('create-tokens:')) {
-      if (p.scope === 'all')
-        out.push({
-          to: `sas:${p.grant.namespace ?? '*'}`,
-          kind: 'token-request',
-          action: `request tokens for service accounts ${where(p.grant.namespace)}`,
-          evidence: [evidenceOf(p.grant)],
-        });
-      else
-        for (const sa of this.#serviceAccountsNamed(p.grant.namespace, p.names))
-          out.push({ to: sa, kind: 'token-request', action: `request a token for ${sa}`, evidence: [evidenceOf(p.grant)] });
+    for (const p of of(C_TOKENS)) {
+      specs.push(p.scope === 'all' ? spec('token-request', D_TOKENS, T_SAS, { p }) : spec('token-request', D_TOKEN, T_SAS_NAMED, { p }));
     }
-    const readers = probes.filter((p) => /^read-secrets:(get|list|watch):/.test(p.probe.id));
-    for (const p of readers) {
-      const byName = p.scope === 'named' ? new Set(p.names) : undefined;
-      // get of all names or list/watch: every token Secret there; get of named Secrets: those.
-      for (const { sa, secret } of this.#tokenSecrets(p.grant.namespace)) {
-        if (byName && !byName.has(secret)) continue;
-        out.push({ to: sa, kind: 'read-token-secret', action: `read the token Secret ${secret} of ${sa}`, evidence: [evidenceOf(p.grant)] });
-      }
-    }
-    for (const c of of('path-create-secrets:', 'all')) {
-      const reader = readers.find((r) => r.scope === 'all' && (r.grant.namespace === undefined || r.grant.namespace === c.grant.namespace));
-      if (!reader) continue;
-      out.push({
-        to: `sas:${c.grant.namespace ?? '*'}`,
-        kind: 'mint-token-secret',
-        action: `create a service-account-token Secret ${where(c.grant.namespace)} and read it`,
-        evidence: [evidenceOf(c.grant), evidenceOf(reader.grant)],
-      });
+    for (const p of readers) specs.push(spec('read-token-secret', D_READ_TOKEN, T_TOKEN_SECRETS, { p }));
+    for (const c of of(C_CREATE_SECRETS)) {
+      if (c.scope !== 'all') continue;
+      const ns = this.#ns(c.gi);
+      const reader = readers.find((r) => r.scope === 'all' && (this.#ns(r.gi) === undefined || this.#ns(r.gi) === ns));
+      if (reader) specs.push(spec('mint-token-secret', D_MINT, T_SAS, { p: c, q: reader }));
     }
     // Impersonation. Group (and extra) impersonation needs a user to impersonate as well.
-    const asUser = of('impersonate:impersonate:/users');
-    const asSa = of('impersonate:impersonate:/serviceaccounts');
+    const asUser = of(C_AS_USERS);
+    const asSa = of(C_AS_SAS);
     for (const p of asUser) {
-      if (p.scope === 'all') out.push({ to: 'users:*', kind: 'impersonate-user', action: 'impersonate any user', evidence: [evidenceOf(p.grant)] });
-      else
-        for (const name of p.names)
-          out.push({ to: `user:${name}`, kind: 'impersonate-user', action: `impersonate user ${name}`, evidence: [evidenceOf(p.grant)] });
+      if (p.scope === 'all') specs.push(spec('impersonate-user', D_AS_ANY_USER, T_USERS_ANY, { p }));
+      else for (const text of p.names) specs.push(spec('impersonate-user', D_AS_USER, T_USER, { p, text }));
     }
     for (const p of asSa) {
-      if (p.scope === 'all')
-        out.push({
-          to: `sas:${p.grant.namespace ?? '*'}`,
-          kind: 'impersonate-service-account',
-          action: `impersonate service accounts ${where(p.grant.namespace)}`,
-          evidence: [evidenceOf(p.grant)],
-        });
-      else
-        for (const sa of this.#serviceAccountsNamed(p.grant.namespace, p.names))
-          out.push({ to: sa, kind: 'impersonate-service-account', action: `impersonate ${sa}`, evidence: [evidenceOf(p.grant)] });
+      specs.push(
+        p.scope === 'all' ? spec('impersonate-service-account', D_AS_SAS, T_SAS, { p }) : spec('impersonate-service-account', D_AS_SA, T_SAS_NAMED, { p }),
+      );
     }
     const anyUser = asUser[0] ?? asSa[0];
     if (anyUser) {
-      for (const p of of('impersonate:impersonate:/groups')) {
-        const names = p.scope === 'all' ? [MASTERS] : p.names;
-        for (const name of names) {
-          const to = name === MASTERS ? CLUSTER_ADMIN : `group:${name}`;
-          out.push({ to, kind: 'impersonate-group', action: `impersonate group ${name}`, evidence: [evidenceOf(p.grant), evidenceOf(anyUser.grant)] });
+      for (const p of of(C_AS_GROUPS)) {
+        for (const text of p.scope === 'all' ? [MASTERS] : p.names) {
+          specs.push(spec('impersonate-group', D_AS_GROUP, text === MASTERS ? T_CA : T_GROUP, { p, q: anyUser, text }));
         }
       }
     }
     // Certificates for system:masters: create a CSR, approve it, approve for the client signer.
-    const create = of('csr-create:')[0];
-    const approve = of('csr-approve:')[0];
-    const signer = of('csr-signer:').find((g) => signsClientCertificates(g.scope === 'all' ? ['*'] : g.names));
-    if (create && approve && signer) {
-      out.push({
-        to: CLUSTER_ADMIN,
-        kind: 'issue-certificate',
-        action: `create and approve a CSR for the kube-apiserver-client signer with organisation ${MASTERS}`,
-        evidence: [evidenceOf(create.grant), evidenceOf(approve.grant), evidenceOf(signer.grant)],
-      });
-    }
-    out.push(...this.#bindEdges(probes), ...this.#escalateEdges(node, probes));
-    return out;
+    const create = of(C_CSR_CREATE)[0];
+    const approve = of(C_CSR_APPROVE)[0];
+    const signer = of(C_CSR_SIGNER).find((g) => signsClientCertificates(g.scope === 'all' ? ['*'] : g.names));
+    if (create && approve && signer) specs.push(spec('issue-certificate', D_CSR, T_CA, { p: create, q: approve, r: signer }));
+    return { specs, creators: of(C_CREATE_BINDINGS), binders: of(C_BIND), escalators: of(C_ESCALATE), updaters: of(C_UPDATE_ROLES) };
   }
 
-  /** Bind a role to oneself: create the binding, with `bind` on the role. */
-  #bindEdges(probes: readonly ProbeGrant[]): Edge[] {
-    const out: Edge[] = [];
-    const creators = probes.filter((p) => p.probe.id.startsWith('path-create-bindings:') && p.scope === 'all');
-    const binders = probes.filter((p) => p.probe.id.startsWith('bind:'));
-    if (creators.length === 0 || binders.length === 0) return out;
+  /**
+   * Bind a role to oneself: create the binding, with `bind` on the role. Edges to cluster-admin
+   * (a `*` ClusterRole bound cluster-wide) are stored; the ways to holders become options.
+   */
+  #bindOptions(node: number, creators: readonly ProbeEntry[], binders: readonly ProbeEntry[]): void {
+    if (binders.length === 0) return;
+    let options: BindOption[] | undefined;
     for (const c of creators) {
+      if (c.scope !== 'all') continue;
       const cluster = c.probe.query.resource === 'clusterrolebindings';
       // Where the new binding holds: cluster-wide, the creator's namespace, or any namespace.
-      const scope = cluster ? undefined : (c.grant.namespace ?? '*');
+      const scope = cluster ? undefined : (this.#ns(c.gi) ?? '*');
       for (const b of binders) {
+        const bns = this.#ns(b.gi);
         // `bind` is checked in the namespace of the binding being written.
-        if (b.grant.namespace !== undefined && (cluster || (scope !== '*' && b.grant.namespace !== scope))) continue;
+        if (bns !== undefined && (cluster || (scope !== '*' && bns !== scope))) continue;
         const kind = b.probe.query.resource === 'clusterroles' ? 'ClusterRole' : 'Role';
         if (cluster && kind === 'Role') continue;
-        const ns = scope === '*' && b.grant.namespace !== undefined ? b.grant.namespace : scope;
-        // Named grants: look the roles up; otherwise only roles that can lead somewhere.
-        const candidates = b.scope === 'named' ? this.#rolesNamed(kind, ns, b.names) : this.#interestingRoles();
-        for (const role of candidates) {
-          if (role.kind !== kind || (kind === 'Role' && (ns === undefined || (ns !== '*' && role.namespace !== ns)))) continue;
-          if (!this.#isInteresting(role)) continue;
-          const holderNs = kind === 'Role' ? role.namespace : ns;
-          const evidence = [evidenceOf(c.grant), evidenceOf(b.grant)];
-          const label = `${role.kind} ${role.namespace ? `${role.namespace}/` : ''}${role.name}`;
-          if (holderNs === undefined && role.rules.some((r) => isStarRule(r.rule))) {
-            out.push({ to: CLUSTER_ADMIN, kind: 'bind', action: `bind ${label} to itself with a ClusterRoleBinding`, evidence });
-            continue;
+        const ns = scope === '*' && bns !== undefined ? bns : scope;
+        options ??= [];
+        if (b.scope === 'named') {
+          // Named grants: look the roles up.
+          const holders: number[] = [];
+          for (const role of this.#rolesNamed(kind, ns, b.names)) {
+            if (role.kind !== kind || (kind === 'Role' && (ns === undefined || (ns !== '*' && role.namespace !== ns)))) continue;
+            if (!this.#isInteresting(role)) continue;
+            const holderNs = kind === 'Role' ? role.namespace : ns;
+            if (holderNs === undefined && hasStarRule(role)) {
+              this.#push(CA, spec('bind', D_BIND_ADMIN, T_CA, { p: c, q: b, role }));
+              continue;
+            }
+            const h = this.#holderNode(role, holderNs);
+            holders.push(h);
+            const from = this.#namedFrom[h];
+            if (!from) this.#namedFrom[h] = [node];
+            else if (from[from.length - 1] !== node) from.push(node);
           }
-          out.push({ to: this.#holderNode(role, holderNs), kind: 'bind', action: `bind ${label} to itself ${where(holderNs)}`, evidence });
+          options.push({ creator: c, binder: b, holders });
+        } else {
+          // Otherwise every role that can lead somewhere.
+          const id = this.#scope(kind, ns);
+          const s = this.#scopes[id] as BindScope;
+          if (s.star) this.#push(CA, spec('bind', D_BIND_ADMIN, T_CA, { p: c, q: b, role: s.star }));
+          if (s.from[s.from.length - 1] !== node) s.from.push(node);
+          options.push({ creator: c, binder: b, scope: id });
         }
       }
     }
-    return out;
+    if (options) this.#options[node] = options;
+  }
+
+  /** The scope of bindings of `kind` roles held at `namespace`, with its holders registered on first use. */
+  #scope(kind: 'Role' | 'ClusterRole', namespace: string | undefined): number {
+    const key = `${kind}\u0000${namespace ?? '\u0001'}`;
+    const known = this.#scopeIds.get(key);
+    if (known !== undefined) return known;
+    const id = this.#scopes.length;
+    this.#scopeIds.set(key, id);
+    const interesting = this.#interestingOf();
+    const roles =
+      kind === 'ClusterRole'
+        ? interesting.cluster
+        : namespace === undefined
+          ? []
+          : namespace === '*'
+            ? interesting.roles
+            : (interesting.byNamespace.get(namespace) ?? []);
+    const holders: number[] = [];
+    let star: RoleEntry | undefined;
+    for (const role of roles) {
+      const holderNs = kind === 'Role' ? role.namespace : namespace;
+      if (holderNs === undefined && interesting.star.has(role)) {
+        star ??= role;
+        continue;
+      }
+      const h = this.#holderNode(role, holderNs);
+      holders.push(h);
+      if (this.#scopeOf[h] === undefined) this.#scopeOf[h] = id;
+      else {
+        const more = this.#moreScopes.get(h);
+        if (more) more.push(id);
+        else this.#moreScopes.set(h, [id]);
+      }
+    }
+    this.#scopes.push({ holders, star, from: [] });
+    return id;
   }
 
   /** Rewrite a role one is already bound to, with `escalate` and update/patch on it. */
-  #escalateEdges(node: string, probes: readonly ProbeGrant[]): Edge[] {
-    const out: Edge[] = [];
-    const subject = this.#subjectOf(node);
-    if (!subject) return out;
-    const escalators = probes.filter((p) => p.probe.id.startsWith('escalate:'));
-    const updaters = probes.filter((p) => p.probe.id.startsWith('path-update-roles:'));
-    if (escalators.length === 0 || updaters.length === 0) return out;
-    const fits = (p: ProbeGrant, role: RoleEntry): boolean => {
+  #escalateEdges(subject: Subject, escalators: readonly ProbeEntry[], updaters: readonly ProbeEntry[]): void {
+    if (escalators.length === 0 || updaters.length === 0) return;
+    const fits = (p: ProbeEntry, role: RoleEntry): boolean => {
       if (p.probe.query.resource !== (role.kind === 'ClusterRole' ? 'clusterroles' : 'roles')) return false;
-      if (p.grant.namespace !== undefined && p.grant.namespace !== role.namespace) return false;
+      const ns = this.#ns(p.gi);
+      if (ns !== undefined && ns !== role.namespace) return false;
       return p.scope === 'all' || p.names.includes(role.name);
     };
     for (const { binding } of this.#model.bindingsOf(userInfoOf(subject))) {
@@ -411,34 +830,31 @@ export class EscalationGraph {
       const e = escalators.find((p) => fits(p, role));
       const u = updaters.find((p) => fits(p, role));
       if (!e || !u) continue;
-      const label = `${role.kind} ${role.namespace ? `${role.namespace}/` : ''}${role.name}`;
-      const evidence = [evidenceOf(e.grant), evidenceOf(u.grant)];
-      if (binding.namespace === undefined)
-        out.push({ to: CLUSTER_ADMIN, kind: 'escalate', action: `add a * rule to ${label}, which it is bound to cluster-wide`, evidence });
-      else
-        out.push({
-          to: `sas:${binding.namespace}`,
-          kind: 'escalate',
-          action: `add a * rule to ${label}, which it is bound to in namespace ${binding.namespace}, and run pods there`,
-          evidence,
-        });
+      const s = spec('escalate', D_ESCALATE, T_NONE, { p: e, q: u, role, binding });
+      this.#push(binding.namespace === undefined ? CA : this.#sasNode(binding.namespace), s);
     }
-    return out;
   }
 
-  #fanOut(node: string): Edge[] {
-    const out: Edge[] = [];
+  /** Fan-out edges: their targets (map keys, set members, distinct users) never repeat, so only loops are dropped. */
+  #fanOut(node: string): void {
     const sas = this.#model.serviceAccounts();
-    const fan = (to: string): void => void out.push({ to, kind: 'fan-out', action: '', evidence: [] });
-    if (node === 'sas:*') for (const ns of sas.keys()) fan(`sas:${ns}`);
-    else if (node === 'pods:*') for (const ns of this.#runningAccounts().keys()) fan(`pods:${ns}`);
-    else if (node === 'users:*') for (const s of this.#model.subjects()) s.kind === 'User' && fan(formatSubject(s));
-    else if (node.startsWith('sas:')) for (const name of sas.get(node.slice(4)) ?? []) fan(`sa:${node.slice(4)}/${name}`);
-    else if (node.startsWith('pods:')) {
+    const fan = (to: number): void => {
+      if (to === this.#at) return;
+      this.#from.push(this.#at);
+      this.#to.push(to);
+      this.#spec.push(FAN_OUT);
+    };
+    if (node === 'sas:*') for (const ns of sas.keys()) fan(this.#sasNode(ns));
+    else if (node === 'pods:*') for (const ns of this.#runningAccounts().keys()) fan(this.#podsNode(ns));
+    else if (node === 'users:*') {
+      for (const s of this.#model.subjects()) if (s.kind === 'User') fan(this.#node(formatSubject(s)));
+    } else if (node.startsWith('sas:')) {
+      const ns = node.slice(4);
+      for (const name of sas.get(ns) ?? []) fan(this.#saNode(ns, name));
+    } else if (node.startsWith('pods:')) {
       const ns = node.slice(5);
-      for (const name of this.#runningAccounts().get(ns) ?? []) fan(`sa:${ns}/${name}`);
+      for (const name of this.#runningAccounts().get(ns) ?? []) fan(this.#saNode(ns, name));
     }
-    return out;
   }
 
   /** Per namespace, the service accounts whose tokens running pods mount. */
@@ -455,7 +871,7 @@ export class EscalationGraph {
     return map;
   }
 
-  /** Roles of a kind by name: in one namespace, or (`*`) in every namespace for Roles. */
+  /** Roles of a kind by name: in one namespace, or (`*`) in every namespace for Roles, in model order. */
   #rolesNamed(kind: 'Role' | 'ClusterRole', namespace: string | undefined, names: readonly string[]): RoleEntry[] {
     const out: RoleEntry[] = [];
     if (kind === 'ClusterRole' || (namespace !== undefined && namespace !== '*')) {
@@ -465,21 +881,50 @@ export class EscalationGraph {
       }
       return out;
     }
-    return this.#model.roles().filter((r) => r.kind === kind && names.includes(r.name));
+    if (!this.#rolesByName) {
+      const index = new Map<string, { position: number; role: RoleEntry }[]>();
+      this.#model.roles().forEach((role, position) => {
+        if (role.kind !== 'Role') return;
+        const list = index.get(role.name);
+        if (list) list.push({ position, role });
+        else index.set(role.name, [{ position, role }]);
+      });
+      this.#rolesByName = index;
+    }
+    const found: { position: number; role: RoleEntry }[] = [];
+    for (const n of new Set(names)) for (const e of this.#rolesByName.get(n) ?? []) found.push(e);
+    return found.sort((a, b) => a.position - b.position).map((e) => e.role);
   }
 
-  /** Every role whose holder has an edge, computed once. */
-  #interestingRoles(): readonly RoleEntry[] {
-    if (!this.#interestingList) this.#interestingList = this.#model.roles().filter((r) => this.#isInteresting(r));
-    return this.#interestingList;
+  /** Every role whose holder has an edge, computed once, by kind (and Roles by namespace), in model order. */
+  #interestingOf(): InterestingRoles {
+    if (this.#interestingRoles) return this.#interestingRoles;
+    const found: InterestingRoles = { cluster: [], roles: [], byNamespace: new Map(), star: new Set() };
+    for (const r of this.#model.roles()) {
+      if (!this.#isInteresting(r)) continue;
+      if (hasStarRule(r)) found.star.add(r);
+      if (r.kind === 'ClusterRole') found.cluster.push(r);
+      else {
+        found.roles.push(r);
+        const ns = r.namespace as string;
+        const list = found.byNamespace.get(ns);
+        if (list) list.push(r);
+        else found.byNamespace.set(ns, [r]);
+      }
+    }
+    this.#interestingRoles = found;
+    return found;
   }
 
   #serviceAccountsNamed(namespace: string | undefined, names: readonly string[]): string[] {
     const out: string[] = [];
-    for (const [ns, set] of this.#model.serviceAccounts()) {
-      if (namespace !== undefined && namespace !== '*' && ns !== namespace) continue;
-      for (const n of names) if (set.has(n)) out.push(`sa:${ns}/${n}`);
+    const sas = this.#model.serviceAccounts();
+    if (namespace !== undefined && namespace !== '*') {
+      const set = sas.get(namespace);
+      if (set) for (const n of names) if (set.has(n)) out.push(`sa:${namespace}/${n}`);
+      return out;
     }
+    for (const [ns, set] of sas) for (const n of names) if (set.has(n)) out.push(`sa:${ns}/${n}`);
     return out;
   }
 
@@ -497,44 +942,218 @@ export class EscalationGraph {
         }
       }
       this.#tokensByNamespace = map;
+      this.#allTokens = [...map.values()].flat();
     }
     if (namespace !== undefined && namespace !== '*') return this.#tokensByNamespace.get(namespace) ?? [];
-    return [...this.#tokensByNamespace.values()].flat();
+    return this.#allTokens as readonly { sa: string; secret: string }[];
+  }
+
+  /* ------------------------------------------------------------------------ reading edges */
+
+  /** A stored edge as a path shows it (written on first use). */
+  #edgeAt(index: number): Edge {
+    const known = this.#edges.get(index);
+    if (known) return known;
+    const from = this.#from[index] as number;
+    const to = this.#to[index] as number;
+    const s = this.#spec[index] as Spec;
+    const g = this.#grantsOf(from);
+    const ev = (p: ProbeEntry | undefined): StepEvidence => g.evidence((p as ProbeEntry).gi);
+    const ns = (p: ProbeEntry | undefined): string | undefined => g.namespace((p as ProbeEntry).gi);
+    const p = s.p;
+    let action = '';
+    let evidence: StepEvidence[] = [];
+    switch (s.code) {
+      case D_MEMBER:
+        action = `is in group ${MASTERS}, which bypasses authorization`;
+        break;
+      case D_STAR:
+        action = 'holds every verb on every resource cluster-wide';
+        evidence = [g.evidence(s.gi as number)];
+        break;
+      case D_LIST_ALL:
+        action = 'lists Secrets in every namespace';
+        evidence = [ev(p)];
+        break;
+      case D_WORKLOAD: {
+        const q = (p as ProbeEntry).probe.query;
+        action = `${q.verb === 'create' ? 'create' : 'change the pod template of'} ${q.resource} ${where(ns(p))}`;
+        evidence = [ev(p)];
+        break;
+      }
+      case D_CONTROL:
+        action = `${s.text} ${where(ns(p))}`;
+        evidence = [ev(p)];
+        break;
+      case D_NODES_PROXY:
+        action = 'use the kubelet API through nodes/proxy (exec in any pod)';
+        evidence = [ev(p)];
+        break;
+      case D_TOKENS:
+        action = `request tokens for service accounts ${where(ns(p))}`;
+        evidence = [ev(p)];
+        break;
+      case D_TOKEN:
+        action = `request a token for ${this.#names[to]}`;
+        evidence = [ev(p)];
+        break;
+      case D_READ_TOKEN: {
+        // The first Secret of that account the grant reads (later ones repeat the edge).
+        const sa = this.#names[to];
+        const byName = (p as ProbeEntry).scope === 'named' ? new Set((p as ProbeEntry).names) : undefined;
+        const secret = this.#tokenSecrets(ns(p)).find((t) => t.sa === sa && (!byName || byName.has(t.secret)))?.secret;
+        action = `read the token Secret ${secret} of ${sa}`;
+        evidence = [ev(p)];
+        break;
+      }
+      case D_MINT:
+        action = `create a service-account-token Secret ${where(ns(p))} and read it`;
+        evidence = [ev(p), ev(s.q)];
+        break;
+      case D_AS_ANY_USER:
+        action = 'impersonate any user';
+        evidence = [ev(p)];
+        break;
+      case D_AS_USER:
+        action = `impersonate user ${s.text}`;
+        evidence = [ev(p)];
+        break;
+      case D_AS_SAS:
+        action = `impersonate service accounts ${where(ns(p))}`;
+        evidence = [ev(p)];
+        break;
+      case D_AS_SA:
+        action = `impersonate ${this.#names[to]}`;
+        evidence = [ev(p)];
+        break;
+      case D_AS_GROUP:
+        action = `impersonate group ${s.text}`;
+        evidence = [ev(p), ev(s.q)];
+        break;
+      case D_CSR:
+        action = `create and approve a CSR for the kube-apiserver-client signer with organisation ${MASTERS}`;
+        evidence = [ev(p), ev(s.q), ev(s.r)];
+        break;
+      case D_BIND_ADMIN:
+        action = `bind ${roleLabel(s.role as RoleEntry)} to itself with a ClusterRoleBinding`;
+        evidence = [ev(p), ev(s.q)];
+        break;
+      case D_ESCALATE: {
+        const label = roleLabel(s.role as RoleEntry);
+        const bns = (s.binding as BindingEntry).namespace;
+        action =
+          bns === undefined
+            ? `add a * rule to ${label}, which it is bound to cluster-wide`
+            : `add a * rule to ${label}, which it is bound to in namespace ${bns}, and run pods there`;
+        evidence = [ev(p), ev(s.q)];
+        break;
+      }
+      case D_ADMIN_SECRETS:
+        action = 'read every Secret (cluster-admin can)';
+        break;
+    }
+    const edge: Edge = { to, kind: s.kind, action, evidence };
+    this.#edges.set(index, edge);
+    return edge;
+  }
+
+  /** The `bind` edge from a node to a holder: the first of the node's options that reaches it. */
+  #bindEdge(node: number, holder: number): Edge {
+    const h = this.#holders[holder] as Holder;
+    const first = this.#scopeOf[holder];
+    const more = this.#moreScopes.get(holder);
+    const o = (this.#options[node] ?? []).find((o) =>
+      o.scope !== undefined ? o.scope === first || more?.includes(o.scope) === true : (o.holders as readonly number[]).includes(holder),
+    ) as BindOption;
+    const g = this.#grantsOf(node);
+    return {
+      to: holder,
+      kind: 'bind',
+      action: `bind ${roleLabel(h.role)} to itself ${where(h.namespace)}`,
+      evidence: [g.evidence(o.creator.gi), g.evidence(o.binder.gi)],
+    };
   }
 
   /* ----------------------------------------------------------------------------- search */
 
   /**
-   * 0-1 breadth-first search backwards from the target: fan-out, "holds" and membership
-   * edges cost nothing, every primitive costs one step. Nodes are settled level by level.
+   * Stored in-edges of every node, in node order (the end states last, as they are expanded
+   * last), as edge indexes from `start[node]` to `start[node + 1]`.
    */
-  #search(target: PathTarget): Map<string, Edge> {
-    const reverse = new Map<string, { from: string; edge: Edge }[]>();
-    for (const [from, edges] of this.#edges) {
-      for (const edge of edges) {
-        const list = reverse.get(edge.to);
-        if (list) list.push({ from, edge });
-        else reverse.set(edge.to, [{ from, edge }]);
-      }
+  #reverse(): { start: Int32Array; edges: Int32Array } {
+    const n = this.#names.length;
+    const total = this.#to.length;
+    const start = new Int32Array(n + 1);
+    for (let i = 0; i < total; i++) {
+      const to = this.#to[i] as number;
+      start[to + 1] = (start[to + 1] as number) + 1;
     }
-    const dist = new Map<string, number>([[target, 0]]);
-    const next = new Map<string, Edge>();
-    let level: string[] = [target];
+    for (let i = 0; i < n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+    const fill = start.slice(0, n);
+    const edges = new Int32Array(total);
+    for (let i = 0; i < total; i++) {
+      const to = this.#to[i] as number;
+      const at = fill[to] as number;
+      fill[to] = at + 1;
+      edges[at] = i;
+    }
+    return { start, edges };
+  }
+
+  /**
+   * 0-1 breadth-first search backwards from the target: fan-out, "holds" and membership
+   * edges cost nothing, every primitive costs one step. Nodes are settled level by level;
+   * a node's in-edges are visited in node order, so the first edge to reach a node at its
+   * distance is its next step. The in-edges of a holder are the nodes whose bind options
+   * reach it: a scope's nodes are all reached the first time one of its holders is settled,
+   * so each scope is visited once.
+   */
+  #search(target: number, reverse: { start: Int32Array; edges: Int32Array }): Int32Array {
+    const n = this.#names.length;
+    const dist = new Int32Array(n).fill(-1);
+    const next = new Int32Array(n).fill(-1);
+    const visited = new Uint8Array(this.#scopes.length);
+    dist[target] = 0;
+    let level: number[] = [target];
     let depth = 0;
     while (level.length > 0) {
-      const later: string[] = [];
+      const later: number[] = [];
       for (let i = 0; i < level.length; i++) {
-        const node = level[i] as string;
-        if (dist.get(node) !== depth) continue;
-        for (const { from, edge } of reverse.get(node) ?? []) {
-          const w = edge.kind === 'fan-out' || edge.kind === 'holds' || edge.kind === 'member' ? 0 : 1;
+        const node = level[i] as number;
+        if (dist[node] !== depth) continue;
+        const end = reverse.start[node + 1] as number;
+        for (let j = reverse.start[node] as number; j < end; j++) {
+          const index = reverse.edges[j] as number;
+          const from = this.#from[index] as number;
+          const kind = (this.#spec[index] as Spec).kind;
+          const w = kind === 'fan-out' || kind === 'holds' || kind === 'member' ? 0 : 1;
           const nd = depth + w;
-          const cur = dist.get(from);
-          if (cur !== undefined && cur <= nd) continue;
-          dist.set(from, nd);
-          next.set(from, edge);
+          const cur = dist[from] as number;
+          if (cur !== -1 && cur <= nd) continue;
+          dist[from] = nd;
+          next[from] = index;
           if (w === 0) level.push(from);
           else later.push(from);
+        }
+        if (this.#holders[node] === undefined) continue;
+        // Bind edges (cost one) from the nodes that can bind this holder's role here.
+        const lists: (readonly number[])[] = [];
+        const named = this.#namedFrom[node];
+        if (named) lists.push(named);
+        const first = this.#scopeOf[node];
+        for (const s of first === undefined ? [] : [first, ...(this.#moreScopes.get(node) ?? [])]) {
+          if (visited[s]) continue;
+          visited[s] = 1;
+          lists.push((this.#scopes[s] as BindScope).from);
+        }
+        const froms = lists.length === 1 ? (lists[0] as readonly number[]) : lists.flat().sort((a, b) => a - b);
+        const nd = depth + 1;
+        for (const from of froms) {
+          const cur = dist[from] as number;
+          if (cur !== -1 && cur <= nd) continue;
+          dist[from] = nd;
+          next[from] = -2 - node;
+          later.push(from);
         }
       }
       level = later;
@@ -550,20 +1169,22 @@ export class EscalationGraph {
    * graph.pathOf({ kind: 'User', name: 'alice' }, 'cluster-admin')?.steps.map((s) => s.action);
    */
   pathOf(subject: Subject, target: PathTarget): EscalationPath | undefined {
-    const next = this.#next.get(target) as Map<string, Edge>;
-    const start = formatSubject(subject);
-    if (!next.has(start)) return undefined;
+    const goal = target === CLUSTER_ADMIN ? CA : AS;
+    const next = this.#next[goal] as Int32Array;
+    const start = this.#ids.get(formatSubject(subject));
+    if (start === undefined || next[start] === -1) return undefined;
     const steps: PathStep[] = [];
     let node = start;
     let guard = 0;
-    while (node !== target && guard++ < 1000) {
-      const edge = next.get(node);
-      if (!edge) return undefined;
+    while (node !== goal && guard++ < 1000) {
+      const v = next[node] as number;
+      if (v === -1) return undefined;
+      const edge = v >= 0 ? this.#edgeAt(v) : this.#bindEdge(node, -2 - v);
       if (edge.kind === 'fan-out' && steps.length > 0) {
         const last = steps[steps.length - 1] as PathStep;
-        steps[steps.length - 1] = { ...last, to: this.label(edge.to) };
+        steps[steps.length - 1] = { ...last, to: this.#label(edge.to) };
       } else if (edge.kind !== 'fan-out') {
-        steps.push({ kind: edge.kind, from: this.label(node), action: edge.action, to: this.label(edge.to), evidence: edge.evidence });
+        steps.push({ kind: edge.kind, from: this.#label(node), action: edge.action, to: this.#label(edge.to), evidence: edge.evidence });
       }
       node = edge.to;
     }
@@ -587,21 +1208,39 @@ export class EscalationGraph {
     return out.sort((a, b) => a.steps.length - b.steps.length || formatSubject(a.subject).localeCompare(formatSubject(b.subject)));
   }
 
-  /** Nodes and edges of the graph, for benchmarks and tests. */
+  /**
+   * Nodes and stored edges of the graph, for benchmarks and tests. `bind` steps to role
+   * holders count as one link per (node, scope) and one per (scope, holder).
+   */
   size(): { nodes: number; edges: number } {
-    let edges = 0;
-    for (const list of this.#edges.values()) edges += list.length;
-    return { nodes: this.#edges.size, edges };
+    let edges = this.#to.length;
+    for (const options of this.#options) edges += options?.length ?? 0;
+    for (const s of this.#scopes) edges += s.holders.length;
+    return { nodes: this.#names.length, edges };
   }
 
-  /** How a node reads in a path. */
+  #label(node: number): string {
+    if (node === CA) return 'cluster-admin';
+    if (node === AS) return 'every Secret';
+    const holder = this.#holders[node];
+    if (holder) return `holder of ${roleLabel(holder.role)} ${where(holder.namespace)}`;
+    return this.#names[node] as string;
+  }
+
+  /** How a node reads in a path (`holder:ClusterRole/edit@shop` reads as the holder of that role there). */
   label(node: string): string {
-    if (node === CLUSTER_ADMIN) return 'cluster-admin';
-    if (node === ALL_SECRETS) return 'every Secret';
-    const holder = this.#holders.get(node);
-    if (holder)
-      return `holder of ${holder.role.kind} ${holder.role.namespace ? `${holder.role.namespace}/` : ''}${holder.role.name} ${where(holder.namespace)}`;
-    return node;
+    let id = this.#ids.get(node);
+    if (id === undefined && node.startsWith('holder:')) {
+      if (!this.#holderNames) {
+        const names = new Map<string, number>();
+        this.#holders.forEach((h, i) => {
+          if (h) names.set(EscalationGraph.#holderName(h), i);
+        });
+        this.#holderNames = names;
+      }
+      id = this.#holderNames.get(node);
+    }
+    return id === undefined ? node : this.#label(id);
   }
 }
 

@@ -10,8 +10,8 @@
 import { type Check, defineCheck, type ResourceContext, type Violation } from '../core/check.js';
 import type { Inventory } from '../core/inventory.js';
 import type { JsonValue, Resource, Severity } from '../core/types.js';
-import { type Capability, type CapabilityId, capabilitiesOf, describeReach, summarise } from './capabilities.js';
-import { describeSubjectOf, formatSubject, isCatchAllGroup, parseServiceAccountUsername, type Subject, userInfoOf } from './identity.js';
+import { type Capability, type CapabilityId, capabilitiesOfSubject, describeReach, summarise } from './capabilities.js';
+import { describeSubjectOf, formatSubject, isCatchAllGroup, parseServiceAccountUsername, type Subject } from './identity.js';
 import { type BindingEntry, type BindingSubject, describeEntry, describeRule, type Grant, type RbacModel, rbacModelOf } from './model.js';
 import { type EscalationPath, escalationPathsOf, type PathStep } from './paths.js';
 
@@ -96,9 +96,34 @@ interface Target {
   readonly pointer: string;
   /** For binding targets: the binding; a finding is kept only when it is the source. */
   readonly binding?: BindingEntry;
+  /** The subject's capabilities, computed by the first check that asks. */
+  capabilities?: readonly Capability[];
 }
 
-function targetsOf(model: RbacModel, resource: Resource): Target[] {
+// Every subject check visits the same resources: their targets (and capabilities) are
+// worked out once per model and resource, not once per check.
+const TARGETS = new WeakMap<RbacModel, WeakMap<Resource, readonly Target[]>>();
+
+function targetsOf(model: RbacModel, resource: Resource): readonly Target[] {
+  let byResource = TARGETS.get(model);
+  if (!byResource) {
+    byResource = new WeakMap();
+    TARGETS.set(model, byResource);
+  }
+  let targets = byResource.get(resource);
+  if (!targets) {
+    targets = findTargets(model, resource);
+    byResource.set(resource, targets);
+  }
+  return targets;
+}
+
+function capabilitiesOfTarget(model: RbacModel, t: Target): readonly Capability[] {
+  t.capabilities ??= capabilitiesOfSubject(model, t.subject);
+  return t.capabilities;
+}
+
+function findTargets(model: RbacModel, resource: Resource): Target[] {
   if (resource.ref.kind === 'ServiceAccount') {
     if (resource.object.apiVersion !== 'v1') return [];
     const namespace = resource.ref.namespace ?? 'default';
@@ -164,7 +189,7 @@ export function defineSubjectCheck(spec: SubjectCheckSpec): Check<typeof SUBJECT
       const model = rbacModelOf(ctx.inventory);
       const out: Violation[] = [];
       for (const t of targetsOf(model, ctx.resource)) {
-        const all = capabilitiesOf(model, userInfoOf(t.subject));
+        const all = capabilitiesOfTarget(model, t);
         const held = all.find((x) => x.id === capability);
         if (!held || subsumed(held, all)) continue;
         // What an individual holds only as a member of a catch-all group is reported once, on

@@ -13,12 +13,6 @@ export interface LinePos {
   readonly col: number;
 }
 
-interface Frame {
-  readonly indent: number;
-  readonly pointer: string;
-  readonly kind: 'map' | 'seq';
-  count: number;
-}
 
 // A plain or quoted mapping key followed by `:` and a space or the end of the line.
 const KEY_RE = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{[\]}!&*?|>%@`,-][^#]*?|-[^\s#][^#]*?))[ \t]*:(?=[ \t]|$)/;
@@ -80,24 +74,35 @@ function balanced(v: string): boolean {
   return depth <= 0;
 }
 
-/**
- * Indexes a block-style YAML document. Returns undefined when the document uses syntax
- * this index does not follow exactly.
- *
- * @example
- * indexBlockYaml('a:\n  b: 1\n').get('/a/b'); // { line: 1, col: 2 }
- */
-export function indexBlockYaml(src: string): Map<string, LinePos> | undefined {
-  const out = new Map<string, LinePos>();
-  const stack: Frame[] = [{ indent: -1, pointer: '', kind: 'map', count: 0 }];
-  let pending: { pointer: string; indent: number } | undefined;
+/** How the walker names nodes and where it reports them. */
+interface PathSink<P> {
+  readonly root: P;
+  child(parent: P, token: string): P;
+  /**
+   * Records a node's position; `blockCol` is the column its block is indented from (a key's
+   * own column, an item's dash). Returns true to stop walking.
+   */
+  found(node: P, pos: LinePos, isItem: boolean, blockCol: number): boolean;
+}
+
+interface Frame<P> {
+  readonly indent: number;
+  readonly node: P;
+  readonly kind: 'map' | 'seq';
+  count: number;
+}
+
+/** Walks the lines of a block-style document; false when it cannot follow the syntax. */
+function walkBlockYaml<P>(src: string, sink: PathSink<P>): boolean {
+  const stack: Frame<P>[] = [{ indent: -1, node: sink.root, kind: 'map', count: 0 }];
+  let pending: { node: P; indent: number } | undefined;
   // Lines more indented than this belong to a block scalar and are skipped.
   let scalarIndent = -1;
   let sawContent = false;
-  let bareItem: string | undefined;
-  const lines = src.split('\n');
+  let bareItem: { node: P; dash: number } | undefined;
+  let stopped = false;
 
-  const top = (): Frame => stack[stack.length - 1] as Frame;
+  const top = (): Frame<P> => stack[stack.length - 1] as Frame<P>;
 
   // Handles `key: value` at column `col`; returns false when the line cannot be followed.
   const onKey = (text: string, col: number, line: number): boolean => {
@@ -107,36 +112,41 @@ export function indexBlockYaml(src: string): Map<string, LinePos> | undefined {
     if (key === '<<') return false;
     while (stack.length > 1 && (top().indent > col || (top().kind === 'seq' && top().indent >= col))) stack.pop();
     if (pending && col > pending.indent) {
-      stack.push({ indent: col, pointer: pending.pointer, kind: 'map', count: 0 });
+      stack.push({ indent: col, node: pending.node, kind: 'map', count: 0 });
     } else if (top().kind !== 'map' || (top().indent !== col && !(stack.length === 1 && top().indent === -1))) {
       return false;
     }
     pending = undefined;
     if (stack.length === 1 && top().indent === -1) {
       stack.pop();
-      stack.push({ indent: col, pointer: '', kind: 'map', count: 0 });
+      stack.push({ indent: col, node: sink.root, kind: 'map', count: 0 });
     }
-    const pointer = `${top().pointer}/${escapeToken(key)}`;
-    out.set(pointer, { line, col });
+    const node = sink.child(top().node, key);
     // A bare `-` item starts where its first key does (as js-yaml reports it).
     if (bareItem !== undefined) {
-      out.set(bareItem, { line, col });
+      if (sink.found(bareItem.node, { line, col }, true, bareItem.dash)) stopped = true;
       bareItem = undefined;
     }
+    if (sink.found(node, { line, col }, false, col)) stopped = true;
     const kind = valueKind(text.slice(m[0].length));
-    if (kind === 'empty') pending = { pointer, indent: col };
+    if (kind === 'empty') pending = { node, indent: col };
     else if (kind === 'block-scalar') scalarIndent = col;
     else if (kind === 'flow-open') return false;
     return true;
   };
 
-  for (let line = 0; line < lines.length; line++) {
-    let raw = lines[line] as string;
+  // Lines are cut one at a time (no split): a lookup usually stops early.
+  let next = 0;
+  for (let line = 0; next <= src.length && !stopped; line++) {
+    const nl = src.indexOf('\n', next);
+    const end = nl === -1 ? src.length : nl;
+    let raw = src.slice(next, end);
+    next = end + 1;
     if (raw.endsWith('\r')) raw = raw.slice(0, -1);
     let col = 0;
     while (col < raw.length && raw.charCodeAt(col) === 32) col++;
     if (col === raw.length || raw[col] === '#') continue;
-    if (raw[col] === '\t') return undefined;
+    if (raw[col] === '\t') return false;
     if (scalarIndent >= 0) {
       if (col > scalarIndent) continue;
       scalarIndent = -1;
@@ -147,50 +157,52 @@ export function indexBlockYaml(src: string): Map<string, LinePos> | undefined {
       if (text === '---' || text.startsWith('--- ')) {
         text = text.slice(3).trim();
         if (text === '' || text.startsWith('#')) continue;
-        return undefined;
+        return false;
       }
-      if (text.startsWith('{') || text.startsWith('[')) return undefined;
+      if (text.startsWith('{') || text.startsWith('[')) return false;
       sawContent = true;
     }
-    if (text.startsWith('? ')) return undefined;
+    if (text.startsWith('? ')) return false;
 
     // Sequence items, possibly several on one line (`- - a`), possibly starting a mapping.
     let handled = false;
     while (text === '-' || text.startsWith('- ')) {
       while (stack.length > 1 && top().indent > col) stack.pop();
-      if (pending && col >= pending.indent && !(top().kind === 'seq' && top().indent === col && top().pointer !== pending.pointer)) {
-        stack.push({ indent: col, pointer: pending.pointer, kind: 'seq', count: 0 });
+      if (pending && col >= pending.indent && !(top().kind === 'seq' && top().indent === col && top().node !== pending.node)) {
+        stack.push({ indent: col, node: pending.node, kind: 'seq', count: 0 });
         pending = undefined;
       }
       const seq = top();
-      if (seq.kind !== 'seq' || seq.indent !== col) return undefined;
-      const pointer = `${seq.pointer}/${seq.count++}`;
+      if (seq.kind !== 'seq' || seq.indent !== col) return false;
+      const node = sink.child(seq.node, String(seq.count++));
       const after = text.slice(1);
       const pad = after.length - after.trimStart().length;
-      out.set(pointer, { line, col: text === '-' ? col : col + 1 + pad });
       if (bareItem !== undefined) {
-        out.set(bareItem, { line, col });
+        if (sink.found(bareItem.node, { line, col }, true, bareItem.dash)) stopped = true;
         bareItem = undefined;
       }
-      if (text === '-' || after.trim() === '' || after.trim().startsWith('#')) {
-        pending = { pointer, indent: col };
-        bareItem = pointer;
+      const bare = text === '-' || after.trim() === '' || after.trim().startsWith('#');
+      // A bare item's position moves to its first key: it cannot end the walk yet.
+      if (sink.found(node, { line, col: text === '-' ? col : col + 1 + pad }, true, col) && !bare) stopped = true;
+      if (bare) {
+        pending = { node, indent: col };
+        bareItem = { node, dash: col };
         handled = true;
         break;
       }
       col = col + 1 + pad;
       text = after.trimStart();
       if (text === '-' || text.startsWith('- ')) {
-        pending = { pointer, indent: col - 1 };
+        pending = { node, indent: col - 1 };
         continue;
       }
       if (plainKey(text) !== undefined || KEY_RE.test(text)) {
-        pending = { pointer, indent: col - 1 };
-        if (!onKey(text, col, line)) return undefined;
+        pending = { node, indent: col - 1 };
+        if (!onKey(text, col, line)) return false;
       } else {
         const kind = valueKind(text);
         if (kind === 'block-scalar') scalarIndent = col - 1;
-        else if (kind === 'flow-open') return undefined;
+        else if (kind === 'flow-open') return false;
         pending = undefined;
       }
       handled = true;
@@ -198,11 +210,31 @@ export function indexBlockYaml(src: string): Map<string, LinePos> | undefined {
     }
     if (handled) continue;
     if (plainKey(text) !== undefined || KEY_RE.test(text)) {
-      if (!onKey(text, col, line)) return undefined;
+      if (!onKey(text, col, line)) return false;
       continue;
     }
     // A continuation line of a multi-line plain or quoted scalar: nothing to index.
-    if (pending && col > pending.indent) return undefined;
+    if (pending && col > pending.indent) return false;
   }
-  return out;
+  return true;
+}
+
+/**
+ * Indexes a block-style YAML document: every key and item pointer to its position. Returns
+ * undefined when the document uses syntax this index does not follow exactly.
+ *
+ * @example
+ * indexBlockYaml('a:\n  b: 1\n').get('/a/b'); // { line: 1, col: 2 }
+ */
+export function indexBlockYaml(src: string): Map<string, LinePos> | undefined {
+  const out = new Map<string, LinePos>();
+  const ok = walkBlockYaml<string>(src, {
+    root: '',
+    child: (parent, token) => `${parent}/${escapeToken(token)}`,
+    found(node, pos) {
+      out.set(node, pos);
+      return false;
+    },
+  });
+  return ok ? out : undefined;
 }

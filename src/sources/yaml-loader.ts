@@ -219,7 +219,10 @@ function buildPositionTable(src: string): PositionTable {
 
 // A small LRU of position indexes: findings of one object come together, and cluster-wide
 // checks revisit a few objects; keeping every index would cost memory on large scans.
+// Documents the line index cannot follow (flow-style JSON, complex keys) get js-yaml's
+// listener table instead.
 const CACHE_SIZE = 64;
+type CachedPositions = Map<string, LinePos> | PositionTable;
 const cache = new Map<Chunk, CachedPositions>();
 
 function positionsOf(text: string, chunk: Chunk): CachedPositions {
@@ -263,8 +266,6 @@ class LazyPositions implements PositionResolver {
     return { file: this.#file, line: this.#chunk.line + pos.line + 1, column: pos.col + 1 };
   }
 }
-
-type CachedPositions = Map<string, LinePos> | PositionTable;
 
 /** Deepest indexed prefix of the pointer (absent fields point at their nearest parent). */
 function fromLineIndex(index: Map<string, LinePos>, pointer: string): LinePos {

@@ -1,9 +1,8 @@
 import { defineCheck } from '../../core/check.js';
 import type { Severity } from '../../core/types.js';
-import { type Capability, type CapabilityId, capabilitiesOf, describeReach } from '../../rbac/capabilities.js';
-import { userInfoOf } from '../../rbac/identity.js';
-import { rbacModelOf } from '../../rbac/model.js';
-import { escalationPathsOf } from '../../rbac/paths.js';
+import { type Capability, type CapabilityId, capabilitiesOfSubject, describeReach } from '../../rbac/capabilities.js';
+import { type RbacModel, rbacModelOf } from '../../rbac/model.js';
+import { type EscalationPath, escalationPathsOf } from '../../rbac/paths.js';
 import { describePath, pathEvidence } from '../../rbac/subject-checks.js';
 
 // Capabilities that let whoever holds the pod's token take other identities or data.
@@ -31,6 +30,44 @@ function byReach(capabilities: readonly Capability[]): string {
 }
 
 const LOWER: Readonly<Record<Severity, Severity>> = { critical: 'high', high: 'medium', medium: 'low', low: 'info', info: 'info' };
+
+/** What a service account can reach: worked out once per account, not once per pod. */
+interface AccountRisk {
+  readonly path?: EscalationPath;
+  readonly toAdmin: boolean;
+  readonly risky: readonly Capability[];
+}
+
+const RISKS = new WeakMap<RbacModel, Map<string, Map<string, AccountRisk | undefined>>>();
+
+function riskOf(model: RbacModel, namespace: string, name: string): AccountRisk | undefined {
+  let byNamespace = RISKS.get(model);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    RISKS.set(model, byNamespace);
+  }
+  let byName = byNamespace.get(namespace);
+  if (!byName) {
+    byName = new Map();
+    byNamespace.set(namespace, byName);
+  }
+  if (byName.has(name)) return byName.get(name);
+  const subject = { kind: 'ServiceAccount', namespace, name } as const;
+  let risk: AccountRisk | undefined;
+  // Most service accounts are bound to nothing: no capability, no path, no graph to build.
+  if (model.grantsOfSubject(subject).length > 0) {
+    const graph = escalationPathsOf(model);
+    const toAdmin = graph.pathOf(subject, 'cluster-admin');
+    const path = toAdmin ?? graph.pathOf(subject, 'all-secrets');
+    risk = {
+      ...(path ? { path } : {}),
+      toAdmin: toAdmin !== undefined,
+      risky: path ? [] : capabilitiesOfSubject(model, subject).filter((c) => RISKY.includes(c.id)),
+    };
+  }
+  byName.set(name, risk);
+  return risk;
+}
 
 /** A compromised container holds its service account's token: the workload's risk is its account's permissions. */
 export default defineCheck({
@@ -68,20 +105,16 @@ export default defineCheck({
         : typeof spec.serviceAccount === 'string' && spec.serviceAccount !== ''
           ? spec.serviceAccount
           : 'default';
-    const subject = { kind: 'ServiceAccount', namespace, name } as const;
-    // Most service accounts are bound to nothing: no capability, no path, no graph to build.
-    if (model.grantsOf(userInfoOf(subject)).length === 0) return undefined;
-    const graph = escalationPathsOf(model);
+    const risk = riskOf(model, namespace, name);
+    if (!risk) return undefined;
     const mounted = workload?.tokenMounted ?? true;
     const path = '/serviceAccountName';
     const account = `service account ${namespace}/${name}`;
     const tokenNote = mounted ? '' : ' (its token is not mounted, which makes it harder to use)';
-    const toAdmin = graph.pathOf(subject, 'cluster-admin');
-    const toSecrets = toAdmin ? undefined : graph.pathOf(subject, 'all-secrets');
-    const found = toAdmin ?? toSecrets;
+    const found = risk.path;
     if (found) {
-      const severity: Severity = toAdmin ? 'critical' : 'high';
-      const goal = toAdmin ? 'cluster-admin' : 'reading every Secret';
+      const severity: Severity = risk.toAdmin ? 'critical' : 'high';
+      const goal = risk.toAdmin ? 'cluster-admin' : 'reading every Secret';
       return {
         path,
         message: `${resource.ref.kind} ${namespace}/${resource.ref.name} runs as ${account}, which can reach ${goal}${tokenNote}: ${describePath(found)}`,
@@ -89,7 +122,7 @@ export default defineCheck({
         evidence: { serviceAccount: `sa:${namespace}/${name}`, target: found.target, tokenMounted: mounted, chain: pathEvidence(found) },
       };
     }
-    const risky = capabilitiesOf(model, userInfoOf(subject)).filter((c) => RISKY.includes(c.id));
+    const risky = risk.risky;
     if (risky.length === 0) return undefined;
     return {
       path,

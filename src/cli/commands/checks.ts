@@ -6,8 +6,7 @@ import { PalisadeError } from '../../core/errors.js';
 import { loadCustomChecks } from '../../custom/load.js';
 import { resolveReference } from '../../frameworks/index.js';
 import { printDiagnostics } from '../diagnostics.js';
-
-const collectRaw = (v: string, prev: string[]): string[] => [...prev, v];
+import { collectRaw } from '../flags.js';
 
 async function catalogue(dirs: readonly string[]): Promise<AnyCheck[]> {
   const custom = await loadCustomChecks(dirs);

@@ -15,6 +15,7 @@ import { parseResourceArgument } from '../../rbac/resources.js';
 import { loadSource } from '../../scan.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { type SourceFlags, sourceFromFlags } from './snapshot.js';
+import { collectRaw } from '../flags.js';
 
 interface CommonFlags {
   format: 'table' | 'json';
@@ -33,8 +34,6 @@ interface RequestFlags extends CommonFlags {
   name?: string;
   subresource?: string;
 }
-
-const collectRaw = (v: string, prev: string[]): string[] => [...prev, v];
 
 function addCommonOptions(cmd: Command): Command {
   return cmd

@@ -11,6 +11,7 @@ import { parseOutputs, useColor, writeOutputs } from '../output.js';
 import { startProgress } from '../progress.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { addSourceOptions, type SourceFlags, sourceFromFlags } from './snapshot.js';
+import { collectList, collectRaw } from '../flags.js';
 
 interface ScanFlags extends SourceFlags {
   failOnCoverageBelow?: string;
@@ -26,15 +27,6 @@ interface ScanFlags extends SourceFlags {
   color?: boolean;
   quiet?: boolean;
 }
-
-const collect = (v: string, prev: string[]): string[] => [
-  ...prev,
-  ...v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
-const collectRaw = (v: string, prev: string[]): string[] => [...prev, v];
 
 /** `palisade scan`: checks manifests and prints the report. */
 export function registerScan(program: Command): void {
@@ -55,8 +47,10 @@ export function registerScan(program: Command): void {
         .argParser(collectRaw)
         .default([]),
     )
-    .addOption(new Option('--include <checks>', 'only run these checks (ids, names or globs; comma-separated, repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--exclude <checks>', 'do not run these checks (ids, names or globs; comma-separated, repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--include <checks>', 'only run these checks (ids, names or globs; comma-separated, repeatable)').argParser(collectList).default([]))
+    .addOption(
+      new Option('--exclude <checks>', 'do not run these checks (ids, names or globs; comma-separated, repeatable)').argParser(collectList).default([]),
+    )
     .option('--max-file-size <size>', 'skip files larger than this (e.g. 20MB)', '20MB')
     .option('--include-passed', 'list passing results too (JSON, SARIF, JUnit, HTML)')
     .option('--no-color', 'disable colours')

@@ -11,6 +11,7 @@ import type { ClusterLoadOptions } from '../../sources/cluster/index.js';
 import { writeSnapshot } from '../../sources/snapshot.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { type Progress, startProgress } from '../progress.js';
+import { collectList, collectRaw } from '../flags.js';
 
 /** The source flags, as commander parses them. */
 export interface SourceFlags {
@@ -27,15 +28,6 @@ export interface SourceFlags {
   pageSize: string;
   snapshot?: string;
 }
-
-const collectList = (v: string, prev: string[]): string[] => [
-  ...prev,
-  ...v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
-const collectRaw = (v: string, prev: string[]): string[] => [...prev, v];
 
 /**
  * Adds the cluster source flags (and `--snapshot FILE` when `snapshot` is true) to a command.
