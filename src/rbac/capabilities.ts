@@ -20,7 +20,7 @@ import {
   someSubresourceQueries,
 } from '../core/rbac-rules.js';
 import type { EffectiveRule, Grant, RbacModel } from './model.js';
-import { type Subject, type UserInfo, userInfoOf } from './identity.js';
+import type { Subject, UserInfo } from './identity.js';
 
 /** The risky capabilities, one per subject-level check. */
 export const CAPABILITY_IDS = [
@@ -292,12 +292,15 @@ export function capabilitiesOf(model: RbacModel, user: UserInfo): readonly Capab
   const key = `${user.name}\u0000${[...user.groups].sort().join('\u0000')}`;
   const hit = cache.get(key);
   if (hit) return hit;
+  const out = capabilitiesFrom(model.grantsOf(user));
+  cache.set(key, out);
+  return out;
+}
+
+/** The capabilities that rest on a list of grants (what {@link capabilitiesOf} caches). */
+function capabilitiesFrom(grants: readonly Grant[]): Capability[] {
   const out: Capability[] = [];
-  const grants = model.grantsOf(user);
-  if (grants.length === 0) {
-    cache.set(key, out);
-    return out;
-  }
+  if (grants.length === 0) return out;
   // One pass over the probe grants, into the capability of each (order kept within each).
   const byCapability = new Map<CapabilityId, ProbeGrant[]>();
   const csr: ProbeGrant[] = [];
@@ -319,7 +322,6 @@ export function capabilitiesOf(model: RbacModel, user: UserInfo): readonly Capab
     else push(summarise(id, byCapability.get(id) ?? []));
   }
   push(summarise('wildcard', starGrants(grants, true)));
-  cache.set(key, out);
   return out;
 }
 
@@ -346,8 +348,7 @@ export function capabilitiesOfSubject(model: RbacModel, subject: Subject): reado
   }
   let found = byName.get(subject.name);
   if (!found) {
-    // Most subjects hold nothing: no user info to build.
-    found = model.grantsOfSubject(subject).length === 0 ? [] : capabilitiesOf(model, userInfoOf(subject));
+    found = capabilitiesFrom(model.grantsOfSubject(subject));
     byName.set(subject.name, found);
   }
   return found;

@@ -641,7 +641,7 @@ export class RbacModel {
     }
     let grants = byName.get(subject.name);
     if (!grants) {
-      grants = this.grantsOf(userInfoOf(subject));
+      grants = this.#grantsFor(userInfoOf(subject));
       byName.set(subject.name, grants);
     }
     return grants;
@@ -657,13 +657,18 @@ export class RbacModel {
     const cacheKey = `${user.name}\u0000${[...user.groups].sort().join('\u0000')}`;
     const cached = this.#grantCache.get(cacheKey);
     if (cached) return cached;
+    const out = this.#grantsFor(user);
+    this.#grantCache.set(cacheKey, out);
+    return out;
+  }
+
+  #grantsFor(user: UserInfo): readonly Grant[] {
     const out: Grant[] = [];
     for (const { binding, subject } of this.bindingsOf(user)) {
       if (!binding.role) continue;
       const { role, namespace } = binding;
       for (const rule of role.rules) out.push(namespace !== undefined ? { binding, subject, role, rule, namespace } : { binding, subject, role, rule });
     }
-    this.#grantCache.set(cacheKey, out);
     return out;
   }
 

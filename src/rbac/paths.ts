@@ -424,7 +424,16 @@ export class EscalationGraph {
     for (const s of model.subjects()) {
       const id = formatSubject(s);
       this.#subjects.set(id, s);
-      this.#node(id);
+      const node = this.#node(id);
+      if (s.kind === 'ServiceAccount') {
+        // Fan-outs reach service accounts by namespace and name: no need to spell their ids.
+        let byName = this.#saIds.get(s.namespace);
+        if (!byName) {
+          byName = new Map();
+          this.#saIds.set(s.namespace, byName);
+        }
+        byName.set(s.name, node);
+      }
     }
     // Every node is expanded once, in the order it was met (the list grows as we go).
     for (let node = 2; node < this.#names.length; node++) this.#expand(node);

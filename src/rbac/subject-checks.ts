@@ -194,15 +194,18 @@ export function defineSubjectCheck(spec: SubjectCheckSpec): Check<typeof SUBJECT
         if (!held || subsumed(held, all)) continue;
         // What an individual holds only as a member of a catch-all group is reported once, on
         // that group's binding: not again for every user and service account.
-        const c = isIndividual(t.subject)
-          ? summarise(
-              capability,
-              held.grants.filter((g) => !isCatchAll(g.grant.subject)),
-              held.detail,
-            )
-          : held;
+        // (Unchanged when no grant comes from one: summarising the same grants again gives
+        // the same capability, except for issue-certificates, which is not a plain summary.)
+        const c =
+          isIndividual(t.subject) && (capability === 'issue-certificates' || held.grants.some((g) => isCatchAll(g.grant.subject)))
+            ? summarise(
+                capability,
+                held.grants.filter((g) => !isCatchAll(g.grant.subject)),
+                held.detail,
+              )
+            : held;
         if (!c) continue;
-        const source = sourceOf(c.grants.map((g) => g.grant.binding));
+        const source = c.grants.find((g) => isReportable(g.grant.binding))?.grant.binding;
         if (!source || (t.binding && source !== t.binding)) continue;
         const v = verdict(c);
         if (!v) continue;

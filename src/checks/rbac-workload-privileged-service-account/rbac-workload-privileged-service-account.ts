@@ -36,6 +36,8 @@ interface AccountRisk {
   readonly path?: EscalationPath;
   readonly toAdmin: boolean;
   readonly risky: readonly Capability[];
+  /** {@link byReach} of `risky`. */
+  readonly reach: string;
 }
 
 const RISKS = new WeakMap<RbacModel, Map<string, Map<string, AccountRisk | undefined>>>();
@@ -59,11 +61,8 @@ function riskOf(model: RbacModel, namespace: string, name: string): AccountRisk 
     const graph = escalationPathsOf(model);
     const toAdmin = graph.pathOf(subject, 'cluster-admin');
     const path = toAdmin ?? graph.pathOf(subject, 'all-secrets');
-    risk = {
-      ...(path ? { path } : {}),
-      toAdmin: toAdmin !== undefined,
-      risky: path ? [] : capabilitiesOfSubject(model, subject).filter((c) => RISKY.includes(c.id)),
-    };
+    const risky = path ? [] : capabilitiesOfSubject(model, subject).filter((c) => RISKY.includes(c.id));
+    risk = { ...(path ? { path } : {}), toAdmin: toAdmin !== undefined, risky, reach: byReach(risky) };
   }
   byName.set(name, risk);
   return risk;
@@ -126,7 +125,7 @@ export default defineCheck({
     if (risky.length === 0) return undefined;
     return {
       path,
-      message: `${resource.ref.kind} ${namespace}/${resource.ref.name} runs as ${account}, which holds ${byReach(risky)}${tokenNote}`,
+      message: `${resource.ref.kind} ${namespace}/${resource.ref.name} runs as ${account}, which holds ${risk.reach}${tokenNote}`,
       severity: mounted ? 'medium' : 'low',
       evidence: { serviceAccount: `sa:${namespace}/${name}`, tokenMounted: mounted, capabilities: risky.map((c) => c.id) },
     };
