@@ -3,8 +3,9 @@ import { joinPointer } from '../../core/pointer.js';
 import { describeContainer } from '../../core/security-context.js';
 import type { JsonObject, JsonValue } from '../../core/types.js';
 
-// A local, name-based heuristic: Palisade's value-based credential detection lives in
-// src/core/secrets-detect.ts and can replace `isCredentialName` once it is available.
+// Env-var names get their own policy: a literal under a credential name is a finding even when
+// weak (`changeme`), unlike secrets-detect.ts, which is tuned against false positives in large
+// config text. The key-name classification overlaps secrets-detect.ts classifyKey (a known duplicate).
 
 /** Final words (after splitting on `_`, `-`, `.` and camelCase) that name a credential. */
 const CREDENTIAL_WORDS: ReadonlySet<string> = new Set([
