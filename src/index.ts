@@ -36,15 +36,9 @@ export type {
 } from './core/check.js';
 export { kindsReadBy, runChecks, WORKLOAD_KINDS, type DataGap, type EngineOptions, type EngineResult, type StatusCounts } from './core/engine.js';
 export { ExceptionMatcher, type ExceptionRule } from './core/exceptions.js';
-export {
-  Inventory,
-  isKubernetesObject,
-  normalizeObject,
-  secretFacts,
-  type InventoryOptions,
-  type SecretFacts,
-  type SecretValueFacts,
-} from './core/inventory.js';
+export { Inventory, isKubernetesObject, type InventoryOptions } from './core/inventory.js';
+export { secretFacts, type SecretFacts, type SecretValueFacts } from './credentials/secret-facts.js';
+export { normalizeObject } from './sources/normalize.js';
 export {
   computeCoverage,
   failsCoverageGate,
@@ -63,7 +57,7 @@ export { loadConfig, validateConfig, type PalisadeConfig } from './config/config
 export { loadManifests } from './sources/files.js';
 export { loadCluster, loadClusters, resolveClusterTargets, type ClusterLoadOptions, type ListProgress, type LoadedCluster } from './sources/cluster/index.js';
 export { readSnapshot, writeSnapshot, type Snapshot, type SnapshotCluster } from './sources/snapshot.js';
-export { summarizeInventory, type InventorySummary } from './cli/commands/inventory.js';
+export { summarizeInventory, type InventorySummary } from './summary/inventory.js';
 export { loadCustomChecks } from './custom/load.js';
 export { reporters } from './reporters/index.js';
 export { FRAMEWORKS, resolveReference } from './frameworks/index.js';

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { applyFixes } from '../core/fix.js';
 import type { ResourceRef } from '../core/types.js';
 import { resolveReference } from '../frameworks/index.js';
-import { expectedPointers, fixtureParams, inventoryOf, runOn } from '../test-support/fixtures.js';
+import { expectedPointers, fixtureParams, inventoryOf, runOn } from '../../test/support/fixtures.js';
 import { builtinChecks } from './index.js';
 
 const here = new URL('.', import.meta.url).pathname;

@@ -33,7 +33,12 @@ describe('validateConfig', () => {
     assert.throws(
       () =>
         validateConfig(
-          { failOn: 'urgent', exceptions: [{ check: 'PAL-0001' }, { check: 'x', reason: 'y', expires: 'soon' }], checks: { a: { severity: 'bad' } }, colour: true },
+          {
+            failOn: 'urgent',
+            exceptions: [{ check: 'PAL-0001' }, { check: 'x', reason: 'y', expires: 'soon' }],
+            checks: { a: { severity: 'bad' } },
+            colour: true,
+          },
           'c.yaml',
         ),
       (err: unknown) => {

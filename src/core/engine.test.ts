@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inventoryOf } from '../test-support/fixtures.js';
+import { inventoryOf } from '../../test/support/fixtures.js';
 import { defineCheck } from './check.js';
 import { runChecks } from './engine.js';
 import { ExceptionMatcher } from './exceptions.js';

@@ -8,6 +8,7 @@ import type { ExceptionMatcher } from './exceptions.js';
 import type { Inventory } from './inventory.js';
 import type { Finding, JsonValue, Resource, Severity, SourceLocation, Status } from './types.js';
 import { type ContainerTarget, containersOf, type PodSpecTarget, podSpecsOf } from './workloads.js';
+import { describeObject } from './object.js';
 
 /** Options of {@link runChecks}. */
 export interface EngineOptions {
@@ -279,7 +280,6 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
   };
 
   const byTarget = groupByTarget(options.checks);
-  const describe = (r: Resource): string => `${r.ref.kind} ${r.ref.namespace ? `${r.ref.namespace}/` : ''}${r.ref.name}`;
 
   const total = inventory.size;
   for (const resource of inventory.all) {
@@ -288,7 +288,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     // template, so they are checked once, through the owner (which counts their Pods).
     if (inventory.workloadOwnerOf(resource)) continue;
     const prepared = prepare(resource);
-    const resourcePasses = (): string => `${describe(resource)} passes`;
+    const resourcePasses = (): string => `${describeObject(resource.ref)} passes`;
     for (const check of byTarget.pod) {
       const params = options.params?.[check.id] ?? EMPTY_PARAMS;
       for (const pod of prepared.pods) {
@@ -312,7 +312,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
           failed(check, resource, container.pointer, container.name, err);
           continue;
         }
-        settle(check, resource, container.pointer, container.name, () => `container ${container.name} of ${describe(resource)} passes`, result);
+        settle(check, resource, container.pointer, container.name, () => `container ${container.name} of ${describeObject(resource.ref)} passes`, result);
       }
     }
     for (const list of [byTarget.resource.get(resource.ref.kind), byTarget.resource.get('*')]) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inventoryOf } from '../test-support/fixtures.js';
+import { inventoryOf } from '../../test/support/fixtures.js';
 import { ExceptionMatcher, globMatch } from './exceptions.js';
 
 const { inventory } = inventoryOf(`apiVersion: apps/v1

@@ -2,9 +2,9 @@
  * The inventory: every object of a scan, normalised and indexed by kind and by
  * namespace/name. Sources add objects; analysers read them.
  */
-import { detectCredential } from './secrets-detect.js';
 import type { JsonObject, JsonValue, PositionResolver, Resource, ResourceRef, SourceLocation } from './types.js';
 import { podSpecsOf } from './workloads.js';
+import { isObject } from './object.js';
 
 /** Input for {@link Inventory.add}. */
 export interface ResourceInput {
@@ -270,12 +270,8 @@ interface OwnerIndex {
   readonly podCount: Map<number, number>;
 }
 
-function isPlainObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function metadataOf(object: JsonObject): JsonObject {
-  return isPlainObject(object.metadata) ? object.metadata : {};
+  return isObject(object.metadata) ? object.metadata : {};
 }
 
 /** The `controller: true` owner reference of an object. */
@@ -283,117 +279,8 @@ function controllerRefOf(object: JsonObject): { kind: string; name: string; uid?
   const refs = metadataOf(object).ownerReferences;
   if (!Array.isArray(refs)) return undefined;
   for (const r of refs) {
-    if (!isPlainObject(r) || r.controller !== true || typeof r.kind !== 'string' || typeof r.name !== 'string') continue;
+    if (!isObject(r) || r.controller !== true || typeof r.kind !== 'string' || typeof r.name !== 'string') continue;
     return { kind: r.kind, name: r.name, ...(typeof r.uid === 'string' ? { uid: r.uid } : {}) };
   }
   return undefined;
-}
-
-/** The annotation `kubectl apply` writes: a full copy of the applied object (Secret data included). */
-export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
-
-/** The value that replaces every Secret value once its facts are derived. */
-export const REDACTED = '<redacted>';
-
-/** The field of a redacted Secret that holds the facts derived from its values. */
-export const SECRET_FACTS_FIELD = 'x-palisade-secret-facts';
-
-/** What is kept about one Secret value: never the value itself. */
-export interface SecretValueFacts {
-  /** Length of the decoded value in bytes. */
-  readonly bytes: number;
-  /** The kind of credential the value looks like (`private-key`, `jwt`, `password`...), if any. */
-  readonly credential?: string;
-  readonly confidence?: 'high' | 'medium';
-}
-
-/** Facts about the values of one Secret, by key (`data` and `stringData` merged). */
-export type SecretFacts = Readonly<Record<string, SecretValueFacts>>;
-
-function factsOfValue(key: string, value: Buffer): SecretValueFacts {
-  // Binary values (keystores, images) are not text a credential pattern can match.
-  const text = value.includes(0) ? undefined : value.toString('utf8');
-  const found = text !== undefined && !text.includes('\uFFFD') ? detectCredential(key, text) : undefined;
-  return { bytes: value.length, ...(found ? { credential: found.kind, confidence: found.confidence } : {}) };
-}
-
-/**
- * The facts a check may know about a Secret's values: size and what kind of credential each
- * value looks like. Works on redacted Secrets (cluster and snapshot scans) and on manifests
- * with clear values alike, so that checks give the same results on both; checks must read
- * Secret values through this function, never from `data`.
- *
- * @example
- * secretFacts(secret)['tls.key']; // { bytes: 1675, credential: 'private-key', confidence: 'high' }
- */
-export function secretFacts(object: JsonObject): SecretFacts {
-  const stored = object[SECRET_FACTS_FIELD];
-  if (isPlainObject(stored)) return stored as unknown as SecretFacts;
-  const out: Record<string, SecretValueFacts> = {};
-  if (isPlainObject(object.data)) {
-    for (const [k, v] of Object.entries(object.data)) if (typeof v === 'string') out[k] = factsOfValue(k, Buffer.from(v, 'base64'));
-  }
-  if (isPlainObject(object.stringData)) {
-    for (const [k, v] of Object.entries(object.stringData)) if (typeof v === 'string') out[k] = factsOfValue(k, Buffer.from(v, 'utf8'));
-  }
-  return out;
-}
-
-/** The last-applied JSON of a Secret with every `data`/`stringData` value replaced by {@link REDACTED}. */
-function redactLastApplied(text: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return REDACTED;
-  }
-  if (!isPlainObject(parsed as JsonValue)) return REDACTED;
-  const o = parsed as JsonObject;
-  for (const field of ['data', 'stringData']) {
-    const entries = o[field];
-    if (isPlainObject(entries)) o[field] = Object.fromEntries(Object.keys(entries).map((k) => [k, REDACTED]));
-  }
-  return JSON.stringify(o);
-}
-
-/**
- * Normalises an object read from a cluster before it is kept: drops `status`,
- * `metadata.managedFields` and the last-applied annotation (volatile or duplicated data that
- * no check reads; on Secrets the annotation is kept with its values redacted, since its mere
- * presence leaks), and redacts Secrets (values replaced by {@link REDACTED}, their facts kept
- * in {@link SECRET_FACTS_FIELD}). Returns a new object; the input is not changed. `typeMeta`
- * supplies apiVersion and kind for list items, which the API server sends without them.
- *
- * @example
- * normalizeObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { password: 'aHVudGVyMg==' } });
- * // { ..., data: { password: '<redacted>' }, 'x-palisade-secret-facts': { password: { bytes: 7, ... } } }
- */
-export function normalizeObject(object: JsonObject, typeMeta?: { readonly apiVersion: string; readonly kind: string }): JsonObject {
-  // One pass and one copy: clusters are read object by object, tens of thousands of them.
-  const out: JsonObject = typeMeta ? { apiVersion: typeMeta.apiVersion, kind: typeMeta.kind } : {};
-  for (const key in object) {
-    if (key !== 'status') out[key] = object[key] as JsonValue;
-  }
-  const isSecret = out.kind === 'Secret' && out.apiVersion === 'v1';
-  const metadata = out.metadata;
-  if (isPlainObject(metadata) && (metadata.managedFields !== undefined || isPlainObject(metadata.annotations))) {
-    const meta: JsonObject = {};
-    for (const key in metadata) if (key !== 'managedFields') meta[key] = metadata[key] as JsonValue;
-    const annotations = meta.annotations;
-    if (isPlainObject(annotations) && LAST_APPLIED_ANNOTATION in annotations) {
-      const { [LAST_APPLIED_ANNOTATION]: applied, ...rest } = annotations;
-      // On a Secret the annotation is itself a finding (it repeats the data): keep its shape, not its values.
-      if (isSecret && typeof applied === 'string') rest[LAST_APPLIED_ANNOTATION] = redactLastApplied(applied);
-      if (Object.keys(rest).length > 0) meta.annotations = rest;
-      else delete meta.annotations;
-    }
-    out.metadata = meta;
-  }
-  if (isSecret && !isPlainObject(object[SECRET_FACTS_FIELD])) {
-    const facts = secretFacts(object);
-    delete out.stringData;
-    if (isPlainObject(object.data)) out.data = Object.fromEntries(Object.keys(object.data).map((k) => [k, REDACTED]));
-    out[SECRET_FACTS_FIELD] = facts as unknown as JsonObject;
-  }
-  return out;
 }

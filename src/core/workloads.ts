@@ -5,6 +5,7 @@
  */
 import { joinPointer } from './pointer.js';
 import type { JsonObject, JsonValue, Resource } from './types.js';
+import { isObject } from './object.js';
 
 /** The three container lists of a pod spec. */
 export const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
@@ -71,10 +72,6 @@ const GENERIC_TEMPLATE_PATHS: readonly (readonly string[])[] = [
   ['spec', 'podTemplate'],
   ['spec', 'workload', 'template'],
 ];
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function walk(root: JsonObject, path: readonly string[]): JsonObject | undefined {
   let cur: JsonValue | undefined = root;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PalisadeError } from '../core/errors.js';
-import { runOn } from '../test-support/fixtures.js';
+import { runOn } from '../../test/support/fixtures.js';
 import { loadCustomChecks } from './load.js';
 
 function dir(files: Record<string, string>): string {
@@ -74,25 +74,28 @@ describe('loadCustomChecks', () => {
     const { checks } = await loadCustomChecks([dir({ 'policies.yaml': CEL, 'envoy.mjs': MODULE, 'notes.txt': 'ignored' })]);
     assert.deepEqual(checks.map((c) => c.id).sort(), ['ACME-0001', 'ACME-0002', 'ACME-0100']);
     const findings = runOn(checks, DEPLOY).filter((f) => f.status === 'fail');
-    assert.deepEqual(
-      findings.map((f) => `${f.check} ${f.pointer} ${f.message}`).sort(),
-      [
-        'ACME-0001 /metadata/labels Deployment web has no team label',
-        'ACME-0001 /spec/replicas fewer than two replicas',
-        'ACME-0002 /spec/template/spec/containers/0/securityContext no securityContext',
-        'ACME-0100 /spec/template/spec/containers/1/image envoy in side',
-      ],
-    );
+    assert.deepEqual(findings.map((f) => `${f.check} ${f.pointer} ${f.message}`).sort(), [
+      'ACME-0001 /metadata/labels Deployment web has no team label',
+      'ACME-0001 /spec/replicas fewer than two replicas',
+      'ACME-0002 /spec/template/spec/containers/0/securityContext no securityContext',
+      'ACME-0100 /spec/template/spec/containers/1/image envoy in side',
+    ]);
   });
 
   it('rejects a CEL expression that does not parse, naming the file', async () => {
     const d = dir({ 'bad.yaml': CEL.replace('has(container.securityContext)', 'has(container.') });
-    await assert.rejects(loadCustomChecks([d]), (err: unknown) => err instanceof PalisadeError && /bad\.yaml#2: validations\[0\]\.expression: CEL expression does not parse/.test(err.message));
+    await assert.rejects(
+      loadCustomChecks([d]),
+      (err: unknown) => err instanceof PalisadeError && /bad\.yaml#2: validations\[0\]\.expression: CEL expression does not parse/.test(err.message),
+    );
   });
 
   it('rejects ids that collide with built-in checks or each other', async () => {
     await assert.rejects(loadCustomChecks([dir({ 'a.yaml': CEL.replace('ACME-0002', 'ACME-0001') })]), /already defined/);
-    await assert.rejects(loadCustomChecks([dir({ 'a.yaml': CEL.replace('name: team-label', 'name: image-latest-tag') })]), /already defined in built-in catalogue/);
+    await assert.rejects(
+      loadCustomChecks([dir({ 'a.yaml': CEL.replace('name: team-label', 'name: image-latest-tag') })]),
+      /already defined in built-in catalogue/,
+    );
   });
 
   it('rejects invalid metadata and missing directories', async () => {

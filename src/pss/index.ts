@@ -7,7 +7,7 @@
  * evaluatePodSecurity({ spec, metadata }, { level: 'baseline', version: 'v1.30' }).allowed;
  */
 export { controlViolations } from './check-violations.js';
-export { type PssLocation, type PssObjectResult, type PssReport, type PssReportViolation, pssReport, renderPssJson, renderPssTable } from './report.js';
+export { type PssLocation, type PssObjectResult, type PssReport, type PssReportViolation, pssReport } from './report.js';
 export { evaluateControl, evaluatePodSecurity, type PodSecurityPolicy } from './evaluate.js';
 export {
   type ActiveCheck,

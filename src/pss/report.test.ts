@@ -3,8 +3,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inventoryOf } from '../test-support/fixtures.js';
-import { pssReport, renderPssJson, renderPssTable } from './report.js';
+import { inventoryOf } from '../../test/support/fixtures.js';
+import { renderPssJson, renderPssTable } from '../reporters/pss.js';
+import { pssReport } from './report.js';
 
 const YAML = `apiVersion: apps/v1
 kind: Deployment

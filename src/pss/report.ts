@@ -1,12 +1,10 @@
 /**
  * The `palisade pss` report: every object that carries a pod spec, evaluated against one
- * level and version, with source locations; and its JSON and table renderings. Pure: the
- * CLI loads the manifests and prints.
+ * level and version, with source locations; Pure: the CLI loads the manifests,
+ * `reporters/pss.ts` renders.
  */
 import type { Resource, ResourceRef, SourceLocation } from '../core/types.js';
 import { podSpecsOf } from '../core/workloads.js';
-import { painter } from '../reporters/ansi.js';
-import { oneLine } from '../reporters/shared.js';
 import { evaluatePodSecurity } from './evaluate.js';
 import { effectiveMinor } from './registry.js';
 import type { ControlId, PssLevel } from './types.js';
@@ -92,52 +90,4 @@ export function pssReport(resources: Iterable<Resource>, level: PssLevel, versio
     summary: { objects: results.length, allowed: results.length - denied, denied },
     results,
   };
-}
-
-/**
- * Renders the report as JSON (the documented `palisade pss -f json` shape).
- *
- * @example
- * process.stdout.write(renderPssJson(report));
- */
-export function renderPssJson(report: PssReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
-}
-
-function objectLabel(ref: ResourceRef): string {
-  return oneLine(`${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`);
-}
-
-function locationLabel(loc: PssLocation | undefined): string {
-  return loc ? oneLine(`${loc.file}:${loc.line}`) : '';
-}
-
-/**
- * Renders the report for a terminal: one line per object, its violations indented below.
- *
- * @example
- * process.stdout.write(renderPssTable(report, process.stdout.isTTY === true));
- */
-export function renderPssTable(report: PssReport, color: boolean): string {
-  const p = painter(color);
-  const green = (t: string): string => (color ? `\u001b[1;32m${t}\u001b[0m` : t);
-  const labels = report.results.map((r) => objectLabel(r.resource));
-  const width = Math.max(0, ...labels.map((l) => [...l].length));
-  const lines: string[] = [];
-  report.results.forEach((r, i) => {
-    const verdict = r.allowed ? green('ALLOWED') : p.severity('high', 'DENIED ');
-    lines.push(`${verdict}  ${(labels[i] ?? '').padEnd(width)}  ${p.dim(locationLabel(r.location))}`.trimEnd());
-    for (const v of r.violations) {
-      const at = v.location && v.location.line !== r.location?.line ? p.dim(`  (line ${v.location.line})`) : '';
-      lines.push(`    ${p.bold(oneLine(v.title))} [${v.control}]: ${oneLine(v.reason)}${at}`);
-    }
-  });
-  const { objects, allowed, denied } = report.summary;
-  const version = report.version === report.effectiveVersion ? report.version : `${report.version} = ${report.effectiveVersion}`;
-  if (objects === 0) lines.push('no objects with a pod spec found');
-  lines.push(
-    '',
-    `${objects} object${objects === 1 ? '' : 's'} checked against Pod Security Standard "${report.level}" (${version}): ${allowed} allowed, ${denied} denied`,
-  );
-  return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import yaml from 'js-yaml';
 import { Inventory } from '../core/inventory.js';
-import { inventoryOf } from '../test-support/fixtures.js';
+import { inventoryOf } from '../../test/support/fixtures.js';
 import { BOOTSTRAP_POLICY } from './bootstrap-policy.js';
 import { parseSubject, userInfoOf } from './identity.js';
 import { buildRbacModel, type RequestAttributes } from './model.js';

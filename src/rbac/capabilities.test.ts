@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inventoryOf } from '../test-support/fixtures.js';
+import { inventoryOf } from '../../test/support/fixtures.js';
 import { type CapabilityId, capabilitiesOf, describeReach, signsClientCertificates } from './capabilities.js';
 import { parseSubject, userInfoOf } from './identity.js';
 import { buildRbacModel } from './model.js';

@@ -18,7 +18,7 @@ import {
   type ResourceQuery,
   ruleGrants,
   someSubresourceQueries,
-} from '../core/rbac-rules.js';
+} from './rules.js';
 import type { EffectiveRule, Grant, RbacModel } from './model.js';
 import type { Subject, UserInfo } from './identity.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { inventoryOf } from '../test-support/fixtures.js';
+import { inventoryOf } from '../../test/support/fixtures.js';
 import { parseSubject, type UserInfo, userInfoOf } from './identity.js';
 import { buildRbacModel, type DefaultsMode, type RbacModel, type RequestAttributes } from './model.js';
 

@@ -21,12 +21,13 @@ import {
   ruleAllowsNonResource,
   subjectsOf,
   toPolicyRule,
-} from '../core/rbac-rules.js';
+} from './rules.js';
 import type { JsonObject, JsonValue, Resource } from '../core/types.js';
 import { podSpecsOf } from '../core/workloads.js';
 import { BOOTSTRAP_POLICY } from './bootstrap-policy.js';
 import { MASTERS, parseServiceAccountUsername, type Subject, serviceAccountUsername, type UserInfo, userInfoOf } from './identity.js';
 import { labelsOf, selectorMatches } from './selectors.js';
+import { isObject } from '../core/object.js';
 
 /** The two kinds of role. */
 export type RoleKind = 'Role' | 'ClusterRole';
@@ -187,10 +188,6 @@ export interface WorkloadIdentity {
 
 const SA_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function metaOf(o: JsonObject): JsonObject {
   return isObject(o.metadata) ? o.metadata : {};

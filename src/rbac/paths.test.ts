@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { inventoryOf } from '../test-support/fixtures.js';
+import { inventoryOf } from '../../test/support/fixtures.js';
 import { parseSubject } from './identity.js';
 import { buildRbacModel } from './model.js';
 import { EscalationGraph, escalationPathsOf, type PathTarget } from './paths.js';

@@ -22,7 +22,7 @@
  * - `escalate` (plus update) on a role one is bound to: rewrite it to grant everything;
  * - create, approve and sign a CSR with the API server client signer: a certificate for `system:masters`.
  */
-import { type GrantScope, isClusterScopedQuery } from '../core/rbac-rules.js';
+import { type GrantScope, isClusterScopedQuery } from './rules.js';
 import { isStarRule, type Probe, probeMatches, signsClientCertificates } from './capabilities.js';
 import { formatSubject, MASTERS, type Subject, userInfoOf } from './identity.js';
 import type { BindingEntry, BindingSubject, EffectiveRule, Grant, RbacModel, RoleEntry } from './model.js';

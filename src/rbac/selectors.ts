@@ -3,10 +3,7 @@
  * `metav1.LabelSelectorAsSelector` interprets them for ClusterRole aggregation.
  */
 import type { JsonObject, JsonValue } from '../core/types.js';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isObject } from '../core/object.js';
 
 /**
  * Whether a label selector matches a set of labels. An empty selector (`{}`) matches

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { builtinChecks } from '../checks/index.js';
-import { runOn } from '../test-support/fixtures.js';
+import { runOn } from '../../test/support/fixtures.js';
 
 const subjectChecks = builtinChecks.filter((c) => /^PAL-04\d\d$/.test(c.id));
 const fails = (text: string) =>

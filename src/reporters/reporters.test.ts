@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { defineCheck } from '../core/check.js';
 import type { JsonObject } from '../core/types.js';
 import { scanInventory } from '../scan.js';
-import { inventoryOf } from '../test-support/fixtures.js';
+import { inventoryOf } from '../../test/support/fixtures.js';
 import { assertValidSarif } from './fixtures/sarif-schema.js';
 import { formatNames, reporters } from './index.js';
 import { jsonReporter } from './json.js';

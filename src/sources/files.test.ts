@@ -37,13 +37,12 @@ describe('loadManifests', () => {
     const list = {
       apiVersion: 'v1',
       kind: 'List',
-      items: [
-        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' } },
-        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' } },
-        { not: 'kubernetes' },
-      ],
+      items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' } }, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' } }, { not: 'kubernetes' }],
     };
-    const root = tree({ 'l.json': JSON.stringify(list, null, 2), 'pl.yaml': 'apiVersion: v1\nkind: PodList\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: c}\n' });
+    const root = tree({
+      'l.json': JSON.stringify(list, null, 2),
+      'pl.yaml': 'apiVersion: v1\nkind: PodList\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: c}\n',
+    });
     const { inventory, stats } = await loadManifests([root]);
     assert.equal(inventory.size, 3);
     assert.equal(stats.resources, 3);
@@ -51,7 +50,10 @@ describe('loadManifests', () => {
   });
 
   it('counts non-Kubernetes YAML and reports parse errors with file:line, continuing', async () => {
-    const root = tree({ 'values.yaml': 'replicaCount: 1\nimage: {repository: x}\n', 'broken.yaml': `${POD}---\nfoo: [\n---\n${POD.replace('name: p', 'name: after')}` });
+    const root = tree({
+      'values.yaml': 'replicaCount: 1\nimage: {repository: x}\n',
+      'broken.yaml': `${POD}---\nfoo: [\n---\n${POD.replace('name: p', 'name: after')}`,
+    });
     const { inventory, stats, diagnostics } = await loadManifests([root]);
     assert.equal(stats.nonKubernetes, 1);
     assert.equal(stats.parseErrors, 1);

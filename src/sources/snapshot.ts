@@ -20,7 +20,8 @@ import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { PalisadeError } from '../core/errors.js';
-import { Inventory, isKubernetesObject, normalizeObject } from '../core/inventory.js';
+import { Inventory, isKubernetesObject } from '../core/inventory.js';
+import { normalizeObject } from './normalize.js';
 import type { JsonObject, ResourceTypeCoverage } from '../core/types.js';
 import { VERSION } from '../version.js';
 

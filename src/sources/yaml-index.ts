@@ -13,7 +13,6 @@ export interface LinePos {
   readonly col: number;
 }
 
-
 // A plain or quoted mapping key followed by `:` and a space or the end of the line.
 const KEY_RE = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{[\]}!&*?|>%@`,-][^#]*?|-[^\s#][^#]*?))[ \t]*:(?=[ \t]|$)/;
 

@@ -86,7 +86,8 @@ describe('loadYamlStream', () => {
   });
 
   it('resolves pointers inside List items through a sub-resolver', () => {
-    const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n';
+    const text =
+      'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n';
     const { documents } = loadYamlStream(text, 'l.yaml');
     const doc = documents[0];
     assert.ok(doc);

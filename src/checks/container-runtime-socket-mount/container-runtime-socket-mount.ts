@@ -1,10 +1,6 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { describeObject, podVolumes, RUNTIME_SOCKET_DIRS, runtimeSocketOf } from '../../core/security-context.js';
-import type { JsonObject, JsonValue } from '../../core/types.js';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { podVolumes, RUNTIME_SOCKET_DIRS, runtimeSocketOf } from '../../security-context/security-context.js';
+import { describeObject, isObject } from '../../core/object.js';
 
 /** The runtime socket is an unauthenticated root API for the node: start a privileged container and the node is yours. */
 export default defineCheck({

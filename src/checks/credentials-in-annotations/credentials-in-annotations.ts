@@ -1,12 +1,11 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { joinPointer } from '../../core/pointer.js';
-import { credentialLabel, detectCredential, redact, scanText } from '../../core/secrets-detect.js';
-import type { JsonObject, JsonValue } from '../../core/types.js';
+import { credentialLabel, detectCredential, redact, scanText } from '../../credentials/detect.js';
+import type { JsonValue } from '../../core/types.js';
 import { podSpecsOf } from '../../core/workloads.js';
+import { isObject } from '../../core/object.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Key names of the data a Secret's last-applied annotation repeats; undefined when it holds none. */
 function leakedSecretKeys(annotation: string): string[] | undefined {

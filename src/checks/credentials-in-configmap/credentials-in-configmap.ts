@@ -1,16 +1,15 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { joinPointer } from '../../core/pointer.js';
-import { type CredentialKind, credentialLabel, detectCredential, redact, scanText, type TextCredentialMatch } from '../../core/secrets-detect.js';
-import type { JsonValue } from '../../core/types.js';
-
-const isObject = (v: JsonValue | undefined): v is { [key: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { type CredentialKind, credentialLabel, detectCredential, redact, scanText, type TextCredentialMatch } from '../../credentials/detect.js';
+import { isObject } from '../../core/object.js';
+import { decodeBase64, utf8Text } from '../../core/bytes.js';
 
 /** binaryData is base64; only text that decodes cleanly (no NUL, valid UTF-8) is scanned. */
 function decodeText(b64: string): string | undefined {
   if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(b64)) return undefined;
-  const buf = Buffer.from(b64, 'base64');
+  const buf = decodeBase64(b64);
   if (buf.includes(0)) return undefined;
-  const text = buf.toString('utf8');
+  const text = utf8Text(buf);
   return text.includes('\uFFFD') ? undefined : text;
 }
 

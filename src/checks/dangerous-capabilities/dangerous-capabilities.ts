@@ -1,5 +1,5 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { capabilitiesOf, describeContainer, isWindowsPod } from '../../core/security-context.js';
+import { capabilitiesOf, describeContainer, isWindowsPod } from '../../security-context/security-context.js';
 import type { Severity } from '../../core/types.js';
 
 /** Capabilities that break container isolation or hand over the host, with why (for messages). */

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeObject } from '../../core/security-context.js';
+import { describeObject } from '../../core/object.js';
 
 /** Every pod of a namespace shares the default service account, so any permission given to it is given to all of them. */
 export default defineCheck({

@@ -1,11 +1,8 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { describeObject, podVolumes, resourceBound, volumeMounts } from '../../core/security-context.js';
-import type { JsonObject, JsonValue } from '../../core/types.js';
+import { podVolumes, resourceBound, volumeMounts } from '../../security-context/security-context.js';
+import type { JsonValue } from '../../core/types.js';
 import { containersOf } from '../../core/workloads.js';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { describeObject, isObject } from '../../core/object.js';
 
 function hasSizeLimit(v: JsonValue | undefined): boolean {
   return (typeof v === 'string' && v.trim() !== '') || typeof v === 'number';

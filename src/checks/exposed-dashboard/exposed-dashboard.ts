@@ -5,8 +5,8 @@ import type { JsonObject, JsonValue, Resource, Severity } from '../../core/types
 import { containersOf, podSpecsOf } from '../../core/workloads.js';
 import { internalLoadBalancerAnnotation } from '../service-loadbalancer-open/service-loadbalancer-open.js';
 import { ADMIN_UIS } from './admin-uis.js';
+import { isObject } from '../../core/object.js';
 
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** The pod templates of one namespace, reduced to what identifies an application. */

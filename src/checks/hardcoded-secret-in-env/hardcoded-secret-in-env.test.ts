@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { runOn } from '../../test-support/fixtures.js';
+import { runOn } from '../../../test/support/fixtures.js';
 import check, { couldBeSecret, isCredentialName, urlPassword } from './hardcoded-secret-in-env.js';
 
 describe('hardcoded-secret-in-env', () => {

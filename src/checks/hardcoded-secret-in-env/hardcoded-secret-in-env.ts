@@ -1,7 +1,7 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { joinPointer } from '../../core/pointer.js';
-import { describeContainer } from '../../core/security-context.js';
-import type { JsonObject, JsonValue } from '../../core/types.js';
+import { describeContainer } from '../../security-context/security-context.js';
+import { isObject } from '../../core/object.js';
 
 // Env-var names get their own policy: a literal under a credential name is a finding even when
 // weak (`changeme`), unlike secrets-detect.ts, which is tuned against false positives in large
@@ -86,10 +86,6 @@ export function urlPassword(value: string): string | undefined {
   const m = URL_WITH_PASSWORD.exec(value.trim());
   const pw = m?.[1];
   return pw !== undefined && !REFERENCE_ONLY.test(pw) ? pw : undefined;
-}
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A credential written into the manifest is readable by everyone who can read the workload or its Git history. */

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { parseImageRef } from '../../core/images.js';
+import { parseImageRef } from '../../image-ref/image-ref.js';
 
 /** Mutable tags make deployments unrepeatable and let a registry push change what runs. */
 export default defineCheck({

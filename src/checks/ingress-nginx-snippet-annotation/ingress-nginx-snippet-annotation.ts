@@ -1,8 +1,6 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { joinPointer } from '../../core/pointer.js';
-import type { JsonObject, JsonValue } from '../../core/types.js';
-
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObject } from '../../core/object.js';
 
 /** Annotations whose value is pasted verbatim into the controller's nginx.conf (ingress-nginx and NGINX Inc.). */
 const SNIPPET_ANNOTATIONS: ReadonlySet<string> = new Set([

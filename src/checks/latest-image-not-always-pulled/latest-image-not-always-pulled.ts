@@ -1,6 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { parseImageRef } from '../../core/images.js';
-import { describeContainer } from '../../core/security-context.js';
+import { parseImageRef } from '../../image-ref/image-ref.js';
+import { describeContainer } from '../../security-context/security-context.js';
 
 /**
  * `latest` (or no tag) defaults to `imagePullPolicy: Always` for a reason: overriding it

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, resourceBound } from '../../core/security-context.js';
+import { describeContainer, resourceBound } from '../../security-context/security-context.js';
 
 /** An unbounded container can take every idle core of its node, which is what cryptominers want. */
 export default defineCheck({

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, resourceBound } from '../../core/security-context.js';
+import { describeContainer, resourceBound } from '../../security-context/security-context.js';
 
 /** The scheduler places pods by their requests: without one it overcommits nodes and CPU shares are minimal. */
 export default defineCheck({

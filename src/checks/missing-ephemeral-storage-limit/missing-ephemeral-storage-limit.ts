@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, resourceBound } from '../../core/security-context.js';
+import { describeContainer, resourceBound } from '../../security-context/security-context.js';
 
 /** Logs, the writable layer and emptyDir volumes share the node's disk; one container can fill it for all. */
 export default defineCheck({

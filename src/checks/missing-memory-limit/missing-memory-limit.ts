@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, resourceBound } from '../../core/security-context.js';
+import { describeContainer, resourceBound } from '../../security-context/security-context.js';
 
 /** Memory is not compressible: an unbounded container pushes the node into OOM kills and evictions of others. */
 export default defineCheck({

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, resourceBound } from '../../core/security-context.js';
+import { describeContainer, resourceBound } from '../../security-context/security-context.js';
 
 /** Without a memory request a pod is scheduled as if it used nothing, and is evicted first under pressure. */
 export default defineCheck({

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, isLongRunning } from '../../core/security-context.js';
+import { describeContainer, isLongRunning } from '../../security-context/security-context.js';
 import type { JsonValue } from '../../core/types.js';
 
 function isSet(v: JsonValue | undefined): boolean {

@@ -1,10 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeObject } from '../../core/security-context.js';
-import type { JsonObject, JsonValue } from '../../core/types.js';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { describeObject, isObject } from '../../core/object.js';
 
 /** Nothing recreates a bare Pod: when its node goes, so does the workload. */
 export default defineCheck({

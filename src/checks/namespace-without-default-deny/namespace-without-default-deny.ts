@@ -1,7 +1,6 @@
 import { defineCheck } from '../../core/check.js';
 import type { JsonObject, JsonValue, Resource } from '../../core/types.js';
-
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObject } from '../../core/object.js';
 
 type Direction = 'Ingress' | 'Egress';
 const DIRECTIONS: readonly Direction[] = ['Ingress', 'Egress'];

@@ -1,5 +1,5 @@
 import { defineCheck, type FixOperation } from '../../core/check.js';
-import { addOperation, capabilitiesOf, describeContainer, effectiveSetting, hasCapability, isWindowsPod } from '../../core/security-context.js';
+import { addOperation, capabilitiesOf, describeContainer, effectiveSetting, hasCapability, isWindowsPod } from '../../security-context/security-context.js';
 
 /** NET_RAW is in the runtimes' default set yet almost no application needs it; attackers use it for spoofing. */
 export default defineCheck({

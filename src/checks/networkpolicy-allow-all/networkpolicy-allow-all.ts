@@ -1,8 +1,8 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { joinPointer } from '../../core/pointer.js';
 import type { JsonObject, JsonValue, Severity } from '../../core/types.js';
+import { isObject } from '../../core/object.js';
 
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isEmpty = (v: JsonValue | undefined): boolean =>
   v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 

@@ -1,5 +1,5 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { containerSecurityContext, describeContainer, podSecurityContext } from '../../core/security-context.js';
+import { containerSecurityContext, describeContainer, podSecurityContext } from '../../security-context/security-context.js';
 import { containersOf } from '../../core/workloads.js';
 
 /** With no security context anywhere, every runtime default applies: root, writable filesystem, default capabilities. */

@@ -1,5 +1,6 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { describeObject, describeSubject, type IndexedSubject, isRbacBinding, type RoleRef, roleRefOf, subjectsOf } from '../../core/rbac-rules.js';
+import { describeSubject, type IndexedSubject, isRbacBinding, type RoleRef, roleRefOf, subjectsOf } from '../../rbac/rules.js';
+import { describeObject } from '../../core/object.js';
 
 type Audience = 'anonymous' | 'authenticated';
 

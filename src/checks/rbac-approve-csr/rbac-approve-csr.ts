@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { describeGrants, describeObject, evidenceOf, grantsByRule, isReviewedRole, narrower, queriesOf } from '../../core/rbac-rules.js';
+import { describeGrants, evidenceOf, grantsByRule, isReviewedRole, narrower, queriesOf } from '../../rbac/rules.js';
+import { describeObject } from '../../core/object.js';
 
 const CERTS = 'certificates.k8s.io';
 // `kubectl certificate approve` updates the approval subresource; a patch does the same.

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, RBAC_GROUP, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, RBAC_GROUP, roleGrantViolations } from '../../rbac/rules.js';
 
 // `bind` on clusterroles is checked in the namespace of the RoleBinding being written, so a
 // Role can grant it too (for RoleBindings in its namespace).

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { describeObject, describeSubject, isRbacBinding, roleRefOf, subjectsOf } from '../../core/rbac-rules.js';
+import { describeSubject, isRbacBinding, roleRefOf, subjectsOf } from '../../rbac/rules.js';
+import { describeObject } from '../../core/object.js';
 
 /** cluster-admin is every permission; each subject holding it is a path to the whole cluster. */
 export default defineCheck({

@@ -1,5 +1,6 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { describeObject, evidenceOf, isReviewedRole, type PolicyRule, RBAC_ALL, rulesOf } from '../../core/rbac-rules.js';
+import { evidenceOf, isReviewedRole, type PolicyRule, RBAC_ALL, rulesOf } from '../../rbac/rules.js';
+import { describeObject } from '../../core/object.js';
 
 /** Every verb on every resource of every API group, for every object name. */
 function grantsEverything(rule: PolicyRule): boolean {

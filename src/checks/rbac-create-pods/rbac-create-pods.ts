@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
 
 // Every built-in controller that creates pods from a template the caller writes.
 const QUERIES = [

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { describeObject, describeSubject, isRbacBinding, roleRefOf, subjectsOf } from '../../core/rbac-rules.js';
+import { describeSubject, isRbacBinding, roleRefOf, subjectsOf } from '../../rbac/rules.js';
+import { describeObject } from '../../core/object.js';
 
 /** Every pod that names no service account runs as `default`, so its permissions go to all of them. */
 export default defineCheck({

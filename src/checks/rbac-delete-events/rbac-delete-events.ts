@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
 
 // The same events are served by the core API and by events.k8s.io.
 const QUERIES = [...queriesOf(['delete', 'deletecollection'], '', ['events']), ...queriesOf(['delete', 'deletecollection'], 'events.k8s.io', ['events'])];

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
 
 // `kubectl debug` adds an ephemeral container with a PATCH of this subresource.
 const QUERIES = queriesOf(['update', 'patch'], '', ['pods/ephemeralcontainers']);

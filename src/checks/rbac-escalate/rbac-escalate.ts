@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, RBAC_GROUP, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, RBAC_GROUP, roleGrantViolations } from '../../rbac/rules.js';
 
 // `escalate` on clusterroles is checked without a namespace, so in a Role only `roles` counts.
 const QUERIES = queriesOf(['escalate'], RBAC_GROUP, ['roles', 'clusterroles']);

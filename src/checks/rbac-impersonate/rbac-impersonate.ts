@@ -1,7 +1,6 @@
 import { defineCheck } from '../../core/check.js';
 import {
   describeGrants,
-  describeObject,
   evidenceOf,
   grantsByRule,
   isReviewedRole,
@@ -9,7 +8,8 @@ import {
   queriesOf,
   type ResourceQuery,
   someSubresourceQueries,
-} from '../../core/rbac-rules.js';
+} from '../../rbac/rules.js';
+import { describeObject } from '../../core/object.js';
 
 const AUTHN = 'authentication.k8s.io';
 

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, RBAC_GROUP, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, RBAC_GROUP, roleGrantViolations } from '../../rbac/rules.js';
 
 const QUERIES = queriesOf(['create', 'update', 'patch'], RBAC_GROUP, ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings']);
 

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
 
 // Deleting a webhook configuration switches its policy off, so delete counts as a change.
 const QUERIES = queriesOf(['create', 'update', 'patch', 'delete', 'deletecollection'], 'admissionregistration.k8s.io', [

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
 
 // Every verb a proxy request can carry (the API server maps the HTTP method: GET, POST, PUT,
 // PATCH, DELETE); list, watch and deletecollection never occur on a subresource. All of them

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
 
 const QUERIES = queriesOf(['update', 'patch'], '', ['nodes', 'nodes/status']);
 

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
 
 // kubectl authorizes exec and attach as `create`; WebSocket clients upgrade a GET, which
 // older API servers authorize as `get`, so both verbs open a shell.

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
 
 // kubectl port-forward is a `create`; WebSocket clients of older API servers use `get`.
 const QUERIES = queriesOf(['create', 'get'], '', ['pods/portforward']);

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../core/rbac-rules.js';
+import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
 
 // `list` and `watch` return Secret values too, not just names.
 const QUERIES = queriesOf(['get', 'list', 'watch'], '', ['secrets']);

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { describeObject, describeSubject, isRbacBinding, roleRefOf, subjectsOf } from '../../core/rbac-rules.js';
+import { describeSubject, isRbacBinding, roleRefOf, subjectsOf } from '../../rbac/rules.js';
+import { describeObject } from '../../core/object.js';
 
 /** system:masters bypasses authorization; a binding to it shows that someone relies on the group. */
 export default defineCheck({

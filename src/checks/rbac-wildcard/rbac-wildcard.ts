@@ -1,5 +1,6 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { describeNames, describeObject, evidenceOf, isReviewedRole, type PolicyRule, RBAC_ALL, rulesOf } from '../../core/rbac-rules.js';
+import { describeNames, evidenceOf, isReviewedRole, type PolicyRule, RBAC_ALL, rulesOf } from '../../rbac/rules.js';
+import { describeObject } from '../../core/object.js';
 
 type WildcardField = 'verbs' | 'apiGroups' | 'resources';
 

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, effectiveSetting, isWindowsPod } from '../../core/security-context.js';
+import { describeContainer, effectiveSetting, isWindowsPod } from '../../security-context/security-context.js';
 
 /** Below this, UIDs overlap the system and human accounts of typical Linux hosts. */
 const MIN_UID = 10000;

@@ -1,7 +1,8 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { joinPointer } from '../../core/pointer.js';
-import { describeContainer, describeObject, effectiveSetting, isWindowsPod, podSecurityContext } from '../../core/security-context.js';
+import { describeContainer, effectiveSetting, isWindowsPod, podSecurityContext } from '../../security-context/security-context.js';
 import { containersOf } from '../../core/workloads.js';
+import { describeObject } from '../../core/object.js';
 
 /** Group 0 owns much of a Linux filesystem: files that are group-readable or -writable by root become reachable. */
 export default defineCheck({

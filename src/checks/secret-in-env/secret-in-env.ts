@@ -1,11 +1,7 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { joinPointer } from '../../core/pointer.js';
-import { describeContainer } from '../../core/security-context.js';
-import type { JsonObject, JsonValue } from '../../core/types.js';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { describeContainer } from '../../security-context/security-context.js';
+import { isObject } from '../../core/object.js';
 
 /** Environment variables leak more easily than files: child processes, crash dumps, debug pages and logs all see them. */
 export default defineCheck({

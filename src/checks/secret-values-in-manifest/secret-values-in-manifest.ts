@@ -1,8 +1,8 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { isPlaceholder } from '../../core/secrets-detect.js';
-import type { JsonObject, JsonValue } from '../../core/types.js';
-
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isPlaceholder } from '../../credentials/detect.js';
+import type { JsonObject } from '../../core/types.js';
+import { isObject } from '../../core/object.js';
+import { decodeBase64, utf8Text } from '../../core/bytes.js';
 
 /** Types whose data a controller or tool writes in the cluster; they are never authored by hand. */
 const GENERATED_TYPES: ReadonlySet<string> = new Set(['kubernetes.io/service-account-token', 'helm.sh/release.v1']);
@@ -13,7 +13,7 @@ function isLiveObject(metadata: JsonObject): boolean {
 }
 
 function decode(b64: string): string {
-  return Buffer.from(b64, 'base64').toString('utf8');
+  return utf8Text(decodeBase64(b64));
 }
 
 /** Keys whose value is real content, not empty or a template placeholder (`${DB_PASSWORD}`). */

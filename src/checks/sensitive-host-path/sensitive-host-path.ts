@@ -1,10 +1,7 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { describeObject, isUnder, normaliseHostPath, podVolumes, runtimeSocketOf, volumeMounts } from '../../core/security-context.js';
-import type { JsonObject, JsonValue, Severity } from '../../core/types.js';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isUnder, normaliseHostPath, podVolumes, runtimeSocketOf, volumeMounts } from '../../security-context/security-context.js';
+import type { Severity } from '../../core/types.js';
+import { describeObject, isObject } from '../../core/object.js';
 
 /** A host directory whose exposure gives away the node, with what it holds (for messages). */
 interface SensitiveDir {

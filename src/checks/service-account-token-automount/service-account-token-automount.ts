@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { addOperation, describeObject } from '../../core/security-context.js';
+import { addOperation } from '../../security-context/security-context.js';
+import { describeObject } from '../../core/object.js';
 
 /**
  * The name of the service account a pod runs as: `serviceAccountName`, the deprecated

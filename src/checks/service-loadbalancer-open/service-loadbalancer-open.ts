@@ -1,8 +1,7 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { joinPointer } from '../../core/pointer.js';
-import type { JsonObject, JsonValue } from '../../core/types.js';
-
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+import type { JsonObject } from '../../core/types.js';
+import { isObject } from '../../core/object.js';
 
 const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
 

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeObject } from '../../core/security-context.js';
+import { describeObject } from '../../core/object.js';
 
 /** A shared PID namespace removes the process boundary between the containers of a pod. */
 export default defineCheck({

@@ -1,11 +1,7 @@
 import { defineCheck } from '../../core/check.js';
-import type { JsonObject, JsonValue, Resource } from '../../core/types.js';
+import type { Resource } from '../../core/types.js';
 import type { Inventory } from '../../core/inventory.js';
-import { describeObject } from '../../core/security-context.js';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { describeObject, isObject } from '../../core/object.js';
 
 /** An HorizontalPodAutoscaler of the scan that keeps at least two replicas of the workload. */
 function scaledAboveOne(inventory: Inventory, target: Resource): boolean {

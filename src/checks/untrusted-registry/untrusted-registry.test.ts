@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { runChecks } from '../../core/engine.js';
 import type { JsonValue } from '../../core/types.js';
-import { expectedPointers, inventoryOf } from '../../test-support/fixtures.js';
+import { expectedPointers, inventoryOf } from '../../../test/support/fixtures.js';
 import check, { isAllowedImage } from './untrusted-registry.js';
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { parseImageRef } from '../../core/images.js';
-import { describeContainer } from '../../core/security-context.js';
+import { parseImageRef } from '../../image-ref/image-ref.js';
+import { describeContainer } from '../../security-context/security-context.js';
 import type { JsonValue } from '../../core/types.js';
 
 /** Other names of Docker Hub that image references use. */

@@ -1,8 +1,8 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { joinPointer } from '../../core/pointer.js';
 import type { JsonObject, JsonValue, Severity } from '../../core/types.js';
+import { isObject } from '../../core/object.js';
 
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: JsonValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** Resources whose admission control is a security boundary, by API group ('' is core). */

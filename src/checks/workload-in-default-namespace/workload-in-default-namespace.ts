@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeObject } from '../../core/security-context.js';
+import { describeObject } from '../../core/object.js';
 
 /** `default` is where everything lands by accident; policies, quotas and RBAC are rarely scoped for it. */
 export default defineCheck({

@@ -1,11 +1,7 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { joinPointer } from '../../core/pointer.js';
-import { describeContainer, podVolumes } from '../../core/security-context.js';
-import type { JsonObject, JsonValue } from '../../core/types.js';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { describeContainer, podVolumes } from '../../security-context/security-context.js';
+import { isObject } from '../../core/object.js';
 
 /** Whatever a container can write on the host survives the pod and can plant files that the node or other pods execute. */
 export default defineCheck({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
-import { runOn } from '../../test-support/fixtures.js';
+import { runOn } from '../../../test/support/fixtures.js';
 import check from './writable-root-filesystem.js';
 
 // That applying the fixes makes the check pass is asserted for every check by catalogue.test.ts.

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { addOperation, describeContainer, effectiveSetting, isWindowsPod } from '../../core/security-context.js';
+import { addOperation, describeContainer, effectiveSetting, isWindowsPod } from '../../security-context/security-context.js';
 
 /** A read-only root filesystem stops an intruder from dropping tools or changing the application's code in place. */
 export default defineCheck({

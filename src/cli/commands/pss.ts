@@ -1,7 +1,8 @@
 import { type Command, Option } from 'commander';
 import { parseSize } from '../../config/config.js';
 import { PalisadeError } from '../../core/errors.js';
-import { pssReport, renderPssJson, renderPssTable } from '../../pss/report.js';
+import { pssReport } from '../../pss/report.js';
+import { renderPssJson, renderPssTable } from '../../reporters/pss.js';
 import { NEWEST_VERSION } from '../../pss/registry.js';
 import { parsePolicyVersion, parsePssLevel } from '../../pss/version.js';
 import { loadSource } from '../../scan.js';

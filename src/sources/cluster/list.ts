@@ -4,10 +4,11 @@
  * namespace the scan knows of (a namespace-restricted token still yields what it can read);
  * an expired continue token (410 Gone) restarts the list once, as kubectl and informers do.
  */
-import { normalizeObject } from '../../core/inventory.js';
+import { normalizeObject } from '../normalize.js';
 import type { JsonObject, ResourceTypeCoverage } from '../../core/types.js';
 import type { Getter, ResourceType } from './discovery.js';
 import { ApiError } from './http.js';
+import { isObject } from '../../core/object.js';
 
 /** What to list, and how. */
 export interface ListPlan {
@@ -47,10 +48,6 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 function pathOf(t: ResourceType, namespace?: string): string {
   const base = t.group === '' ? `/api/${t.version}` : `/apis/${t.group}/${t.version}`;
   return namespace !== undefined && t.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace)}/${t.resource}` : `${base}/${t.resource}`;
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function namespaceOf(o: JsonObject): string | undefined {

@@ -19,7 +19,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
-import type { JsonObject, JsonValue } from '../../core/types.js';
+import type { JsonObject } from '../../core/types.js';
+import { isObject } from '../../core/object.js';
 
 /** A resource type the server serves. */
 export interface ServedType {
@@ -185,8 +186,6 @@ export const BUILTIN_TYPES: readonly ServedType[] = [
 /** What request handlers return: the response is sent or scheduled. */
 type Handled = 'handled';
 const HANDLED: Handled = 'handled';
-
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Served types of the CRDs among the objects. */
 function crdTypes(objects: readonly JsonObject[]): ServedType[] {

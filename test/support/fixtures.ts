@@ -2,11 +2,11 @@
  * Test helpers: load fixture files into an inventory and run checks on them.
  */
 import { readFileSync } from 'node:fs';
-import type { AnyCheck } from '../core/check.js';
-import { runChecks } from '../core/engine.js';
-import { Inventory } from '../core/inventory.js';
-import type { Diagnostic, Finding, JsonValue } from '../core/types.js';
-import { addManifestText, type LoadStats } from '../sources/files.js';
+import type { AnyCheck } from '../../src/core/check.js';
+import { runChecks } from '../../src/core/engine.js';
+import { Inventory } from '../../src/core/inventory.js';
+import type { Diagnostic, Finding, JsonValue } from '../../src/core/types.js';
+import { addManifestText, type LoadStats } from '../../src/sources/files.js';
 
 /** Loads YAML text into a fresh inventory. */
 export function inventoryOf(text: string, file = 'fixture.yaml'): { inventory: Inventory; diagnostics: Diagnostic[]; stats: LoadStats } {

@@ -10,9 +10,10 @@
  * What this module does not do: follow bindings, aggregate ClusterRoles, or know which
  * subjects a request comes from. Those belong to the effective-permissions model built on top.
  */
-import type { Violation } from './check.js';
-import { joinPointer } from './pointer.js';
-import type { JsonObject, JsonValue, Resource, Severity } from './types.js';
+import type { Violation } from '../core/check.js';
+import { joinPointer } from '../core/pointer.js';
+import type { JsonObject, JsonValue, Resource, Severity } from '../core/types.js';
+import { describeObject, isObject } from '../core/object.js';
 
 /** One rule of a Role or ClusterRole, normalised: absent or malformed lists are empty. */
 export interface PolicyRule {
@@ -45,10 +46,6 @@ export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 function stringsAt(o: Readonly<Record<string, JsonValue>>, key: string): readonly string[] {
   const v = o[key];
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
@@ -483,16 +480,6 @@ export function roleRefOf(object: JsonObject): RoleRef | undefined {
 /* ---------------------------------------------------------------------------------------
  * Wording shared by the RBAC checks
  * ------------------------------------------------------------------------------------- */
-
-/**
- * How an object is named in messages: `ClusterRole ops`, `Role team-a/reader`.
- *
- * @example
- * describeObject({ kind: 'Role', namespace: 'a', name: 'r' }); // 'Role a/r'
- */
-export function describeObject(ref: { readonly kind: string; readonly namespace?: string; readonly name: string }): string {
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
-}
 
 /**
  * How a resource is named in messages, kubectl style: `secrets`, `deployments.apps`,

@@ -14,6 +14,7 @@
  * Token formats follow the vendors' published formats (GitHub, GitLab, Slack, Stripe, AWS IAM
  * identifiers), as collected by gitleaks and GitHub secret scanning.
  */
+import { decodeBase64, utf8Text } from '../core/bytes.js';
 
 /** What a detector recognised. Vendor formats first, then key-name based kinds. */
 export type CredentialKind =
@@ -102,7 +103,7 @@ const looksRandom = (m: string): boolean => /[A-Z]/.test(m) && /[a-z]/.test(m) &
 function isJwtHeader(m: string): boolean {
   const head = m.slice(0, m.indexOf('.'));
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(head, 'base64url').toString('utf8'));
+    const parsed: unknown = JSON.parse(utf8Text(decodeBase64(head)));
     return typeof parsed === 'object' && parsed !== null && ('alg' in parsed || 'typ' in parsed);
   } catch {
     return false;
@@ -111,7 +112,7 @@ function isJwtHeader(m: string): boolean {
 
 /** `LS0tLS1CRUdJTi` is base64 of `-----BEGIN`; the first 48 bytes say whether a private key follows. */
 function isBase64PrivateKey(m: string): boolean {
-  return /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY/.test(Buffer.from(m.slice(0, 64), 'base64').toString('latin1'));
+  return /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY/.test(String.fromCharCode(...decodeBase64(m.slice(0, 64))));
 }
 
 // Every pattern is linear: no nested quantifiers, bounded alternations.
@@ -152,7 +153,8 @@ const PEM_BEGIN_RE = /-----BEGIN [A-Z0-9 ]+-----/;
 const PEM_END_RE = /-----END [A-Z0-9 ]+-----/;
 
 /** A literal every token pattern (and URL credentials) needs; keep in step with TOKEN_PATTERNS. */
-const TOKEN_HINT_RE = /-----BEGIN|LS0tLS1CRUdJTi|A(?:KIA|SIA|BIA|CCA|3T)|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hooks\.slack\.com|k_live_|AIza|eyJ|npm_|sk-|AccountKey=|SharedAccessKey=|Bearer|Basic|:\/\//;
+const TOKEN_HINT_RE =
+  /-----BEGIN|LS0tLS1CRUdJTi|A(?:KIA|SIA|BIA|CCA|3T)|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hooks\.slack\.com|k_live_|AIza|eyJ|npm_|sk-|AccountKey=|SharedAccessKey=|Bearer|Basic|:\/\//;
 
 /** A fragment every sensitive key name contains (see SENSITIVE_ENDINGS, GLUED_ENDINGS). */
 const KEY_HINT_RE = /pass|pwd|secret|token|key|cred|conn/i;

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: placeholder syntax is test data here
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { detectCredential, isPlaceholder, redact, scanText, shannonEntropy } from './secrets-detect.js';
+import { detectCredential, isPlaceholder, redact, scanText, shannonEntropy } from './detect.js';
 
 // Test tokens are built from parts so that this file itself does not trip secret scanners.
 const GHP = `ghp_${'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789'}`;

@@ -7,28 +7,15 @@
  *
  * Spec: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
  */
-import type { FixOperation } from './check.js';
-import type { Inventory } from './inventory.js';
-import { joinPointer, parsePointer } from './pointer.js';
-import type { JsonObject, JsonValue, ResourceRef } from './types.js';
-import { type ContainerTarget, containersOf, type PodSpecTarget } from './workloads.js';
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import type { FixOperation } from '../core/check.js';
+import type { Inventory } from '../core/inventory.js';
+import { joinPointer, parsePointer } from '../core/pointer.js';
+import type { JsonObject, JsonValue } from '../core/types.js';
+import { type ContainerTarget, containersOf, type PodSpecTarget } from '../core/workloads.js';
+import { describeObject, isObject } from '../core/object.js';
 
 // ---------------------------------------------------------------------------------------
 // Names used in messages
-
-/**
- * Names an object the way messages do: kind, then namespace/name.
- *
- * @example
- * describeObject({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }); // 'Deployment shop/web'
- */
-export function describeObject(ref: ResourceRef): string {
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
-}
 
 /**
  * Names a container with its list, so init and ephemeral containers are told apart.

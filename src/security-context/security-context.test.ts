@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inventoryOf } from '../test-support/fixtures.js';
+import { inventoryOf } from '../../test/support/fixtures.js';
 import {
   addOperation,
   capabilitiesOf,
@@ -16,8 +16,8 @@ import {
   runtimeSocketOf,
   volumeMounts,
 } from './security-context.js';
-import type { JsonObject } from './types.js';
-import { type ContainerTarget, containersOf, podSpecsOf } from './workloads.js';
+import type { JsonObject } from '../core/types.js';
+import { type ContainerTarget, containersOf, podSpecsOf } from '../core/workloads.js';
 
 function containers(text: string): { all: ContainerTarget[]; inventory: ReturnType<typeof inventoryOf>['inventory'] } {
   const { inventory } = inventoryOf(text);

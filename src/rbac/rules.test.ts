@@ -22,8 +22,8 @@ import {
   someSubresourceQueries,
   subjectsOf,
   toPolicyRule,
-} from './rbac-rules.js';
-import type { JsonObject, Resource } from './types.js';
+} from './rules.js';
+import type { JsonObject, Resource } from '../core/types.js';
 
 const rule = (r: Partial<Record<keyof PolicyRule, readonly string[]>>): PolicyRule => toPolicyRule(r as JsonObject);
 const req = (verb: string, apiGroup: string, resource: string, extra: { subresource?: string; name?: string } = {}): ResourceRequest => ({
