@@ -3,6 +3,7 @@
  * The CLI, and later the webhook and server, call this; they add no logic of their own.
  */
 import { builtinChecks } from './checks/index.js';
+import { builtinModels } from './checks/models.js';
 import type { PalisadeConfig } from './config/config.js';
 import { EMPTY_CONFIG } from './config/config.js';
 import { type AnyCheck, metaOf } from './core/check.js';
@@ -123,6 +124,7 @@ export function scanInventory(
     severityOverrides: severity,
     params,
     exceptions,
+    models: builtinModels,
     ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress?.('check', done, total) } : {}),
     ...(options.coverage ? { gaps: gapsFromCoverage(options.coverage) } : {}),
   });

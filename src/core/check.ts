@@ -4,6 +4,7 @@
  */
 import { PalisadeError } from './errors.js';
 import type { Inventory } from './inventory.js';
+import type { ModelName, Models } from './models.js';
 import type { Evidence, JsonValue, Resource, Severity } from './types.js';
 import { isSeverity } from './types.js';
 import type { ContainerTarget, PodSpecTarget } from './workloads.js';
@@ -45,6 +46,12 @@ export interface CheckMeta {
    * of them, the check's passes become `error`s: without the data a pass is not known.
    */
   readonly needs?: readonly string[];
+  /**
+   * Models the check reads through `ctx.models` (`['rbac']`). The engine builds each once per
+   * scan; when one cannot be built, the check reports one `error` with the reason instead of
+   * running.
+   */
+  readonly uses?: readonly ModelName[];
   /** Former ids that still select this check. */
   readonly aliases?: readonly string[];
   /** Where the check comes from: `builtin` or the file that defined it. */
@@ -81,6 +88,8 @@ interface BaseContext {
   readonly inventory: Inventory;
   /** This check's parameters from configuration (empty object when none). */
   readonly params: Readonly<Record<string, JsonValue>>;
+  /** The models this check declared in `uses`, built once per scan by the engine. */
+  readonly models: Models;
 }
 
 export interface PodContext extends BaseContext {
@@ -154,6 +163,8 @@ export function defineCheck<T extends CheckTarget>(check: Check<T>): Check<T> {
   else if (t.kind === 'resource' && (!Array.isArray(t.kinds) || t.kinds.length === 0)) problems.push('target.kinds must list at least one kind');
   if (check.needs !== undefined && (!Array.isArray(check.needs) || check.needs.some((k) => typeof k !== 'string' || k === '')))
     problems.push('needs must be an array of kinds');
+  if (check.uses !== undefined && (!Array.isArray(check.uses) || check.uses.some((k) => typeof k !== 'string' || k === '')))
+    problems.push('uses must be an array of model names');
   if (typeof check.evaluate !== 'function') problems.push('evaluate must be a function');
   if (problems.length > 0) {
     throw new PalisadeError('check-invalid', `invalid check ${String(check.id)}: ${problems.join('; ')}`, {
@@ -166,7 +177,7 @@ export function defineCheck<T extends CheckTarget>(check: Check<T>): Check<T> {
 
 /** The serialisable metadata of a check (for docs, SARIF rules, `palisade checks -f json`). */
 export function metaOf(check: CheckMeta): CheckMeta {
-  const { id, name, title, severity, category, frameworks, docs, target, needs, aliases, origin } = check;
+  const { id, name, title, severity, category, frameworks, docs, target, needs, uses, aliases, origin } = check;
   return {
     id,
     name,
@@ -177,6 +188,7 @@ export function metaOf(check: CheckMeta): CheckMeta {
     docs,
     target,
     ...(needs ? { needs } : {}),
+    ...(uses ? { uses } : {}),
     ...(aliases ? { aliases } : {}),
     ...(origin ? { origin } : {}),
   };

@@ -6,6 +6,7 @@
 import type { AnyCheck, CheckTarget, ContainerContext, EvaluateResult, PodContext, ResourceContext, Violation } from './check.js';
 import type { ExceptionMatcher } from './exceptions.js';
 import type { Inventory } from './inventory.js';
+import { type AnyModelProvider, type Models, ScanModels } from './models.js';
 import type { Finding, JsonValue, Resource, Severity, SourceLocation, Status } from './types.js';
 import { type ContainerTarget, containersOf, type PodSpecTarget, podSpecsOf } from './workloads.js';
 import { describeObject } from './object.js';
@@ -29,6 +30,11 @@ export interface EngineOptions {
    * at all. A check whose data has a gap reports an `error` saying why instead of passing.
    */
   readonly gaps?: ReadonlyMap<string, DataGap>;
+  /**
+   * The analysers' model providers. Each model a selected check declares in `uses` is built
+   * once for this run; a check whose model cannot be built reports one `error` and is not run.
+   */
+  readonly models?: readonly AnyModelProvider[];
 }
 
 /** Data a source could not read completely, for one kind. */
@@ -279,7 +285,20 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     record(check, 'error', resource, base, `check ${check.id} failed to evaluate: ${reason}`, container, undefined);
   };
 
-  const byTarget = groupByTarget(options.checks);
+  // Models first: a check whose model could not be built does not run, it reports why.
+  const scanModels = new ScanModels(inventory, options.models ?? []);
+  const modelsOf = new Map<string, Models>();
+  const unbuilt = new Map<string, string>();
+  for (const check of options.checks) {
+    const uses = check.uses ?? [];
+    const failedModel = uses.map((u) => scanModels.get(u)).find((m) => !m.ok);
+    if (failedModel && !failedModel.ok) unbuilt.set(check.id, failedModel.reason);
+    else modelsOf.set(check.id, scanModels.viewFor(check.id, uses));
+  }
+  const runnable = unbuilt.size === 0 ? options.checks : options.checks.filter((c) => !unbuilt.has(c.id));
+  const NO_MODELS = scanModels.viewFor('', []);
+  const modelsFor = (check: AnyCheck): Models => modelsOf.get(check.id) ?? NO_MODELS;
+  const byTarget = groupByTarget(runnable);
 
   const total = inventory.size;
   for (const resource of inventory.all) {
@@ -294,7 +313,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       for (const pod of prepared.pods) {
         let result: EvaluateResult;
         try {
-          result = check.evaluate({ inventory, params, resource, pod });
+          result = check.evaluate({ inventory, params, models: modelsFor(check), resource, pod });
         } catch (err) {
           failed(check, resource, pod.pointer, undefined, err);
           continue;
@@ -307,7 +326,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       for (const container of prepared.containers) {
         let result: EvaluateResult;
         try {
-          result = check.evaluate({ inventory, params, resource, pod: container.pod, container });
+          result = check.evaluate({ inventory, params, models: modelsFor(check), resource, pod: container.pod, container });
         } catch (err) {
           failed(check, resource, container.pointer, container.name, err);
           continue;
@@ -321,7 +340,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
         const params = options.params?.[check.id] ?? EMPTY_PARAMS;
         let result: EvaluateResult;
         try {
-          result = check.evaluate({ inventory, params, resource });
+          result = check.evaluate({ inventory, params, models: modelsFor(check), resource });
         } catch (err) {
           failed(check, resource, '', undefined, err);
           continue;
@@ -360,7 +379,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     const params = options.params?.[check.id] ?? EMPTY_PARAMS;
     let violations: readonly Violation[];
     try {
-      violations = toArray(check.evaluate({ inventory, params }));
+      violations = toArray(check.evaluate({ inventory, params, models: modelsFor(check) }));
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       clusterError(check, `check ${check.id} failed to evaluate: ${reason}`);
@@ -371,6 +390,11 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       const pointer = v.pointer ?? v.path ?? '';
       record(check, 'fail', v.resource, pointer, v.message, undefined, v);
     }
+  }
+
+  for (const [id, reason] of unbuilt) {
+    const check = options.checks.find((c) => c.id === id) as AnyCheck;
+    clusterError(check, `${check.id} (${check.name}) did not run: ${reason}`, { models: [...(check.uses ?? [])] });
   }
 
   // One error per check whose data has gaps, so that a check with nothing to evaluate (its
@@ -395,7 +419,7 @@ function groupByTarget(checks: readonly AnyCheck[]): {
   pod: (AnyCheck & { target: { kind: 'pod' }; evaluate(ctx: PodContext): EvaluateResult })[];
   container: (AnyCheck & { target: { kind: 'container' }; evaluate(ctx: ContainerContext): EvaluateResult })[];
   resource: Map<string, (AnyCheck & { evaluate(ctx: ResourceContext): EvaluateResult })[]>;
-  cluster: (AnyCheck & { evaluate(ctx: { inventory: Inventory; params: Readonly<Record<string, JsonValue>> }): EvaluateResult })[];
+  cluster: (AnyCheck & { evaluate(ctx: { inventory: Inventory; params: Readonly<Record<string, JsonValue>>; models: Models }): EvaluateResult })[];
 } {
   const out = {
     pod: [] as never[],

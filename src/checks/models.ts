@@ -1,0 +1,9 @@
+/**
+ * The model providers of the built-in analysers, registered with the engine by `scan.ts`.
+ * A new analyser (network, images, attack paths) adds its provider here.
+ */
+import type { AnyModelProvider } from '../core/models.js';
+import { rbacModelProvider } from '../rbac/provider.js';
+
+/** Every built-in model provider. */
+export const builtinModels: readonly AnyModelProvider[] = [rbacModelProvider];

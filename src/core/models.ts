@@ -1,0 +1,128 @@
+/**
+ * Analysers' models, owned by the engine: a check declares the models it uses
+ * (`uses: ['rbac']`), the engine builds each declared model once per scan from the inventory
+ * and hands it in as `ctx.models.rbac`. What a scan computes lives and dies with the scan: no
+ * module-level caches in checks or models.
+ *
+ * The registry of model names is an interface that each analyser extends by declaration
+ * merging, so `ctx.models.rbac` is typed without `core/` importing the analyser:
+ *
+ * ```ts
+ * declare module '../core/models.js' {
+ *   interface Models { rbac: RbacModel }
+ * }
+ * ```
+ */
+import type { Inventory } from './inventory.js';
+
+/**
+ * Every model the engine can build, by name. Analysers add their entry by declaration merging.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging in each analyser
+export interface Models {}
+
+/** The name of a model a check can declare in `uses`. */
+export type ModelName = keyof Models & string;
+
+/**
+ * How the engine builds one model. Providers are registered with the engine by the library
+ * (`scan.ts`), never imported by checks.
+ *
+ * @example
+ * const rbacProvider: ModelProvider<'rbac'> = {
+ *   name: 'rbac',
+ *   reads: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount'],
+ *   build: (inventory) => buildRbacModel(inventory),
+ * };
+ */
+export interface ModelProvider<K extends ModelName = ModelName> {
+  readonly name: K;
+  /** Kinds the model is built from: when a cluster scan could not read one, the model is degraded. */
+  readonly reads: readonly string[];
+  /** Builds the model; pure. A throw makes every check that uses the model an `error`. */
+  build(inventory: Inventory): Models[K];
+}
+
+/** A provider of any model, as stored in a registry (every `ModelProvider<K>` is one). */
+export interface AnyModelProvider {
+  readonly name: string;
+  readonly reads: readonly string[];
+  build(inventory: Inventory): unknown;
+}
+
+/** Thrown when a check reads a model it did not declare in `uses`. */
+export class UndeclaredModelError extends Error {
+  constructor(
+    readonly check: string,
+    readonly model: string,
+  ) {
+    super(`check ${check} reads model "${model}" without declaring it in uses`);
+    this.name = 'UndeclaredModelError';
+  }
+}
+
+/**
+ * The models of one scan: built on first request, at most once, kept with their build error.
+ *
+ * @example
+ * const built = new ScanModels(inventory, providers);
+ * const rbac = built.get('rbac'); // { ok: true, value } or { ok: false, reason }
+ */
+export class ScanModels {
+  readonly #providers: ReadonlyMap<string, AnyModelProvider>;
+  readonly #built = new Map<string, { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string }>();
+
+  constructor(
+    readonly inventory: Inventory,
+    providers: readonly AnyModelProvider[],
+  ) {
+    this.#providers = new Map(providers.map((p) => [p.name, p]));
+  }
+
+  /** Whether a provider for this model is registered. */
+  has(name: string): boolean {
+    return this.#providers.has(name);
+  }
+
+  /** The model, building it on first use; a failed build is remembered with its reason. */
+  get(name: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string } {
+    const hit = this.#built.get(name);
+    if (hit) return hit;
+    const provider = this.#providers.get(name);
+    let result: { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+    if (!provider) result = { ok: false, reason: `no analyser provides the "${name}" model` };
+    else {
+      try {
+        result = { ok: true, value: provider.build(this.inventory) };
+      } catch (err) {
+        result = { ok: false, reason: `the ${name} model could not be built: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+    this.#built.set(name, result);
+    return result;
+  }
+
+  /** The providers' `reads`, for coverage: which models a gap in a kind degrades. */
+  readsOf(name: string): readonly string[] {
+    return this.#providers.get(name)?.reads ?? [];
+  }
+
+  /**
+   * The `ctx.models` object handed to one check: the declared models, each built once per
+   * scan; reading an undeclared one throws {@link UndeclaredModelError}.
+   */
+  viewFor(checkId: string, uses: readonly string[]): Models {
+    const view: Record<string, unknown> = {};
+    for (const name of uses) {
+      const m = this.get(name);
+      if (m.ok) view[name] = m.value;
+    }
+    return new Proxy(view, {
+      get(target, key) {
+        if (typeof key === 'string' && key in target) return target[key];
+        if (typeof key === 'string' && key !== 'then' && key !== 'toJSON') throw new UndeclaredModelError(checkId, key);
+        return undefined;
+      },
+    }) as unknown as Models;
+  }
+}
