@@ -59,10 +59,23 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'ComponentStatus',
 ]);
 
+/**
+ * The namespace of a namespaced manifest object that does not say which: "the namespace it
+ * will be applied to", unknown to the scan. It is not a valid namespace name, so it never
+ * joins a real namespace (a binding of `default/default` does not reach a namespace-less
+ * Deployment), and messages show it as written here instead of inventing `default/`.
+ */
+export const UNSET_NAMESPACE = '(unset)';
+
 /** Options of the {@link Inventory} constructor. */
 export interface InventoryOptions {
   /** The cluster (kubeconfig context) the objects come from; stamped on every reference. */
   readonly cluster?: string;
+  /**
+   * The namespace namespace-less manifest objects will be applied to (`--default-namespace`,
+   * as `kubectl apply -n`). Absent: such objects are in {@link UNSET_NAMESPACE}.
+   */
+  readonly defaultNamespace?: string;
 }
 
 /**
@@ -76,6 +89,8 @@ export interface InventoryOptions {
 export class Inventory {
   /** The cluster the objects come from, when they come from one. */
   readonly cluster?: string;
+  /** The namespace stated for namespace-less objects (see {@link InventoryOptions.defaultNamespace}). */
+  readonly defaultNamespace?: string;
   readonly #resources: Resource[] = [];
   readonly #byKind = new Map<string, Resource[]>();
   readonly #byKey = new Map<string, Resource>();
@@ -86,6 +101,20 @@ export class Inventory {
 
   constructor(options: InventoryOptions = {}) {
     if (options.cluster !== undefined) this.cluster = options.cluster;
+    if (options.defaultNamespace !== undefined && options.defaultNamespace !== '') this.defaultNamespace = options.defaultNamespace;
+  }
+
+  /**
+   * The namespace an object is in, for joins across objects (a workload and the bindings of
+   * its service account): `metadata.namespace`; for a namespaced object without one, the
+   * stated default namespace or else {@link UNSET_NAMESPACE}; undefined for cluster-scoped
+   * kinds. Objects read from a cluster always carry their namespace.
+   *
+   * @example
+   * inv.namespaceOf(deploymentWithoutNamespace); // '(unset)', or 'prod' with defaultNamespace: 'prod'
+   */
+  namespaceOf(resource: Pick<Resource, 'ref'>): string | undefined {
+    return resource.ref.namespace ?? namespaceFor(resource.ref.kind, undefined, this.defaultNamespace);
   }
 
   /** Adds one object and returns its resource. */
@@ -258,6 +287,20 @@ export class Inventory {
     }
     return [...set].sort();
   }
+}
+
+/**
+ * The namespace of an object from its kind and `metadata.namespace` (for objects that are not
+ * resources of an inventory, such as Kubernetes' default policy): see {@link Inventory.namespaceOf}.
+ *
+ * @example
+ * namespaceFor('RoleBinding', undefined, undefined); // '(unset)'
+ * namespaceFor('ClusterRole', undefined, undefined); // undefined
+ */
+export function namespaceFor(kind: string, namespace: string | undefined, defaultNamespace: string | undefined): string | undefined {
+  if (namespace !== undefined && namespace !== '') return namespace;
+  if (CLUSTER_SCOPED_KINDS.has(kind)) return undefined;
+  return defaultNamespace ?? UNSET_NAMESPACE;
 }
 
 function keyOf(kind: string, namespace: string | undefined, name: string): string {

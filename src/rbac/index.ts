@@ -8,7 +8,16 @@
  * model.authorize(userInfoOf(parseSubject('sa:shop/web')), { kind: 'resource', verb: 'get', apiGroup: '', resource: 'secrets', namespace: 'shop' }).allowed;
  */
 export { BOOTSTRAP_POLICY } from './bootstrap-policy.js';
-export { CAPABILITY_IDS, type Capability, type CapabilityId, capabilitiesOf, describeReach } from './capabilities.js';
+export {
+  CAPABILITIES,
+  CAPABILITY_IDS,
+  type Capability,
+  type CapabilityId,
+  type CapabilitySpec,
+  capabilitiesOf,
+  capabilitySpec,
+  describeReach,
+} from './capabilities.js';
 export {
   formatSubject,
   parseSubject,
@@ -29,7 +38,6 @@ export {
   type RbacModelOptions,
   type RequestAttributes,
   type RoleEntry,
-  rbacModelOf,
   type WhoCanQuery,
   type WhoCanRow,
 } from './model.js';

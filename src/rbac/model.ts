@@ -8,7 +8,7 @@
  * (`plugin/pkg/auth/authorizer/rbac/rbac.go`, `pkg/registry/rbac/validation/rule.go`,
  * `pkg/controller/clusterroleaggregation`): single-rule matching is `core/rbac-rules.ts`.
  */
-import type { Inventory } from '../core/inventory.js';
+import { type Inventory, namespaceFor } from '../core/inventory.js';
 import {
   type IndexedSubject,
   isBootstrapRbac,
@@ -175,6 +175,27 @@ export interface RbacModelOptions {
   readonly defaults?: DefaultsMode;
 }
 
+/**
+ * What `rbac/` modules derive from one model (capabilities per subject, probe matches per
+ * rule, the escalation graph, check targets): kept by the model, so that it lives and dies
+ * with the scan that built the model, instead of in module-level caches.
+ *
+ * @example
+ * const GRAPH = Symbol('escalation graph');
+ * model.memo.get(GRAPH, () => new EscalationGraph(model));
+ */
+export class RbacMemo {
+  readonly #slots = new Map<symbol, unknown>();
+
+  /** The value of a slot, created on first use. Each module owns its slot keys. */
+  get<T>(key: symbol, create: () => T): T {
+    if (this.#slots.has(key)) return this.#slots.get(key) as T;
+    const value = create();
+    this.#slots.set(key, value);
+    return value;
+  }
+}
+
 /** A workload (pod-bearing object) and the service account its pods run as. */
 export interface WorkloadIdentity {
   readonly resource: Resource;
@@ -228,8 +249,8 @@ export interface SubjectBinding {
 }
 
 /**
- * The RBAC model of one inventory. Build it with {@link buildRbacModel} (or share one per
- * inventory with {@link rbacModelOf}).
+ * The RBAC model of one inventory. Build it with {@link buildRbacModel}; checks receive the
+ * one the engine builds per scan as `ctx.models.rbac`.
  *
  * @example
  * const model = buildRbacModel(inventory);
@@ -237,6 +258,9 @@ export interface SubjectBinding {
  */
 export class RbacModel {
   readonly defaults: DefaultsMode;
+  /** What other `rbac/` modules compute from this model, memoised per model. */
+  readonly memo = new RbacMemo();
+  readonly #inventory: Inventory;
   readonly #roles = new Map<string, RoleEntry>();
   readonly #clusterBindings: BindingEntry[] = [];
   readonly #roleBindings = new Map<string, BindingEntry[]>();
@@ -254,10 +278,12 @@ export class RbacModel {
   /** Per subject (kind, then namespace and name): its grants, without building a user-info key. */
   readonly #subjectGrants = new Map<string, Map<string, readonly Grant[]>>();
   readonly #byResource = new Map<Resource, BindingEntry>();
+  readonly #roleByResource = new Map<Resource, RoleEntry>();
 
   /** @internal Use {@link buildRbacModel}. */
   constructor(inventory: Inventory, options: RbacModelOptions = {}) {
     this.defaults = options.defaults ?? (inventory.cluster !== undefined ? 'none' : 'roles');
+    this.#inventory = inventory;
     const drafts = this.#collectRoles(inventory);
     this.#aggregate(drafts);
     this.#collectBindings(inventory);
@@ -266,18 +292,21 @@ export class RbacModel {
 
   #collectRoles(inventory: Inventory): RoleDraft[] {
     const drafts: RoleDraft[] = [];
+    const duplicates: RoleDraft[] = [];
     const seen = new Set<string>();
     const add = (object: JsonObject, origin: Origin, resource?: Resource): void => {
       const kind = rbacKindOf(object);
       if (kind !== 'Role' && kind !== 'ClusterRole') return;
       const meta = metaOf(object);
       const name = typeof meta.name === 'string' ? meta.name : '';
-      const namespace = kind === 'Role' ? (typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : 'default') : undefined;
+      const namespace = kind === 'Role' ? this.#namespace(kind, meta.namespace) : undefined;
       if (name === '') return;
       const key = roleKey(kind, namespace, name);
-      if (seen.has(key)) return;
+      // A second object with the same identity grants nothing (the first one loaded wins),
+      // but role-level checks still read its rules: it gets an entry of its own.
+      const duplicate = seen.has(key);
       seen.add(key);
-      drafts.push({
+      (duplicate ? duplicates : drafts).push({
         kind,
         name,
         ...(namespace !== undefined ? { namespace } : {}),
@@ -300,6 +329,14 @@ export class RbacModel {
       const rules = Array.isArray(d.object.rules) ? d.object.rules : [];
       d.ownRules = rules.map((r, index) => ({ rule: toPolicyRule(r), index, source: entry }));
       this.#roles.set(roleKey(d.kind, d.namespace, d.name), entry);
+      if (d.resource) this.#roleByResource.set(d.resource, entry);
+    }
+    for (const d of duplicates) {
+      const entry = d as unknown as RoleEntry;
+      const rules = Array.isArray(d.object.rules) ? d.object.rules : [];
+      d.ownRules = rules.map((r, index) => ({ rule: toPolicyRule(r), index, source: entry }));
+      d.rules = d.ownRules;
+      if (d.resource) this.#roleByResource.set(d.resource, entry);
     }
     return drafts;
   }
@@ -367,7 +404,7 @@ export class RbacModel {
       if (kind !== 'RoleBinding' && kind !== 'ClusterRoleBinding') return;
       const meta = metaOf(object);
       const name = typeof meta.name === 'string' ? meta.name : '';
-      const ns = kind === 'RoleBinding' ? (typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : 'default') : '';
+      const ns = kind === 'RoleBinding' ? (this.#namespace(kind, meta.namespace) as string) : '';
       const key = `${kind}\u0000${ns}\u0000${name}`;
       if (seen.has(key)) return;
       seen.add(key);
@@ -384,7 +421,7 @@ export class RbacModel {
     const kind = rbacKindOf(object) as BindingKind;
     const meta = metaOf(object);
     const name = typeof meta.name === 'string' ? meta.name : '';
-    const namespace = kind === 'RoleBinding' ? (typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : 'default') : undefined;
+    const namespace = kind === 'RoleBinding' ? this.#namespace(kind, meta.namespace) : undefined;
     const roleRef = roleRefOf(object);
     let role: RoleEntry | undefined;
     let problem: BindingProblem | undefined;
@@ -442,6 +479,26 @@ export class RbacModel {
     }
   }
 
+  /**
+   * The namespace of an RBAC object: its own, else the inventory's stated default namespace,
+   * else the unknown namespace (never `default`: see `UNSET_NAMESPACE`).
+   */
+  #namespace(kind: string, value: JsonValue | undefined): string | undefined {
+    return namespaceFor(kind, typeof value === 'string' ? value : undefined, this.#inventory.defaultNamespace);
+  }
+
+  /**
+   * The namespace of an object of the inventory, as the model joins it (see
+   * `Inventory.namespaceOf`): `(unset)` for namespace-less manifest objects unless a default
+   * namespace was stated.
+   *
+   * @example
+   * model.namespaceOf(deployment); // 'shop'
+   */
+  namespaceOf(resource: Resource): string | undefined {
+    return this.#inventory.namespaceOf(resource);
+  }
+
   #noteServiceAccount(namespace: string, name: string): void {
     let set = this.#serviceAccounts.get(namespace);
     if (!set) {
@@ -454,7 +511,7 @@ export class RbacModel {
   #collectIdentities(inventory: Inventory): void {
     for (const r of inventory.ofKind('ServiceAccount')) {
       if (r.object.apiVersion !== 'v1') continue;
-      const ns = r.ref.namespace ?? 'default';
+      const ns = inventory.namespaceOf(r) as string;
       this.#noteServiceAccount(ns, r.ref.name);
       const key = `${ns}/${r.ref.name}`;
       if (!this.#saObjects.has(key)) this.#saObjects.set(key, r);
@@ -464,7 +521,7 @@ export class RbacModel {
       const annotations = metaOf(r.object).annotations;
       const sa = isObject(annotations) ? annotations[SA_NAME_ANNOTATION] : undefined;
       if (typeof sa !== 'string') continue;
-      const key = `${r.ref.namespace ?? 'default'}/${sa}`;
+      const key = `${inventory.namespaceOf(r) as string}/${sa}`;
       this.#tokenSecrets.set(key, [...(this.#tokenSecrets.get(key) ?? []), r.ref.name]);
     }
     for (const r of inventory.all) {
@@ -478,7 +535,7 @@ export class RbacModel {
             : typeof spec.serviceAccount === 'string' && spec.serviceAccount !== ''
               ? spec.serviceAccount
               : 'default';
-        const namespace = r.ref.namespace ?? 'default';
+        const namespace = inventory.namespaceOf(r) as string;
         this.#noteServiceAccount(namespace, name);
         this.#workloads.push({
           resource: r,
@@ -529,6 +586,17 @@ export class RbacModel {
    */
   role(kind: RoleKind, namespace: string | undefined, name: string): RoleEntry | undefined {
     return this.#roles.get(roleKey(kind, namespace, name));
+  }
+
+  /**
+   * The role entry of a Role or ClusterRole object of the inventory (also for a second object
+   * with the same identity, which grants nothing but whose rules role-level checks read).
+   *
+   * @example
+   * model.roleOf(resource)?.ownRules.length;
+   */
+  roleOf(resource: Resource): RoleEntry | undefined {
+    return this.#roleByResource.get(resource);
   }
 
   /** The binding entry of a RoleBinding or ClusterRoleBinding object of the inventory. */
@@ -897,8 +965,6 @@ export function describeRule(role: RoleEntry, rule: EffectiveRule): string {
   return `${describeEntry(role)} (aggregated from ${describeEntry(rule.source)} rule ${rule.index})`;
 }
 
-const MODELS = new WeakMap<Inventory, RbacModel>();
-
 /**
  * Builds the RBAC model of an inventory.
  *
@@ -907,20 +973,4 @@ const MODELS = new WeakMap<Inventory, RbacModel>();
  */
 export function buildRbacModel(inventory: Inventory, options: RbacModelOptions = {}): RbacModel {
   return new RbacModel(inventory, options);
-}
-
-/**
- * The shared RBAC model of an inventory (default options), built on first use: checks call
- * this so that one scan builds the model once.
- *
- * @example
- * const model = rbacModelOf(ctx.inventory);
- */
-export function rbacModelOf(inventory: Inventory): RbacModel {
-  let m = MODELS.get(inventory);
-  if (!m) {
-    m = new RbacModel(inventory);
-    MODELS.set(inventory, m);
-  }
-  return m;
 }

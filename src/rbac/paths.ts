@@ -290,11 +290,11 @@ function categoryOf(id: string): number {
 const NONE: readonly ProbeEntry[] = [];
 
 /** The probes of a node's grants by category, in grant then probe order. Cluster-scoped probes only count for cluster-wide grants. */
-function bucketsOf(grants: readonly Pick<Grant, 'rule' | 'namespace'>[]): readonly (readonly ProbeEntry[])[] {
+function bucketsOf(model: RbacModel, grants: readonly Pick<Grant, 'rule' | 'namespace'>[]): readonly (readonly ProbeEntry[])[] {
   const out: ProbeEntry[][] = [];
   for (let gi = 0; gi < grants.length; gi++) {
     const grant = grants[gi] as Pick<Grant, 'rule' | 'namespace'>;
-    for (const m of probeMatches(grant.rule)) {
+    for (const m of probeMatches(model, grant.rule)) {
       const c = categoryOf(m.probe.id);
       if (c < 0 || (grant.namespace !== undefined && isClusterScopedQuery(m.probe.query))) continue;
       const entry: ProbeEntry = { gi, probe: m.probe, scope: m.scope, names: m.scope === 'named' ? grant.rule.rule.resourceNames : [] };
@@ -312,16 +312,15 @@ function bucketsOf(grants: readonly Pick<Grant, 'rule' | 'namespace'>[]): readon
 const NEW_BINDING: BindingEntry = { kind: 'RoleBinding', name: '(new)', origin: 'inventory', bootstrap: false, subjects: [], order: -1 };
 const NEW_SUBJECT: BindingSubject = { index: 0, path: '', kind: 'User', name: '' };
 
-// Grants are shared objects (cached per identity), and many probes match one grant: one
-// evidence object per grant keeps the graph from allocating the same facts again.
-const EVIDENCE = new WeakMap<Grant, StepEvidence>();
-
-function evidenceOf(g: Grant): StepEvidence {
-  let e = EVIDENCE.get(g);
+// Grants are shared objects (memoised per identity), and many probes match one grant: one
+// evidence object per grant keeps the graph from allocating the same facts again. The map
+// belongs to the graph, which belongs to the model.
+function evidenceOf(cache: Map<Grant, StepEvidence>, g: Grant): StepEvidence {
+  let e = cache.get(g);
   if (!e) {
     e = g.binding.order < 0 ? { hypothetical: true, role: g.role, rule: g.rule } : { binding: g.binding, subject: g.subject, role: g.role, rule: g.rule };
     if (g.namespace !== undefined) e = { ...e, namespace: g.namespace };
-    EVIDENCE.set(g, e);
+    cache.set(g, e);
   }
   return e;
 }
@@ -373,6 +372,8 @@ interface Grants {
  */
 export class EscalationGraph {
   readonly #model: RbacModel;
+  /** One evidence object per grant (see evidenceOf). */
+  readonly #evidence = new Map<Grant, StepEvidence>();
   /** Node id -> name (`user:alice`, `sas:ci`); ids 0 and 1 are the end states; holders have none. */
   readonly #names: (string | undefined)[] = [CLUSTER_ADMIN, ALL_SECRETS];
   readonly #ids = new Map<string, number>([
@@ -532,7 +533,7 @@ export class EscalationGraph {
   #isInteresting(role: RoleEntry): boolean {
     const cached = this.#interesting.get(role);
     if (cached !== undefined) return cached;
-    const yes = role.rules.some((r) => isStarRule(r.rule) || probeMatches(r).some((m) => ESCALATING.test(m.probe.id)));
+    const yes = role.rules.some((r) => isStarRule(r.rule) || probeMatches(this.#model, r).some((m) => ESCALATING.test(m.probe.id)));
     this.#interesting.set(role, yes);
     return yes;
   }
@@ -559,13 +560,13 @@ export class EscalationGraph {
                 : { binding: NEW_BINDING, subject: NEW_SUBJECT, role: holder.role, rule };
             made[gi] = g;
           }
-          return evidenceOf(g);
+          return evidenceOf(this.#evidence, g);
         },
       };
     }
     const subject = this.#subjectOf(this.#names[node] as string);
     const grants = subject ? this.#model.grantsOfSubject(subject) : [];
-    return { namespace: (gi) => grants[gi]?.namespace, evidence: (gi) => evidenceOf(grants[gi] as Grant) };
+    return { namespace: (gi) => grants[gi]?.namespace, evidence: (gi) => evidenceOf(this.#evidence, grants[gi] as Grant) };
   }
 
   /* ----------------------------------------------------------------------------- edges */
@@ -651,7 +652,7 @@ export class EscalationGraph {
       if (known) template = known;
       else {
         const ns = holder.namespace;
-        template = this.#template(bucketsOf(holder.role.rules.map((rule) => (ns !== undefined ? { rule, namespace: ns } : { rule }))), undefined);
+        template = this.#template(bucketsOf(this.#model, holder.role.rules.map((rule) => (ns !== undefined ? { rule, namespace: ns } : { rule }))), undefined);
         templates.set(holder.role, template);
       }
     } else {
@@ -666,7 +667,7 @@ export class EscalationGraph {
       const grants = this.#model.grantsOfSubject(subject);
       if (grants.length === 0) return;
       this.#atGrants = grants;
-      template = this.#template(bucketsOf(grants), grants);
+      template = this.#template(bucketsOf(this.#model, grants), grants);
     }
     for (const s of template.specs) this.#place(s);
     this.#bindOptions(node, template.creators, template.binders);
@@ -1256,19 +1257,15 @@ export class EscalationGraph {
 const ESCALATING =
   /^(create-workloads|pod-exec|pod-attach|ephemeral-containers|path-modify-pods|nodes-proxy|create-tokens|read-secrets|impersonate|bind|escalate|csr-|path-create-secrets|path-create-bindings):/;
 
-const GRAPHS = new WeakMap<RbacModel, EscalationGraph>();
+const GRAPH = Symbol('escalation graph');
 
 /**
- * The escalation graph of a model, built once and shared (checks and commands call this).
+ * The escalation graph of a model, built once per model and memoised on it (checks and
+ * commands call this).
  *
  * @example
- * escalationPathsOf(rbacModelOf(inventory)).paths('cluster-admin');
+ * escalationPathsOf(buildRbacModel(inventory)).paths('cluster-admin');
  */
 export function escalationPathsOf(model: RbacModel): EscalationGraph {
-  let g = GRAPHS.get(model);
-  if (!g) {
-    g = new EscalationGraph(model);
-    GRAPHS.set(model, g);
-  }
-  return g;
+  return model.memo.get(GRAPH, () => new EscalationGraph(model));
 }

@@ -377,16 +377,9 @@ export interface IndexedRule {
  * rulesOf({ rules: [{ verbs: ['get'] }] })[0]?.path; // '/rules/0'
  */
 export function rulesOf(object: JsonObject): readonly IndexedRule[] {
-  const cached = rulesCache.get(object);
-  if (cached) return cached;
   const rules = object.rules;
-  const out = Array.isArray(rules) ? rules.map((r, index) => ({ index, path: joinPointer('', 'rules', index), rule: toPolicyRule(r) })) : [];
-  rulesCache.set(object, out);
-  return out;
+  return Array.isArray(rules) ? rules.map((r, index) => ({ index, path: joinPointer('', 'rules', index), rule: toPolicyRule(r) })) : [];
 }
-
-// Every role-level check reads the same rules: normalise them once per object.
-const rulesCache = new WeakMap<JsonObject, readonly IndexedRule[]>();
 
 /** One rule of a role and what it grants among a check's queries. */
 export interface RuleGrants extends IndexedRule {

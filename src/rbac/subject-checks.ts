@@ -8,11 +8,10 @@
  * `system:` names or `kubernetes.io/bootstrapping: rbac-defaults`) is not reported.
  */
 import { type Check, defineCheck, type ResourceContext, type Violation } from '../core/check.js';
-import type { Inventory } from '../core/inventory.js';
 import type { JsonValue, Resource, Severity } from '../core/types.js';
-import { type Capability, type CapabilityId, capabilitiesOfSubject, describeReach, summarise } from './capabilities.js';
+import { type Capability, type CapabilityId, capabilitiesOfSubject, capabilitySpec, describeReach, frameworksOf, summarise } from './capabilities.js';
 import { describeSubjectOf, formatSubject, isCatchAllGroup, parseServiceAccountUsername, type Subject } from './identity.js';
-import { type BindingEntry, type BindingSubject, describeEntry, describeRule, type Grant, type RbacModel, rbacModelOf } from './model.js';
+import { type BindingEntry, type BindingSubject, describeEntry, describeRule, type Grant, type RbacModel } from './model.js';
 import { type EscalationPath, escalationPathsOf, type PathStep } from './paths.js';
 
 /** The kinds the subject checks read. */
@@ -102,14 +101,10 @@ interface Target {
 
 // Every subject check visits the same resources: their targets (and capabilities) are
 // worked out once per model and resource, not once per check.
-const TARGETS = new WeakMap<RbacModel, WeakMap<Resource, readonly Target[]>>();
+const TARGETS = Symbol('subject-check targets per resource');
 
 function targetsOf(model: RbacModel, resource: Resource): readonly Target[] {
-  let byResource = TARGETS.get(model);
-  if (!byResource) {
-    byResource = new WeakMap();
-    TARGETS.set(model, byResource);
-  }
+  const byResource = model.memo.get(TARGETS, () => new Map<Resource, readonly Target[]>());
   let targets = byResource.get(resource);
   if (!targets) {
     targets = findTargets(model, resource);
@@ -126,7 +121,7 @@ function capabilitiesOfTarget(model: RbacModel, t: Target): readonly Capability[
 function findTargets(model: RbacModel, resource: Resource): Target[] {
   if (resource.ref.kind === 'ServiceAccount') {
     if (resource.object.apiVersion !== 'v1') return [];
-    const namespace = resource.ref.namespace ?? 'default';
+    const namespace = model.namespaceOf(resource) as string;
     if (model.serviceAccountObject(namespace, resource.ref.name) !== resource) return [];
     return [{ subject: { kind: 'ServiceAccount', namespace, name: resource.ref.name }, pointer: '' }];
   }
@@ -166,10 +161,24 @@ export interface CapabilityVerdict {
 }
 
 /** Options of {@link defineSubjectCheck}. */
-export interface SubjectCheckSpec extends Omit<Check<typeof SUBJECT_TARGET>, 'target' | 'evaluate' | 'category'> {
+export interface SubjectCheckSpec extends Omit<Check<typeof SUBJECT_TARGET>, 'target' | 'evaluate' | 'category' | 'frameworks'> {
   readonly capability: CapabilityId;
-  /** The verdict for a capability, or undefined when this instance is not a finding. */
-  verdict(c: Capability): CapabilityVerdict | undefined;
+  /**
+   * The verdict for a capability, or undefined when this instance is not a finding. Default:
+   * the catalogue's wording (`does`) and severity by reach.
+   */
+  verdict?(c: Capability): CapabilityVerdict | undefined;
+}
+
+/**
+ * The catalogue's verdict on a held capability: its wording, and its severity by reach.
+ *
+ * @example
+ * catalogueVerdict(capability); // { text: 'can read Secrets', severity: 'high' }
+ */
+export function catalogueVerdict(c: Capability): CapabilityVerdict {
+  const spec = capabilitySpec(c.id);
+  return { text: spec.does, severity: byReach(c, spec.severity.cluster, spec.severity.namespaced) };
 }
 
 /**
@@ -179,14 +188,16 @@ export interface SubjectCheckSpec extends Omit<Check<typeof SUBJECT_TARGET>, 'ta
  * export default defineSubjectCheck({ id: 'PAL-0403', name: 'rbac-subject-pod-exec', capability: 'pod-exec', ... });
  */
 export function defineSubjectCheck(spec: SubjectCheckSpec): Check<typeof SUBJECT_TARGET> {
-  const { capability, verdict, ...meta } = spec;
+  const { capability, verdict = catalogueVerdict, ...meta } = spec;
   return defineCheck({
     needs: RBAC_NEEDS,
     ...meta,
     category: 'rbac',
+    frameworks: frameworksOf(capability),
     target: SUBJECT_TARGET,
+    uses: ['rbac'],
     evaluate(ctx: ResourceContext): Violation[] {
-      const model = rbacModelOf(ctx.inventory);
+      const model = ctx.models.rbac;
       const out: Violation[] = [];
       for (const t of targetsOf(model, ctx.resource)) {
         const all = capabilitiesOfTarget(model, t);
@@ -257,12 +268,13 @@ export function defineEscalationCheck(spec: EscalationCheckSpec): Check<typeof S
     ...meta,
     category: 'rbac',
     target: SUBJECT_TARGET,
+    uses: ['rbac'],
     evaluate(ctx: ResourceContext): Violation[] {
-      const model = rbacModelOf(ctx.inventory);
+      const model = ctx.models.rbac;
       const graph = escalationPathsOf(model);
       const out: Violation[] = [];
       for (const t of targetsOf(model, ctx.resource)) {
-        const path = escalationOf(ctx.inventory, t.subject, target);
+        const path = escalationOf(model, t.subject, target);
         if (!path) continue;
         const first = path.steps[0] as PathStep;
         if (isIndividual(t.subject) && first.evidence.some((e) => e.subject && isCatchAll(e.subject))) continue;
@@ -285,10 +297,10 @@ export function defineEscalationCheck(spec: EscalationCheckSpec): Check<typeof S
  * cluster-admin check.
  *
  * @example
- * escalationOf(inventory, { kind: 'User', name: 'alice' }, 'cluster-admin');
+ * escalationOf(model, { kind: 'User', name: 'alice' }, 'cluster-admin');
  */
-export function escalationOf(inventory: Inventory, subject: Subject, target: 'cluster-admin' | 'all-secrets'): EscalationPath | undefined {
-  const graph = escalationPathsOf(rbacModelOf(inventory));
+export function escalationOf(model: RbacModel, subject: Subject, target: 'cluster-admin' | 'all-secrets'): EscalationPath | undefined {
+  const graph = escalationPathsOf(model);
   const direct = (p: EscalationPath | undefined): boolean =>
     p !== undefined && p.steps.length > 0 && (p.steps[0]?.kind === 'holds' || p.steps[0]?.kind === 'member');
   const path = graph.pathOf(subject, target);

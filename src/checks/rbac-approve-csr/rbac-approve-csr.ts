@@ -1,12 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { describeGrants, evidenceOf, grantsByRule, isReviewedRole, narrower, queriesOf } from '../../rbac/rules.js';
+import { defineCheck, type Violation } from '../../core/check.js';
 import { describeObject } from '../../core/object.js';
+import { frameworksOf, signsClientCertificates } from '../../rbac/capabilities.js';
+import { describeGrants, evidenceOf, narrower } from '../../rbac/rules.js';
+import { reviewedRole, rulesGranting } from '../../rbac/role-checks.js';
 
-const CERTS = 'certificates.k8s.io';
-// `kubectl certificate approve` updates the approval subresource; a patch does the same.
-const APPROVAL = queriesOf(['update', 'patch'], CERTS, ['certificatesigningrequests/approval']);
-// The CSR registry also requires `approve` on the signer (by name, or `<domain>/*`).
-const SIGNER = queriesOf(['approve'], CERTS, ['signers']);
+// The catalogue's issue-certificates entry (src/rbac/capabilities.ts): creating a CSR,
+// approving it (update or patch of the approval subresource) and `approve` on a signer.
+// The subject-level PAL-0412 needs all three; a role is reported as soon as it approves.
+const FRAMEWORKS = frameworksOf('issue-certificates');
 
 /** Approving CSRs mints client certificates, for any user or group the request names. */
 export default defineCheck({
@@ -15,7 +16,7 @@ export default defineCheck({
   title: 'Role can approve certificate signing requests',
   severity: 'high',
   category: 'rbac',
-  frameworks: ['cis:5.1.11'],
+  frameworks: FRAMEWORKS,
   docs: {
     description:
       'Approving a CertificateSigningRequest takes `update` (or `patch`) on `certificatesigningrequests/approval` and `approve` on the signer. ' +
@@ -32,25 +33,37 @@ export default defineCheck({
     ],
   },
   target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    if (!isReviewedRole(resource)) return undefined;
-    const approvals = grantsByRule(resource.object, APPROVAL);
+  uses: ['rbac'],
+  evaluate({ models, resource }) {
+    const role = reviewedRole(models.rbac, resource);
+    if (!role) return undefined;
+    const rules = rulesGranting(models.rbac, role, ['issue-certificates']);
+    const kind = (prefix: string) => rules.filter((r) => r.matches.some((m) => m.probe.id.startsWith(prefix)));
+    const approvals = kind('csr-approve:');
     if (approvals.length === 0) return undefined;
-    const signers = grantsByRule(resource.object, SIGNER);
-    const signerText = signers.map((s) => `rule ${s.index} grants ${describeGrants(s.grants, s.rule)}`).join(', ');
-    return approvals.map((a) => {
-      const base = signers.length > 0 ? 'high' : 'medium';
-      const named = a.grants.every((g) => g.scope === 'named');
-      const granted = `${describeObject(resource.ref)} rule ${a.index} grants ${describeGrants(a.grants, a.rule)}`;
-      return {
-        path: a.path,
+    const signers = kind('csr-signer:');
+    const creates = kind('csr-create:');
+    const signerNames = signers.flatMap((s) => (s.matches.some((m) => m.probe.id.startsWith('csr-signer:') && m.scope === 'all') ? ['*'] : s.rule.rule.resourceNames));
+    const only = (r: (typeof rules)[number], prefix: string) => r.grants.filter((_, i) => r.matches[i]?.probe.id.startsWith(prefix));
+    const signerText = signers.map((s) => `rule ${s.rule.index} grants ${describeGrants(only(s, 'csr-signer:'), s.rule.rule)}`).join(', ');
+    const out: Violation[] = [];
+    for (const a of approvals) {
+      const granted = `${describeObject(resource.ref)} rule ${a.rule.index} grants ${describeGrants(only(a, 'csr-approve:'), a.rule.rule)}`;
+      // The whole capability in one role: the subject-level verdict (critical for the API
+      // server client signer, which signs any identity, system:masters included).
+      const whole = signers.length > 0 && creates.length > 0;
+      const base = whole ? (signsClientCertificates(signerNames) ? 'critical' : 'medium') : signers.length > 0 ? 'high' : 'medium';
+      const named = a.matches.filter((m) => m.probe.id.startsWith('csr-approve:')).every((m) => m.scope === 'named');
+      out.push({
+        path: `/rules/${a.rule.index}`,
         message:
           signers.length > 0
             ? `${granted} and ${signerText}: its holders can approve certificates for any identity`
             : `${granted}: with approve on signers.certificates.k8s.io, which this role does not grant but another may, its holders can approve certificates for any identity`,
         severity: named ? narrower(base) : base,
-        evidence: evidenceOf(a.rule),
-      };
-    });
+        evidence: evidenceOf(a.rule.rule),
+      });
+    }
+    return out;
   },
 });

@@ -1,18 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, RBAC_GROUP, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-// `bind` on clusterroles is checked in the namespace of the RoleBinding being written, so a
-// Role can grant it too (for RoleBindings in its namespace).
-const QUERIES = queriesOf(['bind'], RBAC_GROUP, ['roles', 'clusterroles']);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** `bind` lets one hand out a role one does not hold, to anyone, oneself included. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0308',
   name: 'rbac-bind',
   title: 'Role grants the bind verb on roles',
   severity: 'high',
-  category: 'rbac',
-  frameworks: ['cis:5.1.8', 'mitre:T1098.006'],
   docs: {
     description:
       'RBAC normally refuses to let anyone create a RoleBinding or ClusterRoleBinding to a role whose permissions they do not hold. ' +
@@ -27,11 +22,5 @@ export default defineCheck({
       'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#bind-verb',
     ],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'high',
-      consequence: 'its holders can bind roles whose permissions they do not have',
-    });
-  },
+  capabilities: ['bind'],
 });

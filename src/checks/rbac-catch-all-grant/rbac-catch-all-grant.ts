@@ -1,7 +1,7 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { capabilitiesOf } from '../../rbac/capabilities.js';
 import { ANONYMOUS, isCatchAllGroup, UNAUTHENTICATED, userInfoOf } from '../../rbac/identity.js';
-import { describeEntry, rbacModelOf } from '../../rbac/model.js';
+import { describeEntry } from '../../rbac/model.js';
 import { grantEvidence, isReportable, subjectOfBinding } from '../../rbac/subject-checks.js';
 
 // What Kubernetes itself grants the catch-all groups: discovery, self-review and version information.
@@ -32,8 +32,9 @@ export default defineCheck({
   },
   target: { kind: 'resource', kinds: ['RoleBinding', 'ClusterRoleBinding'] },
   needs: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount'],
-  evaluate({ inventory, resource }) {
-    const model = rbacModelOf(inventory);
+  uses: ['rbac'],
+  evaluate({ models, resource }) {
+    const model = models.rbac;
     const binding = model.bindingOf(resource);
     if (!isReportable(binding) || !binding.role) return undefined;
     if (binding.roleRef?.kind === 'ClusterRole' && DEFAULT_ROLES.has(binding.roleRef.name)) return undefined;

@@ -1,11 +1,12 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { evidenceOf, isReviewedRole, type PolicyRule, RBAC_ALL, rulesOf } from '../../rbac/rules.js';
 import { describeObject } from '../../core/object.js';
+import { frameworksOf, isStarRule } from '../../rbac/capabilities.js';
+import { evidenceOf } from '../../rbac/rules.js';
+import { reviewedRole, roleSeverity } from '../../rbac/role-checks.js';
 
-/** Every verb on every resource of every API group, for every object name. */
-function grantsEverything(rule: PolicyRule): boolean {
-  return rule.verbs.includes(RBAC_ALL) && rule.apiGroups.includes(RBAC_ALL) && rule.resources.includes(RBAC_ALL) && rule.resourceNames.length === 0;
-}
+// The catalogue's cluster-admin entry (src/rbac/capabilities.ts): the rule shape, severity
+// by reach and framework references the subject-level PAL-0400 shares.
+const FRAMEWORKS = frameworksOf('cluster-admin');
 
 /** Whoever holds such a rule holds the cluster (or, for a Role, the namespace): nothing else matters. */
 export default defineCheck({
@@ -14,7 +15,7 @@ export default defineCheck({
   title: 'Role grants every verb on every resource',
   severity: 'critical',
   category: 'rbac',
-  frameworks: ['mitre:T1078', 'ms:MS-TA9019'],
+  frameworks: FRAMEWORKS,
   docs: {
     description:
       'A rule with `*` verbs on `*` resources in `*` API groups, without resourceNames, is what `cluster-admin` grants. ' +
@@ -26,18 +27,20 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles'],
   },
   target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    if (!isReviewedRole(resource)) return undefined;
-    const cluster = resource.ref.kind === 'ClusterRole';
+  uses: ['rbac'],
+  evaluate({ models, resource }) {
+    const role = reviewedRole(models.rbac, resource);
+    if (!role) return undefined;
+    const cluster = role.kind === 'ClusterRole';
     const out: Violation[] = [];
-    for (const { index, path, rule } of rulesOf(resource.object)) {
-      if (!grantsEverything(rule)) continue;
+    for (const { index, rule } of role.ownRules) {
+      if (!isStarRule(rule)) continue;
       out.push({
-        path,
+        path: `/rules/${index}`,
         message: cluster
           ? `${describeObject(resource.ref)} rule ${index} grants every verb on every resource in every API group: it is equivalent to cluster-admin`
-          : `${describeObject(resource.ref)} rule ${index} grants every verb on every resource in every API group: it is admin of namespace ${resource.ref.namespace ?? '(none)'}`,
-        severity: cluster ? 'critical' : 'high',
+          : `${describeObject(resource.ref)} rule ${index} grants every verb on every resource in every API group: it is admin of ${role.namespace !== undefined ? `namespace ${role.namespace}` : 'its namespace'}`,
+        severity: roleSeverity('cluster-admin', role, false),
         evidence: evidenceOf(rule),
       });
     }

@@ -1,16 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-const QUERIES = queriesOf(['create'], '', ['persistentvolumes']);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** A PersistentVolume can be a hostPath: mounting it bypasses pod-level hostPath restrictions. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0311',
   name: 'rbac-create-persistent-volumes',
   title: 'Role can create PersistentVolumes',
   severity: 'medium',
-  category: 'rbac',
-  frameworks: ['cis:5.1.9', 'mitre:T1611'],
   docs: {
     description:
       'Whoever can create PersistentVolumes can create one of type `hostPath` pointing at any host directory, then claim and mount it from a pod: ' +
@@ -20,11 +17,5 @@ export default defineCheck({
     remediation: 'Let users create PersistentVolumeClaims against StorageClasses instead; keep PersistentVolume creation to storage provisioners.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#persistent-volume-creation'],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'medium',
-      consequence: 'its holders can create hostPath volumes and reach node filesystems',
-    });
-  },
+  capabilities: ['create-persistent-volumes'],
 });

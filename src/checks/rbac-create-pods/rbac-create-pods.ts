@@ -1,21 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-// Every built-in controller that creates pods from a template the caller writes.
-const QUERIES = [
-  ...queriesOf(['create'], '', ['pods', 'replicationcontrollers']),
-  ...queriesOf(['create'], 'apps', ['deployments', 'daemonsets', 'statefulsets', 'replicasets']),
-  ...queriesOf(['create'], 'batch', ['jobs', 'cronjobs']),
-];
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** Creating a pod means choosing its service account, volumes and security context. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0303',
   name: 'rbac-create-pods',
   title: 'Role can create pods or workload controllers',
   severity: 'medium',
-  category: 'rbac',
-  frameworks: ['cis:5.1.4', 'mitre:T1610', 'ms:MS-TA9008', 'mitre:T1053.007', 'ms:MS-TA9014'],
   docs: {
     description:
       'Whoever can create pods, or the Deployments, DaemonSets, StatefulSets, ReplicaSets, Jobs, CronJobs or ReplicationControllers that create them, ' +
@@ -27,11 +19,5 @@ export default defineCheck({
       'Grant workload creation only to deployment pipelines and controllers, in namespaces whose service accounts hold little, with Pod Security Admission `restricted` enforced there.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation'],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'medium',
-      consequence: 'its holders can run pods as any service account of the namespace',
-    });
-  },
+  capabilities: ['create-workloads'],
 });

@@ -1,16 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-const QUERIES = queriesOf(['create'], '', ['serviceaccounts/token']);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** The TokenRequest API mints working tokens for a service account, without any pod. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0314',
   name: 'rbac-create-tokens',
   title: 'Role can create service account tokens',
   severity: 'high',
-  category: 'rbac',
-  frameworks: ['cis:5.1.13', 'mitre:T1528', 'ms:MS-TA9016'],
   docs: {
     description:
       '`create` on `serviceaccounts/token` (the TokenRequest API, `kubectl create token`) issues a token for a service account, with a lifetime the caller ' +
@@ -20,11 +17,5 @@ export default defineCheck({
     remediation: 'Remove `serviceaccounts/token` from roles of people and workloads; where a component needs it, limit it with `resourceNames`.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#token-request'],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'high',
-      consequence: 'its holders can mint tokens and act as those service accounts',
-    });
-  },
+  capabilities: ['create-tokens'],
 });

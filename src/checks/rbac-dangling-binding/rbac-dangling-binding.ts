@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.js';
-import { describeEntry, rbacModelOf } from '../../rbac/model.js';
+import { describeEntry } from '../../rbac/model.js';
 import { isReportable } from '../../rbac/subject-checks.js';
 
 /** A binding to a role that does not exist grants nothing today, and whatever the role says once someone creates it. */
@@ -21,8 +21,9 @@ export default defineCheck({
   },
   target: { kind: 'resource', kinds: ['RoleBinding', 'ClusterRoleBinding'] },
   needs: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount'],
-  evaluate({ inventory, resource }) {
-    const binding = rbacModelOf(inventory).bindingOf(resource);
+  uses: ['rbac'],
+  evaluate({ models, resource }) {
+    const binding = models.rbac.bindingOf(resource);
     if (!isReportable(binding) || binding.problem === undefined) return undefined;
     const ref = binding.roleRef;
     if (binding.problem === 'invalid-role-ref') {

@@ -1,7 +1,7 @@
 import { defineCheck } from '../../core/check.js';
 import { capabilitiesOf } from '../../rbac/capabilities.js';
 import { userInfoOf } from '../../rbac/identity.js';
-import { describeEntry, rbacModelOf } from '../../rbac/model.js';
+import { describeEntry } from '../../rbac/model.js';
 import { isReportable } from '../../rbac/subject-checks.js';
 
 /** Every pod without a serviceAccountName runs as `default`: what it may do, they all may do. */
@@ -24,10 +24,11 @@ export default defineCheck({
   },
   target: { kind: 'resource', kinds: ['ServiceAccount'] },
   needs: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount'],
-  evaluate({ inventory, resource }) {
+  uses: ['rbac'],
+  evaluate({ models, resource }) {
     if (resource.ref.name !== 'default' || resource.object.apiVersion !== 'v1') return undefined;
-    const model = rbacModelOf(inventory);
-    const namespace = resource.ref.namespace ?? 'default';
+    const model = models.rbac;
+    const namespace = model.namespaceOf(resource) as string;
     const subject = { kind: 'ServiceAccount', namespace, name: 'default' } as const;
     const bindings = model.directBindingsOf(subject).filter((b) => isReportable(b.binding));
     if (bindings.length === 0) return undefined;

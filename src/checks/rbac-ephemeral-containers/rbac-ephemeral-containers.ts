@@ -1,17 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-// `kubectl debug` adds an ephemeral container with a PATCH of this subresource.
-const QUERIES = queriesOf(['update', 'patch'], '', ['pods/ephemeralcontainers']);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** An ephemeral container runs any image inside an existing pod, with its identity and volumes. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0306',
   name: 'rbac-ephemeral-containers',
   title: 'Role can add ephemeral containers to pods',
   severity: 'high',
-  category: 'rbac',
-  frameworks: ['mitre:T1610', 'ms:MS-TA9011', 'nsa:NSA-25'],
   docs: {
     description:
       "`update` or `patch` on `pods/ephemeralcontainers` adds a container of any image to a running pod: it shares the pod's service account, network " +
@@ -21,11 +17,5 @@ export default defineCheck({
     remediation: 'Grant ephemeral containers only for just-in-time debugging, limited to specific pods with `resourceNames`.',
     references: ['https://kubernetes.io/docs/concepts/workloads/pods/ephemeral-containers/'],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'high',
-      consequence: 'its holders can run any image inside running pods, as their service account',
-    });
-  },
+  capabilities: ['ephemeral-containers'],
 });

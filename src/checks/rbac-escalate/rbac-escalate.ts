@@ -1,17 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, RBAC_GROUP, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-// `escalate` on clusterroles is checked without a namespace, so in a Role only `roles` counts.
-const QUERIES = queriesOf(['escalate'], RBAC_GROUP, ['roles', 'clusterroles']);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** `escalate` switches off RBAC's own guard against granting more than one holds. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0307',
   name: 'rbac-escalate',
   title: 'Role grants the escalate verb on roles',
   severity: 'high',
-  category: 'rbac',
-  frameworks: ['cis:5.1.8', 'mitre:T1098.006'],
   docs: {
     description:
       'RBAC normally refuses to let anyone create or update a Role or ClusterRole with permissions they do not hold themselves. ' +
@@ -25,11 +21,5 @@ export default defineCheck({
       'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#escalate-verb',
     ],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'high',
-      consequence: 'its holders can write roles granting permissions they do not have',
-    });
-  },
+  capabilities: ['escalate'],
 });

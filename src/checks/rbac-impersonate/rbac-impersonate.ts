@@ -1,34 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import {
-  describeGrants,
-  evidenceOf,
-  grantsByRule,
-  isReviewedRole,
-  type PolicyRule,
-  queriesOf,
-  type ResourceQuery,
-  someSubresourceQueries,
-} from '../../rbac/rules.js';
-import { describeObject } from '../../core/object.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-const AUTHN = 'authentication.k8s.io';
-
-// What the impersonation filter authorizes: users, groups and service accounts in the core
-// group, uids and user extras (the extra key is the subresource) in authentication.k8s.io.
-const FIXED = [...queriesOf(['impersonate'], '', ['users', 'groups', 'serviceaccounts']), ...queriesOf(['impersonate'], AUTHN, ['uids'])];
-
-function queriesFor(rule: PolicyRule): readonly ResourceQuery[] {
-  return [...FIXED, ...someSubresourceQueries(rule, { verb: 'impersonate', apiGroup: AUTHN, resource: 'userextras' })];
-}
-
+// What the rule must grant (users, groups, service accounts, uids, user extras), its
+// severity by reach and framework references are the catalogue's (src/rbac/capabilities.ts).
 /** Impersonation makes the caller whoever they name, with all of that identity's permissions. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0309',
   name: 'rbac-impersonate',
   title: 'Role grants the impersonate verb',
   severity: 'high',
-  category: 'rbac',
-  frameworks: ['cis:5.1.8'],
   docs: {
     description:
       '`impersonate` on `users`, `groups`, `serviceaccounts`, `uids` or `userextras/<key>` lets its holders send requests as another identity ' +
@@ -42,21 +21,11 @@ export default defineCheck({
       'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#impersonate-verb',
     ],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    if (!isReviewedRole(resource)) return undefined;
-    return grantsByRule(resource.object, queriesFor).map((r) => {
-      const named = r.grants.every((g) => g.scope === 'named');
-      // A name list that reaches system:masters is no narrowing: that group bypasses RBAC.
-      const masters = named && r.grants.some((g) => g.resource === 'groups') && r.rule.resourceNames.includes('system:masters');
-      return {
-        path: r.path,
-        message: `${describeObject(resource.ref)} rule ${r.index} grants ${describeGrants(r.grants, r.rule)}: its holders can act as ${
-          masters ? 'the group system:masters, which bypasses RBAC' : 'other identities, with their permissions'
-        }`,
-        severity: named && !masters ? 'medium' : 'high',
-        evidence: evidenceOf(r.rule),
-      };
-    });
+  capabilities: ['impersonate'],
+  refine(found) {
+    // A name list that reaches system:masters is no narrowing: that group bypasses RBAC, as
+    // the subject-level PAL-0410 says too.
+    const masters = found.matches.some((m) => m.probe.query.resource === 'groups' && (m.scope === 'all' || found.rule.rule.resourceNames.includes('system:masters')));
+    return masters ? { consequence: 'its holders can act as the group system:masters, which bypasses RBAC', severity: 'critical' } : undefined;
   },
 });

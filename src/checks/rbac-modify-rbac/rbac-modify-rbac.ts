@@ -1,16 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, RBAC_GROUP, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-const QUERIES = queriesOf(['create', 'update', 'patch'], RBAC_GROUP, ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings']);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** RBAC objects define who may do what; writing them is the administrator's job. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0315',
   name: 'rbac-modify-rbac',
   title: 'Role can create or change RBAC roles and bindings',
   severity: 'high',
-  category: 'rbac',
-  frameworks: ['mitre:T1098.006'],
   docs: {
     description:
       'Whoever can create, update or patch Roles, RoleBindings, ClusterRoles or ClusterRoleBindings can hand their own permissions to other subjects, ' +
@@ -21,11 +18,5 @@ export default defineCheck({
     remediation: 'Keep RBAC changes to cluster administrators and GitOps controllers; delegate namespace RBAC with namespaced Roles only.',
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping'],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'high',
-      consequence: 'its holders can change who may do what',
-    });
-  },
+  capabilities: ['modify-rbac'],
 });

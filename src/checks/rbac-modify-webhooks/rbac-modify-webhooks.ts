@@ -1,20 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-// Deleting a webhook configuration switches its policy off, so delete counts as a change.
-const QUERIES = queriesOf(['create', 'update', 'patch', 'delete', 'deletecollection'], 'admissionregistration.k8s.io', [
-  'validatingwebhookconfigurations',
-  'mutatingwebhookconfigurations',
-]);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** An admission webhook sees, and may rewrite, every object sent to the API server. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0313',
   name: 'rbac-modify-webhooks',
   title: 'Role can change admission webhook configurations',
   severity: 'high',
-  category: 'rbac',
-  frameworks: ['cis:5.1.12', 'ms:MS-TA9015'],
   docs: {
     description:
       'Whoever can create, update, patch or delete ValidatingWebhookConfigurations or MutatingWebhookConfigurations can register a webhook that receives ' +
@@ -26,11 +19,5 @@ export default defineCheck({
       'Keep webhook configuration changes to cluster administrators; a controller that manages its own webhook should be limited with `resourceNames` to it.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#control-admission-webhooks'],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'high',
-      consequence: 'its holders can intercept or rewrite API requests, or switch admission policy off',
-    });
-  },
+  capabilities: ['modify-webhooks'],
 });

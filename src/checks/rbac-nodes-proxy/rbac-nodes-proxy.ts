@@ -1,19 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-// Every verb a proxy request can carry (the API server maps the HTTP method: GET, POST, PUT,
-// PATCH, DELETE); list, watch and deletecollection never occur on a subresource. All of them
-// matter: the kubelet runs exec on POST, and on a WebSocket upgrade of a GET.
-const QUERIES = queriesOf(['get', 'create', 'update', 'patch', 'delete'], '', ['nodes/proxy']);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** nodes/proxy is the kubelet API: exec into any pod on the node, without the API server's audit of it. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0310',
   name: 'rbac-nodes-proxy',
   title: 'Role grants access to nodes/proxy',
   severity: 'high',
-  category: 'rbac',
-  frameworks: ['cis:5.1.10'],
   docs: {
     description:
       'Any verb on `nodes/proxy` (get, create, update, patch or delete: the verbs a proxy request can carry) gives access to the kubelet API through the API server: reading pods, logs and metrics of every pod on the node, ' +
@@ -27,11 +21,5 @@ export default defineCheck({
       'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/#kubelet-authorization',
     ],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'high',
-      consequence: 'its holders can use the kubelet API, including exec into every pod on the nodes',
-    });
-  },
+  capabilities: ['nodes-proxy'],
 });

@@ -1,16 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-const QUERIES = queriesOf(['update', 'patch'], '', ['nodes', 'nodes/status']);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** Node labels and taints decide where pods land; whoever writes them chooses the nodes. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0317',
   name: 'rbac-patch-nodes',
   title: 'Role can update or patch nodes',
   severity: 'medium',
-  category: 'rbac',
-  frameworks: [],
   docs: {
     description:
       '`update` or `patch` on nodes or `nodes/status` lets its holders relabel, taint, untaint and cordon nodes, and rewrite their reported status: ' +
@@ -25,11 +22,5 @@ export default defineCheck({
       'https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#noderestriction',
     ],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'medium',
-      consequence: 'its holders can relabel and taint nodes and so steer where pods run',
-    });
-  },
+  capabilities: ['modify-nodes'],
 });

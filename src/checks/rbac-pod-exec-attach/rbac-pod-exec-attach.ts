@@ -1,18 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-// kubectl authorizes exec and attach as `create`; WebSocket clients upgrade a GET, which
-// older API servers authorize as `get`, so both verbs open a shell.
-const QUERIES = queriesOf(['create', 'get'], '', ['pods/exec', 'pods/attach']);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** A shell in a container gives its files, its service account token and its network position. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0304',
   name: 'rbac-pod-exec-attach',
   title: 'Role can exec into or attach to pods',
   severity: 'high',
-  category: 'rbac',
-  frameworks: ['mitre:T1609', 'ms:MS-TA9006', 'nsa:NSA-25'],
   docs: {
     description:
       '`create` (or, for WebSocket clients of older API servers, `get`) on `pods/exec` or `pods/attach` lets its holders run commands inside running containers: ' +
@@ -26,11 +21,5 @@ export default defineCheck({
       'https://kubernetes.io/docs/concepts/security/rbac-good-practices/',
     ],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'high',
-      consequence: 'its holders can run commands in running containers and use their credentials',
-    });
-  },
+  capabilities: ['pod-exec', 'pod-attach'],
 });

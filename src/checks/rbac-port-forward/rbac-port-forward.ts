@@ -1,17 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-// kubectl port-forward is a `create`; WebSocket clients of older API servers use `get`.
-const QUERIES = queriesOf(['create', 'get'], '', ['pods/portforward']);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** Port-forwarding reaches ports that Services and NetworkPolicies were meant to keep private. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0305',
   name: 'rbac-port-forward',
   title: 'Role can port-forward to pods',
   severity: 'medium',
-  category: 'rbac',
-  frameworks: ['nsa:NSA-25'],
   docs: {
     description:
       '`create` (or `get` for WebSocket clients) on `pods/portforward` tunnels connections from the caller straight to any port of a pod, ' +
@@ -21,11 +17,5 @@ export default defineCheck({
     remediation: 'Grant port-forward only where it is needed for debugging, limited to specific pods with `resourceNames`.',
     references: ['https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/'],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    return roleGrantViolations(resource, QUERIES, {
-      severity: 'medium',
-      consequence: 'its holders can reach any port of the pods, bypassing Services and NetworkPolicies',
-    });
-  },
+  capabilities: ['port-forward'],
 });

@@ -1,17 +1,13 @@
-import { defineCheck } from '../../core/check.js';
-import { queriesOf, roleGrantViolations } from '../../rbac/rules.js';
+import { defineRoleCheck } from '../../rbac/role-checks.js';
 
-// `list` and `watch` return Secret values too, not just names.
-const QUERIES = queriesOf(['get', 'list', 'watch'], '', ['secrets']);
-
+// What the rule must grant, its severity by reach, wording and framework references are the
+// catalogue's (src/rbac/capabilities.ts), shared with the subject-level check.
 /** Secrets hold credentials, including service account tokens that lead to further permissions. */
-export default defineCheck({
+export default defineRoleCheck({
   id: 'PAL-0302',
   name: 'rbac-read-secrets',
   title: 'Role can read Secrets',
   severity: 'high',
-  category: 'rbac',
-  frameworks: ['cis:5.1.2', 'mitre:T1552.007', 'ms:MS-TA9025'],
   docs: {
     description:
       'A rule granting `get`, `list` or `watch` on Secrets (directly or through `*`) lets its holders read credentials, ' +
@@ -21,14 +17,5 @@ export default defineCheck({
     remediation: 'Remove Secret access where it is not needed; otherwise limit it to `get` on the specific Secrets with `resourceNames`, in a namespaced Role.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets'],
   },
-  target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    const cluster = resource.ref.kind === 'ClusterRole';
-    return roleGrantViolations(resource, QUERIES, {
-      severity: cluster ? 'high' : 'medium',
-      consequence: cluster
-        ? 'its holders can read Secret values, in every namespace when bound cluster-wide'
-        : 'its holders can read Secret values in the namespace',
-    });
-  },
+  capabilities: ['read-secrets'],
 });

@@ -1,12 +1,12 @@
-import { byReach, defineSubjectCheck } from '../../rbac/subject-checks.js';
+import { defineSubjectCheck } from '../../rbac/subject-checks.js';
 
+// Wording, severity by reach and framework references are the catalogue's (src/rbac/capabilities.ts).
 /** Subject can bind roles it does not hold: evaluated on effective permissions, reported per subject. */
 export default defineSubjectCheck({
   id: 'PAL-0409',
   name: 'rbac-subject-bind',
   title: 'Subject can bind roles it does not hold',
   severity: 'high',
-  frameworks: ['cis:5.1.8', 'mitre:T1098.006'],
   docs: {
     description:
       'The `bind` verb on `roles` or `clusterroles` lets a subject that can create bindings bind those roles, to itself included, without holding their permissions: with `bind` on `cluster-admin` and create on clusterrolebindings it is cluster-admin. Cluster-wide is high, within namespaces medium, limited to named roles one step lower.',
@@ -14,7 +14,4 @@ export default defineSubjectCheck({
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation-or-update'],
   },
   capability: 'bind',
-  verdict(c) {
-    return { text: 'can bind roles it does not hold', severity: byReach(c, 'high', 'medium') };
-  },
 });

@@ -6,7 +6,6 @@ export default defineSubjectCheck({
   name: 'rbac-subject-cluster-admin',
   title: 'Subject holds every permission (cluster-admin equivalent)',
   severity: 'critical',
-  frameworks: ['cis:5.1.1', 'mitre:T1078', 'ms:MS-TA9019'],
   docs: {
     description:
       "The subject's effective permissions include a rule with `*` verbs on `*` resources in `*` API groups: through a ClusterRoleBinding it is cluster-admin under whatever name the role has (critical); through RoleBindings it is admin of those namespaces (high). Unlike rbac-cluster-admin-equivalent (PAL-0301), which reads one role at a time, this check follows every binding that applies to the subject, its groups included, and reports the subject: the ServiceAccount object, or the binding for users, groups and service accounts the inventory does not hold.",

@@ -1,12 +1,12 @@
 import { defineSubjectCheck } from '../../rbac/subject-checks.js';
 
+// Wording, severity by reach and framework references are the catalogue's (src/rbac/capabilities.ts).
 /** Subject can create persistent volumes: evaluated on effective permissions, reported per subject. */
 export default defineSubjectCheck({
   id: 'PAL-0417',
   name: 'rbac-subject-create-persistent-volumes',
   title: 'Subject can create persistent volumes',
   severity: 'medium',
-  frameworks: ['cis:5.1.9', 'mitre:T1611'],
   docs: {
     description:
       "Creating PersistentVolumes lets a subject define a `hostPath` volume on any node path; whoever can then claim it in a pod reads or writes the node's filesystem (kubelet credentials, other pods' data). Admission policies on pods do not see PersistentVolume sources.",
@@ -14,7 +14,4 @@ export default defineSubjectCheck({
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#persistent-volume-creation'],
   },
   capability: 'create-persistent-volumes',
-  verdict() {
-    return { text: 'can create PersistentVolumes (hostPath included)', severity: 'medium' };
-  },
 });

@@ -1,12 +1,12 @@
-import { byReach, defineSubjectCheck } from '../../rbac/subject-checks.js';
+import { defineSubjectCheck } from '../../rbac/subject-checks.js';
 
+// Wording, severity by reach and framework references are the catalogue's (src/rbac/capabilities.ts).
 /** Subject can request service account tokens: evaluated on effective permissions, reported per subject. */
 export default defineSubjectCheck({
   id: 'PAL-0411',
   name: 'rbac-subject-create-tokens',
   title: 'Subject can request service account tokens',
   severity: 'high',
-  frameworks: ['cis:5.1.13', 'mitre:T1528', 'ms:MS-TA9016'],
   docs: {
     description:
       '`create` on `serviceaccounts/token` (the TokenRequest API) mints a token for a service account: the caller then acts as that account with all its permissions. Cluster-wide is high, within namespaces medium, for named accounts one step lower.',
@@ -14,7 +14,4 @@ export default defineSubjectCheck({
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#token-request'],
   },
   capability: 'create-tokens',
-  verdict(c) {
-    return { text: 'can request tokens for service accounts', severity: byReach(c, 'high', 'medium') };
-  },
 });

@@ -1,12 +1,12 @@
-import { byReach, defineSubjectCheck } from '../../rbac/subject-checks.js';
+import { defineSubjectCheck } from '../../rbac/subject-checks.js';
 
+// Wording, severity by reach and framework references are the catalogue's (src/rbac/capabilities.ts).
 /** Subject can add ephemeral containers to pods: evaluated on effective permissions, reported per subject. */
 export default defineSubjectCheck({
   id: 'PAL-0406',
   name: 'rbac-subject-ephemeral-containers',
   title: 'Subject can add ephemeral containers to pods',
   severity: 'high',
-  frameworks: ['mitre:T1610', 'ms:MS-TA9011'],
   docs: {
     description:
       "`patch` or `update` on `pods/ephemeralcontainers` adds a container of the caller's choosing (image, command, security context within admission limits) to a running pod, sharing its namespaces, volumes and service account. Cluster-wide is high, within namespaces medium.",
@@ -14,7 +14,4 @@ export default defineSubjectCheck({
     references: ['https://kubernetes.io/docs/concepts/workloads/pods/ephemeral-containers/'],
   },
   capability: 'ephemeral-containers',
-  verdict(c) {
-    return { text: 'can add ephemeral containers to running pods', severity: byReach(c, 'high', 'medium') };
-  },
 });

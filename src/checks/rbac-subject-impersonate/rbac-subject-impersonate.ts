@@ -6,7 +6,6 @@ export default defineSubjectCheck({
   name: 'rbac-subject-impersonate',
   title: 'Subject can impersonate other identities',
   severity: 'high',
-  frameworks: ['cis:5.1.8', 'mitre:T1078'],
   docs: {
     description:
       '`impersonate` on `users`, `groups`, `serviceaccounts`, `uids` or `userextras` lets a subject send requests as someone else (`kubectl --as`, `--as-group`). Impersonating any group includes `system:masters`, which bypasses authorization (critical); users or groups otherwise high; service accounts within namespaces medium.',

@@ -7,7 +7,6 @@ export default defineSubjectCheck({
   name: 'rbac-subject-issue-certificates',
   title: 'Subject can create, approve and get signed certificate requests',
   severity: 'critical',
-  frameworks: ['cis:5.1.11', 'mitre:T1078'],
   docs: {
     description:
       'Creating a CertificateSigningRequest, updating its approval and holding `approve` on a signer lets a subject issue itself a certificate. With the `kubernetes.io/kube-apiserver-client` signer (or `kubernetes.io/*`, `*`), the certificate authenticates to the API server as any user and group it names, `system:masters` included: critical. Other signers (kubelet serving, kubelet client) are medium.',

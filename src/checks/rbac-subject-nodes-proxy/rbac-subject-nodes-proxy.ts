@@ -1,12 +1,12 @@
 import { defineSubjectCheck } from '../../rbac/subject-checks.js';
 
+// Wording, severity by reach and framework references are the catalogue's (src/rbac/capabilities.ts).
 /** Subject can reach the kubelet API through nodes/proxy: evaluated on effective permissions, reported per subject. */
 export default defineSubjectCheck({
   id: 'PAL-0407',
   name: 'rbac-subject-nodes-proxy',
   title: 'Subject can reach the kubelet API through nodes/proxy',
   severity: 'high',
-  frameworks: ['cis:5.1.10', 'ms:MS-TA9030'],
   docs: {
     description:
       "`get` or `create` on `nodes/proxy` forwards requests to the kubelet API of any node, which runs commands in any container there; those requests bypass the API server's audit and admission. It is as good as exec in every pod of the cluster.",
@@ -15,7 +15,4 @@ export default defineSubjectCheck({
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#nodes-proxy'],
   },
   capability: 'nodes-proxy',
-  verdict() {
-    return { text: 'can use the kubelet API of every node (nodes/proxy)', severity: 'high' };
-  },
 });

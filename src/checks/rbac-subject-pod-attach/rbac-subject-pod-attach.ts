@@ -1,12 +1,12 @@
-import { byReach, defineSubjectCheck } from '../../rbac/subject-checks.js';
+import { defineSubjectCheck } from '../../rbac/subject-checks.js';
 
+// Wording, severity by reach and framework references are the catalogue's (src/rbac/capabilities.ts).
 /** Subject can attach to pods: evaluated on effective permissions, reported per subject. */
 export default defineSubjectCheck({
   id: 'PAL-0404',
   name: 'rbac-subject-pod-attach',
   title: 'Subject can attach to pods',
   severity: 'high',
-  frameworks: ['mitre:T1609', 'nsa:NSA-25'],
   docs: {
     description:
       '`create` on `pods/attach` connects to the main process of a running container (its stdin when the pod allows it): like exec, this hands over the container and its service account. Cluster-wide is high, within namespaces medium.',
@@ -14,7 +14,4 @@ export default defineSubjectCheck({
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources'],
   },
   capability: 'pod-attach',
-  verdict(c) {
-    return { text: 'can attach to pods', severity: byReach(c, 'high', 'medium') };
-  },
 });

@@ -1,12 +1,12 @@
-import { byReach, defineSubjectCheck } from '../../rbac/subject-checks.js';
+import { defineSubjectCheck } from '../../rbac/subject-checks.js';
 
+// Wording, severity by reach and framework references are the catalogue's (src/rbac/capabilities.ts).
 /** Subject can port-forward to pods: evaluated on effective permissions, reported per subject. */
 export default defineSubjectCheck({
   id: 'PAL-0405',
   name: 'rbac-subject-port-forward',
   title: 'Subject can port-forward to pods',
   severity: 'medium',
-  frameworks: ['nsa:NSA-25', 'mitre:T1133'],
   docs: {
     description:
       '`create` on `pods/portforward` opens a tunnel from the caller to any port of a pod, past NetworkPolicies and Services: databases and admin interfaces listening only inside the cluster become reachable. Cluster-wide is medium, within namespaces low.',
@@ -14,7 +14,4 @@ export default defineSubjectCheck({
     references: ['https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/'],
   },
   capability: 'port-forward',
-  verdict(c) {
-    return { text: 'can port-forward to pods', severity: byReach(c, 'medium', 'low') };
-  },
 });

@@ -1,12 +1,12 @@
-import { byReach, defineSubjectCheck } from '../../rbac/subject-checks.js';
+import { defineSubjectCheck } from '../../rbac/subject-checks.js';
 
+// Wording, severity by reach and framework references are the catalogue's (src/rbac/capabilities.ts).
 /** Subject can read Secrets: evaluated on effective permissions, reported per subject. */
 export default defineSubjectCheck({
   id: 'PAL-0401',
   name: 'rbac-subject-read-secrets',
   title: 'Subject can read Secrets',
   severity: 'high',
-  frameworks: ['cis:5.1.2', 'mitre:T1552.007', 'ms:MS-TA9025'],
   docs: {
     description:
       '`get`, `list` or `watch` on `secrets` returns Secret values: passwords, keys, and the tokens of service accounts, with which the reader acts as those accounts. Cluster-wide is high; within namespaces medium; limited to named Secrets one step lower. Evaluated on effective permissions (every binding of the subject and of its groups).',
@@ -15,7 +15,4 @@ export default defineSubjectCheck({
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets'],
   },
   capability: 'read-secrets',
-  verdict(c) {
-    return { text: 'can read Secrets', severity: byReach(c, 'high', 'medium') };
-  },
 });

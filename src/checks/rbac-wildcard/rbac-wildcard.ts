@@ -1,17 +1,13 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { describeNames, evidenceOf, isReviewedRole, type PolicyRule, RBAC_ALL, rulesOf } from '../../rbac/rules.js';
 import { describeObject } from '../../core/object.js';
+import { frameworksOf, wildcardFields } from '../../rbac/capabilities.js';
+import { describeNames, evidenceOf, RBAC_ALL } from '../../rbac/rules.js';
+import { reviewedRole, roleSeverity } from '../../rbac/role-checks.js';
 
-type WildcardField = 'verbs' | 'apiGroups' | 'resources';
-
-/** `*` in verbs or apiGroups; in resources also `* /subresource` (written without the space). */
-function wildcardFields(rule: PolicyRule): readonly WildcardField[] {
-  const out: WildcardField[] = [];
-  if (rule.verbs.includes(RBAC_ALL)) out.push('verbs');
-  if (rule.apiGroups.includes(RBAC_ALL)) out.push('apiGroups');
-  if (rule.resources.some((r) => r === RBAC_ALL || r.startsWith('*/'))) out.push('resources');
-  return out;
-}
+// The catalogue's wildcard entry (src/rbac/capabilities.ts): what counts as a wildcard, the
+// severity by reach and framework references the subject-level PAL-0418 shares.
+const FRAMEWORKS = frameworksOf('wildcard');
+const ORDER = ['critical', 'high', 'medium', 'low', 'info'] as const;
 
 /** A wildcard grants whatever exists now and whatever is added later: new resources, CRDs, verbs. */
 export default defineCheck({
@@ -20,7 +16,7 @@ export default defineCheck({
   title: 'Role uses a wildcard in verbs, resources or apiGroups',
   severity: 'medium',
   category: 'rbac',
-  frameworks: ['cis:5.1.3'],
+  frameworks: FRAMEWORKS,
   docs: {
     description:
       "A `*` in a rule's verbs, resources (including `*/subresource`) or apiGroups grants every present and future value: " +
@@ -35,18 +31,23 @@ export default defineCheck({
     ],
   },
   target: { kind: 'resource', kinds: ['Role', 'ClusterRole'] },
-  evaluate({ resource }) {
-    if (!isReviewedRole(resource)) return undefined;
+  uses: ['rbac'],
+  evaluate({ models, resource }) {
+    const role = reviewedRole(models.rbac, resource);
+    if (!role) return undefined;
     const out: Violation[] = [];
-    for (const { index, path, rule } of rulesOf(resource.object)) {
+    for (const { index, rule } of role.ownRules) {
       const fields = wildcardFields(rule);
       if (fields.length === 0) continue;
+      // Every verb on every resource of a group is one step worse than a partial wildcard.
       const full = rule.verbs.includes(RBAC_ALL) && rule.resources.includes(RBAC_ALL) && rule.resourceNames.length === 0;
+      const base = roleSeverity('wildcard', role, rule.resourceNames.length > 0);
+      const severity = full ? (ORDER[Math.max(ORDER.indexOf(base) - 1, 0)] ?? base) : base;
       const names = rule.resourceNames.length > 0 ? ` ${describeNames(rule)}` : '';
       out.push({
-        path,
+        path: `/rules/${index}`,
         message: `${describeObject(resource.ref)} rule ${index} uses "*" in ${fields.join(', ')}${names}`,
-        severity: full ? 'high' : 'medium',
+        severity,
         evidence: evidenceOf(rule),
       });
     }

@@ -1,7 +1,7 @@
 import { defineCheck } from '../../core/check.js';
 import type { Severity } from '../../core/types.js';
 import { type Capability, type CapabilityId, capabilitiesOfSubject, describeReach } from '../../rbac/capabilities.js';
-import { type RbacModel, rbacModelOf } from '../../rbac/model.js';
+import type { RbacModel } from '../../rbac/model.js';
 import { type EscalationPath, escalationPathsOf } from '../../rbac/paths.js';
 import { describePath, pathEvidence } from '../../rbac/subject-checks.js';
 
@@ -40,14 +40,11 @@ interface AccountRisk {
   readonly reach: string;
 }
 
-const RISKS = new WeakMap<RbacModel, Map<string, Map<string, AccountRisk | undefined>>>();
+const RISKS = Symbol('risk per service account');
 
 function riskOf(model: RbacModel, namespace: string, name: string): AccountRisk | undefined {
-  let byNamespace = RISKS.get(model);
-  if (!byNamespace) {
-    byNamespace = new Map();
-    RISKS.set(model, byNamespace);
-  }
+  // Memoised on the model (shared by every pod of the scan, gone with it).
+  const byNamespace = model.memo.get(RISKS, () => new Map<string, Map<string, AccountRisk | undefined>>());
   let byName = byNamespace.get(namespace);
   if (!byName) {
     byName = new Map();
@@ -93,9 +90,12 @@ export default defineCheck({
   },
   target: { kind: 'pod' },
   needs: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount'],
-  evaluate({ inventory, resource, pod }) {
-    const model = rbacModelOf(inventory);
-    const namespace = resource.ref.namespace ?? 'default';
+  uses: ['rbac'],
+  evaluate({ models, resource, pod }) {
+    const model = models.rbac;
+    // A namespace-less manifest object runs wherever it is applied: `(unset)`, which joins
+    // no real namespace, unless --default-namespace states one.
+    const namespace = model.namespaceOf(resource) as string;
     const workload = model.workloadsOf(resource).find((w) => w.podPointer === pod.pointer);
     const spec = pod.spec;
     const name =
