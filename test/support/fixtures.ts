@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AnyCheck } from '../../src/core/check.js';
+import { builtinModels } from '../../src/checks/models.js';
 import { runChecks } from '../../src/core/engine.js';
 import { Inventory } from '../../src/core/inventory.js';
 import type { Diagnostic, Finding, JsonValue } from '../../src/core/types.js';
@@ -24,7 +25,7 @@ export function runOn(
   file = 'fixture.yaml',
   params?: Readonly<Record<string, Readonly<Record<string, JsonValue>>>>,
 ): Finding[] {
-  return runChecks(inventoryOf(text, file).inventory, { checks, includePassed: true, ...(params ? { params } : {}) }).findings;
+  return runChecks(inventoryOf(text, file).inventory, { checks, models: builtinModels, includePassed: true, ...(params ? { params } : {}) }).findings;
 }
 
 /** Reads a fixture's `# params: {...}` line (check parameters as JSON), if any. */
