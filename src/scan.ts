@@ -44,6 +44,12 @@ export interface ScanOptions {
   readonly today?: string;
   /** Reads stdin for `-`; injectable for tests. */
   readonly readStdin?: () => Promise<string>;
+  /**
+   * The namespace namespace-less manifest objects will be applied to (as `kubectl apply -n`).
+   * Absent: they are in an unknown namespace that joins no real one, so that RBAC joins never
+   * place them in `default`.
+   */
+  readonly defaultNamespace?: string;
   readonly onProgress?: (phase: 'load' | 'check' | 'report', done: number, total: number) => void;
 }
 
@@ -189,6 +195,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const loaded = await loadManifests(paths, {
     ...(maxFileSize !== undefined ? { maxFileSize } : {}),
     ...(options.readStdin ? { readStdin: options.readStdin } : {}),
+    ...(options.defaultNamespace !== undefined ? { defaultNamespace: options.defaultNamespace } : {}),
   });
   return scanInventory(loaded.inventory, {
     ...options,
@@ -237,7 +244,12 @@ export interface ClusterSource {
 
 /** Where the objects of a scan come from: manifests, a snapshot file, or live clusters. */
 export type SourceSpec =
-  | { readonly kind: 'files'; readonly paths: readonly string[] }
+  | {
+      readonly kind: 'files';
+      readonly paths: readonly string[];
+      /** The namespace of namespace-less objects (see {@link ScanOptions.defaultNamespace}). */
+      readonly defaultNamespace?: string;
+    }
   | { readonly kind: 'snapshot'; readonly file: string }
   | { readonly kind: 'cluster'; readonly options: ClusterLoadOptions };
 
@@ -261,13 +273,15 @@ export interface LoadedSource {
  * const loaded = await loadSource({ kind: 'cluster', options: { contexts: ['prod'] } });
  * loaded[0].inventory.ofKind('Deployment').length;
  */
-export async function loadSource(spec: SourceSpec, options: Pick<ScanOptions, 'config' | 'maxFileSize' | 'readStdin'> = {}): Promise<LoadedSource[]> {
+export async function loadSource(spec: SourceSpec, options: Pick<ScanOptions, 'config' | 'maxFileSize' | 'readStdin' | 'defaultNamespace'> = {}): Promise<LoadedSource[]> {
   if (spec.kind === 'files') {
     const config = options.config ?? EMPTY_CONFIG;
     const maxFileSize = options.maxFileSize ?? config.maxFileSize;
+    const defaultNamespace = spec.defaultNamespace ?? options.defaultNamespace;
     const loaded = await loadManifests(spec.paths, {
       ...(maxFileSize !== undefined ? { maxFileSize } : {}),
       ...(options.readStdin ? { readStdin: options.readStdin } : {}),
+      ...(defaultNamespace !== undefined ? { defaultNamespace } : {}),
     });
     return [
       {

@@ -732,7 +732,12 @@ export class RbacModel {
     for (const { binding, subject } of this.bindingsOf(user)) {
       if (!binding.role) continue;
       const { role, namespace } = binding;
-      for (const rule of role.rules) out.push(namespace !== undefined ? { binding, subject, role, rule, namespace } : { binding, subject, role, rule });
+      for (const rule of role.rules) {
+        // Non-resource URLs are authorized without a namespace: only ClusterRoleBindings
+        // grant them, so a RoleBinding's rule that lists only URLs grants nothing.
+        if (namespace !== undefined && rule.rule.resources.length === 0 && rule.rule.nonResourceURLs.length > 0) continue;
+        out.push(namespace !== undefined ? { binding, subject, role, rule, namespace } : { binding, subject, role, rule });
+      }
     }
     return out;
   }

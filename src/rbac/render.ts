@@ -183,7 +183,7 @@ export function renderSubject(model: RbacModel, subject: Subject, user: UserInfo
           apiGroups: [...g.rule.rule.apiGroups],
           resources: [...g.rule.rule.resources],
           resourceNames: [...g.rule.rule.resourceNames],
-          nonResourceURLs: [...g.rule.rule.nonResourceURLs],
+          nonResourceURLs: g.namespace === undefined ? [...g.rule.rule.nonResourceURLs] : [],
           grantedTo: subjectText(g),
         })),
         capabilities: capabilities.map(capabilityJson),
@@ -210,7 +210,8 @@ export function renderSubject(model: RbacModel, subject: Subject, user: UserInfo
       return [
         g.namespace ?? 'cluster-wide',
         r.verbs.join(','),
-        r.nonResourceURLs.length > 0 && r.resources.length === 0 ? r.nonResourceURLs.join(',') : r.resources.join(','),
+        // URLs only through ClusterRoleBindings: a RoleBinding never grants them.
+        r.nonResourceURLs.length > 0 && r.resources.length === 0 && g.namespace === undefined ? r.nonResourceURLs.join(',') : r.resources.join(','),
         r.apiGroups.map((x) => (x === '' ? 'core' : x)).join(','),
         r.resourceNames.join(','),
         `${describeEntry(g.binding)} → ${shortRule(g.role, g.rule)}`,
@@ -303,12 +304,18 @@ export function pathJson(path: EscalationPath): JsonValue {
  * renderPaths(paths, model, 'table');
  */
 export function renderPaths(paths: readonly EscalationPath[], model: RbacModel, format: 'table' | 'json', omitted: number): string {
+  // Each workload object once, named with its source: same-name objects of different files
+  // (22 `guestbook-ui` Deployments of 22 examples) are different objects.
   const workloadsOf = (s: Subject): string[] =>
     s.kind === 'ServiceAccount'
-      ? model
-          .workloads()
-          .filter((w) => w.namespace === s.namespace && w.serviceAccount === s.name)
-          .map((w) => `${w.resource.ref.kind} ${w.namespace}/${w.resource.ref.name}`)
+      ? [
+          ...new Set(
+            model
+              .workloads()
+              .filter((w) => w.namespace === s.namespace && w.serviceAccount === s.name)
+              .map((w) => `${w.resource.ref.kind} ${w.namespace}/${w.resource.ref.name}${w.resource.location ? ` (${where(w.resource.location)})` : ''}`),
+          ),
+        ]
       : [];
   if (format === 'json') {
     return `${JSON.stringify(

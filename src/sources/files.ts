@@ -22,6 +22,11 @@ export interface LoadOptions {
   readonly maxFileSize?: number;
   /** Reads stdin when a path is `-`; injectable for tests. */
   readonly readStdin?: () => Promise<string>;
+  /**
+   * The namespace namespace-less objects will be applied to (`--default-namespace`); absent,
+   * they are in an unknown namespace that joins no real one (see `Inventory.namespaceOf`).
+   */
+  readonly defaultNamespace?: string;
   /** Shown paths are made relative to this directory (default: as given). */
   readonly cwd?: string;
 }
@@ -152,7 +157,7 @@ export function addManifestText(inventory: Inventory, text: string, file: string
  * const { inventory, diagnostics } = await loadManifests(['deploy/']);
  */
 export async function loadManifests(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
-  const inventory = new Inventory();
+  const inventory = new Inventory(options.defaultNamespace !== undefined ? { defaultNamespace: options.defaultNamespace } : {});
   const diagnostics: Diagnostic[] = [];
   const stats: LoadStats = { files: 0, documents: 0, resources: 0, nonKubernetes: 0, parseErrors: 0, skippedFiles: 0 };
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;

@@ -14,7 +14,8 @@ import { renderCan, renderPaths, renderSubject, renderWhoCan } from '../../rbac/
 import { parseResourceArgument } from '../../rbac/resources.js';
 import { loadSource } from '../../scan.js';
 import { printDiagnostics } from '../diagnostics.js';
-import { type SourceFlags, sourceFromFlags } from './snapshot.js';
+import { resolveClusterTargets } from '../../sources/cluster/kubeconfig.js';
+import { DEFAULT_NAMESPACE_HELP, type SourceFlags, sourceFromFlags } from './snapshot.js';
 import { collectRaw } from '../flags.js';
 
 interface CommonFlags {
@@ -25,6 +26,7 @@ interface CommonFlags {
   context?: string;
   requestTimeout: string;
   defaults?: string;
+  defaultNamespace?: string;
   quiet?: boolean;
 }
 
@@ -49,6 +51,7 @@ function addCommonOptions(cmd: Command): Command {
         "Kubernetes' default RBAC policy to assume: roles (manifests), none (clusters, snapshots) or all (roles and bindings)",
       ).choices(['none', 'roles', 'all']),
     )
+    .option('--default-namespace <ns>', DEFAULT_NAMESPACE_HELP)
     .option('-q, --quiet', 'do not print diagnostics on stderr');
 }
 
@@ -62,7 +65,7 @@ function addRequestOptions(cmd: Command, namespaceHelp: string): Command {
 
 /** Loads the one inventory the command analyses: manifests, one snapshot cluster, or one live cluster. */
 async function loadInventory(paths: readonly string[], flags: CommonFlags): Promise<{ inventory: Inventory; diagnostics: readonly Diagnostic[] }> {
-  const liveCluster = flags.cluster === true || flags.kubeconfig !== undefined || (flags.context !== undefined && flags.snapshot === undefined);
+  const liveCluster = isLive(flags);
   const source: SourceFlags = {
     ...(liveCluster ? { cluster: true } : {}),
     ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
@@ -74,6 +77,7 @@ async function loadInventory(paths: readonly string[], flags: CommonFlags): Prom
     concurrency: '8',
     pageSize: '500',
     ...(flags.snapshot !== undefined ? { snapshot: flags.snapshot } : {}),
+    ...(flags.defaultNamespace !== undefined ? { defaultNamespace: flags.defaultNamespace } : {}),
   };
   const loaded = await loadSource(sourceFromFlags(paths, source));
   const chosen = flags.snapshot !== undefined && flags.context !== undefined ? loaded.filter((l) => l.cluster?.name === flags.context) : loaded;
@@ -95,6 +99,28 @@ async function modelFor(paths: readonly string[], flags: CommonFlags): Promise<R
   const { inventory, diagnostics } = await loadInventory(paths, flags);
   if (!flags.quiet) printDiagnostics(diagnostics);
   return buildRbacModel(inventory, flags.defaults !== undefined ? { defaults: flags.defaults as DefaultsMode } : {});
+}
+
+/** True when the flags ask for a live cluster (as {@link loadInventory} decides). */
+function isLive(flags: CommonFlags): boolean {
+  return flags.cluster === true || flags.kubeconfig !== undefined || (flags.context !== undefined && flags.snapshot === undefined);
+}
+
+/**
+ * The namespace of a `can` request without -n or -A, as kubectl takes it: the namespace of
+ * the kubeconfig context for a live cluster (`default` when the context sets none), the
+ * stated `--default-namespace` for manifests, else `default`.
+ */
+async function requestNamespace(flags: RequestFlags): Promise<string> {
+  if (isLive(flags)) {
+    const [target] = await resolveClusterTargets({
+      ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
+      ...(flags.context !== undefined ? { contexts: [flags.context] } : {}),
+    });
+    const ns = target?.kubeConfig.getContextObject(target.context)?.namespace;
+    return typeof ns === 'string' && ns !== '' ? ns : 'default';
+  }
+  return flags.defaultNamespace ?? 'default';
 }
 
 /** Builds the request of `can` / `who-can` from VERB RESOURCE and the flags. */
@@ -186,14 +212,15 @@ the default bindings, as on a fresh cluster.`,
         .argument('[paths...]', 'manifest files or directories (default .)')
         .addOption(new Option('--group <group>', 'add a group to the user, as kubectl --as-group; repeatable').argParser(collectRaw).default([])),
     ),
-    'namespace of the request (default: default, as kubectl)',
+    "namespace of the request (default: the kubeconfig context's namespace with --cluster, as kubectl; else --default-namespace or default)",
   )
     .addHelpText(
       'after',
       `
 Exit codes: 0 yes, 1 no, 2 usage error, 3 runtime error.
-As kubectl auth can-i, the request is made in namespace "default" unless -n or -A is given, also for
-cluster-scoped resources (a warning says so). Users get system:authenticated (system:anonymous gets
+As kubectl auth can-i, the request is made in the namespace of the kubeconfig context (with --cluster;
+"default" when the context sets none, and on manifests unless --default-namespace is given) unless
+-n or -A is given, also for cluster-scoped resources (a warning says so). Users get system:authenticated (system:anonymous gets
 system:unauthenticated); service accounts their two system:serviceaccounts groups unless --group is given.
 
 Examples:
@@ -205,7 +232,8 @@ Examples:
       const subject = parseSubject(subjectText);
       if (flags.group.length > 0 && subject.kind === 'Group')
         throw new PalisadeError('usage', '--group adds groups to a user or service account, not to a group');
-      const request = requestOf(verb, resource, flags, 'default');
+      const needsNamespace = !flags.allNamespaces && flags.namespace === undefined;
+      const request = requestOf(verb, resource, flags, needsNamespace ? await requestNamespace(flags) : undefined);
       if (request.kind === 'resource') {
         const arg = parseResourceArgument(resource);
         if (request.unknown) warn(flags, `the resource type '${request.resource}' is not a built-in one`);

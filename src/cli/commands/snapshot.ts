@@ -27,6 +27,8 @@ export interface SourceFlags {
   concurrency: string;
   pageSize: string;
   snapshot?: string;
+  /** `--default-namespace NS`: the namespace of namespace-less manifest objects. */
+  defaultNamespace?: string;
 }
 
 /**
@@ -47,8 +49,31 @@ export function addSourceOptions(cmd: Command, options: { snapshot: boolean }): 
     .option('--request-timeout <duration>', 'deadline of one API request (e.g. 30s, 2m)', '60s')
     .option('--concurrency <n>', 'API requests in flight at once', '8')
     .option('--page-size <n>', 'objects per list page (limit/continue)', '500');
-  if (options.snapshot) cmd.option('--snapshot <file>', 'read a snapshot written by palisade snapshot instead of files or a cluster');
+  if (options.snapshot) {
+    cmd.option('--snapshot <file>', 'read a snapshot written by palisade snapshot instead of files or a cluster');
+    // Commands that read a snapshot read manifests too: state where namespace-less ones go.
+    cmd.option('--default-namespace <ns>', DEFAULT_NAMESPACE_HELP);
+  }
   return cmd;
+}
+
+/** Help of `--default-namespace`, shared by the commands that read manifests. */
+export const DEFAULT_NAMESPACE_HELP =
+  'namespace that manifest objects without metadata.namespace will be applied to, as kubectl apply -n (default: unknown, never joined to a real namespace)';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Validates `--default-namespace`: a namespace name (a DNS label of at most 63 characters).
+ *
+ * @example
+ * defaultNamespaceOf('shop'); // 'shop'
+ */
+export function defaultNamespaceOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (text.length > 63 || !DNS_LABEL.test(text))
+    throw new PalisadeError('usage', `--default-namespace: "${text}" is not a namespace name (lowercase letters, digits and '-', at most 63)`);
+  return text;
 }
 
 /** Parses `30s`, `2m`, `500ms`, `1h` or a number of seconds into milliseconds. */
@@ -82,6 +107,10 @@ export function sourceFromFlags(paths: readonly string[], flags: SourceFlags, pr
   if (flags.namespace.length > 0) clusterOnly.push('--namespace');
   if (flags.excludeNamespace.length > 0) clusterOnly.push('--exclude-namespace');
   if (flags.secrets === false) clusterOnly.push('--no-secrets');
+  const defaultNamespace = defaultNamespaceOf(flags.defaultNamespace);
+  // Objects read from a cluster or a snapshot always carry their namespace.
+  if (defaultNamespace !== undefined && (flags.snapshot !== undefined || cluster))
+    throw new PalisadeError('usage', '--default-namespace applies to manifests only: objects read from a cluster or a snapshot carry their namespace');
   if (flags.snapshot !== undefined) {
     if (cluster) throw new PalisadeError('usage', 'use either --snapshot or --cluster/--context, not both');
     if (paths.length > 0) throw new PalisadeError('usage', '--snapshot reads one snapshot; do not also give paths');
@@ -90,7 +119,7 @@ export function sourceFromFlags(paths: readonly string[], flags: SourceFlags, pr
   }
   if (!cluster) {
     if (clusterOnly.length > 0) throw new PalisadeError('usage', `${clusterOnly.join(', ')}: only with --cluster or --context`);
-    return { kind: 'files', paths: paths.length > 0 ? paths : ['.'] };
+    return { kind: 'files', paths: paths.length > 0 ? paths : ['.'], ...(defaultNamespace !== undefined ? { defaultNamespace } : {}) };
   }
   if (paths.length > 0) throw new PalisadeError('usage', `paths (${paths.join(' ')}) cannot be combined with --cluster/--context`);
   const timeoutMs = parseDuration(flags.requestTimeout);
