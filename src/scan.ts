@@ -273,7 +273,10 @@ export interface LoadedSource {
  * const loaded = await loadSource({ kind: 'cluster', options: { contexts: ['prod'] } });
  * loaded[0].inventory.ofKind('Deployment').length;
  */
-export async function loadSource(spec: SourceSpec, options: Pick<ScanOptions, 'config' | 'maxFileSize' | 'readStdin' | 'defaultNamespace'> = {}): Promise<LoadedSource[]> {
+export async function loadSource(
+  spec: SourceSpec,
+  options: Pick<ScanOptions, 'config' | 'maxFileSize' | 'readStdin' | 'defaultNamespace'> = {},
+): Promise<LoadedSource[]> {
   if (spec.kind === 'files') {
     const config = options.config ?? EMPTY_CONFIG;
     const maxFileSize = options.maxFileSize ?? config.maxFileSize;

@@ -229,7 +229,10 @@ export const CAPABILITIES: readonly CapabilitySpec[] = [
     consequence: 'its holders can act as other identities, with their permissions',
     // What the impersonation filter authorizes: users, groups and service accounts in the
     // core group, uids and user extras (the extra key is the subresource, see probeMatches).
-    probes: [...probes('impersonate', ['impersonate'], '', ['users', 'groups', 'serviceaccounts'], 'impersonate'), ...probes('impersonate', ['impersonate'], AUTHN, ['uids'], 'impersonate')],
+    probes: [
+      ...probes('impersonate', ['impersonate'], '', ['users', 'groups', 'serviceaccounts'], 'impersonate'),
+      ...probes('impersonate', ['impersonate'], AUTHN, ['uids'], 'impersonate'),
+    ],
     severity: { cluster: 'high', namespaced: 'medium' },
     frameworks: ['cis:5.1.8', 'mitre:T1078'],
     checks: { role: 'PAL-0309', subject: 'PAL-0410' },

@@ -652,7 +652,13 @@ export class EscalationGraph {
       if (known) template = known;
       else {
         const ns = holder.namespace;
-        template = this.#template(bucketsOf(this.#model, holder.role.rules.map((rule) => (ns !== undefined ? { rule, namespace: ns } : { rule }))), undefined);
+        template = this.#template(
+          bucketsOf(
+            this.#model,
+            holder.role.rules.map((rule) => (ns !== undefined ? { rule, namespace: ns } : { rule })),
+          ),
+          undefined,
+        );
         templates.set(holder.role, template);
       }
     } else {

@@ -48,7 +48,8 @@ export function rulesGranting(model: RbacModel, role: RoleEntry, capabilities: r
   const out: RuleCapabilities[] = [];
   for (const rule of role.ownRules) {
     const matches = probeMatches(model, rule).filter(
-      (m) => m.probe.capability !== undefined && capabilities.includes(m.probe.capability) && (role.kind === 'ClusterRole' || !isClusterScopedQuery(m.probe.query)),
+      (m) =>
+        m.probe.capability !== undefined && capabilities.includes(m.probe.capability) && (role.kind === 'ClusterRole' || !isClusterScopedQuery(m.probe.query)),
     );
     if (matches.length === 0) continue;
     out.push({ rule, path: `/rules/${rule.index}`, matches, grants: matches.map((m) => ({ ...m.probe.query, scope: m.scope })) });

@@ -43,7 +43,9 @@ export default defineCheck({
     if (approvals.length === 0) return undefined;
     const signers = kind('csr-signer:');
     const creates = kind('csr-create:');
-    const signerNames = signers.flatMap((s) => (s.matches.some((m) => m.probe.id.startsWith('csr-signer:') && m.scope === 'all') ? ['*'] : s.rule.rule.resourceNames));
+    const signerNames = signers.flatMap((s) =>
+      s.matches.some((m) => m.probe.id.startsWith('csr-signer:') && m.scope === 'all') ? ['*'] : s.rule.rule.resourceNames,
+    );
     const only = (r: (typeof rules)[number], prefix: string) => r.grants.filter((_, i) => r.matches[i]?.probe.id.startsWith(prefix));
     const signerText = signers.map((s) => `rule ${s.rule.index} grants ${describeGrants(only(s, 'csr-signer:'), s.rule.rule)}`).join(', ');
     const out: Violation[] = [];

@@ -25,7 +25,9 @@ export default defineRoleCheck({
   refine(found) {
     // A name list that reaches system:masters is no narrowing: that group bypasses RBAC, as
     // the subject-level PAL-0410 says too.
-    const masters = found.matches.some((m) => m.probe.query.resource === 'groups' && (m.scope === 'all' || found.rule.rule.resourceNames.includes('system:masters')));
+    const masters = found.matches.some(
+      (m) => m.probe.query.resource === 'groups' && (m.scope === 'all' || found.rule.rule.resourceNames.includes('system:masters')),
+    );
     return masters ? { consequence: 'its holders can act as the group system:masters, which bypasses RBAC', severity: 'critical' } : undefined;
   },
 });

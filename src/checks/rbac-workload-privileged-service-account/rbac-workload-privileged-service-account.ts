@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.js';
+import { UNSET_NAMESPACE } from '../../core/inventory.js';
 import type { Severity } from '../../core/types.js';
 import { type Capability, type CapabilityId, capabilitiesOfSubject, describeReach } from '../../rbac/capabilities.js';
 import type { RbacModel } from '../../rbac/model.js';
@@ -108,7 +109,10 @@ export default defineCheck({
     if (!risk) return undefined;
     const mounted = workload?.tokenMounted ?? true;
     const path = '/serviceAccountName';
-    const account = `service account ${namespace}/${name}`;
+    const unset = namespace === UNSET_NAMESPACE;
+    // Never `default/`: a manifest without a namespace runs wherever it is applied.
+    const account = unset ? `service account ${name} of the namespace it is applied to` : `service account ${namespace}/${name}`;
+    const who = unset ? `${resource.ref.kind} ${resource.ref.name}` : `${resource.ref.kind} ${namespace}/${resource.ref.name}`;
     const tokenNote = mounted ? '' : ' (its token is not mounted, which makes it harder to use)';
     const found = risk.path;
     if (found) {
@@ -116,7 +120,7 @@ export default defineCheck({
       const goal = risk.toAdmin ? 'cluster-admin' : 'reading every Secret';
       return {
         path,
-        message: `${resource.ref.kind} ${namespace}/${resource.ref.name} runs as ${account}, which can reach ${goal}${tokenNote}: ${describePath(found)}`,
+        message: `${who} runs as ${account}, which can reach ${goal}${tokenNote}: ${describePath(found)}`,
         severity: mounted ? severity : LOWER[severity],
         evidence: { serviceAccount: `sa:${namespace}/${name}`, target: found.target, tokenMounted: mounted, chain: pathEvidence(found) },
       };
@@ -125,7 +129,7 @@ export default defineCheck({
     if (risky.length === 0) return undefined;
     return {
       path,
-      message: `${resource.ref.kind} ${namespace}/${resource.ref.name} runs as ${account}, which holds ${risk.reach}${tokenNote}`,
+      message: `${who} runs as ${account}, which holds ${risk.reach}${tokenNote}`,
       severity: mounted ? 'medium' : 'low',
       evidence: { serviceAccount: `sa:${namespace}/${name}`, tokenMounted: mounted, capabilities: risky.map((c) => c.id) },
     };
