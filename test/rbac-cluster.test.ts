@@ -34,7 +34,10 @@ describe('palisade rbac on a cluster and a snapshot', { skip: hasOpenssl() ? fal
     dir = mkdtempSync(join(tmpdir(), 'palisade-rbac-cluster-'));
     const pki = await createTestPki(dir);
     server = await startFakeApiServer({ objects: fixtureClusterObjects(), tls: { key: pki.server.key, cert: pki.server.cert }, tokens: { t: 'admin' } });
-    kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), [{ name: 'prod', server: server.url, caFile: pki.caFile, token: 't' }]);
+    kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), [
+      { name: 'prod', server: server.url, caFile: pki.caFile, token: 't' },
+      { name: 'prod-shop', server: server.url, caFile: pki.caFile, token: 't', namespace: 'shop' },
+    ]);
   });
   after(async () => {
     await server?.close();
@@ -55,5 +58,16 @@ describe('palisade rbac on a cluster and a snapshot', { skip: hasOpenssl() ? fal
       JSON.parse(who.stdout).subjects.map((s: { subject: string }) => s.subject),
       ['Group ops'],
     );
+  });
+
+  it("can: without -n the request is made in the kubeconfig context's namespace, as kubectl (issue 7)", async () => {
+    // Context prod-shop sets namespace shop, where sa:shop/default may list Secrets.
+    const inShop = await run(['rbac', 'can', 'sa:shop/default', 'list', 'secrets', '--kubeconfig', kubeconfig, '--context', 'prod-shop'], dir);
+    assert.equal(inShop.code, 0, inShop.stdout + inShop.stderr);
+    assert.match(inShop.stdout, /^yes\n/);
+    // Context prod sets none: namespace default, where it may not.
+    const inDefault = await run(['rbac', 'can', 'sa:shop/default', 'list', 'secrets', '--kubeconfig', kubeconfig, '--context', 'prod'], dir);
+    assert.equal(inDefault.code, 1, inDefault.stdout + inDefault.stderr);
+    assert.match(inDefault.stdout, /in namespace "?default"?|^no\n/);
   });
 });
