@@ -21,7 +21,7 @@ export default defineCheck({
     description:
       'Approving a CertificateSigningRequest takes `update` (or `patch`) on `certificatesigningrequests/approval` and `approve` on the signer. ' +
       'With both, its holders can approve their own CSR for the `kubernetes.io/kube-apiserver-client` signer naming any user and group, `system:masters` included, ' +
-      'and log in with it. A role granting both is reported as high; a role granting only the approval subresource as medium, since the signer ' +
+      'and log in with it. A role that also grants creating CSRs holds the whole capability and is judged as rbac-subject-issue-certificates (PAL-0412) judges a subject: critical when the signer is the API server client signer (`kubernetes.io/kube-apiserver-client`, `kubernetes.io/*` or `*`), else medium; a role granting approval and a signer only is reported as high; a role granting only the approval subresource as medium, since the signer ' +
       'permission may come from another role bound to the same subject. One step lower when the approval rule is limited to resourceNames. ' +
       'A Role cannot grant either (both are cluster-scoped), so only ClusterRoles are reported. ' +
       "Kubernetes' own bootstrap roles (names starting with `system:` or labelled `kubernetes.io/bootstrapping: rbac-defaults`) are not reported.",

@@ -13,7 +13,7 @@ export default defineRoleCheck({
       'RBAC normally refuses to let anyone create a RoleBinding or ClusterRoleBinding to a role whose permissions they do not hold. ' +
       'The `bind` verb on `roles` or `clusterroles` lifts that check: with `create` on bindings, its holders can bind any role (cluster-admin included) ' +
       'to themselves. In a Role it still allows binding ClusterRoles within the namespace. ' +
-      'One step lower (medium) when the rule is limited to resourceNames (specific roles). ' +
+      'High for a ClusterRole, medium for a Role; one step lower when the rule is limited to resourceNames (specific roles). ' +
       "Kubernetes' own bootstrap roles (names starting with `system:` or labelled `kubernetes.io/bootstrapping: rbac-defaults`) are not reported.",
     remediation:
       'Remove `bind` (and `*` verbs) on roles and clusterroles, or limit it with `resourceNames` to the few roles a delegated administrator may hand out.',

@@ -32,7 +32,9 @@ export default defineCheck({
       '(on managed clusters possibly any account of the cloud provider), every service account of the cluster or of a namespace is in them. ' +
       'A binding to one of them grants its role to all of those callers, including workloads deployed later. The severity follows what the ' +
       'binding effectively grants: a risky capability (Secrets, workloads, exec, tokens, impersonation, RBAC changes...) to anonymous or all ' +
-      'authenticated callers is critical, to service account groups high; anything else medium. Kubernetes’ own discovery bindings pass. ' +
+      'authenticated callers is critical, to service account groups high; anything else medium. Kubernetes’ own discovery bindings pass, and so do ' +
+      'roles that grant only `use` (of a PodSecurityPolicy or SecurityContextConstraints: binding `use` to every service account is how such a policy is applied; ' +
+      'admission checks that verb, no API request is authorized by it). ' +
       'rbac-anonymous-binding (PAL-0319) reports the anonymous and authenticated cases on the binding alone.',
     remediation: 'Bind the role to the specific users, groups or service accounts that need it.',
     references: [

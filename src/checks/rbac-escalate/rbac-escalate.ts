@@ -12,7 +12,7 @@ export default defineRoleCheck({
     description:
       'RBAC normally refuses to let anyone create or update a Role or ClusterRole with permissions they do not hold themselves. ' +
       'The `escalate` verb on `roles` or `clusterroles` lifts that check: together with `update` on a role bound to the holder, it is a path to any permission, ' +
-      'up to cluster-admin. One step lower (medium) when the rule is limited to resourceNames (specific roles). ' +
+      'up to cluster-admin. High for a ClusterRole, medium for a Role; one step lower when the rule is limited to resourceNames (specific roles). ' +
       'A Role cannot grant `escalate` on ClusterRoles, so that case passes. ' +
       "Kubernetes' own bootstrap roles (names starting with `system:` or labelled `kubernetes.io/bootstrapping: rbac-defaults`) are not reported.",
     remediation: 'Remove `escalate` (and `*` verbs) on roles and clusterroles; let only cluster administrators manage RBAC.',

@@ -12,7 +12,7 @@ export default defineRoleCheck({
     description:
       '`impersonate` on `users`, `groups`, `serviceaccounts`, `uids` or `userextras/<key>` lets its holders send requests as another identity ' +
       '(`kubectl --as`, `--as-group`): impersonating a group such as `system:masters` or an administrator is cluster-admin. ' +
-      'One step lower (medium) when the rule is limited to resourceNames (specific identities), unless the names include `system:masters`. ' +
+      'High for a ClusterRole, medium for a Role (critical whenever the group system:masters can be impersonated); one step lower when the rule is limited to resourceNames (specific identities). ' +
       'A Role can only grant impersonation of service accounts of its namespace; users, groups, uids and extras are cluster-scoped. ' +
       "Kubernetes' own bootstrap roles (names starting with `system:` or labelled `kubernetes.io/bootstrapping: rbac-defaults`) are not reported.",
     remediation: 'Remove `impersonate`, or limit it with `resourceNames` to specific, unprivileged identities.',

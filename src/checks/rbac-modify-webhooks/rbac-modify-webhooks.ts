@@ -12,7 +12,7 @@ export default defineRoleCheck({
     description:
       'Whoever can create, update, patch or delete ValidatingWebhookConfigurations or MutatingWebhookConfigurations can register a webhook that receives ' +
       'every matching object (Secrets included) and, if mutating, rewrites pods as they are created: inject containers, change images, mount host paths. ' +
-      'They can also switch off the webhooks that enforce policy. One step lower (medium) when the rule is limited to resourceNames (specific configurations). ' +
+      'They can also switch off the webhooks that enforce policy. One step lower when the rule is limited to resourceNames (specific configurations). ' +
       'A Role cannot grant it (the configurations are cluster-scoped), so only ClusterRoles are reported. ' +
       "Kubernetes' own bootstrap roles (names starting with `system:` or labelled `kubernetes.io/bootstrapping: rbac-defaults`) are not reported.",
     remediation:

@@ -12,7 +12,7 @@ export default defineRoleCheck({
     description:
       'Any verb on `nodes/proxy` (get, create, update, patch or delete: the verbs a proxy request can carry) gives access to the kubelet API through the API server: reading pods, logs and metrics of every pod on the node, ' +
       'and running commands in them (even `get` suffices over WebSockets). The actions are audited only as node proxy requests, not as exec, and ' +
-      'admission control does not see them. One step lower (medium) when the rule is limited to resourceNames (specific nodes). ' +
+      'admission control does not see them. One step lower when the rule is limited to resourceNames (specific nodes). ' +
       'A Role cannot grant `nodes/proxy` (nodes are cluster-scoped), so only ClusterRoles are reported. ' +
       "Kubernetes' own bootstrap roles (names starting with `system:` or labelled `kubernetes.io/bootstrapping: rbac-defaults`) are not reported.",
     remediation: 'Remove `nodes/proxy`; monitoring agents need `nodes/metrics` or `nodes/stats`, which the kubelet authorizes separately.',

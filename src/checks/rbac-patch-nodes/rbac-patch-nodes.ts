@@ -12,7 +12,7 @@ export default defineRoleCheck({
     description:
       '`update` or `patch` on nodes or `nodes/status` lets its holders relabel, taint, untaint and cordon nodes, and rewrite their reported status: ' +
       'they can attract sensitive workloads to a node they control, push workloads off healthy nodes, or make a node look unschedulable. ' +
-      'One step lower (low) when the rule is limited to resourceNames (specific nodes). ' +
+      'One step lower when the rule is limited to resourceNames (specific nodes). ' +
       'A Role cannot grant it (nodes are cluster-scoped), so only ClusterRoles are reported. ' +
       "Kubernetes' own bootstrap roles (names starting with `system:` or labelled `kubernetes.io/bootstrapping: rbac-defaults`) are not reported.",
     remediation:

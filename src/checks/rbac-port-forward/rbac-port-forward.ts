@@ -12,7 +12,7 @@ export default defineRoleCheck({
     description:
       '`create` (or `get` for WebSocket clients) on `pods/portforward` tunnels connections from the caller straight to any port of a pod, ' +
       'through the API server and kubelet: admin ports, debug endpoints and databases that no Service exposes become reachable, and NetworkPolicies do not apply. ' +
-      'One step lower (low) when the rule is limited to resourceNames (specific pods). ' +
+      'Medium for a ClusterRole, low for a Role; one step lower when the rule is limited to resourceNames (specific pods). ' +
       "Kubernetes' own bootstrap roles (names starting with `system:` or labelled `kubernetes.io/bootstrapping: rbac-defaults`) are not reported.",
     remediation: 'Grant port-forward only where it is needed for debugging, limited to specific pods with `resourceNames`.',
     references: ['https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/'],

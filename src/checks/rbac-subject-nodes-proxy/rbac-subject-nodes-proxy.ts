@@ -9,7 +9,7 @@ export default defineSubjectCheck({
   severity: 'high',
   docs: {
     description:
-      "`get` or `create` on `nodes/proxy` forwards requests to the kubelet API of any node, which runs commands in any container there; those requests bypass the API server's audit and admission. It is as good as exec in every pod of the cluster.",
+      "Any verb a proxy request can carry (`get`, `create`, `update`, `patch`, `delete`) on `nodes/proxy` forwards requests to the kubelet API of any node, which runs commands in any container there; those requests bypass the API server's audit and admission. It is as good as exec in every pod of the cluster.",
     remediation:
       'Remove nodes/proxy from every role but the monitoring components that need node metrics, and give those `nodes/metrics` and `nodes/stats` instead.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#nodes-proxy'],

@@ -9,7 +9,7 @@ export default defineSubjectCheck({
   severity: 'high',
   docs: {
     description:
-      '`create` on `pods/attach` connects to the main process of a running container (its stdin when the pod allows it): like exec, this hands over the container and its service account. Cluster-wide is high, within namespaces medium.',
+      '`create` or `get` on `pods/attach` (a WebSocket upgrade is a GET, authorized as `get` before Kubernetes 1.35) connects to the main process of a running container (its stdin when the pod allows it): like exec, this hands over the container and its service account. Cluster-wide is high, within namespaces medium.',
     remediation: 'Remove pods/attach from routine roles; grant it to named people for debugging only.',
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources'],
   },

@@ -9,7 +9,7 @@ export default defineSubjectCheck({
   severity: 'high',
   docs: {
     description:
-      "`create` on `pods/exec` runs commands in running containers: the caller gets the container's files, environment, network position and service account token. Cluster-wide is high, within namespaces medium, limited to named pods one step lower.",
+      "`create` or `get` on `pods/exec` runs commands in running containers (on clusters older than Kubernetes 1.35 a WebSocket client (kubectl's WebSocket transport, client libraries, dashboards) upgrades a GET, which the API server authorizes as `get` (kubernetes/kubernetes#78741; from 1.35 the feature gate AuthorizePodWebsocketUpgradeCreatePermission also requires `create`), so both verbs count): the caller gets the container's files, environment, network position and service account token. Cluster-wide is high, within namespaces medium, limited to named pods one step lower.",
     remediation: 'Grant exec only for debugging, to named people, for a limited time; prefer ephemeral debug tooling with audit.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation'],
   },

@@ -9,7 +9,7 @@ export default defineSubjectCheck({
   severity: 'medium',
   docs: {
     description:
-      '`create` on `pods/portforward` opens a tunnel from the caller to any port of a pod, past NetworkPolicies and Services: databases and admin interfaces listening only inside the cluster become reachable. Cluster-wide is medium, within namespaces low.',
+      '`create` or `get` (a WebSocket upgrade) on `pods/portforward` opens a tunnel from the caller to any port of a pod, past NetworkPolicies and Services: databases and admin interfaces listening only inside the cluster become reachable. Cluster-wide is medium, within namespaces low.',
     remediation: 'Grant port-forward only where it is needed for debugging, preferably to named pods.',
     references: ['https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/'],
   },

@@ -21,7 +21,7 @@ export default defineCheck({
     description:
       "A `*` in a rule's verbs, resources (including `*/subresource`) or apiGroups grants every present and future value: " +
       "a rule written for today's resources silently covers Secrets, new subresources, custom resources and special verbs such as " +
-      '`escalate` or `impersonate`. A rule with `*` in both verbs and resources is reported as high. ' +
+      '`escalate` or `impersonate`. Medium for a ClusterRole, low for a Role (as rbac-subject-wildcard, PAL-0418, judges the grant), one step higher for a rule with `*` in both verbs and resources, one lower when limited to resourceNames. ' +
       "Kubernetes' own bootstrap roles (names starting with `system:` or labelled `kubernetes.io/bootstrapping: rbac-defaults`) are not reported: " +
       'the API server reconciles them and users cannot usefully change them.',
     remediation: 'List the verbs, API groups and resources the subject needs explicitly instead of `*`.',
