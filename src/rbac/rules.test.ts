@@ -4,7 +4,6 @@ import {
   describeGrants,
   describeResource,
   describeSubject,
-  grantsByRule,
   isBootstrapRbac,
   isClusterScopedQuery,
   isRbacBinding,
@@ -13,9 +12,7 @@ import {
   queriesOf,
   rbacKindOf,
   type ResourceRequest,
-  roleGrantViolations,
   roleRefOf,
-  rulesOf,
   ruleAllows,
   ruleAllowsNonResource,
   ruleGrants,
@@ -253,11 +250,6 @@ describe('queriesOf and isClusterScopedQuery', () => {
   });
 });
 
-const ROLE_RULES = [
-  { verbs: ['create'], apiGroups: [''], resources: ['persistentvolumes', 'pods'] },
-  { verbs: ['get'], apiGroups: [''], resources: ['configmaps'] },
-];
-
 describe('reading RBAC objects', () => {
   it('rbacKindOf only accepts the RBAC API group', () => {
     assert.equal(rbacKindOf({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' }), 'ClusterRole');
@@ -269,39 +261,6 @@ describe('reading RBAC objects', () => {
     assert.equal(isBootstrapRbac({ metadata: { name: 'edit', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } } }), true);
     assert.equal(isBootstrapRbac({ metadata: { name: 'systemic' } }), false);
     assert.equal(isBootstrapRbac({}), false);
-  });
-  it('rulesOf gives pointers and tolerates missing rules', () => {
-    assert.deepEqual(
-      rulesOf({ rules: ROLE_RULES }).map((r) => r.path),
-      ['/rules/0', '/rules/1'],
-    );
-    assert.deepEqual(rulesOf({ rules: null }), []);
-    assert.deepEqual(rulesOf({}), []);
-  });
-  it('grantsByRule drops cluster-scoped queries for Roles only', () => {
-    const queries = queriesOf(['create'], '', ['pods', 'persistentvolumes']);
-    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', rules: ROLE_RULES };
-    const clusterRole = { ...role, kind: 'ClusterRole' };
-    assert.deepEqual(
-      grantsByRule(role, queries).flatMap((r) => r.grants.map((g) => g.resource)),
-      ['pods'],
-    );
-    assert.deepEqual(
-      grantsByRule(clusterRole, queries).flatMap((r) => r.grants.map((g) => `${r.index}:${g.resource}`)),
-      ['0:pods', '0:persistentvolumes'],
-    );
-  });
-  it('grantsByRule asks per-rule queries, and keeps bind on clusterroles for Roles', () => {
-    const role = {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      rules: [{ verbs: ['bind', 'escalate'], apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'] }],
-    };
-    const queries = (r: PolicyRule) => queriesOf(r.verbs, 'rbac.authorization.k8s.io', ['clusterroles']);
-    assert.deepEqual(
-      grantsByRule(role, queries).flatMap((r) => r.grants.map((g) => g.verb)),
-      ['bind'],
-    );
   });
   it('isRbacBinding and describeSubject', () => {
     const res = (kind: string, apiVersion = 'rbac.authorization.k8s.io/v1'): Resource => ({
@@ -349,41 +308,5 @@ describe('wording', () => {
     assert.equal(narrower('critical'), 'high');
     assert.equal(narrower('low'), 'info');
     assert.equal(narrower('info'), 'info');
-  });
-});
-
-describe('roleGrantViolations', () => {
-  const resource = (object: JsonObject): Resource => ({
-    index: 0,
-    ref: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: String(object.kind), name: 'r', namespace: 'ns' },
-    object,
-  });
-  const queries = queriesOf(['get', 'list', 'watch'], '', ['secrets']);
-  it('reports each granting rule with a lower severity when limited to names', () => {
-    const object = {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: 'r', namespace: 'ns' },
-      rules: [
-        { verbs: ['get'], apiGroups: [''], resources: ['configmaps'] },
-        { verbs: ['*'], apiGroups: [''], resources: ['secrets'] },
-        { verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['tls'] },
-      ],
-    };
-    const v = roleGrantViolations(resource(object), queries, { severity: 'high', consequence: 'it can read Secret values' });
-    assert.deepEqual(
-      v.map((x) => [x.path, x.severity, x.message]),
-      [
-        ['/rules/1', 'high', 'Role ns/r rule 1 grants get, list, watch on secrets: it can read Secret values'],
-        ['/rules/2', 'medium', 'Role ns/r rule 2 grants get on secrets (only resourceNames "tls"): it can read Secret values'],
-      ],
-    );
-  });
-  it('skips bootstrap roles and non-RBAC objects', () => {
-    const rules = [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }];
-    const boot = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:x' }, rules };
-    const crd = { apiVersion: 'example.com/v1', kind: 'Role', metadata: { name: 'x' }, rules };
-    assert.deepEqual(roleGrantViolations(resource(boot), queries, { severity: 'high', consequence: 'c' }), []);
-    assert.deepEqual(roleGrantViolations(resource(crd), queries, { severity: 'high', consequence: 'c' }), []);
   });
 });

@@ -10,10 +10,9 @@
  * What this module does not do: follow bindings, aggregate ClusterRoles, or know which
  * subjects a request comes from. Those belong to the effective-permissions model built on top.
  */
-import type { Violation } from '../core/check.js';
 import { joinPointer } from '../core/pointer.js';
 import type { JsonObject, JsonValue, Resource, Severity } from '../core/types.js';
-import { describeObject, isObject } from '../core/object.js';
+import { isObject } from '../core/object.js';
 
 /** One rule of a Role or ClusterRole, normalised: absent or malformed lists are empty. */
 export interface PolicyRule {
@@ -361,57 +360,6 @@ export function describeSubject(s: { readonly kind: string; readonly name: strin
   return `${s.kind} ${s.kind === 'ServiceAccount' && s.namespace ? `${s.namespace}/` : ''}${s.name}`;
 }
 
-/** One rule of a role with where it sits. */
-export interface IndexedRule {
-  readonly index: number;
-  /** Pointer from the object root: `/rules/2`. */
-  readonly path: string;
-  readonly rule: PolicyRule;
-}
-
-/**
- * The rules of a Role or ClusterRole, normalised. An aggregated ClusterRole read from
- * manifests usually has none: the controller fills them in.
- *
- * @example
- * rulesOf({ rules: [{ verbs: ['get'] }] })[0]?.path; // '/rules/0'
- */
-export function rulesOf(object: JsonObject): readonly IndexedRule[] {
-  const rules = object.rules;
-  return Array.isArray(rules) ? rules.map((r, index) => ({ index, path: joinPointer('', 'rules', index), rule: toPolicyRule(r) })) : [];
-}
-
-/** One rule of a role and what it grants among a check's queries. */
-export interface RuleGrants extends IndexedRule {
-  readonly grants: readonly Grant[];
-}
-
-/** The queries a check asks of every rule, or of each rule (when they depend on it). */
-export type Queries = readonly ResourceQuery[] | ((rule: PolicyRule) => readonly ResourceQuery[]);
-
-/**
- * For each rule of a Role or ClusterRole, the queries it grants; rules that grant none are
- * left out. For a Role, cluster-scoped queries are dropped: a Role cannot grant them.
- *
- * @example
- * grantsByRule(clusterRole, queriesOf(['get', 'list', 'watch'], '', ['secrets']));
- */
-export function grantsByRule(object: JsonObject, queries: Queries): readonly RuleGrants[] {
-  const namespaced = rbacKindOf(object) === 'Role';
-  const out: RuleGrants[] = [];
-  for (const r of rulesOf(object)) {
-    const asked = typeof queries === 'function' ? queries(r.rule) : queries;
-    const relevant = namespaced ? asked.filter((q) => !isClusterScopedQuery(q)) : asked;
-    const grants: Grant[] = [];
-    for (const q of relevant) {
-      const scope = ruleGrants(r.rule, q);
-      if (scope !== undefined) grants.push({ ...q, scope });
-    }
-    if (grants.length > 0) out.push({ ...r, grants });
-  }
-  return out;
-}
-
 /** A subject of a binding with where it sits. */
 export interface IndexedSubject {
   readonly index: number;
@@ -530,52 +478,6 @@ export function describeNames(rule: PolicyRule): string {
 export function narrower(severity: Severity): Severity {
   const order: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
   return order[Math.min(order.indexOf(severity) + 1, order.length - 1)] ?? 'info';
-}
-
-/* ---------------------------------------------------------------------------------------
- * The shape most role checks share
- * ------------------------------------------------------------------------------------- */
-
-/**
- * True when the role checks should read this object: a Role or ClusterRole of the RBAC API
- * that is not one of Kubernetes' bootstrap roles (see {@link isBootstrapRbac}).
- *
- * @example
- * if (!isReviewedRole(resource)) return;
- */
-export function isReviewedRole(resource: Resource): boolean {
-  const kind = rbacKindOf(resource.object);
-  return (kind === 'Role' || kind === 'ClusterRole') && !isBootstrapRbac(resource.object);
-}
-
-/** Options of {@link roleGrantViolations}. */
-export interface RoleGrantOptions {
-  /** Severity for this object when a rule grants a query for every name. */
-  readonly severity: Severity;
-  /** Why the grant matters, appended to the message. */
-  readonly consequence: string;
-}
-
-/**
- * The violations of a "this role can do X" check: one per rule granting any of the queries,
- * at `/rules/<i>`, one severity step lower when the rule is limited to resourceNames.
- * Bootstrap roles and non-RBAC objects yield none.
- *
- * @example
- * evaluate: ({ resource }) => roleGrantViolations(resource, queriesOf(['get', 'list', 'watch'], '', ['secrets']),
- *   { severity: 'high', consequence: 'it can read Secret values' }),
- */
-export function roleGrantViolations(resource: Resource, queries: Queries, options: RoleGrantOptions): readonly Violation[] {
-  if (!isReviewedRole(resource)) return [];
-  return grantsByRule(resource.object, queries).map((r) => {
-    const named = r.grants.every((g) => g.scope === 'named');
-    return {
-      path: r.path,
-      message: `${describeObject(resource.ref)} rule ${r.index} grants ${describeGrants(r.grants, r.rule)}: ${options.consequence}`,
-      severity: named ? narrower(options.severity) : options.severity,
-      evidence: evidenceOf(r.rule),
-    };
-  });
 }
 
 /**
