@@ -11,6 +11,7 @@ import { inventoryOf } from '../../test/support/fixtures.js';
 import { Inventory, UNSET_NAMESPACE } from '../core/inventory.js';
 import { scan } from '../scan.js';
 import { addManifestText, type LoadStats } from '../sources/files.js';
+import { summarizeInventory } from '../summary/inventory.js';
 import { capabilitiesOfSubject } from './capabilities.js';
 import { parseSubject, userInfoOf } from './identity.js';
 import * as rbac from './index.js';
@@ -95,6 +96,19 @@ describe('namespace-less manifest objects', () => {
     assert.deepEqual(caps.find((c) => c.id === 'read-secrets')?.namespaces, [UNSET_NAMESPACE]);
     // A real namespace never sees it.
     assert.equal(capabilitiesOfSubject(model, { kind: 'ServiceAccount', namespace: 'default', name: 'web' }).length, 0);
+  });
+
+  it('the inventory summary joins a namespace-less workload to no default service account', () => {
+    const text =
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: default}\n---\n' +
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ui}\nspec: {template: {spec: {containers: [{name: ui, image: ui}]}}}';
+    const used = (inventory: Inventory) =>
+      summarizeInventory([{ inventory, sources: ['f.yaml'] }]).serviceAccounts.map((a) => `${a.namespace}/${a.name} ${a.usedBy}`);
+    assert.deepEqual(used(inventoryOf(text).inventory), ['default/default 0']);
+    const stated = new Inventory({ defaultNamespace: 'default' });
+    const stats: LoadStats = { files: 1, documents: 0, resources: 0, nonKubernetes: 0, parseErrors: 0, skippedFiles: 0 };
+    addManifestText(stated, text, 'f.yaml', [], stats);
+    assert.deepEqual(used(stated), ['default/default 1']);
   });
 
   it('objects from a cluster keep their namespace; cluster-scoped kinds have none', () => {

@@ -3,7 +3,7 @@
  * snapshot or live clusters): counts per kind and namespace, workloads and their images,
  * service accounts, exposed services, Kubernetes versions and coverage.
  */
-import type { Inventory } from '../core/inventory.js';
+import { type Inventory, UNSET_NAMESPACE } from '../core/inventory.js';
 import { type Coverage, computeCoverage } from '../core/report.js';
 import type { JsonValue, Resource } from '../core/types.js';
 import { containersOf, podSpecsOf } from '../core/workloads.js';
@@ -125,11 +125,13 @@ function workloadsOf(inventory: Inventory): WorkloadEntry[] {
 function serviceAccountsOf(inventory: Inventory, workloads: readonly WorkloadEntry[]): ServiceAccountEntry[] {
   const used = new Map<string, number>();
   for (const w of workloads) {
-    const key = `${w.namespace ?? 'default'}/${w.serviceAccount}`;
+    // A namespace-less manifest workload is in the namespace it will be applied to: stated
+    // with --default-namespace, else unknown, never `default` (see Inventory.namespaceOf).
+    const key = `${w.namespace ?? inventory.defaultNamespace ?? UNSET_NAMESPACE}/${w.serviceAccount}`;
     used.set(key, (used.get(key) ?? 0) + 1);
   }
   return inventory.ofKind('ServiceAccount').map((r) => {
-    const namespace = r.ref.namespace ?? 'default';
+    const namespace = inventory.namespaceOf(r) ?? UNSET_NAMESPACE;
     const auto = r.object.automountServiceAccountToken;
     return {
       ...withCluster(r),
