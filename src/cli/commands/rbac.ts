@@ -218,10 +218,11 @@ the default bindings, as on a fresh cluster.`,
       'after',
       `
 Exit codes: 0 yes, 1 no, 2 usage error, 3 runtime error.
-As kubectl auth can-i, the request is made in the namespace of the kubeconfig context (with --cluster;
-"default" when the context sets none, and on manifests unless --default-namespace is given) unless
--n or -A is given, also for cluster-scoped resources (a warning says so). Users get system:authenticated (system:anonymous gets
-system:unauthenticated); service accounts their two system:serviceaccounts groups unless --group is given.
+As kubectl auth can-i, the request is made in the namespace of the kubeconfig context unless -n
+or -A is given ("default" when the context sets none; on manifests --default-namespace, else
+"default"), also for cluster-scoped resources (a warning says so). Users get system:authenticated
+(system:anonymous gets system:unauthenticated); service accounts their two system:serviceaccounts
+groups unless --group is given.
 
 Examples:
   palisade rbac can sa:shop/web get secrets -n shop deploy/
