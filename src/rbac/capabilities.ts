@@ -10,6 +10,7 @@
  * the peers' catalogues (rbac-police, KubiScan, Kubescape, Trivy):
  * https://kubernetes.io/docs/concepts/security/rbac-good-practices/
  */
+import { UNSET_NAMESPACE } from '../core/inventory.js';
 import type { Severity } from '../core/types.js';
 import {
   type GrantScope,
@@ -638,6 +639,8 @@ export function signsClientCertificates(names: readonly string[]): boolean {
  * describeReach(capability); // 'in namespace shop'
  */
 export function describeReach(c: Pick<Capability, 'cluster' | 'namespaces' | 'named'>): string {
-  const where = c.cluster ? 'cluster-wide' : c.namespaces.length === 1 ? `in namespace ${c.namespaces[0]}` : `in namespaces ${c.namespaces.join(', ')}`;
+  // Namespace-less manifests hold it where they are applied, which the manifests do not say.
+  const one = c.namespaces[0] === UNSET_NAMESPACE ? 'in the namespace the manifests are applied to' : `in namespace ${c.namespaces[0]}`;
+  const where = c.cluster ? 'cluster-wide' : c.namespaces.length === 1 ? one : `in namespaces ${c.namespaces.join(', ')}`;
   return c.named ? `${where} (named objects only)` : where;
 }

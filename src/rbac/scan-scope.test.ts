@@ -12,7 +12,7 @@ import { Inventory, UNSET_NAMESPACE } from '../core/inventory.js';
 import { scan } from '../scan.js';
 import { addManifestText, type LoadStats } from '../sources/files.js';
 import { summarizeInventory } from '../summary/inventory.js';
-import { capabilitiesOfSubject } from './capabilities.js';
+import { capabilitiesOfSubject, describeReach } from './capabilities.js';
 import { parseSubject, userInfoOf } from './identity.js';
 import * as rbac from './index.js';
 import { buildRbacModel } from './model.js';
@@ -94,6 +94,9 @@ describe('namespace-less manifest objects', () => {
     assert.equal(model.workloads()[0]?.namespace, UNSET_NAMESPACE);
     const caps = capabilitiesOfSubject(model, { kind: 'ServiceAccount', namespace: UNSET_NAMESPACE, name: 'web' });
     assert.deepEqual(caps.find((c) => c.id === 'read-secrets')?.namespaces, [UNSET_NAMESPACE]);
+    const reads = caps.find((c) => c.id === 'read-secrets');
+    assert.ok(reads);
+    assert.equal(describeReach(reads), 'in the namespace the manifests are applied to');
     // A real namespace never sees it.
     assert.equal(capabilitiesOfSubject(model, { kind: 'ServiceAccount', namespace: 'default', name: 'web' }).length, 0);
   });
