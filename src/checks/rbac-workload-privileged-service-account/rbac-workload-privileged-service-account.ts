@@ -111,7 +111,7 @@ export default defineCheck({
     const path = '/serviceAccountName';
     const unset = namespace === UNSET_NAMESPACE;
     // Never `default/`: a manifest without a namespace runs wherever it is applied.
-    const account = unset ? `service account ${name} of the namespace it is applied to` : `service account ${namespace}/${name}`;
+    const account = unset ? `service account ${name} of the namespace the manifests are applied to` : `service account ${namespace}/${name}`;
     const who = unset ? `${resource.ref.kind} ${resource.ref.name}` : `${resource.ref.kind} ${namespace}/${resource.ref.name}`;
     const tokenNote = mounted ? '' : ' (its token is not mounted, which makes it harder to use)';
     const found = risk.path;
