@@ -6,7 +6,7 @@
  *
  * Semantics follow the authorizer in kubernetes/kubernetes
  * (`plugin/pkg/auth/authorizer/rbac/rbac.go`, `pkg/registry/rbac/validation/rule.go`,
- * `pkg/controller/clusterroleaggregation`): single-rule matching is `core/rbac-rules.ts`.
+ * `pkg/controller/clusterroleaggregation`): single-rule matching is `rules.ts`.
  */
 import { type Inventory, namespaceFor } from '../core/inventory.js';
 import {
