@@ -360,6 +360,19 @@ const PATH_PROBES: readonly Probe[] = [
   ...probes('path-modify-pods', ['update', 'patch'], '', ['pods']),
 ];
 
+/**
+ * True when rules grant nothing but `use` (of a PodSecurityPolicy or an OpenShift
+ * SecurityContextConstraints): admission checks that verb on the pod being created, no API
+ * request is authorized by it. Binding such a role to every service account or every
+ * authenticated user is how those policies are applied, not a grant of permissions.
+ *
+ * @example
+ * grantsOnlyUse([toPolicyRule({ verbs: ['use'], apiGroups: ['policy'], resources: ['podsecuritypolicies'] })]); // true
+ */
+export function grantsOnlyUse(rules: readonly PolicyRule[]): boolean {
+  return rules.length > 0 && rules.every((r) => r.verbs.length > 0 && r.verbs.every((v) => v === 'use'));
+}
+
 /** Every rule with `*` verbs, resources and API groups and no resourceNames. */
 export function isStarRule(rule: PolicyRule): boolean {
   return rule.verbs.includes(RBAC_ALL) && rule.apiGroups.includes(RBAC_ALL) && rule.resources.includes(RBAC_ALL) && rule.resourceNames.length === 0;

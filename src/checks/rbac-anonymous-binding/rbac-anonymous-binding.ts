@@ -1,6 +1,7 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { describeSubject, type IndexedSubject, isRbacBinding, type RoleRef, roleRefOf, subjectsOf } from '../../rbac/rules.js';
 import { describeObject } from '../../core/object.js';
+import { grantsOnlyUse } from '../../rbac/capabilities.js';
 
 type Audience = 'anonymous' | 'authenticated';
 
@@ -34,7 +35,8 @@ export default defineCheck({
       'A binding whose subjects include the user `system:anonymous` or the group `system:unauthenticated` grants its role to every request that reaches ' +
       'the API server without credentials; the group `system:authenticated` grants it to every identity the cluster accepts, each service account of every ' +
       'namespace included (and, on some managed clusters, any account of the cloud provider). Only the bindings Kubernetes creates itself pass: ' +
-      '`system:public-info-viewer` for anonymous requests and `system:basic-user`, `system:discovery` and `system:public-info-viewer` for authenticated ones.',
+      '`system:public-info-viewer` for anonymous requests and `system:basic-user`, `system:discovery` and `system:public-info-viewer` for authenticated ones; ' +
+      'and so do bindings of a role that grants only `use` (of a PodSecurityPolicy or SecurityContextConstraints), which authorizes no API request.',
     remediation:
       'Bind roles to specific users, groups or service accounts instead of the catch-all identities; disable anonymous authentication where it is not needed.',
     references: [
@@ -43,8 +45,13 @@ export default defineCheck({
     ],
   },
   target: { kind: 'resource', kinds: ['ClusterRoleBinding', 'RoleBinding'] },
-  evaluate({ resource }) {
+  uses: ['rbac'],
+  evaluate({ models, resource }) {
     if (!isRbacBinding(resource)) return undefined;
+    // A role that grants only `use` of a pod security policy authorizes no request (as
+    // rbac-catch-all-grant). A role missing from the inventory is not known to be harmless.
+    const bound = models.rbac.bindingOf(resource)?.role;
+    if (bound && grantsOnlyUse(bound.rules.map((r) => r.rule))) return undefined;
     const ref = roleRefOf(resource.object);
     const role = ref ? `${ref.kind} ${ref.name}` : 'its role';
     const out: Violation[] = [];

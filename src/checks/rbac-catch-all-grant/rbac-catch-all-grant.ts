@@ -1,18 +1,8 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { capabilitiesOf } from '../../rbac/capabilities.js';
+import { capabilitiesOf, grantsOnlyUse } from '../../rbac/capabilities.js';
 import { ANONYMOUS, isCatchAllGroup, UNAUTHENTICATED, userInfoOf } from '../../rbac/identity.js';
 import { describeEntry } from '../../rbac/model.js';
 import { grantEvidence, isReportable, subjectOfBinding } from '../../rbac/subject-checks.js';
-
-/**
- * True when a rule grants only `use` (of a PodSecurityPolicy or an OpenShift
- * SecurityContextConstraints): admission checks that verb on the pod being created, it
- * authorizes no API request. Binding such a role to every service account is how those
- * policies are applied to a namespace, not a grant of permissions.
- */
-function onlyUse(rule: { readonly verbs: readonly string[] }): boolean {
-  return rule.verbs.length > 0 && rule.verbs.every((v) => v === 'use');
-}
 
 // What Kubernetes itself grants the catch-all groups: discovery, self-review and version information.
 const DEFAULT_ROLES = new Set(['system:public-info-viewer', 'system:basic-user', 'system:discovery', 'system:service-account-issuer-discovery']);
@@ -51,7 +41,7 @@ export default defineCheck({
     if (!isReportable(binding) || !binding.role) return undefined;
     if (binding.roleRef?.kind === 'ClusterRole' && DEFAULT_ROLES.has(binding.roleRef.name)) return undefined;
     // A role that grants nothing but `use` of a pod security policy grants no API access.
-    if (binding.role.rules.every((r) => onlyUse(r.rule))) return undefined;
+    if (grantsOnlyUse(binding.role.rules.map((r) => r.rule))) return undefined;
     const out: Violation[] = [];
     for (const s of binding.subjects) {
       const subject = subjectOfBinding(s);
