@@ -1,4 +1,5 @@
 import { defineCheck, type Violation } from '../../core/check.js';
+import { UNSET_NAMESPACE } from '../../core/inventory.js';
 import { describeObject } from '../../core/object.js';
 import { frameworksOf, isStarRule } from '../../rbac/capabilities.js';
 import { evidenceOf } from '../../rbac/rules.js';
@@ -39,7 +40,7 @@ export default defineCheck({
         path: `/rules/${index}`,
         message: cluster
           ? `${describeObject(resource.ref)} rule ${index} grants every verb on every resource in every API group: it is equivalent to cluster-admin`
-          : `${describeObject(resource.ref)} rule ${index} grants every verb on every resource in every API group: it is admin of ${role.namespace !== undefined ? `namespace ${role.namespace}` : 'its namespace'}`,
+          : `${describeObject(resource.ref)} rule ${index} grants every verb on every resource in every API group: it is admin of ${role.namespace !== undefined && role.namespace !== UNSET_NAMESPACE ? `namespace ${role.namespace}` : 'the namespace the manifests are applied to'}`,
         severity: roleSeverity('cluster-admin', role, false),
         evidence: evidenceOf(rule),
       });
