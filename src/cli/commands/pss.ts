@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { parseSize } from '../../config/config.js';
 import { PalisadeError } from '../../core/errors.js';
+import { describeIncomplete, incompleteOf } from '../../core/report.js';
 import { pssReport } from '../../pss/report.js';
 import { renderPssJson, renderPssTable } from '../../reporters/pss.js';
 import { NEWEST_VERSION } from '../../pss/registry.js';
@@ -90,15 +91,13 @@ Examples:
       process.stdout.write(flags.format === 'json' ? renderPssJson(report) : renderPssTable(report, useColor(flags.color)));
       const fromFiles = loaded.every((l) => l.cluster === undefined);
       const read = loaded.reduce((n, l) => n + l.inventory.size, 0);
-      const incomplete = loaded.flatMap((l) => l.incomplete ?? []);
+      const incomplete = incompleteOf(loaded.flatMap((l) => l.incomplete ?? []));
       if (fromFiles && read === 0) {
         process.stderr.write('palisade: nothing was checked: no Kubernetes object found in the given paths\n');
         process.exitCode = 2;
       } else if (report.summary.denied > 0) process.exitCode = 1;
-      else if (incomplete.length > 0 && !flags.allowIncomplete) {
-        process.stderr.write(
-          `palisade: incomplete: ${new Set(incomplete.map((i) => i.path)).size} files could not be read; fix the input or pass --allow-incomplete\n`,
-        );
+      else if (incomplete && !flags.allowIncomplete) {
+        process.stderr.write(`palisade: ${describeIncomplete(incomplete)}; fix the input or pass --allow-incomplete\n`);
         process.exitCode = 1;
       }
     });
