@@ -126,8 +126,17 @@ export function validateCheckParams(all: readonly AnyCheck[], config: PalisadeCo
     if (settings.params === undefined) continue;
     const check = all.find((c) => c.id === key || c.name === key || (c.aliases ?? []).includes(key));
     if (!check) continue;
-    if (check.paramsSchema) problems.push(...validateAgainst(check.paramsSchema, settings.params, `checks.${key}.params`));
-    else if (check.origin === undefined && Object.keys(settings.params).length > 0) problems.push(`checks.${key}.params: ${check.id} takes no parameters`);
+    if (check.paramsSchema) {
+      try {
+        problems.push(...validateAgainst(check.paramsSchema, settings.params, `checks.${key}.params`));
+      } catch (err) {
+        // ajv compiles the schema on first use: a custom check's broken schema is the check's fault.
+        throw new PalisadeError(
+          'check-invalid',
+          `${check.origin ?? check.id}: ${check.id}: paramsSchema is not a valid JSON Schema: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+    } else if (check.origin === undefined && Object.keys(settings.params).length > 0) problems.push(`checks.${key}.params: ${check.id} takes no parameters`);
   }
   if (problems.length > 0)
     throw new PalisadeError('config-invalid', `${config.file ?? 'configuration'}: invalid configuration: ${problems.join('; ')}`, { problems });

@@ -128,18 +128,3 @@ export function validateAgainst(schema: SchemaObject, value: unknown, base = '')
   }
   return lines;
 }
-
-/**
- * Checks that a check's `paramsSchema` is itself a valid JSON Schema (for custom checks).
- *
- * @example
- * schemaProblems({ type: 'object', properties: { n: { type: 'integr' } } }); // 'schema is invalid: ...'
- */
-export function schemaProblems(schema: SchemaObject): string | undefined {
-  try {
-    newAjv().compile(schema);
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
