@@ -135,6 +135,14 @@ describe('loadManifests: walking', () => {
     }
   });
 
+  it('warns when --values/--set are given but no chart was found', async () => {
+    const { diagnostics } = await loadManifests(['-'], { readStdin: async () => POD, helmSet: ['a=b'] });
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['helm-flags-unused'],
+    );
+  });
+
   it('applies the size limit to stdin', async () => {
     const { inventory, stats, incomplete } = await loadManifests(['-'], { readStdin: async () => POD, maxFileSize: 10 });
     assert.equal(inventory.size, 0);

@@ -218,6 +218,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     if (failed > 0) incomplete.push({ path: name, code: 'parse-error', message: `${name}: ${failed} document${failed === 1 ? '' : 's'} not valid YAML` });
   };
   const walk: Walk = { files: [], renders: [], seen: new Set() };
+  let charts = 0;
 
   for (const p of paths) {
     if (p === '-') {
@@ -276,6 +277,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       addText(text, name);
     }
     for (const target of walk.renders) {
+      if (target.kind === 'helm') charts++;
       const shown = { kind: target.kind, dir: show(target.dir) };
       const r = await renderTarget(shown, {
         maxBytes: maxSize,
@@ -292,5 +294,12 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       addText(r.text, r.label);
     }
   }
+  const helmFlags = (options.helmValues?.length ?? 0) + (options.helmSet?.length ?? 0);
+  if (helmFlags > 0 && charts === 0)
+    diagnostics.push({
+      level: 'warning',
+      code: 'helm-flags-unused',
+      message: '--values/--set given, but no Helm chart (a directory with Chart.yaml) was found in the paths',
+    });
   return { inventory, diagnostics, stats, incomplete };
 }
