@@ -155,6 +155,15 @@ describe('palisade CLI', () => {
     assert.equal(ex.code, 0);
     assert.match(ex.stdout, /^PAL-0100 image-latest-tag: /);
     assert.match(ex.stdout, /Remediation:/);
+    assert.match(
+      run(['explain', 'untrusted-registry']).stdout,
+      /Parameters \(checks\.PAL-0125\.params in \.palisade\.yaml\):\n {2}allowedRegistries \(list of strings\)/,
+    );
+    const typo = run(['explain', 'untrusted-registyr']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /no check named "untrusted-registyr" \(did you mean "untrusted-registry"\?\)/);
+    const json = JSON.parse(list.stdout) as { id: string; paramsSchema?: { properties: object } }[];
+    assert.deepEqual(Object.keys(json.find((c) => c.id === 'PAL-0125')?.paramsSchema?.properties ?? {}), ['allowedRegistries']);
   });
 
   it('prints help with the exit codes', () => {
