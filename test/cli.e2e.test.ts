@@ -309,6 +309,25 @@ describe('the gate fails when it should', () => {
     assert.match(run(['scan', '.'], { cwd: d }).stderr, /checks\.PAL-0125\.params\.extra: unknown setting/);
   });
 
+  it('a custom check declares paramsSchema: its params are validated too, and a broken schema is named', () => {
+    const d = project();
+    mkdirSync(join(d, 'pol'));
+    const check = (type: string): string =>
+      `export default { id: 'ACME-0001', name: 'team-label', title: 'No team label', severity: 'low', category: 'ownership', frameworks: [],
+  docs: { description: 'd', remediation: 'r' }, target: { kind: 'resource', kinds: ['Deployment'] },
+  paramsSchema: { type: 'object', additionalProperties: false, properties: { teams: { type: '${type}', items: { type: 'string' } } } },
+  evaluate: () => undefined };\n`;
+    writeFileSync(join(d, 'pol', 'team.mjs'), check('array'));
+    writeFileSync(join(d, 'c.yaml'), 'checksDir: [pol]\nchecks:\n  team-label:\n    params: {teams: ops}\n');
+    const bad = run(['scan', d, '-c', join(d, 'c.yaml')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /c\.yaml: invalid configuration: checks\.team-label\.params\.teams: must be array/);
+    writeFileSync(join(d, 'pol', 'team.mjs'), check('arry'));
+    const broken = run(['scan', d, '-c', join(d, 'c.yaml')]);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /team\.mjs: ACME-0001: paramsSchema is not a valid JSON Schema/);
+  });
+
   it('a symlink loop (sub/up -> ..) reads each real file once', () => {
     const d = project();
     mkdirSync(join(d, 'sub'));
