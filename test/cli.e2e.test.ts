@@ -380,6 +380,15 @@ describe('the gate fails when it should', () => {
     const r = run(['scan', d, '-o', 'json=/proc/nope/x.json']);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /^palisade: cannot write json report to \/proc\/nope\/x\.json: E[A-Z]+\n$/);
+    // Checked before the cluster is read: the unreachable server is never contacted.
+    const kubeconfig = join(d, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {token: t}}]\ncurrent-context: x\n',
+    );
+    const snap = run(['snapshot', '--kubeconfig', kubeconfig, '-o', '/proc/nope/x.json.gz']);
+    assert.equal(snap.code, 3);
+    assert.match(snap.stderr, /^palisade: cannot write snapshot to \/proc\/nope\/x\.json\.gz: E[A-Z]+\n$/);
   });
 });
 

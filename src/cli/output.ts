@@ -45,8 +45,11 @@ const codeOf = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? 
 /**
  * Creates the missing parent directories of a file, one level at a time. (`mkdir -p` through
  * Node's recursive mkdir never returns on some paths, such as under /proc.)
+ *
+ * @example
+ * makeParents('out/reports/palisade.json'); // creates out/ and out/reports/
  */
-function makeParents(file: string): void {
+export function makeParents(file: string): void {
   const missing: string[] = [];
   let dir = dirname(resolve(file));
   for (;;) {
