@@ -133,7 +133,8 @@ function expand(path: string, explicit: boolean, walk: Walk, diagnostics: Diagno
     if (dir) {
       if (!e.name.startsWith('.')) expand(child, false, walk, diagnostics, unread);
     } else if (file && MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) {
-      const realFile = realOf(child);
+      // A plain file's real path is its real directory's plus its name: no syscall per file.
+      const realFile = e.isSymbolicLink() ? realOf(child) : join(real, e.name);
       if (walk.seen.has(realFile)) continue;
       walk.seen.add(realFile);
       walk.files.push(child);
