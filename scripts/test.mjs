@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/ (and test/) with Node's test runner and tsx.
 // Node 20 has no glob support in `node --test`, hence this list.
+// End-to-end tests run the built CLI (dist/cli/main.js, see test/support/cli.ts): when one of
+// them is selected and dist/ is older than the sources, the build runs first.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function find(dir, out) {
@@ -28,5 +30,36 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+/** Newest modification time of the sources the build reads. */
+function newestSource(dir, newest = 0) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = newestSource(p, newest);
+    else if (!e.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function builtAt() {
+  try {
+    return statSync('dist/cli/main.js').mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+const usesCli = files.some((f) => readFileSync(f, 'utf8').includes('support/cli.js'));
+if (usesCli) {
+  const inputs = ['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(f).mtimeMs);
+  if (Math.max(newestSource('src'), ...inputs) > builtAt()) {
+    console.error('dist/ is older than src/: running npm run build first (end-to-end tests run the built CLI)');
+    const b = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+    if (b.status !== 0) {
+      console.error('npm run build failed: the end-to-end tests need the built CLI');
+      process.exit(b.status ?? 1);
+    }
+  }
+}
+
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

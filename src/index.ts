@@ -6,15 +6,21 @@
  * const report = await scan(['deploy/']);
  */
 export {
+  gateVerdict,
   loadSource,
   mergeReports,
+  prepareChecks,
   scan,
   scanCluster,
   scanInventory,
   scanLoaded,
   scanSnapshot,
   selectChecks,
+  validateCheckNames,
+  validateCheckParams,
   type ClusterSource,
+  type GateOptions,
+  type GateVerdict,
   type LoadedSource,
   type ScanOptions,
   type SourceSpec,
@@ -47,6 +53,8 @@ export {
   sortFindings,
   type ClusterInfo,
   type Coverage,
+  type Incomplete,
+  type IncompleteReason,
   type ScanReport,
 } from './core/report.js';
 export { containersOf, podSpecsOf, type ContainerTarget, type PodSpecTarget } from './core/workloads.js';
@@ -54,6 +62,8 @@ export { PalisadeError } from './core/errors.js';
 export type { CoverageStatus, Diagnostic, Finding, Resource, ResourceRef, ResourceTypeCoverage, Severity, SourceLocation, Status } from './core/types.js';
 export { SEVERITIES } from './core/types.js';
 export { loadConfig, validateConfig, type PalisadeConfig } from './config/config.js';
+export { CONFIG_SCHEMA } from './config/schema.js';
+export { resolveScanSettings, type ScanSettings, type SourcedValue, type ValueSource } from './config/settings.js';
 export { loadManifests } from './sources/files.js';
 export { loadCluster, loadClusters, resolveClusterTargets, type ClusterLoadOptions, type ListProgress, type LoadedCluster } from './sources/cluster/index.js';
 export { readSnapshot, writeSnapshot, type Snapshot, type SnapshotCluster } from './sources/snapshot.js';

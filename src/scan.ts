@@ -6,23 +6,31 @@ import { builtinChecks } from './checks/index.js';
 import { builtinModels } from './checks/models.js';
 import type { PalisadeConfig } from './config/config.js';
 import { EMPTY_CONFIG } from './config/config.js';
+import { validateAgainst } from './config/schema.js';
+import { didYouMean } from './config/suggest.js';
 import { type AnyCheck, metaOf } from './core/check.js';
 import { runChecks } from './core/engine.js';
+import { PalisadeError } from './core/errors.js';
 import { ExceptionMatcher, globMatch } from './core/exceptions.js';
 import type { Inventory } from './core/inventory.js';
 import {
   type Coverage,
   computeCoverage,
   describeCoverageGap,
+  describeIncomplete,
   failBySeverity,
+  failsCoverageGate,
+  failsGate,
   gapsFromCoverage,
+  type IncompleteReason,
+  incompleteOf,
   REPORT_SCHEMA_VERSION,
   resourceTypeName,
   type ScanReport,
 } from './core/report.js';
 import type { Diagnostic, JsonValue, ResourceTypeCoverage, Severity } from './core/types.js';
 import { type ClusterLoadOptions, loadClusters } from './sources/cluster/index.js';
-import { type LoadStats, loadManifests } from './sources/files.js';
+import { type LoadOptions, type LoadStats, loadManifests } from './sources/files.js';
 import { readSnapshot } from './sources/snapshot.js';
 import { VERSION } from './version.js';
 
@@ -38,8 +46,12 @@ export interface ScanOptions {
   readonly extraChecks?: readonly AnyCheck[];
   /** Materialise pass findings too. */
   readonly includePassed?: boolean;
-  /** Largest file read, in bytes. */
+  /** Largest file read, in bytes (stdin and rendered charts included). */
   readonly maxFileSize?: number;
+  /** `--values FILE` for `helm template` when a path is a Helm chart. */
+  readonly helmValues?: readonly string[];
+  /** `--set KEY=VALUE` for `helm template` when a path is a Helm chart. */
+  readonly helmSet?: readonly string[];
   /** Today's date (YYYY-MM-DD) for exception expiry; defaults to the clock. */
   readonly today?: string;
   /** Reads stdin for `-`; injectable for tests. */
@@ -74,6 +86,91 @@ export function selectChecks(all: readonly AnyCheck[], config: PalisadeConfig, i
   });
 }
 
+/**
+ * Every name a selection mentions must name a check (a glob must match at least one): a typo in
+ * `--include` would otherwise run nothing and pass, and one in an exception would waive nothing.
+ * Throws a usage error (flags) or a configuration error (config), exit 2, with "did you mean".
+ *
+ * @example
+ * validateCheckNames(builtinChecks, EMPTY_CONFIG, ['imge-latest-tag'], []);
+ * // throws: --include: "imge-latest-tag" names no check (did you mean "image-latest-tag"?)
+ */
+export function validateCheckNames(all: readonly AnyCheck[], config: PalisadeConfig, include: readonly string[], exclude: readonly string[]): void {
+  const names = all.flatMap((c) => [c.id, c.name, ...(c.aliases ?? [])]);
+  const unknown = (pattern: string): string | undefined =>
+    all.some((c) => matchesAny(c, [pattern])) ? undefined : `"${pattern}" names no check${didYouMean(pattern, names)}`;
+  const flagProblems = [
+    ...include.map((p) => unknown(p) && `--include: ${unknown(p)}`),
+    ...exclude.map((p) => unknown(p) && `--exclude: ${unknown(p)}`),
+  ].filter((x): x is string => typeof x === 'string');
+  if (flagProblems.length > 0) throw new PalisadeError('usage', `${flagProblems.join('; ')}; run palisade checks to list them`);
+  const configProblems = [
+    ...config.include.map((p, i) => unknown(p) && `include[${i}]: ${unknown(p)}`),
+    ...config.exclude.map((p, i) => unknown(p) && `exclude[${i}]: ${unknown(p)}`),
+    ...config.nonWaivable.map((p, i) => unknown(p) && `nonWaivable[${i}]: ${unknown(p)}`),
+    ...Object.keys(config.checks).map((k) => (names.includes(k) ? undefined : `checks.${k}: names no check${didYouMean(k, names)}`)),
+    ...config.exceptions.map((e, i) => unknown(e.check) && `exceptions[${i}].check: ${unknown(e.check)}`),
+  ].filter((x): x is string => typeof x === 'string');
+  if (configProblems.length > 0)
+    throw new PalisadeError('config-invalid', `${config.file ?? 'configuration'}: ${configProblems.join('; ')}; run palisade checks to list them`, {
+      problems: configProblems,
+    });
+}
+
+/**
+ * Validates each configured `checks.<id>.params` against the check's `paramsSchema`. A built-in
+ * check without a schema takes no parameters; a custom check without one takes any.
+ * Throws a configuration error (exit 2) naming every bad key.
+ *
+ * @example
+ * validateCheckParams(builtinChecks, validateConfig({ checks: { 'PAL-0125': { params: { allowedRegistries: 'x' } } } }, 'c.yaml'));
+ * // throws: c.yaml: checks.PAL-0125.params.allowedRegistries: must be array
+ */
+export function validateCheckParams(all: readonly AnyCheck[], config: PalisadeConfig): void {
+  const problems: string[] = [];
+  for (const [key, settings] of Object.entries(config.checks)) {
+    if (settings.params === undefined) continue;
+    const check = all.find((c) => c.id === key || c.name === key || (c.aliases ?? []).includes(key));
+    if (!check) continue;
+    if (check.paramsSchema) {
+      try {
+        problems.push(...validateAgainst(check.paramsSchema, settings.params, `checks.${key}.params`));
+      } catch (err) {
+        // ajv compiles the schema on first use: a custom check's broken schema is the check's fault.
+        throw new PalisadeError(
+          'check-invalid',
+          `${check.origin ?? check.id}: ${check.id}: paramsSchema is not a valid JSON Schema: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+    } else if (check.origin === undefined && Object.keys(settings.params).length > 0) problems.push(`checks.${key}.params: ${check.id} takes no parameters`);
+  }
+  if (problems.length > 0)
+    throw new PalisadeError('config-invalid', `${config.file ?? 'configuration'}: invalid configuration: ${problems.join('; ')}`, { problems });
+}
+
+/**
+ * The checks a scan runs: names validated, params validated, at least one selected. Throws
+ * (exit 2) before anything is read, so a misconfigured gate fails fast.
+ *
+ * @example
+ * const checks = prepareChecks({ config, include: ['PAL-01*'] });
+ */
+export function prepareChecks(options: Pick<ScanOptions, 'config' | 'include' | 'exclude' | 'extraChecks'> = {}): AnyCheck[] {
+  const config = options.config ?? EMPTY_CONFIG;
+  const all = [...builtinChecks, ...(options.extraChecks ?? [])];
+  const include = options.include ?? [];
+  const exclude = options.exclude ?? [];
+  validateCheckNames(all, config, include, exclude);
+  validateCheckParams(all, config);
+  const checks = selectChecks(all, config, include, exclude);
+  if (checks.length === 0)
+    throw new PalisadeError(
+      'usage',
+      `no check to run: the selection (--include/--exclude, and include/exclude/enabled in ${config.file ?? 'the configuration'}) leaves none of the ${all.length} checks`,
+    );
+  return checks;
+}
+
 function overridesFor(
   checks: readonly AnyCheck[],
   config: PalisadeConfig,
@@ -89,14 +186,6 @@ function overridesFor(
     if (s?.params) params[c.id] = s.params;
   }
   return { severity, params };
-}
-
-/** Reports config entries naming checks that do not exist (typos). */
-function unknownCheckDiagnostics(all: readonly AnyCheck[], config: PalisadeConfig): Diagnostic[] {
-  const names = new Set(all.flatMap((c) => [c.id, c.name, ...(c.aliases ?? [])]));
-  return Object.keys(config.checks)
-    .filter((k) => !names.has(k))
-    .map((k) => ({ level: 'warning' as const, code: 'unknown-check', message: `${config.file ?? 'config'}: checks.${k} names no known check` }));
 }
 
 /**
@@ -115,11 +204,12 @@ export function scanInventory(
     readonly coverage?: readonly ResourceTypeCoverage[];
     /** The cluster the inventory was read from. */
     readonly cluster?: ClusterSource;
+    /** What the loader could not read: the report is then marked incomplete. */
+    readonly incomplete?: readonly IncompleteReason[];
   } = {},
 ): ScanReport {
   const config = options.config ?? EMPTY_CONFIG;
-  const all = [...builtinChecks, ...(options.extraChecks ?? [])];
-  const checks = selectChecks(all, config, options.include ?? [], options.exclude ?? []);
+  const checks = prepareChecks(options);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const exceptions = new ExceptionMatcher(config.exceptions, today, config.nonWaivable);
   const { severity, params } = overridesFor(checks, config);
@@ -135,7 +225,15 @@ export function scanInventory(
     ...(options.coverage ? { gaps: gapsFromCoverage(options.coverage) } : {}),
   });
   const coverage = options.coverage ? computeCoverage(options.coverage) : undefined;
-  const diagnostics: Diagnostic[] = [...(options.diagnostics ?? []), ...unknownCheckDiagnostics(all, config)];
+  const diagnostics: Diagnostic[] = [...(options.diagnostics ?? [])];
+  for (const w of exceptions.unexplained) {
+    const r = w.resource;
+    diagnostics.push({
+      level: 'warning',
+      code: 'waiver-without-reason',
+      message: `${r.cluster ? `${r.cluster}: ` : ''}${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: annotation ${w.annotation} gives no reason, so it waives nothing; say why the exception is acceptable`,
+    });
+  }
   for (const rule of exceptions.expired) {
     diagnostics.push({
       level: 'warning',
@@ -178,7 +276,13 @@ export function scanInventory(
         }
       : {}),
     ...(coverage ? { coverage } : {}),
+    ...incompleteSection(options.incomplete ?? []),
   };
+}
+
+function incompleteSection(reasons: readonly IncompleteReason[]): Pick<ScanReport, 'incomplete'> {
+  const incomplete = incompleteOf(reasons);
+  return incomplete ? { incomplete } : {};
 }
 
 /**
@@ -192,17 +296,29 @@ export function scanInventory(
 export async function scan(paths: readonly string[], options: ScanOptions = {}): Promise<ScanReport> {
   const config = options.config ?? EMPTY_CONFIG;
   const maxFileSize = options.maxFileSize ?? config.maxFileSize;
-  const loaded = await loadManifests(paths, {
-    ...(maxFileSize !== undefined ? { maxFileSize } : {}),
-    ...(options.readStdin ? { readStdin: options.readStdin } : {}),
-    ...(options.defaultNamespace !== undefined ? { defaultNamespace: options.defaultNamespace } : {}),
-  });
+  prepareChecks(options);
+  const loaded = await loadManifests(paths, loadOptions(options, maxFileSize, options.defaultNamespace));
   return scanInventory(loaded.inventory, {
     ...options,
     sources: paths.map((p) => (p === '-' ? '<stdin>' : p)),
     stats: loaded.stats,
     diagnostics: loaded.diagnostics,
+    incomplete: loaded.incomplete,
   });
+}
+
+function loadOptions(
+  options: Pick<ScanOptions, 'readStdin' | 'helmValues' | 'helmSet'>,
+  maxFileSize: number | undefined,
+  defaultNamespace: string | undefined,
+): LoadOptions {
+  return {
+    ...(maxFileSize !== undefined ? { maxFileSize } : {}),
+    ...(defaultNamespace !== undefined ? { defaultNamespace } : {}),
+    ...(options.readStdin ? { readStdin: options.readStdin } : {}),
+    ...(options.helmValues ? { helmValues: options.helmValues } : {}),
+    ...(options.helmSet ? { helmSet: options.helmSet } : {}),
+  };
 }
 
 /**
@@ -263,6 +379,8 @@ export interface LoadedSource {
   readonly cluster?: ClusterSource;
   /** Per-type coverage (cluster and snapshot sources). */
   readonly coverage?: readonly ResourceTypeCoverage[];
+  /** What could not be read (file sources): the scan is incomplete. */
+  readonly incomplete?: readonly IncompleteReason[];
 }
 
 /**
@@ -275,23 +393,19 @@ export interface LoadedSource {
  */
 export async function loadSource(
   spec: SourceSpec,
-  options: Pick<ScanOptions, 'config' | 'maxFileSize' | 'readStdin' | 'defaultNamespace'> = {},
+  options: Pick<ScanOptions, 'config' | 'maxFileSize' | 'readStdin' | 'defaultNamespace' | 'helmValues' | 'helmSet'> = {},
 ): Promise<LoadedSource[]> {
   if (spec.kind === 'files') {
     const config = options.config ?? EMPTY_CONFIG;
     const maxFileSize = options.maxFileSize ?? config.maxFileSize;
-    const defaultNamespace = spec.defaultNamespace ?? options.defaultNamespace;
-    const loaded = await loadManifests(spec.paths, {
-      ...(maxFileSize !== undefined ? { maxFileSize } : {}),
-      ...(options.readStdin ? { readStdin: options.readStdin } : {}),
-      ...(defaultNamespace !== undefined ? { defaultNamespace } : {}),
-    });
+    const loaded = await loadManifests(spec.paths, loadOptions(options, maxFileSize, spec.defaultNamespace ?? options.defaultNamespace));
     return [
       {
         inventory: loaded.inventory,
         sources: spec.paths.map((p) => (p === '-' ? '<stdin>' : p)),
         stats: loaded.stats,
         diagnostics: loaded.diagnostics,
+        ...(loaded.incomplete.length > 0 ? { incomplete: loaded.incomplete } : {}),
       },
     ];
   }
@@ -335,6 +449,7 @@ export function scanLoaded(loaded: readonly LoadedSource[], options: ScanOptions
         ...(l.stats ? { stats: l.stats } : {}),
         ...(l.coverage ? { coverage: l.coverage } : {}),
         ...(l.cluster ? { cluster: l.cluster } : {}),
+        ...(l.incomplete ? { incomplete: l.incomplete } : {}),
       }),
     ),
   );
@@ -417,5 +532,53 @@ export function mergeReports(reports: readonly ScanReport[]): ScanReport {
     diagnostics,
     ...(clusters.length > 0 ? { clusters } : {}),
     ...(reports.some((r) => r.coverage) ? { coverage: computeCoverage(types) } : {}),
+    ...incompleteSection(reports.flatMap((r) => r.incomplete?.reasons ?? [])),
   };
+}
+
+/** What a gate decides on. */
+export interface GateOptions {
+  /** Fail (exit 1) on a failing finding at or above this severity. */
+  readonly failOn?: Severity;
+  /** Fail (exit 1) when cluster coverage is below this percentage. */
+  readonly minCoverage?: number;
+  /** Let `failOn` pass although the scan is incomplete. */
+  readonly allowIncomplete?: boolean;
+}
+
+/** The gate's verdict: the process exit code and why. */
+export interface GateVerdict {
+  /** 0 pass, 1 findings / coverage / incomplete input, 2 nothing was scanned. */
+  readonly exitCode: 0 | 1 | 2;
+  /** One line per reason the gate did not pass. */
+  readonly reasons: readonly string[];
+}
+
+/**
+ * Decides the exit code of a scan, the same way for every entry point:
+ * - 2 when nothing was scanned (a manifest scan that found no Kubernetes object);
+ * - 1 when a failing finding reaches `failOn`, coverage is below `minCoverage`, or, with
+ *   `failOn`, the scan is incomplete (unreadable, unparsable, skipped or unrendered input)
+ *   and `allowIncomplete` is not set;
+ * - 0 otherwise.
+ *
+ * @example
+ * const { exitCode, reasons } = gateVerdict(report, { failOn: 'high' });
+ */
+export function gateVerdict(report: ScanReport, options: GateOptions = {}): GateVerdict {
+  const fromFiles = report.clusters === undefined && report.coverage === undefined;
+  if (fromFiles && report.resources === 0) {
+    const why = report.incomplete ? ` (${describeIncomplete(report.incomplete)})` : '';
+    return {
+      exitCode: 2,
+      reasons: [`nothing was scanned: no Kubernetes object found in ${report.sources.join(', ') || 'the given paths'}${why}`],
+    };
+  }
+  const reasons: string[] = [];
+  if (options.failOn && failsGate(report, options.failOn)) reasons.push(`failing findings at or above ${options.failOn}`);
+  if (options.minCoverage !== undefined && failsCoverageGate(report, options.minCoverage))
+    reasons.push(`coverage ${report.coverage?.percent ?? 100}% is below --fail-on-coverage-below ${options.minCoverage}`);
+  if (options.failOn && report.incomplete && !options.allowIncomplete)
+    reasons.push(`the scan is ${describeIncomplete(report.incomplete)}; fix the input or pass --allow-incomplete`);
+  return { exitCode: reasons.length > 0 ? 1 : 0, reasons };
 }

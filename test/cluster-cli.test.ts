@@ -1,5 +1,5 @@
 /**
- * End-to-end: the CLI (from source, through tsx) against the fake API server over HTTPS:
+ * End-to-end: the CLI (the built CLI, dist/cli/main.js) against the fake API server over HTTPS:
  * `scan --kubeconfig`, `--fail-on-coverage-below`, `snapshot`, `scan --snapshot` and
  * `inventory` on a cluster snapshot and on manifests. The server runs in this process, so
  * the CLI is spawned asynchronously.
@@ -14,15 +14,13 @@ import { type FakeApiServer, startFakeApiServer } from '../src/sources/testing/f
 import { fixtureClusterObjects } from '../src/sources/testing/fixture-cluster.js';
 import { writeKubeconfig } from '../src/sources/testing/kubeconfig.js';
 import { createTestPki, hasOpenssl, type TestPki } from '../src/sources/testing/pki.js';
-
-const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
-const TSX = import.meta.resolve('tsx');
+import { CLI } from './support/cli.js';
 
 function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', TSX, MAIN, ...args],
+      [CLI, ...args],
       { cwd, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '' }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err && typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code as number) : err ? -1 : 0;

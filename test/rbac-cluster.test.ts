@@ -12,13 +12,11 @@ import { type FakeApiServer, startFakeApiServer } from '../src/sources/testing/f
 import { fixtureClusterObjects } from '../src/sources/testing/fixture-cluster.js';
 import { writeKubeconfig } from '../src/sources/testing/kubeconfig.js';
 import { createTestPki, hasOpenssl } from '../src/sources/testing/pki.js';
-
-const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
-const TSX = import.meta.resolve('tsx');
+import { CLI } from './support/cli.js';
 
 function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '' } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '' } }, (err, stdout, stderr) => {
       const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
       resolve({ code, stdout, stderr });
     });

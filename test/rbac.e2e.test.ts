@@ -1,5 +1,5 @@
 /**
- * End-to-end: `palisade rbac` (from source, through tsx) on a manifest tree: answers, output
+ * End-to-end: `palisade rbac` (the built CLI, dist/cli/main.js) on a manifest tree: answers, output
  * formats and exit codes; and the subject-level checks inside `palisade scan`.
  */
 import assert from 'node:assert/strict';
@@ -8,12 +8,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-
-const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
-const TSX = import.meta.resolve('tsx');
+import { CLI } from './support/cli.js';
 
 function run(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

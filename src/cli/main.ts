@@ -5,11 +5,12 @@
  */
 import { CommanderError } from 'commander';
 import { PalisadeError } from '../core/errors.js';
-import { buildProgram } from './program.js';
+import { buildProgram, checkCommandName } from './program.js';
 
 async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram();
   try {
+    checkCommandName(program, argv.slice(2));
     await program.parseAsync([...argv]);
   } catch (err) {
     if (err instanceof CommanderError) {

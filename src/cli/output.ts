@@ -1,9 +1,8 @@
 /**
  * Output targets for `-o FORMAT[=FILE]` and the shared rendering of reports.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { closeSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { PalisadeError } from '../core/errors.js';
 import type { ScanReport } from '../core/report.js';
 import { formatNames, reporters } from '../reporters/index.js';
@@ -34,26 +33,101 @@ export function parseOutputs(values: readonly string[], fallback: string): Outpu
   return out;
 }
 
-/** Renders the report to every target, in chunks where the reporter supports it. */
-export async function writeOutputs(report: ScanReport, targets: readonly OutputTarget[], color: boolean): Promise<void> {
+/** Output targets whose files are open (as temporary files beside their destination). */
+export interface OpenOutputs {
+  readonly targets: readonly (OutputTarget & { readonly fd?: number; readonly temp?: string })[];
+  /** Closes and removes the temporary files (the scan failed: no report is written). */
+  abandon(): void;
+}
+
+const codeOf = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? String(err);
+
+/**
+ * Creates the missing parent directories of a file, one level at a time. (`mkdir -p` through
+ * Node's recursive mkdir never returns on some paths, such as under /proc.)
+ *
+ * @example
+ * makeParents('out/reports/palisade.json'); // creates out/ and out/reports/
+ */
+export function makeParents(file: string): void {
+  const missing: string[] = [];
+  let dir = dirname(resolve(file));
+  for (;;) {
+    try {
+      if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      missing.unshift(dir);
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  for (const d of missing) mkdirSync(d);
+}
+
+/**
+ * Prepares every file target before the scan runs, so that an impossible path fails at once
+ * (exit 3) instead of after a long scan. Reports are written to a temporary file in the same
+ * directory and renamed into place when complete: a failed run leaves no half-written report.
+ *
+ * @example
+ * const outputs = await openOutputs(parseOutputs(['json=out/report.json'], 'table'));
+ */
+export async function openOutputs(targets: readonly OutputTarget[]): Promise<OpenOutputs> {
+  const opened: (OutputTarget & { fd?: number; temp?: string })[] = [];
+  const abandon = (): void => {
+    for (const t of opened) {
+      if (t.fd === undefined || t.temp === undefined) continue;
+      try {
+        closeSync(t.fd);
+        unlinkSync(t.temp);
+      } catch {
+        // Already gone: nothing to clean.
+      }
+    }
+  };
   for (const t of targets) {
+    if (t.file === undefined) {
+      opened.push(t);
+      continue;
+    }
+    const temp = join(dirname(t.file), `.${basename(t.file)}.${process.pid}.tmp`);
+    try {
+      makeParents(t.file);
+      opened.push({ ...t, fd: openSync(temp, 'wx'), temp });
+    } catch (err) {
+      abandon();
+      throw new PalisadeError('io', `cannot write ${t.format} report to ${t.file}: ${codeOf(err)}`);
+    }
+  }
+  return { targets: opened, abandon };
+}
+
+/**
+ * Renders the report to every target, in chunks where the reporter supports it.
+ *
+ * @example
+ * writeOutputs(report, await openOutputs(targets), useColor(undefined));
+ */
+export function writeOutputs(report: ScanReport, outputs: OpenOutputs, color: boolean): void {
+  for (const t of outputs.targets) {
     const reporter = reporters[t.format];
     if (!reporter) continue;
     const options = { color: t.file === undefined && color };
     const pieces: Iterable<string> = reporter.chunks ? reporter.chunks(report, options) : [reporter.render(report, options)];
-    if (t.file === undefined) {
+    if (t.file === undefined || t.fd === undefined || t.temp === undefined) {
       for (const piece of pieces) process.stdout.write(piece);
       continue;
     }
-    let fd: number | undefined;
     try {
-      await mkdir(dirname(t.file), { recursive: true });
-      fd = openSync(t.file, 'w');
-      for (const piece of pieces) writeSync(fd, piece);
+      for (const piece of pieces) writeSync(t.fd, piece);
+      closeSync(t.fd);
+      renameSync(t.temp, t.file);
     } catch (err) {
-      throw new PalisadeError('io', `cannot write ${t.format} report to ${t.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    } finally {
-      if (fd !== undefined) closeSync(fd);
+      outputs.abandon();
+      throw new PalisadeError('io', `cannot write ${t.format} report to ${t.file}: ${codeOf(err)}`);
     }
   }
 }

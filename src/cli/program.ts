@@ -2,6 +2,7 @@
  * The `palisade` command line: a thin shell that parses flags and calls the library.
  */
 import { Command } from 'commander';
+import { didYouMean } from '../config/suggest.js';
 import { VERSION } from '../version.js';
 import { registerChecks } from './commands/checks.js';
 import { registerInventory } from './commands/inventory.js';
@@ -25,4 +26,20 @@ export function buildProgram(): Command {
   registerPss(program);
   registerRbac(program);
   return program;
+}
+
+/**
+ * Rejects an unknown command before commander parses: commander prints the global help (exit 0)
+ * for `palisade fix --help`, which would tell a script the command exists. The root program
+ * only has flags without values (`-v`, `-h`), so the first operand is the command.
+ *
+ * @example
+ * checkCommandName(buildProgram(), ['fix', '--help']); // throws a usage error: unknown command 'fix'
+ */
+export function checkCommandName(program: Command, args: readonly string[]): void {
+  const first = args.find((a) => !a.startsWith('-'));
+  if (first === undefined) return;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (names.includes(first) || first === 'help') return;
+  program.error(`error: unknown command '${first}'${didYouMean(first, names)}`, { exitCode: 2, code: 'commander.unknownCommand' });
 }

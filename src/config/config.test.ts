@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PalisadeError } from '../core/errors.js';
-import { loadConfig, parseSize, validateConfig } from './config.js';
+import { EMPTY_CONFIG, loadConfig, parseSize, validateConfig } from './config.js';
+import { validateAgainst } from './schema.js';
+import { resolveScanSettings } from './settings.js';
+import { suggest } from './suggest.js';
 
 describe('validateConfig', () => {
   it('accepts a full configuration', () => {
@@ -79,5 +82,51 @@ describe('parseSize', () => {
     assert.equal(parseSize('1000'), 1000);
     assert.equal(parseSize('lots'), undefined);
     assert.equal(parseSize('0'), undefined);
+  });
+});
+
+describe('resolveScanSettings', () => {
+  const config = validateConfig({ failOn: 'high', maxFileSize: '1MB' }, 'c.yaml');
+  it('a typed flag beats the config; the config beats a flag default', () => {
+    const typed = resolveScanSettings(config, { maxFileSize: { value: '20MB', source: 'cli' }, failOn: { value: 'low', source: 'cli' } });
+    assert.equal(typed.maxFileSize, 20 * 1024 * 1024);
+    assert.equal(typed.failOn, 'low');
+    const defaulted = resolveScanSettings(config, { maxFileSize: { value: '20MB', source: 'default' }, failOn: { value: undefined, source: undefined } });
+    assert.equal(defaulted.maxFileSize, 1024 * 1024);
+    assert.equal(defaulted.failOn, 'high');
+    assert.equal(resolveScanSettings(EMPTY_CONFIG, { maxFileSize: { value: '20MB', source: 'default' } }).maxFileSize, 20 * 1024 * 1024);
+    assert.equal(resolveScanSettings(config, { maxFileSize: { value: '5MB', source: 'env' } }).maxFileSize, 5 * 1024 * 1024);
+  });
+
+  it('allowIncomplete from the flag or the config; bad flag values are usage errors', () => {
+    assert.equal(resolveScanSettings(EMPTY_CONFIG, {}).allowIncomplete, false);
+    assert.equal(resolveScanSettings(validateConfig({ allowIncomplete: true }, 'c.yaml'), {}).allowIncomplete, true);
+    assert.equal(resolveScanSettings(EMPTY_CONFIG, { allowIncomplete: { value: true, source: 'cli' } }).allowIncomplete, true);
+    assert.throws(() => resolveScanSettings(EMPTY_CONFIG, { maxFileSize: { value: 'lots', source: 'cli' } }), /--max-file-size: "lots" is not a size/);
+  });
+});
+
+describe('validateAgainst', () => {
+  it('reports dotted paths with array indexes and readable messages', () => {
+    const schema = {
+      type: 'object',
+      additionalProperties: false,
+      properties: { maxReplicas: { type: 'integer' }, hosts: { type: 'array', items: { type: 'string' } } },
+    };
+    assert.deepEqual(validateAgainst(schema, { maxReplicas: 'three', hosts: ['a', 2], colour: 1 }, 'checks.PAL-0123.params'), [
+      'checks.PAL-0123.params.colour: unknown setting (known: maxReplicas, hosts)',
+      'checks.PAL-0123.params.maxReplicas: must be integer',
+      'checks.PAL-0123.params.hosts[1]: must be string',
+    ]);
+    assert.deepEqual(validateAgainst(schema, { maxReplicas: 3 }), []);
+  });
+});
+
+describe('suggest', () => {
+  it('offers the closest name for a likely typo, nothing for an unrelated word', () => {
+    assert.equal(suggest('imge-latest-tag', ['image-latest-tag', 'host-pid']), 'image-latest-tag');
+    assert.equal(suggest('PAL-01OO', ['PAL-0100', 'PAL-0200']), 'PAL-0100');
+    assert.equal(suggest('scna', ['scan', 'pss', 'rbac']), 'scan');
+    assert.equal(suggest('kubernetes', ['scan', 'pss']), undefined);
   });
 });

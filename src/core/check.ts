@@ -5,7 +5,7 @@
 import { PalisadeError } from './errors.js';
 import type { Inventory } from './inventory.js';
 import type { ModelName, Models } from './models.js';
-import type { Evidence, JsonValue, Resource, Severity } from './types.js';
+import type { Evidence, JsonObject, JsonValue, Resource, Severity } from './types.js';
 import { isSeverity } from './types.js';
 import type { ContainerTarget, PodSpecTarget } from './workloads.js';
 
@@ -54,6 +54,13 @@ export interface CheckMeta {
   readonly uses?: readonly ModelName[];
   /** Former ids that still select this check. */
   readonly aliases?: readonly string[];
+  /**
+   * JSON Schema (draft-07) of `params` (`checks.<id>.params` in the configuration). A scan
+   * validates the configured params against it before running anything: a bad parameter is a
+   * configuration error naming its path, not an `error` finding per object. A built-in check
+   * without one takes no parameters.
+   */
+  readonly paramsSchema?: JsonObject;
   /** Where the check comes from: `builtin` or the file that defined it. */
   readonly origin?: string;
 }
@@ -165,6 +172,8 @@ export function defineCheck<T extends CheckTarget>(check: Check<T>): Check<T> {
     problems.push('needs must be an array of kinds');
   if (check.uses !== undefined && (!Array.isArray(check.uses) || check.uses.some((k) => typeof k !== 'string' || k === '')))
     problems.push('uses must be an array of model names');
+  if (check.paramsSchema !== undefined && (typeof check.paramsSchema !== 'object' || check.paramsSchema === null || Array.isArray(check.paramsSchema)))
+    problems.push('paramsSchema must be a JSON Schema object');
   if (typeof check.evaluate !== 'function') problems.push('evaluate must be a function');
   if (problems.length > 0) {
     throw new PalisadeError('check-invalid', `invalid check ${String(check.id)}: ${problems.join('; ')}`, {
@@ -177,7 +186,7 @@ export function defineCheck<T extends CheckTarget>(check: Check<T>): Check<T> {
 
 /** The serialisable metadata of a check (for docs, SARIF rules, `palisade checks -f json`). */
 export function metaOf(check: CheckMeta): CheckMeta {
-  const { id, name, title, severity, category, frameworks, docs, target, needs, uses, aliases, origin } = check;
+  const { id, name, title, severity, category, frameworks, docs, target, needs, uses, aliases, paramsSchema, origin } = check;
   return {
     id,
     name,
@@ -190,6 +199,7 @@ export function metaOf(check: CheckMeta): CheckMeta {
     ...(needs ? { needs } : {}),
     ...(uses ? { uses } : {}),
     ...(aliases ? { aliases } : {}),
+    ...(paramsSchema ? { paramsSchema } : {}),
     ...(origin ? { origin } : {}),
   };
 }

@@ -19,6 +19,13 @@ export interface ExceptionRule {
   readonly expires?: string;
 }
 
+/** An annotation waiver that gives no reason, and so waives nothing. */
+export interface UnexplainedWaiver {
+  readonly resource: Resource['ref'];
+  /** The annotation key, `palisade.dev/ignore.PAL-0100`. */
+  readonly annotation: string;
+}
+
 /** What the matcher needs to know about a candidate finding. */
 export interface ExceptionSubject {
   readonly checkId: string;
@@ -62,6 +69,7 @@ export class ExceptionMatcher {
   readonly #expired: readonly ExceptionRule[];
   readonly #nonWaivable: ReadonlySet<string>;
   readonly #used = new Set<ExceptionRule>();
+  readonly #unexplained = new Map<string, UnexplainedWaiver>();
 
   /**
    * @param rules configuration rules
@@ -77,6 +85,14 @@ export class ExceptionMatcher {
   /** Rules whose `expires` date has passed. */
   get expired(): readonly ExceptionRule[] {
     return this.#expired;
+  }
+
+  /**
+   * Annotation waivers without a reason: ignored (the finding keeps failing), as a configuration
+   * exception without a reason is rejected. One entry per object and annotation.
+   */
+  get unexplained(): readonly UnexplainedWaiver[] {
+    return [...this.#unexplained.values()];
   }
 
   /** Active rules that matched no finding (candidates for clean-up). */
@@ -95,7 +111,12 @@ export class ExceptionMatcher {
     if (ann) {
       for (const key of [s.checkId, s.checkName, ...(s.aliases ?? [])]) {
         const reason = ann[IGNORE_ANNOTATION_PREFIX + key];
-        if (typeof reason === 'string') return { reason: reason || '(no reason given)', source: 'annotation' };
+        if (typeof reason !== 'string') continue;
+        if (reason.trim() !== '') return { reason, source: 'annotation' };
+        const annotation = IGNORE_ANNOTATION_PREFIX + key;
+        const ref = s.resource.ref;
+        const id = `${ref.cluster ?? ''}\u0000${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}\u0000${annotation}`;
+        if (!this.#unexplained.has(id)) this.#unexplained.set(id, { resource: ref, annotation });
       }
     }
     const ref = s.resource.ref;

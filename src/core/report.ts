@@ -48,6 +48,45 @@ export interface ScanReport {
    * reads everything it is given). Reporters show the percentage and every type that is not `ok`.
    */
   readonly coverage?: Coverage;
+  /**
+   * Present when some of the input could not be read: files that did not parse (fully), were
+   * skipped (too large, binary), paths that do not exist or cannot be read, charts and
+   * kustomizations that could not be rendered. A gate (`--fail-on`) fails on an incomplete scan
+   * unless `--allow-incomplete` is given; every report format says so in its summary.
+   */
+  readonly incomplete?: Incomplete;
+}
+
+/** A path that was not (fully) read. */
+export interface IncompleteReason {
+  /** The file, directory, chart or `<stdin>`. */
+  readonly path: string;
+  /** The diagnostic code: `parse-error`, `file-too-large`, `binary-file`, `path-not-found`, `io`, `not-rendered`, `render-failed`. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The incomplete section of a report. */
+export interface Incomplete {
+  /** Distinct paths not (fully) read. */
+  readonly paths: number;
+  readonly reasons: readonly IncompleteReason[];
+}
+
+/**
+ * Builds the incomplete section from what a loader could not read; undefined when it read everything.
+ *
+ * @example
+ * incompleteOf([{ path: 'a.yaml', code: 'parse-error', message: 'a.yaml: 1 document not valid YAML' }])?.paths; // 1
+ */
+export function incompleteOf(reasons: readonly IncompleteReason[]): Incomplete | undefined {
+  if (reasons.length === 0) return undefined;
+  return { paths: new Set(reasons.map((r) => r.path)).size, reasons };
+}
+
+/** One line for report summaries: `incomplete: 2 files could not be read`. */
+export function describeIncomplete(incomplete: Incomplete): string {
+  return `incomplete: ${incomplete.paths} ${incomplete.paths === 1 ? 'file' : 'files'} could not be read`;
 }
 
 /** One cluster of a cluster or snapshot scan. */

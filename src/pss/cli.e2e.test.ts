@@ -1,17 +1,16 @@
 /**
- * End-to-end: `palisade pss` (from source, through tsx) on src/pss/fixtures/e2e, asserting
+ * End-to-end: `palisade pss` (the built CLI, dist/cli/main.js) on src/pss/fixtures/e2e, asserting
  * the JSON report, the table and exit codes.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { CLI } from '../../test/support/cli.js';
 
-const MAIN = new URL('../cli/main.ts', import.meta.url).pathname;
 const FIXTURES = new URL('./fixtures/e2e/', import.meta.url).pathname;
-const TSX = import.meta.resolve('tsx');
 
 function run(args: readonly string[], input = ''): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -55,7 +54,7 @@ describe('palisade pss', () => {
   });
 
   it('baseline at a version above the newest: clamped, the Restricted-only problems pass', () => {
-    const r = run(['pss', FIXTURES, '--level', 'baseline', '--version', 'v1.99', '-f', 'json']);
+    const r = run(['pss', FIXTURES, '--level', 'baseline', '--pss-version', 'v1.99', '-f', 'json']);
     assert.equal(r.code, 1, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.version, 'v1.99');
@@ -65,7 +64,7 @@ describe('palisade pss', () => {
   });
 
   it('exits 0 when every object is allowed; accepts 1.N; reads stdin', () => {
-    assert.equal(run(['pss', `${FIXTURES}compliant.yaml`, '--level', 'restricted', '--version', '1.25']).code, 0);
+    assert.equal(run(['pss', `${FIXTURES}compliant.yaml`, '--level', 'restricted', '--pss-version', '1.25']).code, 0);
     assert.equal(run(['pss', FIXTURES, '--level', 'privileged']).code, 0);
     const r = run(
       ['pss', '-', '--level', 'baseline', '-f', 'json'],
@@ -88,7 +87,7 @@ describe('palisade pss', () => {
   });
 
   it('usage errors exit 2', () => {
-    const badVersion = run(['pss', FIXTURES, '--level', 'baseline', '--version', 'v2.x']);
+    const badVersion = run(['pss', FIXTURES, '--level', 'baseline', '--pss-version', 'v2.x']);
     assert.equal(badVersion.code, 2);
     assert.match(badVersion.stderr, /invalid Pod Security version "v2\.x"/);
     assert.equal(run(['pss', FIXTURES, '--level', 'strict']).code, 2);
@@ -97,6 +96,27 @@ describe('palisade pss', () => {
     const missing = run(['pss', `${FIXTURES}nope.yaml`, '--level', 'baseline']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no such file or directory/);
+    const clash = run(['pss', FIXTURES, '--level', 'baseline', '--pss-version', 'v1.29', '--version', 'v1.30']);
+    assert.equal(clash.code, 2);
+    assert.match(clash.stderr, /--version v1\.30 and --pss-version v1\.29 disagree/);
+  });
+
+  it('--pss-version selects the policy version; the former --version after the subcommand still does', () => {
+    const renamed = JSON.parse(run(['pss', FIXTURES, '--level', 'baseline', '--pss-version', 'v1.29', '-f', 'json']).stdout);
+    assert.equal(renamed.version, 'v1.29');
+    assert.equal(renamed.effectiveVersion, 'v1.29');
+    const former = JSON.parse(run(['pss', FIXTURES, '--level', 'baseline', '--version', 'v1.29', '-f', 'json']).stdout);
+    assert.equal(former.version, 'v1.29');
+    assert.match(run(['pss', '--help']).stdout, /--pss-version <version>/);
+  });
+
+  it('input that could not be read: exit 1 unless --allow-incomplete; nothing read: exit 2', () => {
+    const input = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x}]\n';
+    const partial = run(['pss', `${FIXTURES}compliant.yaml`, `${FIXTURES}nope.yaml`, '--level', 'baseline']);
+    assert.equal(partial.code, 1);
+    assert.match(partial.stderr, /incomplete: 1 file could not be read/);
+    assert.equal(run(['pss', `${FIXTURES}compliant.yaml`, `${FIXTURES}nope.yaml`, '--level', 'baseline', '--allow-incomplete']).code, 0);
+    assert.equal(run(['pss', '-', '--level', 'baseline', '--max-file-size', '10'], input).code, 2);
   });
 
   it('leaves the root --version flag working', () => {

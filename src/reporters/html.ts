@@ -200,6 +200,7 @@ function header(report: ScanReport, exempt: number, errors: number): string {
         ]
       : []),
     `<p class="verdict ${failing > 0 ? 'bad' : 'good'}">${failing > 0 ? `${plural(failing, 'failing finding')}` : 'No failing findings'}</p>`,
+    ...(report.incomplete ? [`<p class="verdict bad">Incomplete: ${plural(report.incomplete.paths, 'file')} could not be read</p>`] : []),
     '<div class="tiles">',
     tile('resources scanned', report.resources),
     tile('checks run', report.summary.checksRun),

@@ -6,7 +6,7 @@
  */
 import type { CheckMeta } from '../core/check.js';
 import type { ScanReport } from '../core/report.js';
-import { sortFindings } from '../core/report.js';
+import { describeIncomplete, sortFindings } from '../core/report.js';
 import type { Finding } from '../core/types.js';
 import { checksById, coverageGaps, isMultiCluster, locationLabel, podsNote, targetLabel } from './shared.js';
 import type { Reporter } from './types.js';
@@ -197,6 +197,7 @@ function diagnosticsSuite(report: ScanReport, total: Counts): string[] {
     ...gaps.filter((g) => g.status === 'failed').map((g) => ({ name: g.text, message: g.text, type: 'coverage-failed' })),
   ];
   const others = [
+    ...(report.incomplete ? [describeIncomplete(report.incomplete)] : []),
     ...report.diagnostics.filter((d) => d.level !== 'error').map((d) => `${d.level}: ${d.message} [${d.code}]`),
     ...gaps.filter((g) => g.status !== 'failed').map((g) => `coverage: ${g.text}`),
     ...(report.coverage ? [`coverage: ${report.coverage.percent}% of resource types read`] : []),

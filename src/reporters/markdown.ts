@@ -46,7 +46,8 @@ function summaryLine(report: ScanReport, exempt: number, errors: number): string
   const scope = `${plural(report.resources, 'resource')} scanned by ${plural(report.summary.checksRun, 'check')}`;
   const extra = [exempt > 0 ? `${exempt} exempt` : '', errors > 0 ? plural(errors, 'error') : ''].filter(Boolean).join(', ');
   const head = failing > 0 ? `**${plural(failing, 'failing finding')}** (${severityBreakdown(report.summary.failBySeverity)})` : '**No failing findings**';
-  return `${head} in ${scope}${extra ? `; ${extra}` : ''}.`;
+  const incomplete = report.incomplete ? ` **Incomplete: ${plural(report.incomplete.paths, 'file')} could not be read.**` : '';
+  return `${head} in ${scope}${extra ? `; ${extra}` : ''}.${incomplete}`;
 }
 
 function countTable(report: ScanReport): string[] {

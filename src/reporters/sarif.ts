@@ -244,7 +244,7 @@ export function toSarif(report: ScanReport): Log {
     ...report.diagnostics.map(diagnosticNotification),
     ...coverageNotifications(report),
   ];
-  const failed = notifications.some((n) => n.level === 'error');
+  const failed = notifications.some((n) => n.level === 'error') || report.incomplete !== undefined;
   const run: Run = {
     tool: {
       driver: {
@@ -271,6 +271,7 @@ export function toSarif(report: ScanReport): Log {
       checksRun: report.summary.checksRun,
       ...(report.clusters ? { clusters: report.clusters.map((c) => ({ ...c })) } : {}),
       ...(report.coverage ? { coveragePercent: report.coverage.percent, coverageCounts: { ...report.coverage.counts } } : {}),
+      ...(report.incomplete ? { incomplete: { paths: report.incomplete.paths, reasons: report.incomplete.reasons.map((r) => ({ ...r })) } } : {}),
     },
   };
   return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };

@@ -197,6 +197,7 @@ function summaryBox({ p }: Ctx, report: ScanReport, exempt: number, checkErrors:
     ['Parse errors', String(report.stats.parseErrors)],
   ];
   if (report.stats.skippedFiles > 0) rows.push(['Files skipped', String(report.stats.skippedFiles)]);
+  if (report.incomplete) rows.push(['Incomplete', p.severity('high', `${plural(report.incomplete.paths, 'file')} could not be read`)]);
   for (const c of report.clusters ?? []) {
     const version = c.kubernetesVersion ? `Kubernetes ${oneLine(c.kubernetesVersion)}, ` : '';
     const detail = p.dim(`(${version}${plural(c.resources, 'object')}, ${c.coveragePercent}% read)`);

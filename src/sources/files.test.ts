@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -88,5 +88,78 @@ describe('loadManifests', () => {
     const root = tree({ 'manifest.txt': POD });
     const { inventory } = await loadManifests([join(root, 'manifest.txt')]);
     assert.equal(inventory.size, 1);
+  });
+});
+
+describe('loadManifests: walking', () => {
+  it('follows each real path once: a symlink loop (sub/up -> ..) and a linked file read once', async () => {
+    const root = tree({ 'a.yaml': POD, 'sub/b.yaml': POD.replace('name: p', 'name: q') });
+    symlinkSync('..', join(root, 'sub', 'up'));
+    symlinkSync('a.yaml', join(root, 'again.yaml'));
+    const { inventory, stats, diagnostics } = await loadManifests([root, join(root, 'a.yaml')]);
+    assert.deepEqual(diagnostics, []);
+    assert.equal(stats.files, 2);
+    assert.deepEqual(inventory.all.map((r) => r.ref.name).sort(), ['p', 'q']);
+  });
+
+  it('does not parse a Helm chart or a Kustomize directory as manifests; without the tools they are incomplete', async () => {
+    const root = tree({
+      'a.yaml': POD,
+      'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+      'chart/templates/d.yaml': 'kind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- end }}\n',
+      'base/kustomization.yaml': 'resources: [pod.yaml]\n',
+      'base/pod.yaml': POD.replace('name: p', 'name: k'),
+    });
+    const saved = process.env.PATH;
+    process.env.PATH = mkdtempSync(join(tmpdir(), 'palisade-nobin-'));
+    try {
+      const { inventory, stats, diagnostics, incomplete } = await loadManifests([root]);
+      assert.deepEqual(
+        inventory.all.map((r) => r.ref.name),
+        ['p'],
+      );
+      assert.equal(stats.parseErrors, 0);
+      assert.deepEqual(
+        diagnostics.map((d) => d.code),
+        ['not-rendered', 'not-rendered'],
+      );
+      assert.deepEqual(
+        incomplete.map((i) => [i.code, i.path.replace(root, '')]),
+        [
+          ['not-rendered', '/base'],
+          ['not-rendered', '/chart'],
+        ],
+      );
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
+  it('warns when --values/--set are given but no chart was found', async () => {
+    const { diagnostics } = await loadManifests(['-'], { readStdin: async () => POD, helmSet: ['a=b'] });
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['helm-flags-unused'],
+    );
+  });
+
+  it('applies the size limit to stdin', async () => {
+    const { inventory, stats, incomplete } = await loadManifests(['-'], { readStdin: async () => POD, maxFileSize: 10 });
+    assert.equal(inventory.size, 0);
+    assert.equal(stats.skippedFiles, 1);
+    assert.deepEqual(
+      incomplete.map((i) => [i.path, i.code]),
+      [['<stdin>', 'file-too-large']],
+    );
+  });
+
+  it('records what could not be read: missing paths, binary files, partly parsed files', async () => {
+    const root = tree({ 'bin.yaml': Buffer.from([0x61, 0x00]), 'broken.yaml': `${POD}---\nfoo: [\n` });
+    const { incomplete } = await loadManifests([root, join(root, 'nope')]);
+    assert.deepEqual(incomplete.map((i) => [i.code, i.path.replace(root, '')]).sort(), [
+      ['binary-file', '/bin.yaml'],
+      ['parse-error', '/broken.yaml'],
+      ['path-not-found', '/nope'],
+    ]);
   });
 });

@@ -5,10 +5,12 @@
  */
 // Synchronous fs on purpose: a scan reads thousands of small files and awaiting each one
 // through the thread pool left the process idle most of the time (see docs/benchmarks.md).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, extname, join, relative, resolve } from 'node:path';
 import { Inventory, isKubernetesObject } from '../core/inventory.js';
+import type { IncompleteReason } from '../core/report.js';
 import type { Diagnostic, JsonObject } from '../core/types.js';
+import { type RenderTarget, renderKindOf, renderKindOfMarker, renderTarget } from './render.js';
 import { loadYamlStream, subResolver } from './yaml-loader.js';
 
 /** Default largest file read: 20 MiB. */
@@ -29,6 +31,10 @@ export interface LoadOptions {
   readonly defaultNamespace?: string;
   /** Shown paths are made relative to this directory (default: as given). */
   readonly cwd?: string;
+  /** `--values FILE` for `helm template` when a path is a Helm chart. */
+  readonly helmValues?: readonly string[];
+  /** `--set KEY=VALUE` for `helm template` when a path is a Helm chart. */
+  readonly helmSet?: readonly string[];
 }
 
 /** Counts of what loading saw. */
@@ -45,37 +51,74 @@ export interface LoadResult {
   readonly inventory: Inventory;
   readonly diagnostics: Diagnostic[];
   readonly stats: LoadStats;
+  /** What could not be read, one entry per path and cause; empty when everything was read. */
+  readonly incomplete: IncompleteReason[];
 }
 
-async function readAllStdin(): Promise<string> {
+/** Stdin read up to a limit: past it the rest is drained (so the writer sees no broken pipe) and dropped. */
+async function readAllStdin(limit: number): Promise<{ readonly text?: string; readonly size: number }> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) chunks.push(chunk as Buffer);
+    else chunks.length = 0;
+  }
+  return size > limit ? { size } : { text: Buffer.concat(chunks).toString('utf8'), size };
 }
 
-/** Lists manifest files under the given paths; explicit files are taken whatever their extension. */
-function expand(path: string, explicit: boolean, out: string[], diagnostics: Diagnostic[]): void {
+/** What walking the paths found: manifest files, and directories to render first. */
+interface Walk {
+  readonly files: string[];
+  readonly renders: RenderTarget[];
+  /** Real paths already taken, so that symlinks (and loops through them) yield each file once. */
+  readonly seen: Set<string>;
+}
+
+function realOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Lists manifest files under the given paths; explicit files are taken whatever their
+ * extension. Helm charts and Kustomize directories are not walked into: they are rendered.
+ */
+function expand(path: string, explicit: boolean, walk: Walk, diagnostics: Diagnostic[], unread: IncompleteReason[]): void {
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    diagnostics.push({
-      level: 'error',
-      code: code === 'ENOENT' ? 'path-not-found' : 'io',
-      message: code === 'ENOENT' ? `${path}: no such file or directory` : `${path}: cannot read (${code ?? String(err)})`,
-    });
+    const message = code === 'ENOENT' ? `${path}: no such file or directory` : `${path}: cannot read (${code ?? String(err)})`;
+    diagnostics.push({ level: 'error', code: code === 'ENOENT' ? 'path-not-found' : 'io', message });
+    unread.push({ path, code: code === 'ENOENT' ? 'path-not-found' : 'io', message });
     return;
   }
+  const real = realOf(path);
+  if (walk.seen.has(real)) return;
+  walk.seen.add(real);
   if (!isDir) {
-    if (explicit || MANIFEST_EXTENSIONS.has(extname(path).toLowerCase())) out.push(path);
+    const marker = explicit ? renderKindOfMarker(path) : undefined;
+    if (marker) walk.renders.push({ kind: marker, dir: dirname(path) });
+    else if (explicit || MANIFEST_EXTENSIONS.has(extname(path).toLowerCase())) walk.files.push(path);
+    return;
+  }
+  const kind = renderKindOf(path);
+  if (kind) {
+    walk.renders.push({ kind, dir: path });
     return;
   }
   let entries: import('node:fs').Dirent[];
   try {
     entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (err) {
-    diagnostics.push({ level: 'error', code: 'io', message: `${path}: cannot list directory (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
+    const message = `${path}: cannot list directory (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    diagnostics.push({ level: 'error', code: 'io', message });
+    unread.push({ path, code: 'io', message });
     return;
   }
   for (const e of entries) {
@@ -93,9 +136,13 @@ function expand(path: string, explicit: boolean, out: string[], diagnostics: Dia
       }
     }
     if (dir) {
-      if (!e.name.startsWith('.')) expand(child, false, out, diagnostics);
+      if (!e.name.startsWith('.')) expand(child, false, walk, diagnostics, unread);
     } else if (file && MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) {
-      out.push(child);
+      // A plain file's real path is its real directory's plus its name: no syscall per file.
+      const realFile = e.isSymbolicLink() ? realOf(child) : join(real, e.name);
+      if (walk.seen.has(realFile)) continue;
+      walk.seen.add(realFile);
+      walk.files.push(child);
     }
   }
 }
@@ -159,54 +206,106 @@ export function addManifestText(inventory: Inventory, text: string, file: string
 export async function loadManifests(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const inventory = new Inventory(options.defaultNamespace !== undefined ? { defaultNamespace: options.defaultNamespace } : {});
   const diagnostics: Diagnostic[] = [];
+  const incomplete: IncompleteReason[] = [];
   const stats: LoadStats = { files: 0, documents: 0, resources: 0, nonKubernetes: 0, parseErrors: 0, skippedFiles: 0 };
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const show = (p: string): string => (options.cwd ? relative(options.cwd, p) || p : p);
+  const tooLarge = (name: string, size: number): void => {
+    stats.skippedFiles++;
+    const message = `${name}: skipped, ${size} bytes is over the ${maxSize}-byte limit (--max-file-size)`;
+    diagnostics.push({ level: 'warning', code: 'file-too-large', message });
+    incomplete.push({ path: name, code: 'file-too-large', message });
+  };
+  /** Adds a text, recording the file as incomplete when some of its documents did not parse. */
+  const addText = (text: string, name: string): void => {
+    const before = stats.parseErrors;
+    addManifestText(inventory, text, name, diagnostics, stats);
+    const failed = stats.parseErrors - before;
+    if (failed > 0) incomplete.push({ path: name, code: 'parse-error', message: `${name}: ${failed} document${failed === 1 ? '' : 's'} not valid YAML` });
+  };
+  const walk: Walk = { files: [], renders: [], seen: new Set() };
+  let charts = 0;
 
   for (const p of paths) {
     if (p === '-') {
-      const text = await (options.readStdin ?? readAllStdin)();
+      let text: string | undefined;
+      let size: number;
+      if (options.readStdin) {
+        text = await options.readStdin();
+        size = Buffer.byteLength(text);
+        if (size > maxSize) text = undefined;
+      } else ({ text, size } = await readAllStdin(maxSize));
+      if (text === undefined) {
+        tooLarge('<stdin>', size);
+        continue;
+      }
       stats.files++;
-      addManifestText(inventory, text, '<stdin>', diagnostics, stats);
+      addText(text, '<stdin>');
       continue;
     }
-    const files: string[] = [];
-    expand(p, true, files, diagnostics);
-    for (const f of files) {
+    walk.files.length = 0;
+    walk.renders.length = 0;
+    expand(p, true, walk, diagnostics, incomplete);
+    for (const f of walk.files) {
       const name = show(f);
       let size: number;
       try {
         size = statSync(f).size;
       } catch (err) {
-        diagnostics.push({ level: 'error', code: 'io', message: `${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
+        const message = `${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+        diagnostics.push({ level: 'error', code: 'io', message });
+        incomplete.push({ path: name, code: 'io', message });
         continue;
       }
       if (size > maxSize) {
-        stats.skippedFiles++;
-        diagnostics.push({
-          level: 'warning',
-          code: 'file-too-large',
-          message: `${name}: skipped, ${size} bytes is over the ${maxSize}-byte limit (--max-file-size)`,
-        });
+        tooLarge(name, size);
         continue;
       }
       let buf: Buffer;
       try {
         buf = readFileSync(f);
       } catch (err) {
-        diagnostics.push({ level: 'error', code: 'io', message: `${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
+        const message = `${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+        diagnostics.push({ level: 'error', code: 'io', message });
+        incomplete.push({ path: name, code: 'io', message });
         continue;
       }
       if (isBinary(buf)) {
         stats.skippedFiles++;
-        diagnostics.push({ level: 'warning', code: 'binary-file', message: `${name}: skipped, looks like a binary file` });
+        const message = `${name}: skipped, looks like a binary file`;
+        diagnostics.push({ level: 'warning', code: 'binary-file', message });
+        incomplete.push({ path: name, code: 'binary-file', message });
         continue;
       }
       stats.files++;
       let text = buf.toString('utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      addManifestText(inventory, text, name, diagnostics, stats);
+      addText(text, name);
+    }
+    for (const target of walk.renders) {
+      if (target.kind === 'helm') charts++;
+      const shown = { kind: target.kind, dir: show(target.dir) };
+      const r = await renderTarget(shown, {
+        maxBytes: maxSize,
+        ...(options.helmValues ? { helmValues: options.helmValues } : {}),
+        ...(options.helmSet ? { helmSet: options.helmSet } : {}),
+      });
+      if (!r.ok) {
+        if (r.code === 'file-too-large') stats.skippedFiles++;
+        diagnostics.push({ level: r.code === 'file-too-large' ? 'warning' : 'error', code: r.code, message: r.message });
+        incomplete.push({ path: shown.dir, code: r.code, message: r.message });
+        continue;
+      }
+      stats.files++;
+      addText(r.text, r.label);
     }
   }
-  return { inventory, diagnostics, stats };
+  const helmFlags = (options.helmValues?.length ?? 0) + (options.helmSet?.length ?? 0);
+  if (helmFlags > 0 && charts === 0)
+    diagnostics.push({
+      level: 'warning',
+      code: 'helm-flags-unused',
+      message: '--values/--set given, but no Helm chart (a directory with Chart.yaml) was found in the paths',
+    });
+  return { inventory, diagnostics, stats, incomplete };
 }

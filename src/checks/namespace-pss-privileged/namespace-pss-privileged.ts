@@ -36,6 +36,17 @@ export default defineCheck({
     ],
   },
   target: { kind: 'resource', kinds: ['Namespace'] },
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      allowedNamespaces: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'namespaces allowed to enforce privileged, besides kube-system',
+      },
+    },
+  },
   evaluate({ resource, params }) {
     const ns = resource.ref.name;
     const extra = Array.isArray(params.allowedNamespaces) ? params.allowedNamespaces.filter((n): n is string => typeof n === 'string') : [];

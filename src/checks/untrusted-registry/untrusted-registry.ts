@@ -12,8 +12,9 @@ function normaliseHost(host: string): string {
 }
 
 /**
- * Reads `allowedRegistries`: undefined when not configured; throws on a malformed value,
- * which the engine reports as an `error` finding rather than passing silently.
+ * Reads `allowedRegistries`: undefined when not configured. A scan validates params against
+ * `paramsSchema` before running; this guard is for callers of the engine that do not, and the
+ * engine reports the throw as an `error` finding rather than passing silently.
  */
 function allowedRegistries(params: Readonly<Record<string, JsonValue>>): readonly string[] | undefined {
   const v = params.allowedRegistries;
@@ -74,6 +75,17 @@ export default defineCheck({
     ],
   },
   target: { kind: 'container' },
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      allowedRegistries: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'registry hosts, host wildcards or host/path prefixes; an empty list allows nothing',
+      },
+    },
+  },
   evaluate({ container, params }) {
     const allowed = allowedRegistries(params);
     const image = container.container.image;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { builtinChecks } from '../../checks/index.js';
 import { type AnyCheck, metaOf } from '../../core/check.js';
+import { didYouMean } from '../../config/suggest.js';
 import { PalisadeError } from '../../core/errors.js';
 import { loadCustomChecks } from '../../custom/load.js';
 import { resolveReference } from '../../frameworks/index.js';
@@ -42,7 +43,20 @@ export function registerChecks(program: Command): void {
     .action(async (id: string, flags: { checksDir: string[] }) => {
       const checks = await catalogue(flags.checksDir);
       const c = checks.find((x) => x.id === id || x.name === id || (x.aliases ?? []).includes(id));
-      if (!c) throw new PalisadeError('usage', `no check named "${id}" (run palisade checks to list them)`);
+      if (!c)
+        throw new PalisadeError(
+          'usage',
+          `no check named "${id}"${didYouMean(
+            id,
+            checks.flatMap((x) => [x.id, x.name, ...(x.aliases ?? [])]),
+          )}; run palisade checks to list them`,
+        );
+      const params = Object.entries(
+        (c.paramsSchema?.properties ?? {}) as Record<string, { type?: string; description?: string; items?: { type?: string } }>,
+      ).map(
+        ([name, p]) =>
+          `  ${name} (${p.type === 'array' && p.items?.type ? `list of ${p.items.type}s` : (p.type ?? 'any')})${p.description ? `: ${p.description}` : ''}`,
+      );
       const refs = c.frameworks.map((r) => {
         const res = resolveReference(r);
         return res ? `  ${r}  ${res.framework.title} ${res.framework.version}: ${res.title}` : `  ${r}`;
@@ -64,6 +78,7 @@ export function registerChecks(program: Command): void {
           '',
           'Remediation:',
           `  ${c.docs.remediation}`,
+          ...(params.length ? ['', `Parameters (checks.${c.id}.params in .palisade.yaml):`, ...params] : []),
           ...(refs.length ? ['', 'Frameworks:', ...refs] : []),
           ...(c.docs.references?.length ? ['', 'References:', ...c.docs.references.map((r) => `  ${r}`)] : []),
           '',

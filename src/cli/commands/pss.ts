@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { parseSize } from '../../config/config.js';
 import { PalisadeError } from '../../core/errors.js';
+import { describeIncomplete, incompleteOf } from '../../core/report.js';
 import { pssReport } from '../../pss/report.js';
 import { renderPssJson, renderPssTable } from '../../reporters/pss.js';
 import { NEWEST_VERSION } from '../../pss/registry.js';
@@ -13,7 +14,10 @@ import { addSourceOptions, type SourceFlags, sourceFromFlags } from './snapshot.
 
 interface PssFlags extends SourceFlags {
   level: string;
-  version: string;
+  pssVersion: string;
+  /** The former name of --pss-version, still accepted after the subcommand. */
+  version?: string;
+  allowIncomplete?: boolean;
   format: string;
   maxFileSize: string;
   color?: boolean;
@@ -22,17 +26,20 @@ interface PssFlags extends SourceFlags {
 
 /** `palisade pss`: would the Pod Security admission controller admit these workloads? */
 export function registerPss(program: Command): void {
-  // `pss --version v1.30` must reach the subcommand, not print Palisade's version: the root
-  // program's options then have to come before the subcommand (`palisade -v` still works).
+  // The policy version is --pss-version: --version is Palisade's own. The old spelling
+  // `pss --version v1.30` still reaches the subcommand because the root program's options have
+  // to come before the subcommand (`palisade -v` still works).
   program.enablePositionalOptions();
   const cmd = program
     .command('pss')
     .description('evaluate workloads against a Pod Security Standards level, as the PodSecurity admission controller would')
     .argument('[paths...]', 'files or directories (.yaml, .yml, .json, recursive; default .); - reads stdin')
     .addOption(new Option('-l, --level <level>', 'Pod Security Standards level').choices(['baseline', 'restricted', 'privileged']).makeOptionMandatory())
-    .option('--version <version>', `policy version: latest (= ${NEWEST_VERSION}) or v1.N, as in pod-security.kubernetes.io/enforce-version`, 'latest')
+    .option('--pss-version <version>', `policy version: latest (= ${NEWEST_VERSION}) or v1.N, as in pod-security.kubernetes.io/enforce-version`, 'latest')
+    .addOption(new Option('--version <version>', 'former name of --pss-version').hideHelp())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .option('--max-file-size <size>', 'skip files larger than this (e.g. 20MB)', '20MB')
+    .option('--max-file-size <size>', 'skip files (and stdin, rendered charts) larger than this (e.g. 20MB)', '20MB')
+    .option('--allow-incomplete', 'exit 0 when every object read is allowed although some input could not be read')
     .option('--no-color', 'disable colours')
     .option('-q, --quiet', 'do not print diagnostics on stderr');
   addSourceOptions(cmd, { snapshot: true });
@@ -48,20 +55,23 @@ policy version. Versions above ${NEWEST_VERSION} are clamped to it, as the API s
 
 Exit codes:
   0  every object is allowed
-  1  at least one object is denied
-  2  usage error (unknown level, malformed version, no such path)
+  1  at least one object is denied, or some input could not be read (parse errors, skipped,
+     missing or unreadable files, unrendered charts) and --allow-incomplete is not given
+  2  usage error (unknown level, malformed version), or no Kubernetes object was read
   3  runtime error
 
 Examples:
   palisade pss deploy/ --level restricted
-  palisade pss deploy/ --level baseline --version v1.30 -f json
+  palisade pss deploy/ --level baseline --pss-version v1.30 -f json
   palisade pss --cluster --level restricted          # the workloads of the current context
   palisade pss --snapshot cluster.snapshot.json.gz --level baseline
   helm template my-release ./chart | palisade pss - --level restricted`,
     )
     .action(async (paths: string[], flags: PssFlags) => {
       const level = parsePssLevel(flags.level);
-      const version = parsePolicyVersion(flags.version);
+      if (flags.version !== undefined && cmd.getOptionValueSource('pssVersion') === 'cli' && flags.version !== flags.pssVersion)
+        throw new PalisadeError('usage', `--version ${flags.version} and --pss-version ${flags.pssVersion} disagree; give --pss-version only`);
+      const version = parsePolicyVersion(flags.version ?? flags.pssVersion);
       const maxFileSize = parseSize(flags.maxFileSize);
       if (maxFileSize === undefined) throw new PalisadeError('usage', `--max-file-size: "${flags.maxFileSize}" is not a size such as 20MB`);
       const progress = startProgress();
@@ -79,8 +89,16 @@ Examples:
         version,
       );
       process.stdout.write(flags.format === 'json' ? renderPssJson(report) : renderPssTable(report, useColor(flags.color)));
-      const missing = diagnostics.filter((d) => d.code === 'path-not-found');
-      if (missing.length > 0 && missing.length === paths.length) process.exitCode = 2;
-      else if (report.summary.denied > 0) process.exitCode = 1;
+      const fromFiles = loaded.every((l) => l.cluster === undefined);
+      const read = loaded.reduce((n, l) => n + l.inventory.size, 0);
+      const incomplete = incompleteOf(loaded.flatMap((l) => l.incomplete ?? []));
+      if (fromFiles && read === 0) {
+        process.stderr.write('palisade: nothing was checked: no Kubernetes object found in the given paths\n');
+        process.exitCode = 2;
+      } else if (report.summary.denied > 0) process.exitCode = 1;
+      else if (incomplete && !flags.allowIncomplete) {
+        process.stderr.write(`palisade: ${describeIncomplete(incomplete)}; fix the input or pass --allow-incomplete\n`);
+        process.exitCode = 1;
+      }
     });
 }

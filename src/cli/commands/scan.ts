@@ -1,28 +1,32 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { CONFIG_FILE_NAME, loadConfig, parseSize } from '../../config/config.js';
+import { CONFIG_FILE_NAME, loadConfig } from '../../config/config.js';
+import { resolveScanSettings } from '../../config/settings.js';
 import { PalisadeError } from '../../core/errors.js';
-import { failsCoverageGate, failsGate } from '../../core/report.js';
-import { isSeverity, SEVERITIES, type Severity } from '../../core/types.js';
+import { SEVERITIES } from '../../core/types.js';
 import { formatNames } from '../../reporters/index.js';
-import { loadSource, scanLoaded } from '../../scan.js';
+import { gateVerdict, loadSource, prepareChecks, scanLoaded } from '../../scan.js';
 import { loadCustomChecks } from '../../custom/load.js';
-import { parseOutputs, useColor, writeOutputs } from '../output.js';
+import { type OpenOutputs, openOutputs, parseOutputs, useColor, writeOutputs } from '../output.js';
 import { startProgress } from '../progress.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { addSourceOptions, type SourceFlags, sourceFromFlags } from './snapshot.js';
 import { collectList, collectRaw } from '../flags.js';
+import { sourcedValue } from '../sourced.js';
 
 interface ScanFlags extends SourceFlags {
   failOnCoverageBelow?: string;
   output: string[];
-  format?: string;
+  format: string[];
   failOn?: string;
   config?: string;
   checksDir: string[];
   include: string[];
   exclude: string[];
   maxFileSize?: string;
+  allowIncomplete?: boolean;
+  values: string[];
+  set: string[];
   includePassed?: boolean;
   color?: boolean;
   quiet?: boolean;
@@ -39,7 +43,7 @@ export function registerScan(program: Command): void {
         .argParser(collectRaw)
         .default([]),
     )
-    .option('-f, --format <format>', 'shorthand for a single -o FORMAT to stdout')
+    .addOption(new Option('-f, --format <format>', 'shorthand for a single -o FORMAT to stdout (once; use -o for several)').argParser(collectRaw).default([]))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity').choices([...SEVERITIES]))
     .option('-c, --config <file>', `configuration file (default: ./${CONFIG_FILE_NAME} when present)`)
     .addOption(
@@ -51,7 +55,10 @@ export function registerScan(program: Command): void {
     .addOption(
       new Option('--exclude <checks>', 'do not run these checks (ids, names or globs; comma-separated, repeatable)').argParser(collectList).default([]),
     )
-    .option('--max-file-size <size>', 'skip files larger than this (e.g. 20MB)', '20MB')
+    .option('--max-file-size <size>', 'skip files (and stdin, rendered charts) larger than this, e.g. 20MB; beats maxFileSize in the config', '20MB')
+    .option('--allow-incomplete', 'let --fail-on pass although some input could not be read (parse errors, skipped or missing files, unrendered charts)')
+    .addOption(new Option('--values <file>', 'values file for helm template when a path is a Helm chart; repeatable').argParser(collectRaw).default([]))
+    .addOption(new Option('--set <key=value>', 'value for helm template when a path is a Helm chart; repeatable').argParser(collectRaw).default([]))
     .option('--include-passed', 'list passing results too (JSON, SARIF, JUnit, HTML)')
     .option('--no-color', 'disable colours')
     .option('-q, --quiet', 'do not print diagnostics on stderr')
@@ -63,12 +70,19 @@ export function registerScan(program: Command): void {
       `
 Exit codes:
   0  no failing finding at or above --fail-on (or --fail-on not given)
-  1  a failing finding at or above --fail-on, or coverage below --fail-on-coverage-below
-  2  usage or configuration error
+  1  a failing finding at or above --fail-on; coverage below --fail-on-coverage-below;
+     or, with --fail-on, an incomplete scan (parse errors, skipped, missing or unreadable
+     files, unrendered charts) unless --allow-incomplete is given
+  2  usage or configuration error, including unknown check names, a selection that runs no
+     check, bad check params, and a scan that found no Kubernetes object to check
   3  runtime error (e.g. a report file cannot be written, the cluster cannot be reached)
+
+Helm charts (Chart.yaml) and Kustomize directories (kustomization.yaml) are rendered with
+helm template / kubectl kustomize when those are on PATH; otherwise pipe the output in.
 
 Examples:
   palisade scan deploy/
+  palisade scan charts/web --values prod-values.yaml --set image.tag=1.2.3 --fail-on high
   palisade scan --cluster --exclude-namespace kube-system --fail-on-coverage-below 90
   palisade scan --context prod --context staging -o json=fleet.json
   palisade scan --snapshot cluster.snapshot.json.gz
@@ -78,14 +92,18 @@ Examples:
     .action(async (paths: string[], flags: ScanFlags) => {
       const explicitConfig = flags.config !== undefined;
       const config = await loadConfig(flags.config ?? CONFIG_FILE_NAME, explicitConfig);
-      const failOnRaw = flags.failOn ?? config.failOn;
-      if (failOnRaw !== undefined && !isSeverity(failOnRaw)) throw new PalisadeError('usage', `--fail-on: unknown severity "${failOnRaw}"`);
-      const failOn: Severity | undefined = failOnRaw;
-      const maxFileSize = flags.maxFileSize !== undefined ? parseSize(flags.maxFileSize) : undefined;
-      if (flags.maxFileSize !== undefined && maxFileSize === undefined)
-        throw new PalisadeError('usage', `--max-file-size: "${flags.maxFileSize}" is not a size such as 20MB`);
-      if (flags.format !== undefined && flags.output.length > 0) throw new PalisadeError('usage', 'use either -f or -o, not both');
-      const targets = parseOutputs(flags.format !== undefined ? [flags.format] : flags.output, 'table');
+      const settings = resolveScanSettings(config, {
+        failOn: sourcedValue<string>(cmd, 'failOn'),
+        maxFileSize: sourcedValue<string>(cmd, 'maxFileSize'),
+        allowIncomplete: sourcedValue<boolean>(cmd, 'allowIncomplete'),
+      });
+      if (flags.format.length > 1)
+        throw new PalisadeError(
+          'usage',
+          `-f/--format given ${flags.format.length} times (${flags.format.join(', ')}); use -o FORMAT[=FILE] for several outputs`,
+        );
+      if (flags.format.length > 0 && flags.output.length > 0) throw new PalisadeError('usage', 'use either -f or -o, not both');
+      const targets = parseOutputs(flags.format.length > 0 ? flags.format : flags.output, 'table');
       let minCoverage: number | undefined;
       if (flags.failOnCoverageBelow !== undefined) {
         minCoverage = Number(flags.failOnCoverageBelow.replace(/%$/, ''));
@@ -94,31 +112,46 @@ Examples:
       }
       const dirs = [...config.checksDirs, ...flags.checksDir.map((d) => resolve(d))];
       const custom = await loadCustomChecks(dirs);
+      const scanOptions = {
+        config,
+        include: flags.include,
+        exclude: flags.exclude,
+        extraChecks: custom.checks,
+        includePassed: flags.includePassed === true,
+        ...(settings.maxFileSize !== undefined ? { maxFileSize: settings.maxFileSize } : {}),
+        ...(flags.values.length > 0 ? { helmValues: flags.values } : {}),
+        ...(flags.set.length > 0 ? { helmSet: flags.set } : {}),
+      };
+      // Unknown check names, bad params and empty selections fail before anything is read;
+      // report files are opened before the scan, so an impossible path fails at once too.
+      prepareChecks(scanOptions);
       const progress = startProgress();
-      const source = sourceFromFlags(paths, flags, progress);
-      progress.update(source.kind === 'files' ? 'Loading manifests…' : source.kind === 'snapshot' ? 'Reading snapshot…' : 'Connecting…');
+      let outputs: OpenOutputs | undefined;
       let report: ReturnType<typeof scanLoaded>;
       try {
-        const useMaxFileSize = maxFileSize !== undefined && (flags.maxFileSize !== '20MB' || config.maxFileSize === undefined);
-        const loaded = await loadSource(source, { config, ...(useMaxFileSize ? { maxFileSize } : {}) });
+        const source = sourceFromFlags(paths, flags, progress);
+        outputs = await openOutputs(targets);
+        progress.update(source.kind === 'files' ? 'Loading manifests…' : source.kind === 'snapshot' ? 'Reading snapshot…' : 'Connecting…');
+        const loaded = await loadSource(source, scanOptions);
         report = scanLoaded(loaded, {
-          config,
-          include: flags.include,
-          exclude: flags.exclude,
-          extraChecks: custom.checks,
-          includePassed: flags.includePassed === true,
+          ...scanOptions,
           onProgress: (_phase, done, total) => progress.update(`Checking ${done}/${total} objects…`),
         });
+      } catch (err) {
+        outputs?.abandon();
+        throw err;
       } finally {
         progress.done();
       }
       const withCustom = { ...report, diagnostics: [...custom.diagnostics, ...report.diagnostics] };
       if (!flags.quiet) printDiagnostics(withCustom.diagnostics);
-      await writeOutputs(withCustom, targets, useColor(flags.color));
-      const missing = withCustom.diagnostics.filter((d) => d.code === 'path-not-found');
-      const coverageFails = minCoverage !== undefined && failsCoverageGate(withCustom, minCoverage);
-      if (coverageFails) process.stderr.write(`palisade: coverage ${withCustom.coverage?.percent ?? 100}% is below --fail-on-coverage-below ${minCoverage}\n`);
-      if (source.kind === 'files' && missing.length > 0 && missing.length === source.paths.length) process.exitCode = 2;
-      else if ((failOn && failsGate(withCustom, failOn)) || coverageFails) process.exitCode = 1;
+      writeOutputs(withCustom, outputs as OpenOutputs, useColor(flags.color));
+      const verdict = gateVerdict(withCustom, {
+        ...(settings.failOn ? { failOn: settings.failOn } : {}),
+        ...(minCoverage !== undefined ? { minCoverage } : {}),
+        allowIncomplete: settings.allowIncomplete,
+      });
+      for (const reason of verdict.reasons) process.stderr.write(`palisade: ${reason}\n`);
+      process.exitCode = verdict.exitCode;
     });
 }

@@ -10,6 +10,7 @@ import { loadSource, type SourceSpec } from '../../scan.js';
 import type { ClusterLoadOptions } from '../../sources/cluster/index.js';
 import { writeSnapshot } from '../../sources/snapshot.js';
 import { printDiagnostics } from '../diagnostics.js';
+import { makeParents } from '../output.js';
 import { type Progress, startProgress } from '../progress.js';
 import { collectList, collectRaw } from '../flags.js';
 
@@ -168,6 +169,13 @@ Examples:
   cmd.action(async (flags: SnapshotFlags) => {
     if (!wantsCluster(flags)) throw new PalisadeError('usage', 'palisade snapshot reads clusters: pass --cluster, --context NAME or --all-contexts');
     const file = flags.output as string;
+    // Before reading the cluster: an impossible path fails at once (exit 3), and the writer's
+    // recursive mkdir never meets a path it would spin on (such as under /proc).
+    try {
+      makeParents(file);
+    } catch (err) {
+      throw new PalisadeError('io', `cannot write snapshot to ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
     const progress = startProgress();
     let loaded: Awaited<ReturnType<typeof loadSource>>;
     try {
