@@ -379,7 +379,6 @@ describe('pss restricted controls', () => {
       { name: 'n', nfs: { server: 's', path: '/' } },
       { name: 'g', gitRepo: { repository: 'r' } },
       { name: 'u', somethingNew: {} },
-      { name: 'empty' },
     ]) {
       expectDenied(pod({ volumes: [bad] }), { baseline: [], restricted: ['restrictedVolumes'] });
     }
@@ -432,6 +431,114 @@ describe('pss restricted controls', () => {
     });
     // The override is real: the restricted check reports SYS_ADMIN once, not twice.
     assert.equal(evaluatePodSecurity(sysAdmin, { level: 'restricted' }).violations.length, 1);
+  });
+});
+
+/**
+ * Absent versus empty fields, compared with pod-security-admission's check_*.go, which sees
+ * the pod after API decoding (YAML null is nil, an empty object is a non-nil pointer to a
+ * zero value) and after the API server's defaulting.
+ */
+describe('pss absent and empty fields, as PSA sees them', () => {
+  it('a volume with no source (or only null sources) is defaulted to emptyDir and allowed', () => {
+    for (const v of [{ name: 'scratch' }, { name: 'scratch', emptyDir: null }, { name: 'scratch', hostPath: null, nfs: null }]) {
+      expectDenied(pod({ volumes: [v] }), { 'restricted@v1.0': [], restricted: [], baseline: [] });
+    }
+    expectDenied(pod({ volumes: [] }), { restricted: [] });
+    expectDenied(pod({ volumes: null }), { restricted: [] });
+    // An empty source object is set: hostPath: {} is a hostPath volume.
+    expectDenied(pod({ volumes: [{ name: 'h', hostPath: {} }] }), { baseline: ['hostPathVolumes'], restricted: ['restrictedVolumes'] });
+  });
+
+  it('hostNetwork defaults unset or zero hostPorts of containers and init containers to their containerPort', () => {
+    const withPorts = pod({
+      hostNetwork: true,
+      initContainers: [goodContainer('init', { ports: [{ containerPort: 9000 }] })],
+      containers: [goodContainer('a', { ports: [{ containerPort: 8080, hostPort: 0 }, { name: 'none' }] })],
+      ephemeralContainers: [goodContainer('debug', { ports: [{ containerPort: 7000 }] })],
+    });
+    expectDenied(withPorts, { baseline: ['hostNamespaces', 'hostPorts'] });
+    const pointers = evaluateControl('hostPorts', withPorts).map((v) => v.pointers[0]);
+    assert.deepEqual(pointers, ['/spec/initContainers/0/ports/0/hostPort', '/spec/containers/0/ports/0/hostPort']);
+    expectDenied(pod({ hostNetwork: false, containers: [goodContainer('a', { ports: [{ containerPort: 8080 }] })] }), { baseline: [] });
+    expectDenied(pod({ containers: [goodContainer('a', { ports: [{ containerPort: 8080, hostPort: null }] })] }), { baseline: [] });
+  });
+
+  it('an empty securityContext sets nothing: Baseline allows it, Restricted requires its fields', () => {
+    const empty = pod({ securityContext: {}, containers: [{ name: 'app', image: 'i', securityContext: {} }] });
+    expectDenied(empty, {
+      baseline: [],
+      restricted: ['allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted'],
+    });
+    expectDenied(pod({ securityContext: null, containers: [{ name: 'app', image: 'i', securityContext: null }] }), {
+      baseline: [],
+      restricted: ['allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted'],
+    });
+  });
+
+  it('capabilities: {} has no drop ALL; empty or null add lists are fine', () => {
+    expectDenied(pod({ containers: [containerWith({ capabilities: {} })] }), { baseline: [], restricted: ['capabilities_restricted'] });
+    expectDenied(pod({ containers: [containerWith({ capabilities: { drop: ['ALL'], add: [] } })] }), { baseline: [], restricted: [] });
+    expectDenied(pod({ containers: [containerWith({ capabilities: { drop: ['ALL'], add: null } })] }), { baseline: [], restricted: [] });
+    expectDenied(pod({ containers: [containerWith({ capabilities: { drop: [] } })] }), { restricted: ['capabilities_restricted'] });
+    // PSA compares the names exactly: lower-case "all" does not drop everything.
+    expectDenied(pod({ containers: [containerWith({ capabilities: { drop: ['all'] } })] }), { restricted: ['capabilities_restricted'] });
+  });
+
+  it('seccompProfile without a type is an invalid (empty) type at both levels; null is unset', () => {
+    expectDenied(pod({ securityContext: { seccompProfile: {} } }), { baseline: ['seccompProfile_baseline'], restricted: ['seccompProfile_restricted'] });
+    expectDenied(pod({ containers: [containerWith({ seccompProfile: {} })] }), {
+      baseline: ['seccompProfile_baseline'],
+      restricted: ['seccompProfile_restricted'],
+    });
+    // A container with an invalid profile is not covered by a valid pod-level one.
+    expectDenied(pod({ securityContext: { seccompProfile: { type: 'RuntimeDefault' } }, containers: [containerWith({ seccompProfile: {} })] }), {
+      restricted: ['seccompProfile_restricted'],
+    });
+    expectDenied(pod({ securityContext: { seccompProfile: null } }), { baseline: [], restricted: [] });
+    // v1.0-v1.18 annotations: present but empty is not an allowed value.
+    expectDenied(pod({}, { annotations: { 'seccomp.security.alpha.kubernetes.io/pod': '' } }), { 'baseline@v1.18': ['seccompProfile_baseline'] });
+  });
+
+  it('appArmorProfile without a type is denied; empty or null annotations are allowed', () => {
+    expectDenied(pod({ securityContext: { appArmorProfile: {} } }), { baseline: ['appArmorProfile'] });
+    expectDenied(pod({ containers: [containerWith({ appArmorProfile: {} })] }), { baseline: ['appArmorProfile'] });
+    expectDenied(pod({ securityContext: { appArmorProfile: null } }), { baseline: [] });
+    for (const value of ['', null]) {
+      expectDenied(pod({}, { annotations: { 'container.apparmor.security.beta.kubernetes.io/app': value } }), { baseline: [] });
+    }
+  });
+
+  it('runAsUser: 0 is denied at pod level even when every container overrides it, and at container level under a non-zero pod', () => {
+    expectDenied(pod({ securityContext: { runAsUser: 0 }, containers: [containerWith({ runAsUser: 1000 })] }), { restricted: ['runAsUser'] });
+    expectDenied(pod({ securityContext: { runAsUser: 1000 }, containers: [containerWith({ runAsUser: 0 })] }), { restricted: ['runAsUser'] });
+    expectDenied(pod({ securityContext: { runAsUser: null }, containers: [containerWith({ runAsUser: null })] }), { restricted: [] });
+  });
+
+  it('runAsNonRoot: null at pod level covers nothing; null in a container falls back to the pod', () => {
+    expectDenied(pod({ securityContext: { runAsNonRoot: null }, containers: [containerWith({ runAsNonRoot: null })] }), { restricted: ['runAsNonRoot'] });
+    expectDenied(pod({ securityContext: { runAsNonRoot: true }, containers: [containerWith({ runAsNonRoot: null })] }), { restricted: [] });
+  });
+
+  it('empty seLinuxOptions, empty type/user/role, empty windowsOptions and empty probe hosts are allowed', () => {
+    expectDenied(pod({ securityContext: { seLinuxOptions: {}, windowsOptions: {} } }), { baseline: [] });
+    expectDenied(pod({ containers: [containerWith({ seLinuxOptions: { type: '', user: '', role: '' }, windowsOptions: { hostProcess: null } })] }), {
+      baseline: [],
+    });
+    expectDenied(pod({ containers: [goodContainer('a', { livenessProbe: { httpGet: { host: '', port: 80 } }, readinessProbe: { tcpSocket: { host: null, port: 80 } } })] }), {
+      baseline: [],
+    });
+  });
+
+  it('procMount: unset or null passes; an empty string is not Default', () => {
+    expectDenied(pod({ containers: [containerWith({ procMount: null })] }), { baseline: [], restricted: [] });
+    expectDenied(pod({ containers: [containerWith({ procMount: '' })] }), { baseline: ['procMount'], restricted: ['procMount_restricted'] });
+  });
+
+  it('sysctls: empty or null lists pass; an entry without a name is not in the safe set', () => {
+    expectDenied(pod({ securityContext: { sysctls: [] } }), { baseline: [] });
+    expectDenied(pod({ securityContext: { sysctls: null } }), { baseline: [] });
+    expectDenied(pod({ securityContext: { sysctls: [{ value: '1' }] } }), { baseline: ['sysctls'] });
   });
 });
 

@@ -94,15 +94,30 @@ const hostPathVolumes: ControlFn = (pod) =>
     .filter((v) => isSet(v.volume.hostPath))
     .map((v) => ({ reason: `volume ${q(v.name)} must not use hostPath`, pointers: [joinPointer(v.pointer, 'hostPath')] }));
 
+/**
+ * Any non-zero `hostPort`. With `hostNetwork: true` the API server defaults every unset
+ * `hostPort` of containers and init containers to its `containerPort` (`SetDefaults_Pod`)
+ * before admission, so PSA sees (and denies) host ports the manifest never wrote.
+ */
 const hostPorts: ControlFn = (pod) => {
   const out: ControlFinding[] = [];
+  const hostNetwork = pod.spec.hostNetwork === true;
   for (const c of pod.containers) {
+    // Ephemeral containers may not declare ports; the defaulting skips them too.
+    const defaulted = hostNetwork && !c.pointer.includes('/ephemeralContainers/');
     asArray(c.container.ports).forEach((p, i) => {
-      const hostPort = asObject(p)?.hostPort;
-      if (!isSet(hostPort) || hostPort === 0) return;
+      const port = asObject(p);
+      const hostPort = port?.hostPort;
+      const pointer = joinPointer(c.pointer, 'ports', i, 'hostPort');
+      if (isSet(hostPort) && hostPort !== 0) {
+        out.push({ reason: `container ${q(c.name)} must not set hostPort ${String(hostPort)} (ports[${i}])`, pointers: [pointer] });
+        return;
+      }
+      const containerPort = port?.containerPort;
+      if (!defaulted || typeof containerPort !== 'number' || containerPort === 0) return;
       out.push({
-        reason: `container ${q(c.name)} must not set hostPort ${String(hostPort)} (ports[${i}])`,
-        pointers: [joinPointer(c.pointer, 'ports', i, 'hostPort')],
+        reason: `container ${q(c.name)} uses hostPort ${containerPort} (ports[${i}]): with hostNetwork=true the API server sets hostPort to the containerPort`,
+        pointers: [pointer, joinPointer(pod.specPointer, 'hostNetwork')],
       });
     });
   }

@@ -25,21 +25,22 @@ export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
   'image',
 ];
 
+/**
+ * A volume without any source (or with every source null) is not a violation: the API server
+ * defaults it to `emptyDir: {}` (`SetDefaults_Volume`) before admission, so PSA sees an
+ * emptyDir and admits it.
+ */
 const restrictedVolumes: ControlFn = (pod) => {
   const out: ControlFinding[] = [];
   for (const v of podVolumes(pod)) {
     const sources = Object.keys(v.volume).filter((k) => k !== 'name' && isSet(v.volume[k]));
     // PSA accepts a volume as soon as one allowed source is set (the API allows only one).
-    if (sources.some((k) => RESTRICTED_VOLUME_TYPES.includes(k))) continue;
-    const type = sources[0];
-    out.push(
-      type === undefined
-        ? { reason: `volume ${q(v.name)} has no volume type; Restricted requires one of ${RESTRICTED_VOLUME_TYPES.join(', ')}`, pointers: [v.pointer] }
-        : {
-            reason: `volume ${q(v.name)} must not use volume type ${q(type)}; Restricted allows only ${RESTRICTED_VOLUME_TYPES.join(', ')}`,
-            pointers: [joinPointer(v.pointer, type)],
-          },
-    );
+    if (sources.length === 0 || sources.some((k) => RESTRICTED_VOLUME_TYPES.includes(k))) continue;
+    const type = sources[0] as string;
+    out.push({
+      reason: `volume ${q(v.name)} must not use volume type ${q(type)}; Restricted allows only ${RESTRICTED_VOLUME_TYPES.join(', ')}`,
+      pointers: [joinPointer(v.pointer, type)],
+    });
   }
   return out;
 };
