@@ -80,6 +80,11 @@ export interface Violation {
   readonly evidence?: Evidence;
   /** For `cluster` targets: the resource at fault. */
   readonly resource?: Resource;
+  /**
+   * For a multi-line string at the pointer (a config file in a ConfigMap): the 1-based line
+   * inside it that the violation is about, so that the finding is located at that line.
+   */
+  readonly line?: number;
   /** Overrides the check's default severity for this violation. */
   readonly severity?: Severity;
   readonly fix?: readonly FixOperation[];

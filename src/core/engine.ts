@@ -153,9 +153,10 @@ function toArray(r: EvaluateResult): readonly Violation[] {
   return [r as Violation];
 }
 
-function locate(resource: Resource, pointer: string): SourceLocation | undefined {
+function locate(resource: Resource, pointer: string, line?: number): SourceLocation | undefined {
   if (resource.positions) {
     try {
+      if (line !== undefined && resource.positions.locateLine) return resource.positions.locateLine(pointer, line);
       return resource.positions.locate(pointer);
     } catch {
       return resource.location;
@@ -240,7 +241,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       totals[finalStatus]++;
     }
     const severity = overrides[check.id] ?? violation?.severity ?? check.severity;
-    const location = locate(resource, pointer);
+    const location = locate(resource, pointer, violation?.line);
     const affectedPods = inventory.podCountOf(resource);
     const finding: Finding = {
       check: check.id,

@@ -48,6 +48,12 @@ export interface ResourceRef {
  */
 export interface PositionResolver {
   locate(pointer: string): SourceLocation;
+  /**
+   * The position of line `line` (1-based) of the multi-line string at `pointer`, when the
+   * source writes it so that its lines are source lines (a YAML literal block scalar, `|`);
+   * otherwise the position of the string itself.
+   */
+  locateLine?(pointer: string, line: number): SourceLocation;
 }
 
 /** One Kubernetes object of the inventory. */

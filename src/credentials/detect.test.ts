@@ -140,6 +140,14 @@ describe('detectCredential: false-positive resistance', () => {
     ['JAVA_OPTS', '-Djavax.net.ssl.trustStorePassword=changeit'],
     ['entrypoint.sh', 'PASSWORD=$(cat /run/secrets/db)\nexport PGPASSWORD="$1"\nread -p "Password: " password\n'],
     ['password', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf'],
+    // Argo CD references to Secret keys: `$key` and `$secret:key`
+    ['clientSecret', '$dex.github.clientSecret'],
+    ['clientSecret', '$oidc.auth0.clientSecret'],
+    ['token', '$slack-token'],
+    ['password', '$email-password'],
+    ['clientSecret', '$argocd-oidc-secret:oidc.okta.clientSecret'],
+    ['dex.config', 'connectors:\n- config:\n    clientSecret: $dex.github.clientSecret\n'],
+    ['service.slack', 'token: $slack-token\nusername: bot\n'],
     // keys that are about credentials but are not credentials
     ['token_ttl', '3600s'],
     ['PASSWORD_MIN_LENGTH', '12'],
@@ -258,5 +266,16 @@ describe('helpers', () => {
     for (const v of ['', '<token>', '${X}', '$(X)', '{{ x }}', 'REPLACE_ME', 'xxx', '***', 'example', 'TRUE', '[secret]', '%PASSWORD%'])
       assert.ok(isPlaceholder(v), v);
     for (const v of ['password123', 'hunter22', 'Zx8qR2vB7mN4']) assert.ok(!isPlaceholder(v), v);
+  });
+});
+
+describe('detectCredential: Argo CD secret references', () => {
+  it('treats $key and $secret:key as references, but not literals that merely start with $', () => {
+    assert.equal(detectCredential('clientSecret', '$dex.github.clientSecret'), undefined);
+    assert.deepEqual(scanText('config:\n  clientSecret: $oidc.auth0.clientSecret\n  token: $slack-token\n'), []);
+    // `!` and `#` cannot appear in a Secret key, so this is a value, not a reference.
+    assert.equal(detectCredential('password', '$ecr3t!Pa55#2024')?.kind, 'password');
+    // Neither can a second `$`: bcrypt-like strings under a credential key stay values.
+    assert.equal(detectCredential('client_secret', '$2b$12$KIXQJ8Vd9nq3h7GfZbYtOe')?.kind, 'generic-secret');
   });
 });

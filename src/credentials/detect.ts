@@ -311,8 +311,17 @@ export function isPlaceholder(value: string): boolean {
 const CODE_REFERENCE =
   /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+\s*[([]|^(?:ENV|getenv|env|lookup|secret|file|readFile)\s*[([]|^[*&][\w-]+$|^(?:process\.env|os\.environ|env|self|this|config|settings|params|values|secrets)\./i;
 
+/**
+ * Argo CD's reference to a key of a Secret: `$<key>` (a key of `argocd-secret`, e.g.
+ * `$dex.github.clientSecret`, `$slack-token`) or `$<secret>:<key>`. Secret keys allow only
+ * `[-._a-zA-Z0-9]`, so a value with any other character after the `$` is not one.
+ * https://argo-cd.readthedocs.io/en/stable/operator-manual/user-management/#sensitive-data-and-sso-client-secrets
+ */
+const SECRET_KEY_REFERENCE = /^\$[A-Za-z_][-._A-Za-z0-9]*(?::[-._A-Za-z0-9]+)?$/;
+
 /** Paths, credential-free URLs, secret-manager references and code point at a secret elsewhere. */
 function isReference(v: string): boolean {
+  if (SECRET_KEY_REFERENCE.test(v)) return true;
   if (CODE_REFERENCE.test(v)) return true;
   if (/^(?:\/|\.\.?\/|~\/|file:)/.test(v)) return true;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^@\s]*$/i.test(v)) return true;
@@ -461,6 +470,9 @@ const rank = (c: CredentialConfidence): number => (c === 'high' ? 2 : 1);
  */
 export function detectCredential(key: string, value: string): CredentialMatch | undefined {
   if (value === '') return undefined;
+  // A whole value that is a Secret key reference holds no credential, even where parts of it
+  // (`$argocd-oidc:oidc.clientSecret`) read like an assignment.
+  if (SECRET_KEY_REFERENCE.test(value.trim())) return undefined;
   const inText = scanText(value);
   let best: CredentialMatch | undefined;
   for (const m of inText) if (!best || rank(m.confidence) > rank(best.confidence)) best = { kind: m.kind, confidence: m.confidence };

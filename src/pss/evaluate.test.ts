@@ -525,9 +525,14 @@ describe('pss absent and empty fields, as PSA sees them', () => {
     expectDenied(pod({ containers: [containerWith({ seLinuxOptions: { type: '', user: '', role: '' }, windowsOptions: { hostProcess: null } })] }), {
       baseline: [],
     });
-    expectDenied(pod({ containers: [goodContainer('a', { livenessProbe: { httpGet: { host: '', port: 80 } }, readinessProbe: { tcpSocket: { host: null, port: 80 } } })] }), {
-      baseline: [],
-    });
+    expectDenied(
+      pod({
+        containers: [goodContainer('a', { livenessProbe: { httpGet: { host: '', port: 80 } }, readinessProbe: { tcpSocket: { host: null, port: 80 } } })],
+      }),
+      {
+        baseline: [],
+      },
+    );
   });
 
   it('procMount: unset or null passes; an empty string is not Default', () => {

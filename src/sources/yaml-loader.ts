@@ -265,7 +265,35 @@ class LazyPositions implements PositionResolver {
     const pos = t instanceof Map ? fromLineIndex(t, full) : fromTable(t, full);
     return { file: this.#file, line: this.#chunk.line + pos.line + 1, column: pos.col + 1 };
   }
+
+  locateLine(pointer: string, line: number): SourceLocation {
+    const at = this.locate(pointer);
+    // Only a literal block scalar maps its lines one to one onto source lines: its content
+    // starts on the line after the `key: |` header. Folded, quoted and plain multi-line
+    // strings are located at the key.
+    const header = this.#lineText(at.line);
+    if (header === undefined || !Number.isInteger(line) || line < 1 || !LITERAL_HEADER_RE.test(header)) return at;
+    const target = this.#lineText(at.line + line);
+    if (target === undefined) return at;
+    return { file: this.#file, line: at.line + line, column: target.length - target.trimStart().length + 1 };
+  }
+
+  /** The text of a 1-based file line inside this document, undefined outside it. */
+  #lineText(fileLine: number): string | undefined {
+    let offset = this.#chunk.start;
+    for (let l = this.#chunk.line + 1; l < fileLine; l++) {
+      const nl = this.#text.indexOf('\n', offset);
+      if (nl === -1 || nl >= this.#chunk.end) return undefined;
+      offset = nl + 1;
+    }
+    if (offset >= this.#chunk.end) return undefined;
+    const nl = this.#text.indexOf('\n', offset);
+    return this.#text.slice(offset, nl === -1 || nl > this.#chunk.end ? this.#chunk.end : nl).replace(/\r$/, '');
+  }
 }
+
+/** A mapping key or sequence item whose value is a literal block scalar: `key: |-  # note`. */
+const LITERAL_HEADER_RE = /(?::|^\s*-)[ \t]+(?:[&!][^\s]*[ \t]+)*\|[-+1-9]*[ \t]*(?:#.*)?$/;
 
 /** Deepest indexed prefix of the pointer (absent fields point at their nearest parent). */
 function fromLineIndex(index: Map<string, LinePos>, pointer: string): LinePos {
@@ -308,7 +336,8 @@ function fromTable(t: PositionTable, pointer: string): NodePos {
 /** Returns a resolver for a sub-tree of a document (used for List items). */
 export function subResolver(parent: PositionResolver, base: string): PositionResolver {
   if (parent instanceof LazyPositions) return parent.withBase(base);
-  return { locate: (p) => parent.locate(base + p) };
+  const locateLine = parent.locateLine?.bind(parent);
+  return { locate: (p) => parent.locate(base + p), ...(locateLine ? { locateLine: (p: string, l: number) => locateLine(base + p, l) } : {}) };
 }
 
 /**

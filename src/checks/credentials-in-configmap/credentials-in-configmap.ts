@@ -49,7 +49,9 @@ export default defineCheck({
       'not meant for confidential data: they are granted to many more users and controllers than Secrets, show up in logs and ' +
       // biome-ignore lint/suspicious/noTemplateCurlyInString: names the placeholder syntax, not a template
       'dashboards, are not encrypted at rest, and end up in Git. Placeholders (`${VAR}`, `<password>`, `REPLACE_ME`), file paths and ' +
-      'secret-manager references are ignored. Findings of medium confidence (short or weak literal values) are reported at medium severity.',
+      'secret-manager references are ignored, and so are Argo CD references to Secret keys (`$dex.github.clientSecret`, `$slack-token`, ' +
+      '`$secret-name:key`). Findings of medium confidence (short or weak literal values) are reported at medium severity. A credential ' +
+      'inside a config file held as a literal block scalar (`config.yaml: |`) is located at its own line in the file, not at the key.',
     remediation:
       'Move the value into a Secret (or an external secret store) and reference it with `secretKeyRef`/a mounted Secret volume; ' +
       'rotate the credential, since it has already been exposed to everyone who can read the ConfigMap.',
@@ -75,6 +77,8 @@ export default defineCheck({
         const where = found.line !== undefined ? ` (line ${found.line}${found.key ? `, key "${found.key}"` : ''})` : '';
         out.push({
           path: joinPointer('', field, key),
+          // binaryData is base64 in the source: its decoded lines are not source lines.
+          ...(found.line !== undefined && field === 'data' ? { line: found.line } : {}),
           message: `ConfigMap ${name} ${field}.${key} holds what looks like ${credentialLabel(found.kind)}${where}: store it in a Secret`,
           evidence: {
             key,
