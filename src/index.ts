@@ -18,6 +18,7 @@ export {
   selectChecks,
   validateCheckNames,
   validateCheckParams,
+  targetKubernetesVersion,
   type ClusterSource,
   type GateOptions,
   type GateVerdict,

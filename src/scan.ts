@@ -2,6 +2,7 @@
  * The library entry point: load sources, select checks, run the engine, build the report.
  * The CLI, and later the webhook and server, call this; they add no logic of their own.
  */
+import { parseKubernetesMinor } from './checks/api-deprecations.js';
 import { builtinChecks } from './checks/index.js';
 import { builtinModels } from './checks/models.js';
 import type { PalisadeConfig } from './config/config.js';
@@ -63,6 +64,30 @@ export interface ScanOptions {
    */
   readonly defaultNamespace?: string;
   readonly onProgress?: (phase: 'load' | 'check' | 'report', done: number, total: number) => void;
+  /**
+   * The Kubernetes version the objects are meant for (`v1.29`, `1.29`, `v1.29.3`), for checks
+   * that depend on it (removed and deprecated API versions). Defaults to the scanned cluster's
+   * version when known, else each check's own default (the newest version it knows).
+   */
+  readonly kubernetesVersion?: string;
+}
+
+/**
+ * The target Kubernetes version of a scan as `v1.N`: the explicit option (a usage error when
+ * it is not a v1 version), else the cluster's `gitVersion` when it parses, else undefined.
+ *
+ * @example
+ * targetKubernetesVersion('1.29', undefined);   // 'v1.29'
+ * targetKubernetesVersion(undefined, 'v1.31.2-eks-1'); // 'v1.31'
+ */
+export function targetKubernetesVersion(option: string | undefined, clusterVersion: string | undefined): string | undefined {
+  if (option !== undefined) {
+    const minor = parseKubernetesMinor(option);
+    if (minor === undefined) throw new PalisadeError('usage', `--k8s-version: "${option}" is not a Kubernetes version such as v1.29`, { version: option });
+    return `v1.${minor}`;
+  }
+  const minor = clusterVersion !== undefined ? parseKubernetesMinor(clusterVersion) : undefined;
+  return minor !== undefined ? `v1.${minor}` : undefined;
 }
 
 function matchesAny(check: AnyCheck, patterns: readonly string[]): boolean {
@@ -213,6 +238,7 @@ export function scanInventory(
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const exceptions = new ExceptionMatcher(config.exceptions, today, config.nonWaivable);
   const { severity, params } = overridesFor(checks, config);
+  const kubernetesVersion = targetKubernetesVersion(options.kubernetesVersion, options.cluster?.kubernetesVersion);
   options.onProgress?.('check', 0, inventory.size);
   const result = runChecks(inventory, {
     checks,
@@ -221,6 +247,7 @@ export function scanInventory(
     params,
     exceptions,
     models: builtinModels,
+    ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
     ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress?.('check', done, total) } : {}),
     ...(options.coverage ? { gaps: gapsFromCoverage(options.coverage) } : {}),
   });

@@ -7,6 +7,7 @@ import credentialsInConfigmap from './credentials-in-configmap/credentials-in-co
 import dangerousCapabilities from './dangerous-capabilities/dangerous-capabilities.js';
 import dashboardInsecureLogin from './dashboard-insecure-login/dashboard-insecure-login.js';
 import defaultServiceAccount from './default-service-account/default-service-account.js';
+import deprecatedApiVersion from './deprecated-api-version/deprecated-api-version.js';
 import emptydirWithoutSizeLimit from './emptydir-without-size-limit/emptydir-without-size-limit.js';
 import exposedDashboard from './exposed-dashboard/exposed-dashboard.js';
 import hardcodedSecretInEnv from './hardcoded-secret-in-env/hardcoded-secret-in-env.js';
@@ -101,6 +102,7 @@ import rbacSubjectWildcard from './rbac-subject-wildcard/rbac-subject-wildcard.j
 import rbacSystemMastersBinding from './rbac-system-masters-binding/rbac-system-masters-binding.js';
 import rbacWildcard from './rbac-wildcard/rbac-wildcard.js';
 import rbacWorkloadPrivilegedServiceAccount from './rbac-workload-privileged-service-account/rbac-workload-privileged-service-account.js';
+import removedApiVersion from './removed-api-version/removed-api-version.js';
 import runAsLowUid from './run-as-low-uid/run-as-low-uid.js';
 import runAsRootGroup from './run-as-root-group/run-as-root-group.js';
 import secretInEnv from './secret-in-env/secret-in-env.js';
@@ -132,6 +134,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   dangerousCapabilities as AnyCheck,
   dashboardInsecureLogin as AnyCheck,
   defaultServiceAccount as AnyCheck,
+  deprecatedApiVersion as AnyCheck,
   emptydirWithoutSizeLimit as AnyCheck,
   exposedDashboard as AnyCheck,
   hardcodedSecretInEnv as AnyCheck,
@@ -226,6 +229,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   rbacSystemMastersBinding as AnyCheck,
   rbacWildcard as AnyCheck,
   rbacWorkloadPrivilegedServiceAccount as AnyCheck,
+  removedApiVersion as AnyCheck,
   runAsLowUid as AnyCheck,
   runAsRootGroup as AnyCheck,
   secretInEnv as AnyCheck,

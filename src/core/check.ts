@@ -94,6 +94,12 @@ export interface Violation {
 export interface EvaluationOptions {
   /** Per-check parameters from configuration, keyed by check id. */
   readonly params?: Readonly<Record<string, Readonly<Record<string, JsonValue>>>>;
+  /**
+   * The Kubernetes version the objects are meant for, `v1.N` (the `--k8s-version` option,
+   * else the scanned cluster's version); checks that depend on it use their own default when
+   * it is absent.
+   */
+  readonly kubernetesVersion?: string;
 }
 
 interface BaseContext {
@@ -102,6 +108,8 @@ interface BaseContext {
   readonly params: Readonly<Record<string, JsonValue>>;
   /** The models this check declared in `uses`, built once per scan by the engine. */
   readonly models: Models;
+  /** The target Kubernetes version (`v1.N`), when the scan states one; see {@link EvaluationOptions}. */
+  readonly kubernetesVersion?: string | undefined;
 }
 
 export interface PodContext extends BaseContext {

@@ -35,6 +35,8 @@ export interface EngineOptions {
    * once for this run; a check whose model cannot be built reports one `error` and is not run.
    */
   readonly models?: readonly AnyModelProvider[];
+  /** The target Kubernetes version (`v1.N`), handed to every check as `ctx.kubernetesVersion`. */
+  readonly kubernetesVersion?: string;
 }
 
 /** Data a source could not read completely, for one kind. */
@@ -183,6 +185,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
   const totals = emptyCounts();
   const includePassed = options.includePassed === true;
   const overrides = options.severityOverrides ?? {};
+  const kubernetesVersion = options.kubernetesVersion;
 
   for (const check of options.checks) perCheck.set(check.id, emptyCounts());
   const gapsByCheck = new Map<string, CheckGaps>();
@@ -314,7 +317,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       for (const pod of prepared.pods) {
         let result: EvaluateResult;
         try {
-          result = check.evaluate({ inventory, params, models: modelsFor(check), resource, pod });
+          result = check.evaluate({ inventory, params, models: modelsFor(check), kubernetesVersion, resource, pod });
         } catch (err) {
           failed(check, resource, pod.pointer, undefined, err);
           continue;
@@ -327,7 +330,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       for (const container of prepared.containers) {
         let result: EvaluateResult;
         try {
-          result = check.evaluate({ inventory, params, models: modelsFor(check), resource, pod: container.pod, container });
+          result = check.evaluate({ inventory, params, models: modelsFor(check), kubernetesVersion, resource, pod: container.pod, container });
         } catch (err) {
           failed(check, resource, container.pointer, container.name, err);
           continue;
@@ -341,7 +344,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
         const params = options.params?.[check.id] ?? EMPTY_PARAMS;
         let result: EvaluateResult;
         try {
-          result = check.evaluate({ inventory, params, models: modelsFor(check), resource });
+          result = check.evaluate({ inventory, params, models: modelsFor(check), kubernetesVersion, resource });
         } catch (err) {
           failed(check, resource, '', undefined, err);
           continue;
@@ -380,7 +383,7 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     const params = options.params?.[check.id] ?? EMPTY_PARAMS;
     let violations: readonly Violation[];
     try {
-      violations = toArray(check.evaluate({ inventory, params, models: modelsFor(check) }));
+      violations = toArray(check.evaluate({ inventory, params, models: modelsFor(check), kubernetesVersion }));
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       clusterError(check, `check ${check.id} failed to evaluate: ${reason}`);
@@ -420,7 +423,9 @@ function groupByTarget(checks: readonly AnyCheck[]): {
   pod: (AnyCheck & { target: { kind: 'pod' }; evaluate(ctx: PodContext): EvaluateResult })[];
   container: (AnyCheck & { target: { kind: 'container' }; evaluate(ctx: ContainerContext): EvaluateResult })[];
   resource: Map<string, (AnyCheck & { evaluate(ctx: ResourceContext): EvaluateResult })[]>;
-  cluster: (AnyCheck & { evaluate(ctx: { inventory: Inventory; params: Readonly<Record<string, JsonValue>>; models: Models }): EvaluateResult })[];
+  cluster: (AnyCheck & {
+    evaluate(ctx: { inventory: Inventory; params: Readonly<Record<string, JsonValue>>; models: Models; kubernetesVersion: string | undefined }): EvaluateResult;
+  })[];
 } {
   const out = {
     pod: [] as never[],

@@ -5,7 +5,7 @@ import { resolveScanSettings } from '../../config/settings.js';
 import { PalisadeError } from '../../core/errors.js';
 import { SEVERITIES } from '../../core/types.js';
 import { formatNames } from '../../reporters/index.js';
-import { gateVerdict, loadSource, prepareChecks, scanLoaded } from '../../scan.js';
+import { gateVerdict, loadSource, prepareChecks, scanLoaded, targetKubernetesVersion } from '../../scan.js';
 import { loadCustomChecks } from '../../custom/load.js';
 import { type OpenOutputs, openOutputs, parseOutputs, useColor, writeOutputs } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -30,6 +30,7 @@ interface ScanFlags extends SourceFlags {
   includePassed?: boolean;
   color?: boolean;
   quiet?: boolean;
+  k8sVersion?: string;
 }
 
 /** `palisade scan`: checks manifests and prints the report. */
@@ -62,6 +63,7 @@ export function registerScan(program: Command): void {
     .option('--include-passed', 'list passing results too (JSON, SARIF, JUnit, HTML)')
     .option('--no-color', 'disable colours')
     .option('-q, --quiet', 'do not print diagnostics on stderr')
+    .option('--k8s-version <version>', "Kubernetes version the manifests target, e.g. v1.29 (default: the cluster's version, else the newest known)")
     .option('--fail-on-coverage-below <percent>', 'exit 1 when less than this share of the cluster could be read (cluster and snapshot scans)');
   addSourceOptions(cmd, { snapshot: true });
   cmd
@@ -103,6 +105,8 @@ Examples:
           `-f/--format given ${flags.format.length} times (${flags.format.join(', ')}); use -o FORMAT[=FILE] for several outputs`,
         );
       if (flags.format.length > 0 && flags.output.length > 0) throw new PalisadeError('usage', 'use either -f or -o, not both');
+      // Validated before connecting to a cluster: a typo is exit 2 at once.
+      if (flags.k8sVersion !== undefined) targetKubernetesVersion(flags.k8sVersion, undefined);
       const targets = parseOutputs(flags.format.length > 0 ? flags.format : flags.output, 'table');
       let minCoverage: number | undefined;
       if (flags.failOnCoverageBelow !== undefined) {
@@ -121,6 +125,7 @@ Examples:
         ...(settings.maxFileSize !== undefined ? { maxFileSize: settings.maxFileSize } : {}),
         ...(flags.values.length > 0 ? { helmValues: flags.values } : {}),
         ...(flags.set.length > 0 ? { helmSet: flags.set } : {}),
+        ...(flags.k8sVersion !== undefined ? { kubernetesVersion: flags.k8sVersion } : {}),
       };
       // Unknown check names, bad params and empty selections fail before anything is read;
       // report files are opened before the scan, so an impossible path fails at once too.
