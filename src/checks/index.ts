@@ -34,7 +34,9 @@ import namespaceWithoutPodSecurityLabel from './namespace-without-pod-security-l
 import namespaceWithoutResourceQuota from './namespace-without-resource-quota/namespace-without-resource-quota.js';
 import netRawNotDropped from './net-raw-not-dropped/net-raw-not-dropped.js';
 import networkpolicyAllowAll from './networkpolicy-allow-all/networkpolicy-allow-all.js';
+import networkpolicySelectorMatchesNothing from './networkpolicy-selector-matches-nothing/networkpolicy-selector-matches-nothing.js';
 import noSecurityContext from './no-security-context/no-security-context.js';
+import pdbSelectorMatchesNothing from './pdb-selector-matches-nothing/pdb-selector-matches-nothing.js';
 import persistentVolumeHostPath from './persistent-volume-host-path/persistent-volume-host-path.js';
 import pssApparmor from './pss-apparmor/pss-apparmor.js';
 import pssCapabilitiesBaseline from './pss-capabilities-baseline/pss-capabilities-baseline.js';
@@ -107,6 +109,7 @@ import runAsLowUid from './run-as-low-uid/run-as-low-uid.js';
 import runAsRootGroup from './run-as-root-group/run-as-root-group.js';
 import secretInEnv from './secret-in-env/secret-in-env.js';
 import secretValuesInManifest from './secret-values-in-manifest/secret-values-in-manifest.js';
+import selectorTemplateMismatch from './selector-template-mismatch/selector-template-mismatch.js';
 import sensitiveHostPath from './sensitive-host-path/sensitive-host-path.js';
 import serviceAccountAutomountDefault from './service-account-automount-default/service-account-automount-default.js';
 import serviceAccountTokenAutomount from './service-account-token-automount/service-account-token-automount.js';
@@ -114,6 +117,7 @@ import serviceExternalIps from './service-external-ips/service-external-ips.js';
 import serviceExternalnameInternal from './service-externalname-internal/service-externalname-internal.js';
 import serviceLoadbalancerOpen from './service-loadbalancer-open/service-loadbalancer-open.js';
 import serviceNodeport from './service-nodeport/service-nodeport.js';
+import serviceSelectorMatchesNothing from './service-selector-matches-nothing/service-selector-matches-nothing.js';
 import shareProcessNamespace from './share-process-namespace/share-process-namespace.js';
 import singleReplica from './single-replica/single-replica.js';
 import sshPortExposed from './ssh-port-exposed/ssh-port-exposed.js';
@@ -161,7 +165,9 @@ export const builtinChecks: readonly AnyCheck[] = [
   namespaceWithoutResourceQuota as AnyCheck,
   netRawNotDropped as AnyCheck,
   networkpolicyAllowAll as AnyCheck,
+  networkpolicySelectorMatchesNothing as AnyCheck,
   noSecurityContext as AnyCheck,
+  pdbSelectorMatchesNothing as AnyCheck,
   persistentVolumeHostPath as AnyCheck,
   pssApparmor as AnyCheck,
   pssCapabilitiesBaseline as AnyCheck,
@@ -234,6 +240,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   runAsRootGroup as AnyCheck,
   secretInEnv as AnyCheck,
   secretValuesInManifest as AnyCheck,
+  selectorTemplateMismatch as AnyCheck,
   sensitiveHostPath as AnyCheck,
   serviceAccountAutomountDefault as AnyCheck,
   serviceAccountTokenAutomount as AnyCheck,
@@ -241,6 +248,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   serviceExternalnameInternal as AnyCheck,
   serviceLoadbalancerOpen as AnyCheck,
   serviceNodeport as AnyCheck,
+  serviceSelectorMatchesNothing as AnyCheck,
   shareProcessNamespace as AnyCheck,
   singleReplica as AnyCheck,
   sshPortExposed as AnyCheck,
