@@ -9,6 +9,7 @@ import dangerousCapabilities from './dangerous-capabilities/dangerous-capabiliti
 import dashboardInsecureLogin from './dashboard-insecure-login/dashboard-insecure-login.js';
 import defaultServiceAccount from './default-service-account/default-service-account.js';
 import deprecatedApiVersion from './deprecated-api-version/deprecated-api-version.js';
+import duplicateEnvVar from './duplicate-env-var/duplicate-env-var.js';
 import emptydirWithoutSizeLimit from './emptydir-without-size-limit/emptydir-without-size-limit.js';
 import exposedDashboard from './exposed-dashboard/exposed-dashboard.js';
 import hardcodedSecretInEnv from './hardcoded-secret-in-env/hardcoded-secret-in-env.js';
@@ -39,6 +40,7 @@ import networkpolicySelectorMatchesNothing from './networkpolicy-selector-matche
 import noSecurityContext from './no-security-context/no-security-context.js';
 import pdbSelectorMatchesNothing from './pdb-selector-matches-nothing/pdb-selector-matches-nothing.js';
 import persistentVolumeHostPath from './persistent-volume-host-path/persistent-volume-host-path.js';
+import privilegedPort from './privileged-port/privileged-port.js';
 import pssApparmor from './pss-apparmor/pss-apparmor.js';
 import pssCapabilitiesBaseline from './pss-capabilities-baseline/pss-capabilities-baseline.js';
 import pssCapabilitiesRestricted from './pss-capabilities-restricted/pss-capabilities-restricted.js';
@@ -124,6 +126,7 @@ import serviceSelectorMatchesNothing from './service-selector-matches-nothing/se
 import shareProcessNamespace from './share-process-namespace/share-process-namespace.js';
 import singleReplica from './single-replica/single-replica.js';
 import sshPortExposed from './ssh-port-exposed/ssh-port-exposed.js';
+import sudoInCommand from './sudo-in-command/sudo-in-command.js';
 import untrustedRegistry from './untrusted-registry/untrusted-registry.js';
 import webhookFailsOpenOnSecurityResources from './webhook-fails-open-on-security-resources/webhook-fails-open-on-security-resources.js';
 import webhookInsecureClientConfig from './webhook-insecure-client-config/webhook-insecure-client-config.js';
@@ -143,6 +146,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   dashboardInsecureLogin as AnyCheck,
   defaultServiceAccount as AnyCheck,
   deprecatedApiVersion as AnyCheck,
+  duplicateEnvVar as AnyCheck,
   emptydirWithoutSizeLimit as AnyCheck,
   exposedDashboard as AnyCheck,
   hardcodedSecretInEnv as AnyCheck,
@@ -173,6 +177,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   noSecurityContext as AnyCheck,
   pdbSelectorMatchesNothing as AnyCheck,
   persistentVolumeHostPath as AnyCheck,
+  privilegedPort as AnyCheck,
   pssApparmor as AnyCheck,
   pssCapabilitiesBaseline as AnyCheck,
   pssCapabilitiesRestricted as AnyCheck,
@@ -258,6 +263,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   shareProcessNamespace as AnyCheck,
   singleReplica as AnyCheck,
   sshPortExposed as AnyCheck,
+  sudoInCommand as AnyCheck,
   untrustedRegistry as AnyCheck,
   webhookFailsOpenOnSecurityResources as AnyCheck,
   webhookInsecureClientConfig as AnyCheck,
