@@ -7,7 +7,7 @@ export default defineCheck({
   id: 'PAL-0134',
   name: 'service-account-not-found',
   title: 'Pod refers to a ServiceAccount that does not exist',
-  severity: 'high',
+  severity: 'medium',
   category: 'identity',
   frameworks: [],
   docs: {
