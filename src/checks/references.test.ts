@@ -79,3 +79,21 @@ describe('pod references', () => {
     );
   });
 });
+
+describe('pod references: Secrets created at runtime', () => {
+  it('skips Secrets where a Role of the namespace may create them, as certificate generator Jobs do', () => {
+    const inventory = new Inventory();
+    inventory.add({ object: POD });
+    inventory.add({ object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'other', namespace: 'shop' } } });
+    assert.equal(runChecks(inventory, { checks: [secretNotFound] }).findings.length, 2);
+    inventory.add({
+      object: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'certgen', namespace: 'shop' },
+        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create'] }],
+      },
+    });
+    assert.deepEqual(runChecks(inventory, { checks: [secretNotFound] }).findings, []);
+  });
+});

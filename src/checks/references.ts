@@ -7,6 +7,7 @@ import { isObject } from '../core/object.js';
 import { joinPointer } from '../core/pointer.js';
 import type { JsonValue, Resource } from '../core/types.js';
 import { CONTAINER_LISTS, type PodSpecTarget } from '../core/workloads.js';
+import { sameScope } from './selectors.js';
 
 export type ReferencedKind = 'ServiceAccount' | 'Secret' | 'ConfigMap';
 
@@ -107,33 +108,67 @@ const BUILT_IN: Readonly<Record<ReferencedKind, ReadonlySet<string>>> = {
 
 /**
  * Custom resources that create a Secret: External Secrets, Sealed Secrets and cert-manager
- * Certificates. Returns the names of the Secrets they create in a namespace.
+ * Certificates. Returns the names of the Secrets they create among `scope`.
  */
-function producedSecrets(inventory: Inventory, namespace: string | undefined): Set<string> {
+function producedSecrets(inventory: Inventory, namespace: string | undefined, inScope: (r: Resource) => boolean): Set<string> {
   const out = new Set<string>();
   const str = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-  for (const r of inventory.inNamespace('ExternalSecret', namespace)) {
+  for (const r of inventory.inNamespace('ExternalSecret', namespace).filter(inScope)) {
     const spec = isObject(r.object.spec) ? r.object.spec : {};
     out.add(str(isObject(spec.target) ? spec.target.name : undefined) ?? r.ref.name);
   }
-  for (const r of inventory.inNamespace('SealedSecret', namespace)) {
+  for (const r of inventory.inNamespace('SealedSecret', namespace).filter(inScope)) {
     const spec = isObject(r.object.spec) ? r.object.spec : {};
     const meta = isObject(spec.template) && isObject(spec.template.metadata) ? spec.template.metadata : {};
     out.add(str(meta.name) ?? r.ref.name);
   }
-  for (const r of inventory.inNamespace('Certificate', namespace)) {
+  for (const r of inventory.inNamespace('Certificate', namespace).filter(inScope)) {
     const name = isObject(r.object.spec) ? str(r.object.spec.secretName) : undefined;
     if (name !== undefined) out.add(name);
   }
   return out;
 }
 
+const has = (list: JsonValue | undefined, ...values: string[]): boolean => Array.isArray(list) && list.some((v) => typeof v === 'string' && values.includes(v));
+
+/** Whether a Role or ClusterRole lets its holder create Secrets. */
+function grantsSecretCreation(role: Resource | undefined): boolean {
+  const rules = role?.object.rules;
+  if (!Array.isArray(rules)) return false;
+  return rules.some((r) => isObject(r) && has(r.verbs, 'create', '*') && has(r.resources, 'secrets', '*') && has(r.apiGroups, '', '*'));
+}
+
+/**
+ * Whether the manifests give something in the namespace the right to create Secrets (a
+ * certificate generator Job, an init Job writing a generated password): then a missing
+ * Secret is probably created at runtime, as ingress-nginx's admission Secret and Argo CD's
+ * Redis password are.
+ */
+function secretsCreatedAtRuntime(inventory: Inventory, namespace: string | undefined, inScope: (r: Resource) => boolean): boolean {
+  if (inventory.inNamespace('Role', namespace).filter(inScope).some(grantsSecretCreation)) return true;
+  const clusterRoles = new Set<string>();
+  for (const rb of inventory.inNamespace('RoleBinding', namespace).filter(inScope)) {
+    const ref = rb.object.roleRef;
+    if (isObject(ref) && ref.kind === 'ClusterRole' && typeof ref.name === 'string') clusterRoles.add(ref.name);
+  }
+  if (namespace !== undefined) {
+    for (const crb of inventory.ofKind('ClusterRoleBinding')) {
+      const ref = crb.object.roleRef;
+      const subjects = crb.object.subjects;
+      if (!isObject(ref) || typeof ref.name !== 'string' || !Array.isArray(subjects)) continue;
+      if (subjects.some((s) => isObject(s) && s.kind === 'ServiceAccount' && s.namespace === namespace)) clusterRoles.add(ref.name);
+    }
+  }
+  return [...clusterRoles].some((name) => grantsSecretCreation(inventory.get('ClusterRole', undefined, name)));
+}
+
 /**
  * The references of a pod to objects of `kind` that are not in the inventory, skipping
  * optional ones and built-in names. `undefined` when the inventory cannot tell: a set of
  * manifests is trusted for a namespace only when it holds at least one object of that kind
- * (or a custom resource that creates one) there; a cluster inventory always is (checks
- * declare `needs` so that unread kinds make them errors).
+ * (or a custom resource that creates one) there, and for Secrets only when nothing there may
+ * create Secrets at runtime; a cluster inventory always is (checks declare `needs` so that
+ * unread kinds make them errors).
  *
  * @example
  * missingReferences(inventory, resource, pod, 'Secret'); // [{ kind: 'Secret', name: 'db', ... }]
@@ -142,9 +177,19 @@ export function missingReferences(inventory: Inventory, resource: Resource, pod:
   const refs = podReferences(pod).filter((r) => r.kind === kind && !r.optional && !BUILT_IN[kind].has(r.name));
   if (refs.length === 0) return [];
   const ns = resource.ref.namespace;
-  const produced = kind === 'Secret' ? producedSecrets(inventory, ns) : new Set<string>();
-  if (inventory.cluster === undefined && inventory.inNamespace(kind, ns).length === 0 && produced.size === 0) return undefined;
-  return refs.filter((r) => inventory.get(kind, ns, r.name) === undefined && !produced.has(r.name));
+  const inScope = sameScope(inventory, resource);
+  const present = new Set(
+    inventory
+      .inNamespace(kind, ns)
+      .filter(inScope)
+      .map((r) => r.ref.name),
+  );
+  const produced = kind === 'Secret' ? producedSecrets(inventory, ns, inScope) : new Set<string>();
+  if (inventory.cluster === undefined) {
+    if (present.size === 0 && produced.size === 0) return undefined;
+    if (kind === 'Secret' && secretsCreatedAtRuntime(inventory, ns, inScope)) return undefined;
+  }
+  return refs.filter((r) => !present.has(r.name) && !produced.has(r.name));
 }
 
 /** The docs sentence on scope, shared by the three checks. */
@@ -152,5 +197,8 @@ export const REFERENCE_SCOPE_DOCS =
   'In a cluster scan every reference is checked (when the kind could not be read, for example Secrets forbidden or skipped with ' +
   '--no-secrets, the check reports an error instead of a finding). In a manifest scan the scanned files are trusted only for ' +
   'namespaces where they define at least one object of the referenced kind (for Secrets, also an ExternalSecret, SealedSecret or ' +
-  'cert-manager Certificate, whose Secrets count as defined): objects created elsewhere are not reported. References marked ' +
-  '`optional: true` are skipped. Objects without a namespace are compared only with objects without a namespace.';
+  'cert-manager Certificate, whose Secrets count as defined): objects created elsewhere are not reported. Secrets are also not ' +
+  'reported where a Role (or a ClusterRole bound to a ServiceAccount of the namespace) in the scan may create Secrets, since a ' +
+  'Job then probably creates them at runtime (certificate generators, generated passwords). References marked ' +
+  '`optional: true` are skipped. Objects without a namespace are compared only with objects without a namespace from the same ' +
+  'directory.';

@@ -101,3 +101,52 @@ describe('selectors that match nothing', () => {
     );
   });
 });
+
+describe('selectors that match nothing: what counts as a pod', () => {
+  const at = (file: string) => ({ file, line: 1, column: 1 });
+
+  it('does not require controller-added labels of templates', () => {
+    const inventory = new Inventory();
+    inventory.add({
+      object: {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'redis', namespace: 'db' },
+        spec: { selector: { matchLabels: { app: 'redis' } }, template: { metadata: { labels: { app: 'redis' } }, spec: { containers: [] } } },
+      },
+    });
+    inventory.add({ object: svc('db', { app: 'redis', 'statefulset.kubernetes.io/pod-name': 'redis-0' }) });
+    inventory.add({
+      object: { ...svc('db', { app: 'sentinel', 'statefulset.kubernetes.io/pod-name': 'redis-0' }), metadata: { name: 'other', namespace: 'db' } },
+    });
+    assert.deepEqual(
+      runChecks(inventory, { checks: [service] }).findings.map((f) => f.resource.name),
+      ['other'],
+    );
+  });
+
+  it('counts custom resources whose labels match as the owners of operator-made pods', () => {
+    const inventory = new Inventory();
+    inventory.add({ object: deployment('monitoring', { app: 'grafana' }) });
+    inventory.add({
+      object: {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'Alertmanager',
+        metadata: { name: 'main', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'alertmanager' } },
+      },
+    });
+    inventory.add({ object: svc('monitoring', { 'app.kubernetes.io/name': 'alertmanager' }) });
+    assert.deepEqual(runChecks(inventory, { checks: [service] }).findings, []);
+  });
+
+  it('groups namespace-less manifests by directory, so unrelated projects in one scan never meet', () => {
+    const inventory = new Inventory();
+    inventory.add({ object: deployment(undefined, { app: 'web' }), location: at('projects/a/deploy.yaml') });
+    inventory.add({ object: { ...svc('x', { app: 'web' }), metadata: { name: 'web' } }, location: at('projects/b/service.yaml') });
+    inventory.add({ object: deployment(undefined, { app: 'api' }), location: at('projects/b/api.yaml') });
+    assert.deepEqual(
+      runChecks(inventory, { checks: [service] }).findings.map((f) => `${f.resource.name} ${f.location?.file}`),
+      ['web projects/b/service.yaml'],
+    );
+  });
+});

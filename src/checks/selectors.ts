@@ -97,20 +97,91 @@ export function labelsOf(metadata: JsonValue | undefined): Record<string, string
 }
 
 /**
- * Labels of every pod and pod template in one namespace (`undefined`: objects without one).
- * Custom resources with pod templates count, as `podSpecsOf` recognises them.
+ * Labels the controllers add to the pods they create, never written in a template:
+ * selecting on them (a Service per StatefulSet pod) is fine.
+ */
+const CONTROLLER_LABELS: ReadonlySet<string> = new Set([
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+  'controller-revision-hash',
+  'pod-template-hash',
+  'pod-template-generation',
+  'job-name',
+  'controller-uid',
+  'batch.kubernetes.io/job-name',
+  'batch.kubernetes.io/controller-uid',
+  'batch.kubernetes.io/job-completion-index',
+]);
+
+/** The selector without requirements on labels that controllers add to pods. */
+function withoutControllerLabels(s: Selector): Selector {
+  if (s.kind !== 'labels') return s;
+  return {
+    kind: 'labels',
+    matchLabels: Object.fromEntries(Object.entries(s.matchLabels).filter(([k]) => !CONTROLLER_LABELS.has(k))),
+    expressions: s.expressions.filter((r) => !CONTROLLER_LABELS.has(r.key)),
+  };
+}
+
+/** Custom resources (not of a built-in API group): operators create pods for them. */
+function isCustomResource(apiVersion: string): boolean {
+  const slash = apiVersion.indexOf('/');
+  const group = slash === -1 ? '' : apiVersion.slice(0, slash);
+  return group.includes('.') && !group.endsWith('.k8s.io');
+}
+
+/** The directory of a source file (`''` for none), which groups objects applied together. */
+function directoryOf(resource: Resource): string {
+  const file = resource.location?.file ?? '';
+  const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return slash === -1 ? '' : file.slice(0, slash);
+}
+
+/**
+ * Which objects of the namespace of `resource` belong with it: all of them, except that
+ * namespace-less manifests only belong with namespace-less manifests of the same directory
+ * (they are applied to one namespace together, unlike other projects' files in the same scan).
  *
  * @example
- * podLabelsIn(inventory, 'shop'); // [{ app: 'web' }, ...]
+ * inventory.inNamespace('Secret', ref.namespace).filter(sameScope(inventory, resource));
  */
-export function podLabelsIn(inventory: Inventory, namespace: string | undefined): Record<string, string>[] {
-  const out: Record<string, string>[] = [];
+export function sameScope(inventory: Inventory, resource: Resource): (other: Resource) => boolean {
+  if (resource.ref.namespace !== undefined || inventory.cluster !== undefined) return () => true;
+  const dir = directoryOf(resource);
+  return (other) => directoryOf(other) === dir;
+}
+
+/** Labels a selector may meet in one namespace, and whether any pod or pod template was seen. */
+export interface NamespacePods {
+  /** Labels of pods and pod templates. */
+  readonly pods: readonly Readonly<Record<string, string>>[];
+  /** Labels of custom resources, whose operators may create pods carrying them. */
+  readonly operated: readonly Readonly<Record<string, string>>[];
+}
+
+/**
+ * Labels of every pod and pod template in the namespace of `resource`, plus those of custom
+ * resources there (an operator may create pods with them). Objects without a namespace are
+ * grouped by the directory of their file (in a cluster, all of them together): they are
+ * applied to one namespace together, unlike files of other projects in the same scan.
+ *
+ * @example
+ * podsAround(inventory, service).pods; // [{ app: 'web' }, ...]
+ */
+export function podsAround(inventory: Inventory, resource: Resource): NamespacePods {
+  const ns = resource.ref.namespace;
+  const inScope = sameScope(inventory, resource);
+  const pods: Record<string, string>[] = [];
+  const operated: Record<string, string>[] = [];
   for (const kind of inventory.kinds()) {
-    for (const resource of inventory.inNamespace(kind, namespace)) {
-      for (const p of podSpecsOf(resource)) out.push(labelsOf(p.metadata as JsonObject));
+    for (const r of inventory.inNamespace(kind, ns)) {
+      if (!inScope(r)) continue;
+      const specs = podSpecsOf(r);
+      for (const p of specs) pods.push(labelsOf(p.metadata as JsonObject));
+      if (specs.length === 0 && isCustomResource(r.ref.apiVersion)) operated.push(labelsOf(r.object.metadata));
     }
   }
-  return out;
+  return { pods, operated };
 }
 
 /**
@@ -142,9 +213,10 @@ export function describeSelector(s: Selector): string {
  */
 export function selectsNoPod(inventory: Inventory, resource: Resource, s: Selector): boolean | undefined {
   if (s.kind !== 'labels') return undefined;
-  const pods = podLabelsIn(inventory, resource.ref.namespace);
+  const { pods, operated } = podsAround(inventory, resource);
   if (pods.length === 0 && inventory.cluster === undefined) return undefined;
-  return !pods.some((labels) => selectorMatches(s, labels));
+  const relaxed = withoutControllerLabels(s);
+  return !pods.some((labels) => selectorMatches(relaxed, labels)) && !operated.some((labels) => selectorMatches(relaxed, labels));
 }
 
 /** The kinds whose objects run pods, for `needs`: without them a match cannot be confirmed. */
@@ -156,4 +228,6 @@ export const SELECTOR_SCOPE_DOCS =
   'with a pod template such as Argo Rollouts) in the same namespace. In a cluster scan every namespace is complete (when the ' +
   'workload kinds could not be read, the check reports an error instead). In a manifest scan the scanned files are the whole ' +
   'picture only for namespaces where they hold at least one workload: other namespaces are skipped. Objects without a ' +
-  'namespace are compared only with workloads without a namespace from the same scan.';
+  'namespace are compared only with workloads without a namespace from the same directory (they are applied together). ' +
+  'Labels that controllers add to pods (statefulset.kubernetes.io/pod-name, pod-template-hash, job-name...) are not required of ' +
+  "templates, and a custom resource whose labels match (an operator's Prometheus or Alertmanager) counts as the pods' owner.";

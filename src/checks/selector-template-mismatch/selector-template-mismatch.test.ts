@@ -12,7 +12,6 @@ describe('selector-template-mismatch', () => {
       .map((f) => f.message)
       .sort();
     assert.deepEqual(messages, [
-      'DaemonSet shop/agent has no spec.selector: apps/v1 requires one that matches the template labels, so the API server rejects it',
       "Deployment shop/web selects app=web, which its pod template's labels (app=frontend) do not match: the API server rejects it",
       'ReplicaSet shop/cache has an empty spec.selector, which the API server rejects: it would select every pod of the namespace',
       "StatefulSet shop/db selects tier in (db), which its pod template's labels (app=db, tier=storage) do not match: the API server rejects it",

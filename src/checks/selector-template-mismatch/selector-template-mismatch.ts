@@ -2,9 +2,6 @@ import { defineCheck, type Violation } from '../../core/check.js';
 import { describeObject, isObject } from '../../core/object.js';
 import { describeSelector, isEmptySelector, labelsOf, parseSelector, selectorMatches } from '../selectors.js';
 
-/** API versions in which `spec.selector` is required (older betas defaulted it from the template labels). */
-const SELECTOR_REQUIRED = new Set(['apps/v1', 'apps/v1beta2']);
-
 /**
  * The API server rejects a controller whose selector does not select its own template
  * (`ValidateDeploymentSpec` and its siblings: "selector does not match template labels").
@@ -21,7 +18,9 @@ export default defineCheck({
       'A Deployment, StatefulSet, DaemonSet or ReplicaSet manages the pods its `spec.selector` selects, so the selector must match ' +
       'the labels of `spec.template.metadata.labels`. When it does not, or when an apps/v1 object has no (or an empty) selector, ' +
       'the API server rejects the object: the manifest cannot be applied, and in a GitOps pipeline the whole sync fails. The ' +
-      'selector is also immutable after creation, so changing it later means deleting and recreating the workload.',
+      'selector is also immutable after creation, so changing it later means deleting and recreating the workload. An object ' +
+      'without any selector is not reported: kustomize bases and patches leave it to `labels`/`commonLabels`, and the API server ' +
+      'rejects a rendered apps/v1 object without one anyway.',
     remediation:
       'Set `spec.selector.matchLabels` to a subset of `spec.template.metadata.labels` that identifies this workload alone ' +
       '(usually `app.kubernetes.io/name` and `app.kubernetes.io/instance`), and keep those labels on the template.',
@@ -38,13 +37,9 @@ export default defineCheck({
     const raw = spec.selector;
     const template = isObject(spec.template) ? spec.template : undefined;
     const labels = labelsOf(template?.metadata);
-    if (raw === undefined || raw === null) {
-      if (!SELECTOR_REQUIRED.has(resource.ref.apiVersion)) return undefined;
-      return {
-        path: '/spec',
-        message: `${what} has no spec.selector: ${resource.ref.apiVersion} requires one that matches the template labels, so the API server rejects it`,
-      };
-    }
+    // No selector at all is left alone: kustomize bases and patches omit it and get it from
+    // `labels`/`commonLabels` when rendered, so its absence in a file is not an error yet.
+    if (raw === undefined || raw === null) return undefined;
     const selector = parseSelector(raw);
     if (selector.kind === 'invalid') return { path: '/spec/selector', message: `${what} has an unreadable spec.selector (${selector.reason})` };
     if (isEmptySelector(selector)) {
