@@ -231,3 +231,14 @@ export const SELECTOR_SCOPE_DOCS =
   'namespace are compared only with workloads without a namespace from the same directory (they are applied together). ' +
   'Labels that controllers add to pods (statefulset.kubernetes.io/pod-name, pod-template-hash, job-name...) are not required of ' +
   "templates, and a custom resource whose labels match (an operator's Prometheus or Alertmanager) counts as the pods' owner.";
+
+/**
+ * Where the pods were looked for, for messages: `in its namespace`, or for namespace-less
+ * manifests `in its directory`.
+ *
+ * @example
+ * scopeOf(inventory, service); // 'in its namespace'
+ */
+export function scopeOf(inventory: Inventory, resource: Resource): string {
+  return resource.ref.namespace === undefined && inventory.cluster === undefined ? 'in its directory (no namespace)' : 'in its namespace';
+}

@@ -1,6 +1,6 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { describeObject } from '../../core/object.js';
-import { describeSelector, isEmptySelector, parseSelector, POD_KINDS, SELECTOR_SCOPE_DOCS, selectsNoPod } from '../selectors.js';
+import { describeSelector, isEmptySelector, parseSelector, POD_KINDS, scopeOf, SELECTOR_SCOPE_DOCS, selectsNoPod } from '../selectors.js';
 
 /** A policy that selects no pod protects nothing: usually a label typo that leaves the intended pods open. */
 export default defineCheck({
@@ -30,7 +30,7 @@ export default defineCheck({
     if (isEmptySelector(selector) || selectsNoPod(inventory, resource, selector) !== true) return undefined;
     return {
       path: '/spec/podSelector',
-      message: `${describeObject(resource.ref)} selects pods with ${describeSelector(selector)}, but no pod template in its namespace has them: the policy isolates nothing`,
+      message: `${describeObject(resource.ref)} selects pods with ${describeSelector(selector)}, but no pod template ${scopeOf(inventory, resource)} has them: the policy isolates nothing`,
       evidence: { selector: describeSelector(selector) },
     };
   },

@@ -1,6 +1,6 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { describeObject } from '../../core/object.js';
-import { describeSelector, isEmptySelector, parseSelector, POD_KINDS, SELECTOR_SCOPE_DOCS, selectsNoPod } from '../selectors.js';
+import { describeSelector, isEmptySelector, parseSelector, POD_KINDS, scopeOf, SELECTOR_SCOPE_DOCS, selectsNoPod } from '../selectors.js';
 
 /** A budget that selects no pod protects nothing during node drains and upgrades. */
 export default defineCheck({
@@ -29,7 +29,7 @@ export default defineCheck({
     if (isEmptySelector(selector) || selectsNoPod(inventory, resource, selector) !== true) return undefined;
     return {
       path: '/spec/selector',
-      message: `${describeObject(resource.ref)} selects pods with ${describeSelector(selector)}, but no pod template in its namespace has them: the budget protects nothing`,
+      message: `${describeObject(resource.ref)} selects pods with ${describeSelector(selector)}, but no pod template ${scopeOf(inventory, resource)} has them: the budget protects nothing`,
       evidence: { selector: describeSelector(selector) },
     };
   },

@@ -1,6 +1,6 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { describeObject } from '../../core/object.js';
-import { describeSelector, isEmptySelector, parseSelector, POD_KINDS, SELECTOR_SCOPE_DOCS, selectsNoPod } from '../selectors.js';
+import { describeSelector, isEmptySelector, parseSelector, POD_KINDS, scopeOf, SELECTOR_SCOPE_DOCS, selectsNoPod } from '../selectors.js';
 
 /** A Service whose selector matches no pod has no endpoints: a typo, or a leftover of a removed workload. */
 export default defineCheck({
@@ -30,7 +30,7 @@ export default defineCheck({
     if (isEmptySelector(selector) || selectsNoPod(inventory, resource, selector) !== true) return undefined;
     return {
       path: '/spec/selector',
-      message: `${describeObject(resource.ref)} selects ${describeSelector(selector)}, which no pod template in its namespace has: the Service has no endpoints`,
+      message: `${describeObject(resource.ref)} selects ${describeSelector(selector)}, which no pod template ${scopeOf(inventory, resource)} has: the Service has no endpoints`,
       evidence: { selector: describeSelector(selector) },
     };
   },
