@@ -25,7 +25,7 @@ export default defineCheck({
   needs: ['Secret'],
   evaluate({ inventory, resource, pod }): Violation[] {
     const missing = missingReferences(inventory, resource, pod, 'Secret') ?? [];
-    const where = resource.ref.namespace !== undefined ? `namespace ${resource.ref.namespace}` : 'the scan (no namespace)';
+    const where = resource.ref.namespace !== undefined ? `namespace ${resource.ref.namespace}` : 'its directory (no namespace)';
     return missing.map((r) => ({
       pointer: r.pointer,
       message: `${describeObject(resource.ref)} uses Secret ${r.name} (${r.via}), which does not exist in ${where}`,
