@@ -55,6 +55,31 @@ describe('credentials-in-configmap', () => {
     assert.deepEqual(f?.location, { file: 'cm.yaml', line: 12, column: 5 });
   });
 
+  it('locates credentials in JSON manifests and List items at the key', () => {
+    const json = JSON.stringify(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'j' }, data: { 'app.ini': 'a=1\npassword=Zx8qR2vB7mN4kL1pW6sT\n' } },
+      null,
+      2,
+    );
+    const [f] = runOn([check], json, 'cm.json').filter((x) => x.status === 'fail');
+    assert.equal(f?.location?.line, 8);
+    const list = [
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '  - apiVersion: v1',
+      '    kind: ConfigMap',
+      '    metadata: {name: listed}',
+      '    data:',
+      '      app.ini: |',
+      '        a=1',
+      '        password=Zx8qR2vB7mN4kL1pW6sT',
+      '',
+    ].join('\n');
+    const [g] = runOn([check], list, 'list.yaml').filter((x) => x.status === 'fail');
+    assert.deepEqual(g?.location, { file: 'list.yaml', line: 10, column: 9 });
+  });
+
   it('reports no Argo CD secret references', () => {
     assert.deepEqual(fails(fixture('pass.argocd-references.yaml')), []);
   });
