@@ -4,6 +4,7 @@
  */
 import type { AnyModelProvider } from '../core/models.js';
 import { rbacModelProvider } from '../rbac/provider.js';
+import { scopeModelProvider } from './scope-model.js';
 
 /** Every built-in model provider. */
-export const builtinModels: readonly AnyModelProvider[] = [rbacModelProvider];
+export const builtinModels: readonly AnyModelProvider[] = [rbacModelProvider, scopeModelProvider];

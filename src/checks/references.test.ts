@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runChecks } from '../core/engine.js';
+import { scopeModelProvider } from './scope-model.js';
 import { Inventory } from '../core/inventory.js';
 import type { JsonObject } from '../core/types.js';
 import { podSpecsOf } from '../core/workloads.js';
@@ -40,7 +41,7 @@ describe('pod references', () => {
   it('in a cluster scan, reports references even when the namespace has no object of the kind', () => {
     const inventory = new Inventory({ cluster: 'prod' });
     inventory.add({ object: POD });
-    const fails = runChecks(inventory, { checks: [serviceAccountNotFound, secretNotFound, configmapNotFound] }).findings;
+    const fails = runChecks(inventory, { models: [scopeModelProvider], checks: [serviceAccountNotFound, secretNotFound, configmapNotFound] }).findings;
     assert.deepEqual(fails.map((f) => `${f.name} ${f.status} ${f.pointer}`).sort(), [
       'configmap-not-found fail /spec/ephemeralContainers/0/envFrom/0/configMapRef/name',
       'secret-not-found fail /spec/containers/0/env/0/valueFrom/secretKeyRef/name',
@@ -57,7 +58,7 @@ describe('pod references', () => {
     const inventory = new Inventory({ cluster: 'prod' });
     inventory.add({ object: POD });
     const gaps = new Map([['Secret', { reason: 'secrets: forbidden (403)' }]]);
-    const findings = runChecks(inventory, { checks: [secretNotFound], gaps, includePassed: true }).findings;
+    const findings = runChecks(inventory, { models: [scopeModelProvider], checks: [secretNotFound], gaps, includePassed: true }).findings;
     assert.ok(findings.length > 0);
     assert.deepEqual(
       findings.filter((f) => f.status !== 'error').map((f) => f.message),
@@ -69,12 +70,14 @@ describe('pod references', () => {
     const inventory = new Inventory();
     inventory.add({ object: POD });
     assert.deepEqual(
-      runChecks(inventory, { checks: [serviceAccountNotFound, secretNotFound, configmapNotFound] }).findings.map((f) => f.pointer),
+      runChecks(inventory, { models: [scopeModelProvider], checks: [serviceAccountNotFound, secretNotFound, configmapNotFound] }).findings.map(
+        (f) => f.pointer,
+      ),
       [],
     );
     inventory.add({ object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pull', namespace: 'shop' } } });
     assert.deepEqual(
-      runChecks(inventory, { checks: [secretNotFound] }).findings.map((f) => f.pointer),
+      runChecks(inventory, { models: [scopeModelProvider], checks: [secretNotFound] }).findings.map((f) => f.pointer),
       ['/spec/containers/0/env/0/valueFrom/secretKeyRef/name'],
     );
   });
@@ -85,7 +88,7 @@ describe('pod references: Secrets created at runtime', () => {
     const inventory = new Inventory();
     inventory.add({ object: POD });
     inventory.add({ object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'other', namespace: 'shop' } } });
-    assert.equal(runChecks(inventory, { checks: [secretNotFound] }).findings.length, 2);
+    assert.equal(runChecks(inventory, { models: [scopeModelProvider], checks: [secretNotFound] }).findings.length, 2);
     inventory.add({
       object: {
         apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -94,6 +97,6 @@ describe('pod references: Secrets created at runtime', () => {
         rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create'] }],
       },
     });
-    assert.deepEqual(runChecks(inventory, { checks: [secretNotFound] }).findings, []);
+    assert.deepEqual(runChecks(inventory, { models: [scopeModelProvider], checks: [secretNotFound] }).findings, []);
   });
 });

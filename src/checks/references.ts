@@ -2,12 +2,11 @@
  * The objects a pod spec refers to by name (ServiceAccount, Secrets, ConfigMaps), for the
  * checks that report references to objects that do not exist.
  */
-import type { Inventory } from '../core/inventory.js';
 import { isObject } from '../core/object.js';
 import { joinPointer } from '../core/pointer.js';
 import type { JsonValue, Resource } from '../core/types.js';
 import { CONTAINER_LISTS, type PodSpecTarget } from '../core/workloads.js';
-import { sameScope } from './selectors.js';
+import type { ScopeModel } from './scope-model.js';
 
 export type ReferencedKind = 'ServiceAccount' | 'Secret' | 'ConfigMap';
 
@@ -107,87 +106,25 @@ const BUILT_IN: Readonly<Record<ReferencedKind, ReadonlySet<string>>> = {
 };
 
 /**
- * Custom resources that create a Secret: External Secrets, Sealed Secrets and cert-manager
- * Certificates. Returns the names of the Secrets they create among `scope`.
- */
-function producedSecrets(inventory: Inventory, namespace: string | undefined, inScope: (r: Resource) => boolean): Set<string> {
-  const out = new Set<string>();
-  const str = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-  for (const r of inventory.inNamespace('ExternalSecret', namespace).filter(inScope)) {
-    const spec = isObject(r.object.spec) ? r.object.spec : {};
-    out.add(str(isObject(spec.target) ? spec.target.name : undefined) ?? r.ref.name);
-  }
-  for (const r of inventory.inNamespace('SealedSecret', namespace).filter(inScope)) {
-    const spec = isObject(r.object.spec) ? r.object.spec : {};
-    const meta = isObject(spec.template) && isObject(spec.template.metadata) ? spec.template.metadata : {};
-    out.add(str(meta.name) ?? r.ref.name);
-  }
-  for (const r of inventory.inNamespace('Certificate', namespace).filter(inScope)) {
-    const name = isObject(r.object.spec) ? str(r.object.spec.secretName) : undefined;
-    if (name !== undefined) out.add(name);
-  }
-  return out;
-}
-
-const has = (list: JsonValue | undefined, ...values: string[]): boolean => Array.isArray(list) && list.some((v) => typeof v === 'string' && values.includes(v));
-
-/** Whether a Role or ClusterRole lets its holder create Secrets. */
-function grantsSecretCreation(role: Resource | undefined): boolean {
-  const rules = role?.object.rules;
-  if (!Array.isArray(rules)) return false;
-  return rules.some((r) => isObject(r) && has(r.verbs, 'create', '*') && has(r.resources, 'secrets', '*') && has(r.apiGroups, '', '*'));
-}
-
-/**
- * Whether the manifests give something in the namespace the right to create Secrets (a
- * certificate generator Job, an init Job writing a generated password): then a missing
- * Secret is probably created at runtime, as ingress-nginx's admission Secret and Argo CD's
- * Redis password are.
- */
-function secretsCreatedAtRuntime(inventory: Inventory, namespace: string | undefined, inScope: (r: Resource) => boolean): boolean {
-  if (inventory.inNamespace('Role', namespace).filter(inScope).some(grantsSecretCreation)) return true;
-  const clusterRoles = new Set<string>();
-  for (const rb of inventory.inNamespace('RoleBinding', namespace).filter(inScope)) {
-    const ref = rb.object.roleRef;
-    if (isObject(ref) && ref.kind === 'ClusterRole' && typeof ref.name === 'string') clusterRoles.add(ref.name);
-  }
-  if (namespace !== undefined) {
-    for (const crb of inventory.ofKind('ClusterRoleBinding')) {
-      const ref = crb.object.roleRef;
-      const subjects = crb.object.subjects;
-      if (!isObject(ref) || typeof ref.name !== 'string' || !Array.isArray(subjects)) continue;
-      if (subjects.some((s) => isObject(s) && s.kind === 'ServiceAccount' && s.namespace === namespace)) clusterRoles.add(ref.name);
-    }
-  }
-  return [...clusterRoles].some((name) => grantsSecretCreation(inventory.get('ClusterRole', undefined, name)));
-}
-
-/**
- * The references of a pod to objects of `kind` that are not in the inventory, skipping
- * optional ones and built-in names. `undefined` when the inventory cannot tell: a set of
- * manifests is trusted for a namespace only when it holds at least one object of that kind
- * (or a custom resource that creates one) there, and for Secrets only when nothing there may
- * create Secrets at runtime; a cluster inventory always is (checks declare `needs` so that
- * unread kinds make them errors).
+ * The references of a pod to objects of `kind` that do not exist in its scope, skipping
+ * optional ones and built-in names. `undefined` when the scan cannot tell: a set of manifests
+ * is trusted for a scope only when it holds at least one object of that kind (or a custom
+ * resource that creates one) there, and for Secrets only when nothing there may create
+ * Secrets at runtime; a cluster inventory always is (checks declare `needs` so that unread
+ * kinds make them errors).
  *
  * @example
- * missingReferences(inventory, resource, pod, 'Secret'); // [{ kind: 'Secret', name: 'db', ... }]
+ * missingReferences(ctx.models.scopes, resource, pod, 'Secret'); // [{ kind: 'Secret', name: 'db', ... }]
  */
-export function missingReferences(inventory: Inventory, resource: Resource, pod: PodSpecTarget, kind: ReferencedKind): PodReference[] | undefined {
+export function missingReferences(scopes: ScopeModel, resource: Resource, pod: PodSpecTarget, kind: ReferencedKind): PodReference[] | undefined {
   const refs = podReferences(pod).filter((r) => r.kind === kind && !r.optional && !BUILT_IN[kind].has(r.name));
   if (refs.length === 0) return [];
-  const ns = resource.ref.namespace;
-  const inScope = sameScope(inventory, resource);
-  const present = new Set(
-    inventory
-      .inNamespace(kind, ns)
-      .filter(inScope)
-      .map((r) => r.ref.name),
-  );
-  const produced = kind === 'Secret' ? producedSecrets(inventory, ns, inScope) : new Set<string>();
-  if (inventory.cluster === undefined) {
+  const scope = scopes.scopeOf(resource);
+  const present = scope.names.get(kind) ?? new Set<string>();
+  const produced = kind === 'Secret' ? scope.producedSecrets : new Set<string>();
+  if (!scopes.cluster) {
     if (present.size === 0 && produced.size === 0) return undefined;
-    if (kind === 'Secret' && secretsCreatedAtRuntime(inventory, ns, inScope)) return undefined;
+    if (kind === 'Secret' && scope.createsSecrets) return undefined;
   }
   return refs.filter((r) => !present.has(r.name) && !produced.has(r.name));
 }

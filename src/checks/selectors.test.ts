@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runChecks } from '../core/engine.js';
+import { scopeModelProvider } from './scope-model.js';
 import { Inventory } from '../core/inventory.js';
 import type { JsonObject } from '../core/types.js';
 import networkPolicy from './networkpolicy-selector-matches-nothing/networkpolicy-selector-matches-nothing.js';
@@ -54,7 +55,7 @@ describe('selectors that match nothing', () => {
   it('in a cluster scan, a namespace without workloads is known to be empty', () => {
     const inventory = new Inventory({ cluster: 'prod' });
     inventory.add({ object: svc('billing', { app: 'billing' }) });
-    const findings = runChecks(inventory, { checks: [service] }).findings;
+    const findings = runChecks(inventory, { models: [scopeModelProvider], checks: [service] }).findings;
     assert.deepEqual(
       findings.map((f) => `${f.status} ${f.resource.namespace}/${f.resource.name}`),
       ['fail billing/web'],
@@ -64,7 +65,7 @@ describe('selectors that match nothing', () => {
   it('in a manifest scan, a namespace without workloads is skipped', () => {
     const inventory = new Inventory();
     inventory.add({ object: svc('billing', { app: 'billing' }) });
-    assert.deepEqual(runChecks(inventory, { checks: [service] }).findings, []);
+    assert.deepEqual(runChecks(inventory, { models: [scopeModelProvider], checks: [service] }).findings, []);
   });
 
   it('turns a would-be finding into an error when the cluster scan could not read the pods', () => {
@@ -79,7 +80,7 @@ describe('selectors that match nothing', () => {
       },
     });
     const gaps = new Map([['Pod', { reason: 'pods: forbidden (403)' }]]);
-    const findings = runChecks(inventory, { checks: [service, networkPolicy], gaps }).findings;
+    const findings = runChecks(inventory, { models: [scopeModelProvider], checks: [service, networkPolicy], gaps }).findings;
     assert.ok(findings.length > 0);
     assert.deepEqual(
       findings.filter((f) => f.status !== 'error'),
@@ -94,7 +95,7 @@ describe('selectors that match nothing', () => {
     inventory.add({
       object: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } } } },
     });
-    const findings = runChecks(inventory, { checks: [pdb] }).findings;
+    const findings = runChecks(inventory, { models: [scopeModelProvider], checks: [pdb] }).findings;
     assert.deepEqual(
       findings.map((f) => `${f.status} ${f.resource.name} ${f.pointer}`),
       ['fail web /spec/selector'],
@@ -120,7 +121,7 @@ describe('selectors that match nothing: what counts as a pod', () => {
       object: { ...svc('db', { app: 'sentinel', 'statefulset.kubernetes.io/pod-name': 'redis-0' }), metadata: { name: 'other', namespace: 'db' } },
     });
     assert.deepEqual(
-      runChecks(inventory, { checks: [service] }).findings.map((f) => f.resource.name),
+      runChecks(inventory, { models: [scopeModelProvider], checks: [service] }).findings.map((f) => f.resource.name),
       ['other'],
     );
   });
@@ -136,7 +137,7 @@ describe('selectors that match nothing: what counts as a pod', () => {
       },
     });
     inventory.add({ object: svc('monitoring', { 'app.kubernetes.io/name': 'alertmanager' }) });
-    assert.deepEqual(runChecks(inventory, { checks: [service] }).findings, []);
+    assert.deepEqual(runChecks(inventory, { models: [scopeModelProvider], checks: [service] }).findings, []);
   });
 
   it('groups namespace-less manifests by directory, so unrelated projects in one scan never meet', () => {
@@ -145,7 +146,7 @@ describe('selectors that match nothing: what counts as a pod', () => {
     inventory.add({ object: { ...svc('x', { app: 'web' }), metadata: { name: 'web' } }, location: at('projects/b/service.yaml') });
     inventory.add({ object: deployment(undefined, { app: 'api' }), location: at('projects/b/api.yaml') });
     assert.deepEqual(
-      runChecks(inventory, { checks: [service] }).findings.map((f) => `${f.resource.name} ${f.location?.file}`),
+      runChecks(inventory, { models: [scopeModelProvider], checks: [service] }).findings.map((f) => `${f.resource.name} ${f.location?.file}`),
       ['web projects/b/service.yaml'],
     );
   });

@@ -3,10 +3,9 @@
  * selectors matching nothing. Semantics follow `metav1.LabelSelector`
  * (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors).
  */
-import type { Inventory } from '../core/inventory.js';
 import { isObject } from '../core/object.js';
-import type { JsonObject, JsonValue, Resource } from '../core/types.js';
-import { podSpecsOf } from '../core/workloads.js';
+import type { JsonValue, Resource } from '../core/types.js';
+import type { ScopeModel } from './scope-model.js';
 
 /** A parsed label selector; `invalid` when it cannot be read (a mistyped field). */
 export type Selector =
@@ -84,19 +83,6 @@ export function selectorMatches(s: Selector, labels: Readonly<Record<string, str
 }
 
 /**
- * Labels of an object's metadata (or a template's), as strings.
- *
- * @example
- * labelsOf({ labels: { app: 'web' } }); // { app: 'web' }
- */
-export function labelsOf(metadata: JsonValue | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  const labels = isObject(metadata) ? metadata.labels : undefined;
-  if (isObject(labels)) for (const [k, v] of Object.entries(labels)) if (v !== null && typeof v !== 'object') out[k] = String(v);
-  return out;
-}
-
-/**
  * Labels the controllers add to the pods they create, never written in a template:
  * selecting on them (a Service per StatefulSet pod) is fine.
  */
@@ -123,67 +109,6 @@ function withoutControllerLabels(s: Selector): Selector {
   };
 }
 
-/** Custom resources (not of a built-in API group): operators create pods for them. */
-function isCustomResource(apiVersion: string): boolean {
-  const slash = apiVersion.indexOf('/');
-  const group = slash === -1 ? '' : apiVersion.slice(0, slash);
-  return group.includes('.') && !group.endsWith('.k8s.io');
-}
-
-/** The directory of a source file (`''` for none), which groups objects applied together. */
-function directoryOf(resource: Resource): string {
-  const file = resource.location?.file ?? '';
-  const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
-  return slash === -1 ? '' : file.slice(0, slash);
-}
-
-/**
- * Which objects of the namespace of `resource` belong with it: all of them, except that
- * namespace-less manifests only belong with namespace-less manifests of the same directory
- * (they are applied to one namespace together, unlike other projects' files in the same scan).
- *
- * @example
- * inventory.inNamespace('Secret', ref.namespace).filter(sameScope(inventory, resource));
- */
-export function sameScope(inventory: Inventory, resource: Resource): (other: Resource) => boolean {
-  if (resource.ref.namespace !== undefined || inventory.cluster !== undefined) return () => true;
-  const dir = directoryOf(resource);
-  return (other) => directoryOf(other) === dir;
-}
-
-/** Labels a selector may meet in one namespace, and whether any pod or pod template was seen. */
-export interface NamespacePods {
-  /** Labels of pods and pod templates. */
-  readonly pods: readonly Readonly<Record<string, string>>[];
-  /** Labels of custom resources, whose operators may create pods carrying them. */
-  readonly operated: readonly Readonly<Record<string, string>>[];
-}
-
-/**
- * Labels of every pod and pod template in the namespace of `resource`, plus those of custom
- * resources there (an operator may create pods with them). Objects without a namespace are
- * grouped by the directory of their file (in a cluster, all of them together): they are
- * applied to one namespace together, unlike files of other projects in the same scan.
- *
- * @example
- * podsAround(inventory, service).pods; // [{ app: 'web' }, ...]
- */
-export function podsAround(inventory: Inventory, resource: Resource): NamespacePods {
-  const ns = resource.ref.namespace;
-  const inScope = sameScope(inventory, resource);
-  const pods: Record<string, string>[] = [];
-  const operated: Record<string, string>[] = [];
-  for (const kind of inventory.kinds()) {
-    for (const r of inventory.inNamespace(kind, ns)) {
-      if (!inScope(r)) continue;
-      const specs = podSpecsOf(r);
-      for (const p of specs) pods.push(labelsOf(p.metadata as JsonObject));
-      if (specs.length === 0 && isCustomResource(r.ref.apiVersion)) operated.push(labelsOf(r.object.metadata));
-    }
-  }
-  return { pods, operated };
-}
-
 /**
  * Describes a selector for messages: `app=web, tier in (a,b)`.
  *
@@ -202,19 +127,18 @@ export function describeSelector(s: Selector): string {
 }
 
 /**
- * Whether a selector of `resource` selects no pod of its namespace: `undefined` when that
- * cannot be known. A cluster inventory holds every workload (checks declare `needs` so that
- * unread kinds make them errors); a set of manifests is trusted only for namespaces where it
- * holds at least one workload, since the workloads of other namespaces live elsewhere.
- * Objects without a namespace are compared only with workloads without one.
+ * Whether a selector of `resource` selects no pod of its scope: `undefined` when that cannot
+ * be known. A cluster inventory holds every workload (checks declare `needs` so that unread
+ * kinds make them errors); a set of manifests is trusted only for scopes where it holds at
+ * least one workload, since the workloads of other namespaces live elsewhere.
  *
  * @example
- * selectsNoPod(inventory, service, parseSelector(service.object.spec.selector, true)); // true, false or undefined
+ * selectsNoPod(ctx.models.scopes, service, parseSelector(service.object.spec.selector, true)); // true, false or undefined
  */
-export function selectsNoPod(inventory: Inventory, resource: Resource, s: Selector): boolean | undefined {
+export function selectsNoPod(scopes: ScopeModel, resource: Resource, s: Selector): boolean | undefined {
   if (s.kind !== 'labels') return undefined;
-  const { pods, operated } = podsAround(inventory, resource);
-  if (pods.length === 0 && inventory.cluster === undefined) return undefined;
+  const { pods, operated } = scopes.scopeOf(resource);
+  if (pods.length === 0 && !scopes.cluster) return undefined;
   const relaxed = withoutControllerLabels(s);
   return !pods.some((labels) => selectorMatches(relaxed, labels)) && !operated.some((labels) => selectorMatches(relaxed, labels));
 }
@@ -233,12 +157,11 @@ export const SELECTOR_SCOPE_DOCS =
   "templates, and a custom resource whose labels match (an operator's Prometheus or Alertmanager) counts as the pods' owner.";
 
 /**
- * Where the pods were looked for, for messages: `in its namespace`, or for namespace-less
- * manifests `in its directory`.
+ * Where the pods were looked for, for messages.
  *
  * @example
- * scopeOf(inventory, service); // 'in its namespace'
+ * scopeOf(ctx.models.scopes, service); // 'in its namespace'
  */
-export function scopeOf(inventory: Inventory, resource: Resource): string {
-  return resource.ref.namespace === undefined && inventory.cluster === undefined ? 'in its directory (no namespace)' : 'in its namespace';
+export function scopeOf(scopes: ScopeModel, resource: Resource): string {
+  return resource.ref.namespace !== undefined ? 'in its namespace' : scopes.cluster ? 'in the cluster' : 'in its directory (no namespace)';
 }

@@ -18,10 +18,11 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/configuration/configmap/#configmaps-and-pods'],
   },
   target: { kind: 'pod' },
+  uses: ['scopes'],
   needs: ['ConfigMap'],
-  evaluate({ inventory, resource, pod }): Violation[] {
-    const missing = missingReferences(inventory, resource, pod, 'ConfigMap') ?? [];
-    const where = resource.ref.namespace !== undefined ? `namespace ${resource.ref.namespace}` : 'its directory (no namespace)';
+  evaluate({ models, resource, pod }): Violation[] {
+    const missing = missingReferences(models.scopes, resource, pod, 'ConfigMap') ?? [];
+    const where = models.scopes.describeScope(resource);
     return missing.map((r) => ({
       pointer: r.pointer,
       message: `${describeObject(resource.ref)} uses ConfigMap ${r.name} (${r.via}), which does not exist in ${where}`,

@@ -22,15 +22,16 @@ export default defineCheck({
   },
   target: { kind: 'resource', kinds: ['NetworkPolicy'] },
   needs: POD_KINDS,
-  evaluate({ inventory, resource }): Violation | undefined {
+  uses: ['scopes'],
+  evaluate({ models, resource }): Violation | undefined {
     const spec = resource.object.spec;
     const raw = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec.podSelector : undefined;
     if (raw === undefined || raw === null) return undefined;
     const selector = parseSelector(raw);
-    if (isEmptySelector(selector) || selectsNoPod(inventory, resource, selector) !== true) return undefined;
+    if (isEmptySelector(selector) || selectsNoPod(models.scopes, resource, selector) !== true) return undefined;
     return {
       path: '/spec/podSelector',
-      message: `${describeObject(resource.ref)} selects pods with ${describeSelector(selector)}, but no pod template ${scopeOf(inventory, resource)} has them: the policy isolates nothing`,
+      message: `${describeObject(resource.ref)} selects pods with ${describeSelector(selector)}, but no pod template ${scopeOf(models.scopes, resource)} has them: the policy isolates nothing`,
       evidence: { selector: describeSelector(selector) },
     };
   },

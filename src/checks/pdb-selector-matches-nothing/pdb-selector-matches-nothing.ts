@@ -21,15 +21,16 @@ export default defineCheck({
   },
   target: { kind: 'resource', kinds: ['PodDisruptionBudget'] },
   needs: POD_KINDS,
-  evaluate({ inventory, resource }): Violation | undefined {
+  uses: ['scopes'],
+  evaluate({ models, resource }): Violation | undefined {
     const spec = resource.object.spec;
     const raw = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec.selector : undefined;
     if (raw === undefined || raw === null) return undefined;
     const selector = parseSelector(raw);
-    if (isEmptySelector(selector) || selectsNoPod(inventory, resource, selector) !== true) return undefined;
+    if (isEmptySelector(selector) || selectsNoPod(models.scopes, resource, selector) !== true) return undefined;
     return {
       path: '/spec/selector',
-      message: `${describeObject(resource.ref)} selects pods with ${describeSelector(selector)}, but no pod template ${scopeOf(inventory, resource)} has them: the budget protects nothing`,
+      message: `${describeObject(resource.ref)} selects pods with ${describeSelector(selector)}, but no pod template ${scopeOf(models.scopes, resource)} has them: the budget protects nothing`,
       evidence: { selector: describeSelector(selector) },
     };
   },

@@ -1,6 +1,7 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { describeObject, isObject } from '../../core/object.js';
-import { describeSelector, isEmptySelector, labelsOf, parseSelector, selectorMatches } from '../selectors.js';
+import { labelsOf } from '../scope-model.js';
+import { describeSelector, isEmptySelector, parseSelector, selectorMatches } from '../selectors.js';
 
 /**
  * The API server rejects a controller whose selector does not select its own template

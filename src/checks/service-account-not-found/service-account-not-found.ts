@@ -21,10 +21,11 @@ export default defineCheck({
     ],
   },
   target: { kind: 'pod' },
+  uses: ['scopes'],
   needs: ['ServiceAccount'],
-  evaluate({ inventory, resource, pod }): Violation[] {
-    const missing = missingReferences(inventory, resource, pod, 'ServiceAccount') ?? [];
-    const where = resource.ref.namespace !== undefined ? `namespace ${resource.ref.namespace}` : 'its directory (no namespace)';
+  evaluate({ models, resource, pod }): Violation[] {
+    const missing = missingReferences(models.scopes, resource, pod, 'ServiceAccount') ?? [];
+    const where = models.scopes.describeScope(resource);
     return missing.map((r) => ({
       pointer: r.pointer,
       message: `${describeObject(resource.ref)} uses ServiceAccount ${r.name} (${r.via}), which does not exist in ${where}`,

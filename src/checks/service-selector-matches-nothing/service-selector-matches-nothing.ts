@@ -22,15 +22,16 @@ export default defineCheck({
   },
   target: { kind: 'resource', kinds: ['Service'] },
   needs: POD_KINDS,
-  evaluate({ inventory, resource }): Violation | undefined {
+  uses: ['scopes'],
+  evaluate({ models, resource }): Violation | undefined {
     const spec = resource.object.spec;
     const raw = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec.selector : undefined;
     if (raw === undefined || raw === null) return undefined;
     const selector = parseSelector(raw, true);
-    if (isEmptySelector(selector) || selectsNoPod(inventory, resource, selector) !== true) return undefined;
+    if (isEmptySelector(selector) || selectsNoPod(models.scopes, resource, selector) !== true) return undefined;
     return {
       path: '/spec/selector',
-      message: `${describeObject(resource.ref)} selects ${describeSelector(selector)}, which no pod template ${scopeOf(inventory, resource)} has: the Service has no endpoints`,
+      message: `${describeObject(resource.ref)} selects ${describeSelector(selector)}, which no pod template ${scopeOf(models.scopes, resource)} has: the Service has no endpoints`,
       evidence: { selector: describeSelector(selector) },
     };
   },
