@@ -1,6 +1,6 @@
 import { defineCheck, type Violation } from '../../core/check.js';
 import { DEPRECATED_KINDS, deprecationOf, replacementAt } from '../api-deprecations.js';
-import { API_VERSION_REFERENCES, apiTargetMinor, TARGET_VERSION_DOCS } from '../removed-api-version/removed-api-version.js';
+import { API_VERSION_PARAMS_SCHEMA, API_VERSION_REFERENCES, apiTargetMinor, TARGET_VERSION_DOCS } from '../removed-api-version/removed-api-version.js';
 
 /** A deprecated version still works, but the upgrade that removes it will reject the object. */
 export default defineCheck({
@@ -23,6 +23,7 @@ export default defineCheck({
     references: API_VERSION_REFERENCES,
   },
   target: { kind: 'resource', kinds: DEPRECATED_KINDS },
+  paramsSchema: API_VERSION_PARAMS_SCHEMA,
   evaluate(ctx): Violation | undefined {
     const { resource } = ctx;
     const d = deprecationOf(resource.ref.apiVersion, resource.ref.kind);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { EMPTY_CONFIG } from '../../config/config.js';
 import { runChecks } from '../../core/engine.js';
+import { validateCheckParams } from '../../scan.js';
 import { inventoryOf } from '../../../test/support/fixtures.js';
 import deprecated from '../deprecated-api-version/deprecated-api-version.js';
 import removed from './removed-api-version.js';
@@ -57,5 +59,12 @@ spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}
     assert.match(pdb?.message ?? '', /migrate to policy\/v1 \(an empty spec.selector selects every pod/);
     assert.equal(pdb?.fix, undefined);
     assert.deepEqual(pdb?.evidence, { apiVersion: 'policy/v1beta1', removedIn: 'v1.25', targetVersion: 'v1.30', replacement: 'policy/v1' });
+  });
+
+  it('validates params.kubernetesVersion in the configuration at load', () => {
+    const config = (params: Record<string, string>) => ({ ...EMPTY_CONFIG, checks: { 'removed-api-version': { params } } });
+    validateCheckParams([removed], config({ kubernetesVersion: 'v1.24' }));
+    assert.throws(() => validateCheckParams([removed], config({ kubernetesVersion: 'soon' })), /checks\.removed-api-version\.params/);
+    assert.throws(() => validateCheckParams([removed], config({ version: 'v1.24' })), /checks\.removed-api-version\.params/);
   });
 });

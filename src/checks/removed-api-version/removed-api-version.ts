@@ -1,4 +1,5 @@
 import { defineCheck, type ResourceContext, type Violation } from '../../core/check.js';
+import type { JsonObject } from '../../core/types.js';
 import { DEPRECATED_KINDS, deprecationOf, NEWEST_KNOWN_MINOR, parseKubernetesMinor, replacementAt } from '../api-deprecations.js';
 
 /**
@@ -21,6 +22,19 @@ export const TARGET_VERSION_DOCS: string =
   'The target version is `--k8s-version` (library: `kubernetesVersion`), else the version of the scanned cluster, else ' +
   "the check's `params.kubernetesVersion`, else the newest release the table was checked against (v1." +
   `${NEWEST_KNOWN_MINOR}). The table follows the Kubernetes Deprecated API Migration Guide; alpha versions and custom resources are not covered.`;
+
+/** The parameters of both API version checks, validated at load (exit 2 on a bad value). */
+export const API_VERSION_PARAMS_SCHEMA: JsonObject = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    kubernetesVersion: {
+      type: 'string',
+      pattern: '^v?1\\.(0|[1-9][0-9]{0,2})(\\.[0-9]+)?([-+][0-9A-Za-z.+-]*)?$',
+      description: 'Target Kubernetes version (v1.N) when the scan states none (no --k8s-version, not a cluster scan).',
+    },
+  },
+};
 
 export const API_VERSION_REFERENCES: readonly string[] = [
   'https://kubernetes.io/docs/reference/using-api/deprecation-guide/',
@@ -49,6 +63,7 @@ export default defineCheck({
     references: API_VERSION_REFERENCES,
   },
   target: { kind: 'resource', kinds: DEPRECATED_KINDS },
+  paramsSchema: API_VERSION_PARAMS_SCHEMA,
   evaluate(ctx): Violation | undefined {
     const { resource } = ctx;
     const d = deprecationOf(resource.ref.apiVersion, resource.ref.kind);
