@@ -1,34 +1,20 @@
 /**
- * End-to-end: the CLI (the built CLI, dist/cli/main.js) against the fake API server over HTTPS:
+ * End-to-end: the built CLI against the fake API server, each in its own process, over HTTPS:
  * `scan --kubeconfig`, `--fail-on-coverage-below`, `snapshot`, `scan --snapshot` and
- * `inventory` on a cluster snapshot and on manifests. The server runs in this process, so
- * the CLI is spawned asynchronously.
+ * `inventory` on a cluster snapshot and on manifests.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type FakeApiServer, startFakeApiServer } from '../src/sources/testing/fake-apiserver.js';
-import { fixtureClusterObjects } from '../src/sources/testing/fixture-cluster.js';
-import { writeKubeconfig } from '../src/sources/testing/kubeconfig.js';
-import { createTestPki, hasOpenssl, type TestPki } from '../src/sources/testing/pki.js';
-import { CLI } from './support/cli.js';
+import { runBuiltCli } from './support/cluster-cli.js';
+import { type FakeApiProcess, startFakeApiProcess } from './support/fake-apiserver-process.js';
+import { fixtureClusterObjects } from './support/fixture-cluster.js';
+import { writeKubeconfig } from './support/kubeconfig.js';
+import { createTestPki, hasOpenssl } from './support/pki.js';
 
-function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '' }, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err && typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code as number) : err ? -1 : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const run = runBuiltCli;
 
 interface JsonReport {
   findings: { check: string; status: string; resource: { kind: string; name: string; cluster?: string }; affectedPods?: number }[];
@@ -38,18 +24,19 @@ interface JsonReport {
 
 describe('palisade CLI on clusters', { skip: hasOpenssl() ? false : 'openssl is not installed (.ci/run installs it)' }, () => {
   let dir: string;
-  let pki: TestPki;
-  let server: FakeApiServer;
+  let server: FakeApiProcess;
   let kubeconfig: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'palisade-cluster-cli-'));
-    pki = await createTestPki(dir);
-    server = await startFakeApiServer({
-      objects: fixtureClusterObjects(),
-      tls: { key: pki.server.key, cert: pki.server.cert },
+    const pki = await createTestPki(dir);
+    server = await startFakeApiProcess({
+      pki: dir,
       tokens: { 'admin-token': 'admin', 'no-secrets-token': 'viewer' },
-      authorize: (a) => a.user === 'admin' || a.resource !== 'secrets',
+      access: [
+        { allow: true, user: 'admin' },
+        { allow: false, resource: 'secrets' },
+      ],
     });
     kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), [
       { name: 'prod', server: server.url, caFile: pki.caFile, token: 'admin-token' },
