@@ -17,7 +17,13 @@ import { createTestPki, hasOpenssl } from './support/pki.js';
 const run = runBuiltCli;
 
 interface JsonReport {
-  findings: { check: string; status: string; resource: { kind: string; name: string; cluster?: string }; affectedPods?: number }[];
+  findings: {
+    check: string;
+    status: string;
+    resource: { kind: string; name: string; cluster?: string };
+    affectedPods?: number;
+    evidence?: { missingKinds?: string[]; objects?: number };
+  }[];
   coverage?: { percent: number; types: { resource: string; status: string }[] };
   clusters?: { name: string; kubernetesVersion?: string }[];
 }
@@ -32,15 +38,17 @@ describe('palisade CLI on clusters', { skip: hasOpenssl() ? false : 'openssl is 
     const pki = await createTestPki(dir);
     server = await startFakeApiProcess({
       pki: dir,
-      tokens: { 'admin-token': 'admin', 'no-secrets-token': 'viewer' },
+      tokens: { 'admin-token': 'admin', 'no-secrets-token': 'viewer', 'rbac-blind-token': 'rbac-blind' },
       access: [
         { allow: true, user: 'admin' },
+        { allow: false, user: 'rbac-blind', resource: 'clusterroles' },
         { allow: false, resource: 'secrets' },
       ],
     });
     kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), [
       { name: 'prod', server: server.url, caFile: pki.caFile, token: 'admin-token' },
       { name: 'viewer', server: server.url, caFile: pki.caFile, token: 'no-secrets-token' },
+      { name: 'rbac-blind', server: server.url, caFile: pki.caFile, token: 'rbac-blind-token' },
     ]);
   });
   after(async () => {
@@ -114,5 +122,39 @@ describe('palisade CLI on clusters', { skip: hasOpenssl() ? false : 'openssl is 
     const usage = await run(['scan', '--snapshot', 'x.gz', '--cluster'], dir);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /either --snapshot or --cluster/);
+  });
+
+  it('weights coverage by what the checks read, names the degraded analyses and groups errors per cause', async () => {
+    const r = await run(['scan', '--kubeconfig', kubeconfig, '--context', 'rbac-blind', '-f', 'json', '--fail-on-coverage-below', '90'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as JsonReport & {
+      coverage: {
+        percent: number;
+        typesPercent: number;
+        checks: { total: number; complete: number; degraded: { check: string; missing: string[] }[] };
+        degraded: { analysis: string; missing: string[]; checks: number }[];
+      };
+    };
+    // Two forbidden types of about forty: by type that looked like 95%, while RBAC analysis was off.
+    assert.ok(report.coverage.typesPercent > 90, String(report.coverage.typesPercent));
+    assert.ok(report.coverage.percent < 70, String(report.coverage.percent));
+    assert.match(r.stderr, /coverage \d+(\.\d)?% is below --fail-on-coverage-below 90/);
+    assert.deepEqual(
+      report.coverage.degraded.map((d) => [d.analysis, d.missing]),
+      [['rbac', ['clusterroles.rbac.authorization.k8s.io: forbidden']]],
+    );
+    assert.match(r.stderr, /warning: rbac-blind: RBAC analysis degraded: clusterroles\.rbac\.authorization\.k8s\.io: forbidden \(\d+ checks rely on it\)/);
+    assert.ok(report.coverage.checks.degraded.some((d) => d.check === 'PAL-0202' && d.missing.includes('secrets: forbidden')));
+    // Errors: one per check and cause, on the cluster, never one per object.
+    const errors = report.findings.filter((f) => f.status === 'error');
+    assert.ok(errors.length > 0);
+    assert.ok(errors.every((f) => f.resource.kind === 'Cluster'));
+    const causes = errors.map((f) => `${f.check} ${f.evidence?.missingKinds?.join(',')}`);
+    assert.equal(new Set(causes).size, causes.length, 'one error per check and cause');
+    assert.ok(errors.length >= report.coverage.checks.total - report.coverage.checks.complete, 'every degraded check says so');
+
+    const table = await run(['scan', '--kubeconfig', kubeconfig, '--context', 'rbac-blind'], dir);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /RBAC analysis degraded/);
   });
 });

@@ -212,12 +212,13 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
     assert.match(report.coverage?.types.find((t) => t.resource === 'secrets')?.reason ?? '', /^forbidden \(403\): secrets is forbidden/);
     assert.ok((report.coverage?.percent ?? 100) < 100);
     const policy = report.findings.filter((f) => f.check === 'TEST-0001');
-    assert.ok(policy.length > 0);
-    assert.ok(
-      policy.every((f) => f.status === 'error'),
-      'no pass and no false fail without the NetworkPolicies',
+    assert.deepEqual(
+      policy.map((f) => [f.status, f.resource.kind]),
+      [['error', 'Cluster']],
+      'no pass and no false fail without the NetworkPolicies: one error for the cause, not one per Namespace',
     );
-    assert.ok(policy.some((f) => /networkpolicies\.networking\.k8s\.io: forbidden/.test(f.message)));
+    assert.match(policy[0]?.message ?? '', /networkpolicies\.networking\.k8s\.io: forbidden; 4 objects not evaluated/);
+    assert.equal(policy[0]?.evidence?.objects, 4);
     const secrets = report.findings.filter((f) => f.check === 'TEST-0002');
     assert.deepEqual(
       secrets.map((f) => [f.status, f.resource.kind]),
@@ -253,11 +254,16 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
       report.findings.some((f) => f.resource.name === 'web' && f.status === 'fail'),
       'what could be read is still reported',
     );
-    // NetworkPolicies of shop were read: its namespace check passes; kube-system's cannot be confirmed.
+    // NetworkPolicies of shop were read: its namespace check passes; kube-system's and default's
+    // cannot be confirmed: one error for the check names the cause and counts them.
     const policy = (ns: string) => report.findings.find((f) => f.check === 'TEST-0001' && f.resource.name === ns)?.status;
     assert.equal(policy('shop'), 'pass');
     assert.equal(policy('payments'), 'fail');
-    assert.equal(policy('kube-system'), 'error');
+    assert.equal(policy('kube-system'), undefined);
+    const errors = report.findings.filter((f) => f.check === 'TEST-0001' && f.status === 'error');
+    assert.equal(errors.length, 1);
+    assert.deepEqual(errors[0]?.evidence?.examples, ['Namespace default', 'Namespace kube-system']);
+    assert.match(errors[0]?.message ?? '', /not read in namespaces default, kube-system; 2 objects not evaluated/);
     const percent = report.coverage?.percent ?? 100;
     assert.ok(percent > 0 && percent < 100, String(percent));
   });
