@@ -234,9 +234,15 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     if (missing) {
       // Counted, and reported once per check and cause after the run (see the end of runChecks).
       let perGap = unevaluated.get(check.id);
-      if (!perGap) unevaluated.set(check.id, (perGap = new Map()));
+      if (!perGap) {
+        perGap = new Map();
+        unevaluated.set(check.id, perGap);
+      }
       let u = perGap.get(missing);
-      if (!u) perGap.set(missing, (u = { objects: 0, unconfirmedFailures: 0, examples: [] }));
+      if (!u) {
+        u = { objects: 0, unconfirmedFailures: 0, examples: [] };
+        perGap.set(missing, u);
+      }
       if (u.last !== resource) {
         u.last = resource;
         u.objects++;
