@@ -170,7 +170,7 @@ describe('cluster commands when the network or the API server fails', { skip: ha
   it('exits 3 naming the server and the status when a 503 persists', () => {
     for (const command of NAMES) {
       const r = result(user('always503', command));
-      assertRuntimeError(r, server.url, /the API server answered: HTTP error \(503\).*after 3 attempts/, command);
+      assertRuntimeError(r, server.url, /the API server answered: service unavailable \(503\).*after 3 attempts/, command);
     }
   });
 });

@@ -331,7 +331,7 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
     assert.equal(cluster?.coverage.find((t) => t.resource === 'deployments')?.status, 'ok');
     const discovery = cluster?.coverage.find((t) => t.group === 'argoproj.io');
     assert.deepEqual([discovery?.resource, discovery?.status], ['*', 'failed']);
-    assert.match(discovery?.reason ?? '', /discovery failed: HTTP error \(503\)/);
+    assert.match(discovery?.reason ?? '', /discovery failed: service unavailable \(503\)/);
     assert.equal(cluster?.inventory.ofKind('Rollout').length, 0);
   });
 

@@ -62,7 +62,11 @@ export class ApiError extends Error {
               ? 'not found'
               : this.status === 410
                 ? 'gone'
-                : 'HTTP error';
+                : this.status === 429
+                  ? 'too many requests'
+                  : this.status === 503
+                    ? 'service unavailable'
+                    : 'HTTP error';
       return `${label} (${this.status})${this.message ? `: ${this.message}` : ''}${this.#tries()}`;
     }
     return `${this.message}${this.#tries()}`;
