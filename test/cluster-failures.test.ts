@@ -87,13 +87,15 @@ describe('cluster commands when the network or the API server fails', { skip: ha
     for (const command of NAMES) {
       for (const c of CASES) contexts.push({ name: user(c, command), server: server.url, caFile: pki.caFile, token: user(c, command) });
       contexts.push({ name: `unreachable-${command.replace(' ', '-')}`, server: 'https://127.0.0.1:1', caFile: pki.caFile, token: 'x' });
+      // `.invalid` never resolves (RFC 2606); without a resolver at all the lookup fails too.
+      contexts.push({ name: `unknown-host-${command.replace(' ', '-')}`, server: 'https://palisade-test.invalid:6443', caFile: pki.caFile, token: 'x' });
       contexts.push({ name: `wrong-ca-${command.replace(' ', '-')}`, server: server.url, caFile: other.caFile, token: user('clean', command) });
     }
     kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), contexts);
     const tasks: (() => Promise<void>)[] = [];
     for (const command of NAMES) {
       const slug = command.replace(' ', '-');
-      for (const ctx of [...CASES.map((c) => user(c, command)), `unreachable-${slug}`, `wrong-ca-${slug}`]) {
+      for (const ctx of [...CASES.map((c) => user(c, command)), `unreachable-${slug}`, `unknown-host-${slug}`, `wrong-ca-${slug}`]) {
         tasks.push(async () => {
           results.set(ctx, await runBuiltCli((COMMANDS[command] as (kc: string, ctx: string, dir: string) => string[])(kubeconfig, ctx, dir), dir));
         });
@@ -123,6 +125,18 @@ describe('cluster commands when the network or the API server fails', { skip: ha
     for (const command of NAMES) {
       const r = result(`unreachable-${command.replace(' ', '-')}`);
       assertRuntimeError(r, 'https://127.0.0.1:1', /cannot reach the API server: connection refused \(ECONNREFUSED\).*after 3 attempts/, command);
+    }
+  });
+
+  it('exits 3 naming the server when its host name does not resolve', () => {
+    for (const command of NAMES) {
+      const r = result(`unknown-host-${command.replace(' ', '-')}`);
+      assertRuntimeError(
+        r,
+        'https://palisade-test.invalid:6443',
+        /cannot reach the API server: (unknown host palisade-test\.invalid \(ENOTFOUND\)|name lookup failed temporarily \(EAI_AGAIN\))/,
+        command,
+      );
     }
   });
 
