@@ -1,8 +1,8 @@
 /**
  * Cluster-scan benchmark: Palisade lists a generated cluster of --objects objects (default
- * 20,000) from the fake API server (dist/sources/testing/fake-apiserver.js) over HTTPS with
- * token auth, then scans it. The server runs in a child process, so that this process's
- * CPU time (process.cpuUsage) is Palisade's own.
+ * 20,000) from the fake API server (test/support/fake-apiserver-main.ts, run with
+ * `node --import tsx`) over HTTPS with token auth, then scans it. The server runs in a child
+ * process, so that this process's CPU time (process.cpuUsage) is Palisade's own.
  *
  * Listing is measured against each server model of --server-us-per-object (default 0,100):
  * 0 is the in-memory fake server, which answers faster than any JSON client can parse (the
@@ -15,9 +15,8 @@
  * Usage: node --expose-gc bench/cluster.mjs [--objects 20000] [--runs 3] [--page-size 500]
  *          [--concurrency 8] [--server-us-per-object 0,100] [--latency-ms 0] [--http]
  *          [--strict] [--out file]
- *        node bench/cluster.mjs --serve ...   (internal: the server child)
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -26,6 +25,7 @@ import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
+const SERVER_MAIN = join(root, 'test', 'support', 'fake-apiserver-main.ts');
 
 const { values: opts } = parseArgs({
   options: {
@@ -37,8 +37,6 @@ const { values: opts } = parseArgs({
     'server-us-per-object': { type: 'string', default: '0,100' },
     http: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
-    serve: { type: 'boolean', default: false },
-    pki: { type: 'string' },
     out: { type: 'string', default: join(root, 'bench-results', 'cluster.json') },
   },
 });
@@ -47,43 +45,15 @@ const { values: opts } = parseArgs({
 const MAX_CPU_SHARE = 0.3;
 const MAX_RSS_MB = 600;
 
-// ---------------------------------------------------------------------------------------
-// Server child: starts the fake API server and reports its URL, then its CPU time on request.
+await main();
 
-if (opts.serve) {
-  const { startFakeApiServer } = await import('../dist/sources/testing/fake-apiserver.js');
-  const { generateCluster } = await import('../dist/sources/testing/generate-cluster.js');
-  const { readFileSync } = await import('node:fs');
-  const objects = generateCluster(Number(opts.objects));
-  const latency = Number(opts['latency-ms']);
-  const tls = opts.pki ? { key: readFileSync(join(opts.pki, 'server.key')), cert: readFileSync(join(opts.pki, 'server.crt')) } : undefined;
-  const server = await startFakeApiServer({
-    objects,
-    ...(tls ? { tls } : {}),
-    tokens: { 'bench-token': 'bench' },
-    ...(latency > 0 ? { faults: [{ type: 'delay', match: {}, ms: latency }] } : {}),
-    costPerObjectUs: Number(opts['server-us-per-object']),
-  });
-  const cpu0 = process.cpuUsage();
-  // The parent going away (crash, Ctrl-C) ends the server too.
-  process.on('disconnect', () => process.exit(0));
-  process.send({ url: server.url, objects: objects.length });
-  process.on('message', async (m) => {
-    if (m === 'cpu') {
-      const c = process.cpuUsage(cpu0);
-      process.send({ cpuMs: (c.user + c.system) / 1000 });
-    } else if (m === 'reset') {
-      const c = process.cpuUsage();
-      cpu0.user = c.user;
-      cpu0.system = c.system;
-      process.send({ reset: true });
-    } else if (m === 'stop') {
-      await server.close();
-      process.exit(0);
-    }
-  });
-} else {
-  await main();
+function hasOpenssl() {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function main() {
@@ -93,8 +63,6 @@ async function main() {
   const { loadClusters } = await import('../dist/sources/cluster/index.js');
   const { scanLoaded } = await import('../dist/scan.js');
   const { writeSnapshot, readSnapshot } = await import('../dist/sources/snapshot.js');
-  const { writeKubeconfig } = await import('../dist/sources/testing/kubeconfig.js');
-  const { createTestPki, hasOpenssl } = await import('../dist/sources/testing/pki.js');
   // client-node is loaded lazily by the first cluster read; load it before timing (a one-off startup cost).
   await import('@kubernetes/client-node');
 
@@ -103,38 +71,61 @@ async function main() {
   const models = opts['server-us-per-object'].split(',').map((x) => Number(x.trim()));
   const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-cluster-'));
   const useTls = !opts.http && hasOpenssl();
-  const pki = useTls ? await createTestPki(dir) : undefined;
   if (!useTls) log(opts.http ? 'note: plain HTTP (--http)' : 'note: openssl not found, plain HTTP');
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
   /** Lists the generated cluster `runs` times from a server child with this cost model. */
   async function measureListing(usPerObject) {
+    // The server child makes the test PKI in `dir` on first use (openssl), and prints its URL when ready.
     const child = fork(
-      fileURLToPath(import.meta.url),
+      SERVER_MAIN,
       [
-        '--serve',
         '--objects',
         String(total),
         '--latency-ms',
         opts['latency-ms'],
-        '--server-us-per-object',
+        '--cost-us-per-object',
         String(usPerObject),
-        ...(pki ? ['--pki', dir] : []),
+        '--token',
+        'bench-token=bench',
+        ...(useTls ? ['--pki', dir] : ['--http']),
       ],
-      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+      { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
     );
     const kill = () => child.kill();
     process.on('exit', kill);
     const next = () => new Promise((r) => child.once('message', r));
-    const ready = await next();
+    const ready = await new Promise((resolveReady, reject) => {
+      let out = '';
+      child.once('exit', (code) => reject(new Error(`the fake API server exited with ${code}`)));
+      child.stdout.on('data', (c) => {
+        out += c;
+        if (out.includes('\n')) resolveReady(JSON.parse(out.slice(0, out.indexOf('\n'))));
+      });
+    });
+    child.removeAllListeners('exit');
     const ask = async (m) => {
       const reply = next();
       child.send(m);
       return reply;
     };
-    const kubeconfig = writeKubeconfig(join(dir, `kubeconfig-${usPerObject}`), [
-      { name: 'bench', server: ready.url, ...(pki ? { caFile: pki.caFile } : { insecure: true }), token: 'bench-token' },
-    ]);
+    const kubeconfig = join(dir, `kubeconfig-${usPerObject}`);
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          {
+            name: 'bench',
+            cluster: { server: ready.url, ...(ready.caFile ? { 'certificate-authority': ready.caFile } : { 'insecure-skip-tls-verify': true }) },
+          },
+        ],
+        users: [{ name: 'bench', user: { token: 'bench-token' } }],
+        contexts: [{ name: 'bench', context: { cluster: 'bench', user: 'bench' } }],
+        'current-context': 'bench',
+      }),
+    );
     const loadOptions = { kubeconfig, pageSize: Number(opts['page-size']), concurrency: Number(opts.concurrency) };
     log(`server model ${usPerObject} µs/object: warm-up, listing ${total.toLocaleString('en-US')} objects from ${ready.url}`);
     await loadClusters(loadOptions);

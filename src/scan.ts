@@ -16,8 +16,10 @@ import { ExceptionMatcher, globMatch } from './core/exceptions.js';
 import type { Inventory } from './core/inventory.js';
 import {
   type Coverage,
+  type CoverageNeeds,
   computeCoverage,
   describeCoverageGap,
+  describeDegradedAnalysis,
   describeIncomplete,
   failBySeverity,
   failsCoverageGate,
@@ -251,7 +253,10 @@ export function scanInventory(
     ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress?.('check', done, total) } : {}),
     ...(options.coverage ? { gaps: gapsFromCoverage(options.coverage) } : {}),
   });
-  const coverage = options.coverage ? computeCoverage(options.coverage) : undefined;
+  // Coverage entries carry their cluster, so that merged reports weigh each cluster's checks apart.
+  const name = options.cluster?.name;
+  const types = name !== undefined ? options.coverage?.map((t) => (t.cluster === undefined ? { ...t, cluster: name } : t)) : options.coverage;
+  const coverage = types ? computeCoverage(types, coverageNeeds(checks)) : undefined;
   const diagnostics: Diagnostic[] = [...(options.diagnostics ?? [])];
   for (const w of exceptions.unexplained) {
     const r = w.resource;
@@ -348,10 +353,15 @@ function loadOptions(
   };
 }
 
+/** What the checks read, for coverage weighted by it: their kinds and their models' reads. */
+function coverageNeeds(checks: CoverageNeeds['checks']): CoverageNeeds {
+  return { checks, models: builtinModels };
+}
+
 /**
  * One warning per cluster whose coverage is incomplete (the details are in the report's
- * coverage section), and one per type whose list failed (timeouts, dropped connections):
- * those are worth retrying, unlike missing permissions.
+ * coverage section), one per analysis built from incomplete data, and one per type whose list
+ * failed (timeouts, dropped connections): those are worth retrying, unlike missing permissions.
  */
 function coverageDiagnostics(coverage: Coverage, cluster: string | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -365,12 +375,16 @@ function coverageDiagnostics(coverage: Coverage, cluster: string | undefined): D
       c.partial > 0 ? `${c.partial} partly read` : '',
       c.failed > 0 ? `${c.failed} failed` : '',
     ].filter(Boolean);
+    const checks = coverage.checks
+      ? `; ${coverage.checks.total - coverage.checks.complete} of ${coverage.checks.total} checks could not read all they need and report errors`
+      : '; checks that need them report errors';
     out.push({
       level: 'warning',
       code: 'coverage-incomplete',
-      message: `${prefix}coverage ${coverage.percent}%: ${parts.join(', ')} resource types (${names}); checks that need them report errors`,
+      message: `${prefix}coverage ${coverage.percent}% of what the checks read (${coverage.typesPercent ?? coverage.percent}% of resource types): ${parts.join(', ')} resource types (${names})${checks}`,
     });
   }
+  for (const d of coverage.degraded ?? []) out.push({ level: 'warning', code: 'analysis-degraded', message: `${prefix}${describeDegradedAnalysis(d)}` });
   for (const t of notOk) if (t.status === 'failed') out.push({ level: 'warning', code: 'list-failed', message: `${prefix}${describeCoverageGap(t)}` });
   for (const t of coverage.types)
     if (t.status === 'skipped')
@@ -558,7 +572,7 @@ export function mergeReports(reports: readonly ScanReport[]): ScanReport {
     },
     diagnostics,
     ...(clusters.length > 0 ? { clusters } : {}),
-    ...(reports.some((r) => r.coverage) ? { coverage: computeCoverage(types) } : {}),
+    ...(reports.some((r) => r.coverage) ? { coverage: computeCoverage(types, coverageNeeds(first.checks)) } : {}),
     ...incompleteSection(reports.flatMap((r) => r.incomplete?.reasons ?? [])),
   };
 }

@@ -1,59 +1,54 @@
 /**
- * End-to-end: the CLI (the built CLI, dist/cli/main.js) against the fake API server over HTTPS:
+ * End-to-end: the built CLI against the fake API server, each in its own process, over HTTPS:
  * `scan --kubeconfig`, `--fail-on-coverage-below`, `snapshot`, `scan --snapshot` and
- * `inventory` on a cluster snapshot and on manifests. The server runs in this process, so
- * the CLI is spawned asynchronously.
+ * `inventory` on a cluster snapshot and on manifests.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type FakeApiServer, startFakeApiServer } from '../src/sources/testing/fake-apiserver.js';
-import { fixtureClusterObjects } from '../src/sources/testing/fixture-cluster.js';
-import { writeKubeconfig } from '../src/sources/testing/kubeconfig.js';
-import { createTestPki, hasOpenssl, type TestPki } from '../src/sources/testing/pki.js';
-import { CLI } from './support/cli.js';
+import { runBuiltCli } from './support/cluster-cli.js';
+import { type FakeApiProcess, startFakeApiProcess } from './support/fake-apiserver-process.js';
+import { fixtureClusterObjects } from './support/fixture-cluster.js';
+import { writeKubeconfig } from './support/kubeconfig.js';
+import { createTestPki, hasOpenssl } from './support/pki.js';
 
-function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '' }, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err && typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code as number) : err ? -1 : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const run = runBuiltCli;
 
 interface JsonReport {
-  findings: { check: string; status: string; resource: { kind: string; name: string; cluster?: string }; affectedPods?: number }[];
+  findings: {
+    check: string;
+    status: string;
+    resource: { kind: string; name: string; cluster?: string };
+    affectedPods?: number;
+    evidence?: { missingKinds?: string[]; objects?: number };
+  }[];
   coverage?: { percent: number; types: { resource: string; status: string }[] };
   clusters?: { name: string; kubernetesVersion?: string }[];
 }
 
 describe('palisade CLI on clusters', { skip: hasOpenssl() ? false : 'openssl is not installed (.ci/run installs it)' }, () => {
   let dir: string;
-  let pki: TestPki;
-  let server: FakeApiServer;
+  let server: FakeApiProcess;
   let kubeconfig: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'palisade-cluster-cli-'));
-    pki = await createTestPki(dir);
-    server = await startFakeApiServer({
-      objects: fixtureClusterObjects(),
-      tls: { key: pki.server.key, cert: pki.server.cert },
-      tokens: { 'admin-token': 'admin', 'no-secrets-token': 'viewer' },
-      authorize: (a) => a.user === 'admin' || a.resource !== 'secrets',
+    const pki = await createTestPki(dir);
+    server = await startFakeApiProcess({
+      pki: dir,
+      tokens: { 'admin-token': 'admin', 'no-secrets-token': 'viewer', 'rbac-blind-token': 'rbac-blind' },
+      access: [
+        { allow: true, user: 'admin' },
+        { allow: false, user: 'rbac-blind', resource: 'clusterroles' },
+        { allow: false, resource: 'secrets' },
+      ],
     });
     kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), [
       { name: 'prod', server: server.url, caFile: pki.caFile, token: 'admin-token' },
       { name: 'viewer', server: server.url, caFile: pki.caFile, token: 'no-secrets-token' },
+      { name: 'rbac-blind', server: server.url, caFile: pki.caFile, token: 'rbac-blind-token' },
     ]);
   });
   after(async () => {
@@ -127,5 +122,39 @@ describe('palisade CLI on clusters', { skip: hasOpenssl() ? false : 'openssl is 
     const usage = await run(['scan', '--snapshot', 'x.gz', '--cluster'], dir);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /either --snapshot or --cluster/);
+  });
+
+  it('weights coverage by what the checks read, names the degraded analyses and groups errors per cause', async () => {
+    const r = await run(['scan', '--kubeconfig', kubeconfig, '--context', 'rbac-blind', '-f', 'json', '--fail-on-coverage-below', '90'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as JsonReport & {
+      coverage: {
+        percent: number;
+        typesPercent: number;
+        checks: { total: number; complete: number; degraded: { check: string; missing: string[] }[] };
+        degraded: { analysis: string; missing: string[]; checks: number }[];
+      };
+    };
+    // Two forbidden types of about forty: by type that looked like 95%, while RBAC analysis was off.
+    assert.ok(report.coverage.typesPercent > 90, String(report.coverage.typesPercent));
+    assert.ok(report.coverage.percent < 70, String(report.coverage.percent));
+    assert.match(r.stderr, /coverage \d+(\.\d)?% is below --fail-on-coverage-below 90/);
+    assert.deepEqual(
+      report.coverage.degraded.map((d) => [d.analysis, d.missing]),
+      [['rbac', ['clusterroles.rbac.authorization.k8s.io: forbidden']]],
+    );
+    assert.match(r.stderr, /warning: rbac-blind: RBAC analysis degraded: clusterroles\.rbac\.authorization\.k8s\.io: forbidden \(\d+ checks rely on it\)/);
+    assert.ok(report.coverage.checks.degraded.some((d) => d.check === 'PAL-0202' && d.missing.includes('secrets: forbidden')));
+    // Errors: one per check and cause, on the cluster, never one per object.
+    const errors = report.findings.filter((f) => f.status === 'error');
+    assert.ok(errors.length > 0);
+    assert.ok(errors.every((f) => f.resource.kind === 'Cluster'));
+    const causes = errors.map((f) => `${f.check} ${f.evidence?.missingKinds?.join(',')}`);
+    assert.equal(new Set(causes).size, causes.length, 'one error per check and cause');
+    assert.ok(errors.length >= report.coverage.checks.total - report.coverage.checks.complete, 'every degraded check says so');
+
+    const table = await run(['scan', '--kubeconfig', kubeconfig, '--context', 'rbac-blind'], dir);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /RBAC analysis degraded/);
   });
 });

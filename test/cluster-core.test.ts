@@ -9,7 +9,7 @@ import { runChecks } from '../src/core/engine.js';
 import { Inventory } from '../src/core/inventory.js';
 import { REDACTED, SECRET_FACTS_FIELD, secretFacts } from '../src/credentials/secret-facts.js';
 import { normalizeObject } from '../src/sources/normalize.js';
-import { computeCoverage, gapsFromCoverage } from '../src/core/report.js';
+import { computeCoverage, describeDegradedAnalysis, gapsFromCoverage } from '../src/core/report.js';
 import type { JsonObject, ResourceTypeCoverage } from '../src/core/types.js';
 import { mergeReports, scanInventory } from '../src/scan.js';
 
@@ -170,7 +170,7 @@ describe('coverage-aware results', () => {
     ...over,
   });
 
-  it('turns passes and fails into errors where needed data is missing, and says why once per check', () => {
+  it('does not evaluate objects whose needed data is missing, and reports that once per check and cause with the count', () => {
     const coverage = [
       type({
         group: 'networking.k8s.io',
@@ -183,10 +183,12 @@ describe('coverage-aware results', () => {
       type({ resource: 'secrets', kind: 'Secret', status: 'forbidden', reason: 'forbidden (403): no' }),
     ];
     const { findings, perCheck } = runChecks(inv, { checks: [needsPolicy, onSecrets], includePassed: true, gaps: gapsFromCoverage(coverage) });
-    const byName = (n: string) => findings.find((f) => f.check === 'TEST-0002' && f.resource.name === n);
-    assert.equal(byName('a')?.status, 'pass');
-    assert.equal(byName('b')?.status, 'error');
-    assert.match(byName('b')?.message ?? '', /unconfirmed: b has no policy .*networkpolicies\.networking\.k8s\.io: not read in namespaces b, c/);
+    const onNamespaces = findings.filter((f) => f.check === 'TEST-0002' && f.resource.kind === 'Namespace');
+    assert.deepEqual(
+      onNamespaces.map((f) => [f.resource.name, f.status]),
+      [['a', 'pass']],
+      'no pass, no fail and no error per object where the NetworkPolicies were not read',
+    );
     const summary = findings.filter((f) => f.resource.kind === 'Cluster');
     assert.deepEqual(
       summary.map((f) => [f.check, f.status, f.resource.name, f.resource.cluster]),
@@ -195,8 +197,116 @@ describe('coverage-aware results', () => {
         ['TEST-0003', 'error', 'c1', 'c1'],
       ],
     );
-    assert.match(summary[1]?.message ?? '', /secrets: forbidden/);
+    assert.match(
+      summary[0]?.message ?? '',
+      /could not be fully evaluated: networkpolicies\.networking\.k8s\.io: not read in namespaces b, c; 2 objects not evaluated \(Namespace b, Namespace c\), 2 unconfirmed failures/,
+    );
+    assert.deepEqual(summary[0]?.evidence, {
+      missingKinds: ['NetworkPolicy'],
+      objects: 2,
+      unconfirmedFailures: 2,
+      examples: ['Namespace b', 'Namespace c'],
+    });
+    assert.match(summary[1]?.message ?? '', /secrets: forbidden$/);
+    assert.deepEqual(perCheck.get('TEST-0002'), { pass: 1, fail: 0, exempt: 0, error: 1 });
     assert.deepEqual(perCheck.get('TEST-0003'), { pass: 0, fail: 0, exempt: 0, error: 1 });
+  });
+
+  it('counts an object once however many of its containers a check evaluates, and names at most five', () => {
+    const many = new Inventory({ cluster: 'c1' });
+    for (let i = 0; i < 7; i++) {
+      many.add({
+        object: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: `p${i}`, namespace: 'x' },
+          spec: {
+            containers: [
+              { name: 'a', image: 'a' },
+              { name: 'b', image: 'b' },
+            ],
+          },
+        },
+      });
+    }
+    const perContainer = defineCheck({
+      id: 'TEST-0004',
+      name: 'per-container',
+      title: 't',
+      severity: 'low',
+      category: 'test',
+      frameworks: [],
+      docs: { description: 'd', remediation: 'r' },
+      target: { kind: 'container' },
+      needs: ['LimitRange'],
+      evaluate: () => undefined,
+    });
+    const gaps = gapsFromCoverage([type({ resource: 'limitranges', kind: 'LimitRange', status: 'forbidden' })]);
+    const { findings } = runChecks(many, { checks: [perContainer], gaps });
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]?.evidence?.objects, 7);
+    assert.deepEqual(findings[0]?.evidence?.examples, ['Pod x/p0', 'Pod x/p1', 'Pod x/p2', 'Pod x/p3', 'Pod x/p4']);
+    assert.match(findings[0]?.message ?? '', /7 objects not evaluated \(Pod x\/p0, .*, Pod x\/p4, \.\.\.\)$/);
+  });
+
+  it('treats the reads of a model a check uses as its needs', () => {
+    const usesModel = defineCheck({
+      id: 'TEST-0005',
+      name: 'uses-model',
+      title: 't',
+      severity: 'low',
+      category: 'test',
+      frameworks: [],
+      docs: { description: 'd', remediation: 'r' },
+      target: { kind: 'resource', kinds: ['Namespace'] },
+      uses: ['rbac'],
+      evaluate: () => undefined,
+    });
+    const models = [{ name: 'rbac', reads: ['ClusterRole'], build: () => ({}) }];
+    const gaps = gapsFromCoverage([
+      type({ group: 'rbac.authorization.k8s.io', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false, status: 'forbidden' }),
+    ]);
+    const { findings } = runChecks(inv, { checks: [usesModel], gaps, models, includePassed: true });
+    assert.deepEqual(
+      findings.map((f) => [f.resource.kind, f.status]),
+      [['Cluster', 'error']],
+    );
+    assert.match(findings[0]?.message ?? '', /clusterroles\.rbac\.authorization\.k8s\.io: forbidden; 3 objects not evaluated/);
+  });
+
+  it('weights coverage by what the checks read and names the degraded analyses', () => {
+    const types = [
+      type({ group: 'rbac.authorization.k8s.io', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false, status: 'forbidden' }),
+      type({ resource: 'secrets', kind: 'Secret', status: 'forbidden' }),
+      ...Array.from({ length: 38 }, (_, i) => type({ resource: `r${i}`, kind: `K${i}`, status: 'ok' })),
+    ];
+    const check = (id: string, over: object) => ({ id, name: id, target: { kind: 'resource' as const, kinds: ['K1'] }, ...over });
+    const needs = {
+      checks: [
+        check('rbac-1', { uses: ['rbac'] }),
+        check('rbac-2', { needs: ['ClusterRole'] }),
+        check('secret', { target: { kind: 'resource' as const, kinds: ['Secret'] } }),
+        check('plain', {}),
+      ],
+      models: [{ name: 'rbac', reads: ['Role', 'ClusterRole'] }],
+    };
+    const c = computeCoverage(types, needs as never);
+    assert.equal(c.typesPercent, 95, 'by type, two forbidden types of forty look like little');
+    assert.equal(c.percent, 25, 'by check, three of four checks are blind');
+    assert.deepEqual(
+      c.checks?.degraded.map((d) => [d.check, d.percent, d.missing]),
+      [
+        ['rbac-1', 0, ['clusterroles.rbac.authorization.k8s.io: forbidden']],
+        ['rbac-2', 0, ['clusterroles.rbac.authorization.k8s.io: forbidden']],
+        ['secret', 0, ['secrets: forbidden']],
+      ],
+    );
+    assert.deepEqual(c.degraded, [{ analysis: 'rbac', missing: ['clusterroles.rbac.authorization.k8s.io: forbidden'], checks: 2 }]);
+    assert.equal(
+      describeDegradedAnalysis(c.degraded?.[0] as never),
+      'RBAC analysis degraded: clusterroles.rbac.authorization.k8s.io: forbidden (2 checks rely on it)',
+    );
+    assert.equal(computeCoverage(types).percent, 95, 'without checks (inventory): the share of types');
   });
 
   it('computes the coverage percentage (partial types by namespaces read, skipped types left out)', () => {
@@ -216,7 +326,11 @@ describe('coverage-aware results', () => {
     second.add({ object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'z' } } });
     const options = { extraChecks: [needsPolicy], include: ['TEST-*'], today: '2026-01-01' };
     const r1 = scanInventory(inv, { ...options, cluster: { name: 'c1' }, coverage: [type({ status: 'ok' })] });
-    const r2 = scanInventory(second, { ...options, cluster: { name: 'c2' }, coverage: [type({ status: 'forbidden' })] });
+    const r2 = scanInventory(second, {
+      ...options,
+      cluster: { name: 'c2' },
+      coverage: [type({ group: 'networking.k8s.io', resource: 'networkpolicies', kind: 'NetworkPolicy', status: 'forbidden' })],
+    });
     const merged = mergeReports([r1, r2]);
     assert.equal(merged.resources, 5);
     assert.deepEqual(
@@ -228,6 +342,7 @@ describe('coverage-aware results', () => {
     );
     assert.equal(merged.coverage?.percent, 50);
     assert.deepEqual(new Set(merged.findings.map((f) => f.resource.cluster)), new Set(['c1', 'c2']));
-    assert.equal(merged.perCheck['TEST-0002']?.fail, 3);
+    assert.equal(merged.perCheck['TEST-0002']?.fail, 2, 'b and c in c1; z in c2 could not be evaluated');
+    assert.equal(merged.perCheck['TEST-0002']?.error, 1);
   });
 });

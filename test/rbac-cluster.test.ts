@@ -1,40 +1,28 @@
 /**
- * End-to-end: `palisade rbac` on a live cluster (the fake API server over HTTPS) and on a
+ * End-to-end: `palisade rbac` on a live cluster (the fake API server over HTTPS, in its own process, and the built CLI) and on a
  * snapshot of it: the inventory comes from the same loaders as `palisade scan`.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type FakeApiServer, startFakeApiServer } from '../src/sources/testing/fake-apiserver.js';
-import { fixtureClusterObjects } from '../src/sources/testing/fixture-cluster.js';
-import { writeKubeconfig } from '../src/sources/testing/kubeconfig.js';
-import { createTestPki, hasOpenssl } from '../src/sources/testing/pki.js';
-import { CLI } from './support/cli.js';
-
-function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '' } }, (err, stdout, stderr) => {
-      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runBuiltCli as run } from './support/cluster-cli.js';
+import { type FakeApiProcess, startFakeApiProcess } from './support/fake-apiserver-process.js';
+import { writeKubeconfig } from './support/kubeconfig.js';
+import { hasOpenssl } from './support/pki.js';
 
 describe('palisade rbac on a cluster and a snapshot', { skip: hasOpenssl() ? false : 'openssl is not installed' }, () => {
   let dir: string;
-  let server: FakeApiServer;
+  let server: FakeApiProcess;
   let kubeconfig: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'palisade-rbac-cluster-'));
-    const pki = await createTestPki(dir);
-    server = await startFakeApiServer({ objects: fixtureClusterObjects(), tls: { key: pki.server.key, cert: pki.server.cert }, tokens: { t: 'admin' } });
+    server = await startFakeApiProcess({ pki: dir, tokens: { t: 'admin' } });
     kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), [
-      { name: 'prod', server: server.url, caFile: pki.caFile, token: 't' },
-      { name: 'prod-shop', server: server.url, caFile: pki.caFile, token: 't', namespace: 'shop' },
+      { name: 'prod', server: server.url, caFile: server.caFile as string, token: 't' },
+      { name: 'prod-shop', server: server.url, caFile: server.caFile as string, token: 't', namespace: 'shop' },
     ]);
   });
   after(async () => {

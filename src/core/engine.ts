@@ -81,31 +81,38 @@ export function kindsReadBy(check: Pick<AnyCheck, 'target' | 'needs'>): { readon
 }
 
 interface CheckGaps {
-  /** Gaps in the check's own target kinds and needs, for the one summary error. */
+  /** Gaps in the check's own target kinds, needs and models' reads: one `error` each (its cause). */
   readonly reasons: readonly string[];
   readonly kinds: readonly string[];
-  /** Gaps in `needs`: passes on objects without complete data become errors. */
+  /** The gap of each entry of `kinds`. */
+  readonly gaps: readonly DataGap[];
+  /** Gaps in `needs` (and the reads of the models in `uses`): objects without complete data are not evaluated. */
   readonly needs: readonly DataGap[];
 }
 
-function gapsOf(check: AnyCheck, gaps: ReadonlyMap<string, DataGap>): CheckGaps | undefined {
+function gapsOf(check: AnyCheck, gaps: ReadonlyMap<string, DataGap>, modelReads: (model: string) => readonly string[]): CheckGaps | undefined {
   if (gaps.size === 0) return undefined;
   const { target, needs } = kindsReadBy(check);
+  // A model built from incomplete data gives incomplete answers: its reads count as needs.
+  const reads = (check.uses ?? []).flatMap((m) => modelReads(m));
   const reasons: string[] = [];
   const kinds: string[] = [];
+  const byKind: DataGap[] = [];
   const needGaps: DataGap[] = [];
   const add = (kind: string, gap: DataGap, isNeed: boolean): void => {
     if (!kinds.includes(kind)) {
       kinds.push(kind);
       reasons.push(gap.reason);
+      byKind.push(gap);
     }
-    if (isNeed) needGaps.push(gap);
+    if (isNeed && !needGaps.includes(gap)) needGaps.push(gap);
   };
   const everything = gaps.get(EVERY_KIND);
   if (everything) add(EVERY_KIND, everything, false);
   for (const [kinds_, isNeed] of [
     [target, false],
     [needs, true],
+    [reads, true],
   ] as const) {
     for (const k of kinds_) {
       if (k === '*') {
@@ -116,7 +123,7 @@ function gapsOf(check: AnyCheck, gaps: ReadonlyMap<string, DataGap>): CheckGaps 
       if (gap) add(k, gap, isNeed);
     }
   }
-  return kinds.length === 0 ? undefined : { reasons, kinds, needs: needGaps };
+  return kinds.length === 0 ? undefined : { reasons, kinds, gaps: byKind, needs: needGaps };
 }
 
 /** The first need gap that leaves this resource without complete data, if any. */
@@ -126,6 +133,19 @@ function missingFor(resource: Resource, gaps: CheckGaps | undefined): DataGap | 
   const ns = resource.ref.namespace ?? (resource.ref.kind === 'Namespace' ? resource.ref.name : undefined);
   return gaps.needs.find((g) => !(g.readNamespaces && ns !== undefined && g.readNamespaces.has(ns)));
 }
+
+/** Objects a check could not evaluate for one cause: reported once, with their count. */
+interface Unevaluated {
+  objects: number;
+  /** Of those, objects the check would have failed on what it could read. */
+  unconfirmedFailures: number;
+  readonly examples: string[];
+  /** The object counted last: a check records one result per container, the object counts once. */
+  last?: Resource;
+}
+
+/** How many affected objects an error names. */
+const EXAMPLES = 5;
 
 /** Counts of results by status. */
 export interface StatusCounts {
@@ -191,11 +211,13 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
   const gapsByCheck = new Map<string, CheckGaps>();
   if (options.gaps) {
     for (const check of options.checks) {
-      const g = gapsOf(check, options.gaps);
+      const g = gapsOf(check, options.gaps, (m) => options.models?.find((p) => p.name === m)?.reads ?? []);
       if (g) gapsByCheck.set(check.id, g);
     }
   }
 
+  // Per check, per gap: the objects it could not evaluate (one error each, not one per object).
+  const unevaluated = new Map<string, Map<DataGap, Unevaluated>>();
   // Pass messages are only built when a pass is materialised or needs explaining: building
   // one per check and target dominated the cost of clean objects.
   type PassMessage = string | (() => string);
@@ -213,22 +235,35 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     // Without the data a check needs, neither its passes nor its fails can be trusted (an
     // absence check would report what it could not see).
     const missing = gaps && (status === 'pass' || status === 'fail') ? missingFor(resource, gaps) : undefined;
-    if (status === 'pass' && !missing) {
+    if (missing) {
+      // Counted, and reported once per check and cause after the run (see the end of runChecks).
+      let perGap = unevaluated.get(check.id);
+      if (!perGap) {
+        perGap = new Map();
+        unevaluated.set(check.id, perGap);
+      }
+      let u = perGap.get(missing);
+      if (!u) {
+        u = { objects: 0, unconfirmedFailures: 0, examples: [] };
+        perGap.set(missing, u);
+      }
+      if (u.last !== resource) {
+        u.last = resource;
+        u.objects++;
+        if (u.examples.length < EXAMPLES) u.examples.push(describeObject(resource.ref));
+      }
+      if (status === 'fail') u.unconfirmedFailures++;
+      return;
+    }
+    if (status === 'pass') {
       counts.pass++;
       totals.pass++;
       if (!includePassed) return;
     }
     const message = typeof messageOrLazy === 'string' ? messageOrLazy : messageOrLazy();
     let finalStatus = status;
-    let finalMessage = message;
+    const finalMessage = message;
     let exemption: Finding['exemption'];
-    if (missing) {
-      finalStatus = 'error';
-      finalMessage =
-        status === 'pass'
-          ? `cannot confirm that ${message.replace(/ passes$/, '')} passes: data it needs was not read (${missing.reason})`
-          : `unconfirmed: ${message} (data it needs was not read: ${missing.reason})`;
-    }
     if (finalStatus === 'fail' && options.exceptions) {
       exemption = options.exceptions.match({
         checkId: check.id,
@@ -401,12 +436,25 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
     clusterError(check, `${check.id} (${check.name}) did not run: ${reason}`, { models: [...(check.uses ?? [])] });
   }
 
-  // One error per check whose data has gaps, so that a check with nothing to evaluate (its
-  // kind was forbidden) is not mistaken for a clean one.
+  // One error per check and cause (a kind it could not read completely), with the objects it
+  // could therefore not evaluate: a check with nothing to evaluate (its kind was forbidden) is
+  // not mistaken for a clean one, and a forbidden kind does not bury the report in one error
+  // per object.
   for (const check of options.checks) {
     const g = gapsByCheck.get(check.id);
     if (!g) continue;
-    clusterError(check, `${check.id} (${check.name}) could not be fully evaluated: ${g.reasons.join('; ')}`, { missingKinds: [...g.kinds] });
+    const perGap = unevaluated.get(check.id);
+    g.gaps.forEach((gap, i) => {
+      const u = perGap?.get(gap);
+      const detail = u
+        ? `; ${u.objects} object${u.objects === 1 ? '' : 's'} not evaluated (${u.examples.join(', ')}${u.objects > u.examples.length ? ', ...' : ''})` +
+          (u.unconfirmedFailures > 0 ? `, ${u.unconfirmedFailures} unconfirmed failure${u.unconfirmedFailures === 1 ? '' : 's'} on what could be read` : '')
+        : '';
+      clusterError(check, `${check.id} (${check.name}) could not be fully evaluated: ${gap.reason}${detail}`, {
+        missingKinds: [g.kinds[i] as string],
+        ...(u ? { objects: u.objects, unconfirmedFailures: u.unconfirmedFailures, examples: [...u.examples] } : {}),
+      });
+    });
   }
 
   return { findings, perCheck, totals };

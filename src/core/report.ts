@@ -3,7 +3,7 @@
  * as it is (schema in docs/json-report.md).
  */
 import type { CheckMeta } from './check.js';
-import { type DataGap, EVERY_KIND, type StatusCounts } from './engine.js';
+import { type DataGap, EVERY_KIND, kindsReadBy, type StatusCounts } from './engine.js';
 import type { ExceptionRule } from './exceptions.js';
 import type { Diagnostic, Finding, ResourceTypeCoverage, Severity } from './types.js';
 import { SEVERITIES, severityRank } from './types.js';
@@ -105,12 +105,58 @@ export interface ClusterInfo {
 
 /** The coverage section of a report. */
 export interface Coverage {
-  /** Share of the resource types read, 0-100 with one decimal; partial types count by namespaces read. */
+  /**
+   * How much of what the checks read was read, 0-100 with one decimal, rounded down: per check
+   * (and cluster), the smallest share read among the kinds it reads (its target, its `needs` and
+   * the `reads` of the models it `uses`), averaged over checks. A forbidden ClusterRole list thus
+   * costs every RBAC check, not one type in sixty. Without checks (`palisade inventory`): the
+   * share of resource types read.
+   */
   readonly percent: number;
+  /** Share of the resource types read; partial types count by namespaces read, skipped ones are left out. */
+  readonly typesPercent?: number;
   /** Resource types by status. */
   readonly counts: Readonly<Record<ResourceTypeCoverage['status'], number>>;
   /** Every resource type listed (and every API group version whose discovery failed). */
   readonly types: readonly ResourceTypeCoverage[];
+  /** Checks (per cluster) and how many of them read everything they need. */
+  readonly checks?: {
+    readonly total: number;
+    readonly complete: number;
+    /** The checks that could not read everything, with what they missed. */
+    readonly degraded: readonly DegradedCheck[];
+  };
+  /** Analyses (engine-owned models, e.g. `rbac`) built from incomplete data. */
+  readonly degraded?: readonly DegradedAnalysis[];
+}
+
+/** A check that could not read all it needs, in one cluster. */
+export interface DegradedCheck {
+  readonly check: string;
+  readonly name: string;
+  readonly cluster?: string;
+  /** Share of its data read, 0-100. */
+  readonly percent: number;
+  /** What was not read, e.g. `secrets: forbidden`. */
+  readonly missing: readonly string[];
+}
+
+/** An analysis whose model was built from incomplete data, in one cluster. */
+export interface DegradedAnalysis {
+  /** The model name, e.g. `rbac`. */
+  readonly analysis: string;
+  readonly cluster?: string;
+  /** What was not read, e.g. `clusterroles.rbac.authorization.k8s.io: forbidden`. */
+  readonly missing: readonly string[];
+  /** Checks (run in this scan) that use the analysis or read the kinds it is built from. */
+  readonly checks: number;
+}
+
+/** What the checks of a scan read, to weight coverage by it. */
+export interface CoverageNeeds {
+  readonly checks: readonly Pick<CheckMeta, 'id' | 'name' | 'target' | 'needs' | 'uses'>[];
+  /** The model providers' `reads`, by model name. */
+  readonly models: readonly { readonly name: string; readonly reads: readonly string[] }[];
 }
 
 /** How much one type counts towards the percentage: 1 read, 0 not read, a fraction when partial. */
@@ -122,14 +168,33 @@ function weightOf(t: ResourceTypeCoverage): number {
   return read + denied === 0 ? 0 : read / (read + denied);
 }
 
+const floorPercent = (share: number): number => Math.floor(share * 1000) / 10;
+
+/** Per kind with a gap: the share read (skipped types count as read: the user chose) and why not all. */
+function kindShares(types: readonly ResourceTypeCoverage[]): Map<string, { share: number; missing: string[] }> {
+  const out = new Map<string, { share: number; missing: string[] }>();
+  for (const t of types) {
+    if (t.status === 'ok') continue;
+    const key = t.resource === '*' && t.group === '' ? EVERY_KIND : t.kind;
+    const share = t.status === 'skipped' ? 1 : weightOf(t);
+    const prev = out.get(key);
+    if (prev) {
+      prev.share = Math.min(prev.share, share);
+      prev.missing.push(shortGap(t));
+    } else out.set(key, { share, missing: [shortGap(t)] });
+  }
+  return out;
+}
+
 /**
- * Builds the coverage section from per-type results. Types skipped by the user
- * (`--no-secrets`) are listed but do not lower the percentage.
+ * Builds the coverage section from per-type results, weighted by what the checks read when
+ * `needs` is given. Types skipped by the user (`--no-secrets`) are listed but do not lower
+ * the percentage.
  *
  * @example
  * computeCoverage([{ group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, status: 'ok', objects: 3 }]).percent; // 100
  */
-export function computeCoverage(types: readonly ResourceTypeCoverage[]): Coverage {
+export function computeCoverage(types: readonly ResourceTypeCoverage[], needs?: CoverageNeeds): Coverage {
   const counts = { ok: 0, partial: 0, forbidden: 0, failed: 0, skipped: 0 };
   let weight = 0;
   let attempted = 0;
@@ -139,8 +204,77 @@ export function computeCoverage(types: readonly ResourceTypeCoverage[]): Coverag
     attempted++;
     weight += weightOf(t);
   }
-  const percent = attempted === 0 ? 100 : Math.floor((weight / attempted) * 1000) / 10;
-  return { percent, counts, types };
+  const typesPercent = attempted === 0 ? 100 : floorPercent(weight / attempted);
+  if (!needs || needs.checks.length === 0) return { percent: typesPercent, typesPercent, counts, types };
+
+  const byCluster = new Map<string | undefined, ResourceTypeCoverage[]>();
+  for (const t of types) {
+    const list = byCluster.get(t.cluster);
+    if (list) list.push(t);
+    else byCluster.set(t.cluster, [t]);
+  }
+  if (byCluster.size === 0) byCluster.set(undefined, []);
+  const readsOf = new Map(needs.models.map((m) => [m.name, m.reads]));
+  let total = 0;
+  let complete = 0;
+  let sum = 0;
+  const degradedChecks: DegradedCheck[] = [];
+  const degraded: DegradedAnalysis[] = [];
+  for (const [cluster, list] of byCluster) {
+    const shares = kindShares(list);
+    const everything = shares.get(EVERY_KIND);
+    for (const check of needs.checks) {
+      const { target, needs: needed } = kindsReadBy(check);
+      const kinds = [...target, ...needed, ...(check.uses ?? []).flatMap((m) => readsOf.get(m) ?? [])];
+      let share = 1;
+      const missing: string[] = [];
+      const take = (gap: { share: number; missing: string[] } | undefined): void => {
+        if (!gap) return;
+        share = Math.min(share, gap.share);
+        for (const m of gap.missing) if (!missing.includes(m)) missing.push(m);
+      };
+      take(everything);
+      for (const k of new Set(kinds)) {
+        if (k === '*') for (const gap of shares.values()) take(gap);
+        else take(shares.get(k));
+      }
+      total++;
+      sum += share;
+      if (missing.length === 0) complete++;
+      else degradedChecks.push({ check: check.id, name: check.name, ...(cluster !== undefined ? { cluster } : {}), percent: floorPercent(share), missing });
+    }
+    for (const model of needs.models) {
+      // Checks that use the model, or read the kinds it is built from themselves.
+      const users = needs.checks.filter((c) => {
+        if ((c.uses as readonly string[] | undefined)?.includes(model.name)) return true;
+        const { target, needs: needed } = kindsReadBy(c);
+        return [...target, ...needed].some((k) => model.reads.includes(k));
+      }).length;
+      if (users === 0) continue;
+      const missing: string[] = [...(everything?.missing ?? [])];
+      for (const k of model.reads) for (const m of shares.get(k)?.missing ?? []) if (!missing.includes(m)) missing.push(m);
+      if (missing.length > 0) degraded.push({ analysis: model.name, ...(cluster !== undefined ? { cluster } : {}), missing, checks: users });
+    }
+  }
+  return {
+    percent: floorPercent(sum / total),
+    typesPercent,
+    counts,
+    types,
+    checks: { total, complete, degraded: degradedChecks },
+    degraded,
+  };
+}
+
+/**
+ * One line naming a degraded analysis: `RBAC analysis degraded: clusterroles.rbac.authorization.k8s.io: forbidden`.
+ *
+ * @example
+ * describeDegradedAnalysis({ analysis: 'rbac', missing: ['clusterroles.rbac.authorization.k8s.io: forbidden'], checks: 9 });
+ */
+export function describeDegradedAnalysis(d: DegradedAnalysis): string {
+  const label = d.analysis.length <= 4 ? d.analysis.toUpperCase() : `${d.analysis[0]?.toUpperCase() ?? ''}${d.analysis.slice(1)}`;
+  return `${label} analysis degraded: ${d.missing.join('; ')} (${d.checks} check${d.checks === 1 ? '' : 's'} rel${d.checks === 1 ? 'ies' : 'y'} on it)`;
 }
 
 /** `deployments.apps`, `pods`: the name kubectl uses for a resource type. */

@@ -53,7 +53,7 @@ describe('cluster scan reports', () => {
 
   it('markdown: coverage line and a gaps section', () => {
     const out = renderMarkdown(report);
-    assert.match(out, /Coverage: \*\*98\.3%\*\* of resource types read \(4 types not read completely/);
+    assert.match(out, /Coverage: \*\*98\.3%\*\* of what the checks read \(4 types not read completely/);
     assert.match(out, /<summary><strong>Coverage gaps \(4\)<\/strong><\/summary>/);
     assert.match(out, /@\u200b prod-us \(1 running pod\)/);
   });
@@ -92,12 +92,12 @@ describe('cluster scan reports', () => {
   it('junit: a failed type is an error, the other gaps are output', () => {
     const xml = renderJunit(report);
     assert.match(xml, /<error message="prod-us: metrics\.k8s\.io\/v1beta1: [^"]*" type="coverage-failed"\/>/);
-    assert.match(xml, /coverage: 98\.3% of resource types read<\/system-out>/);
+    assert.match(xml, /coverage: 98\.3% of what the checks read<\/system-out>/);
   });
 
   it('html: coverage tile, clusters and gaps', () => {
     const html = renderHtml(report);
-    assert.match(html, /<div class="tile-value">98\.3%<\/div><div class="tile-label">coverage \(resource types read\)<\/div>/);
+    assert.match(html, /<div class="tile-value">98\.3%<\/div><div class="tile-label">coverage \(of what the checks read\)<\/div>/);
     assert.match(html, /Clusters: <code>prod-eu<\/code> \(Kubernetes v1\.31\.2, 420 objects, 96\.6% read\)/);
     for (const g of GAPS) assert.ok(html.includes(g), g);
     assert.ok(html.includes('"multiCluster":true'));

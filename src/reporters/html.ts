@@ -209,7 +209,7 @@ function header(report: ScanReport, exempt: number, errors: number): string {
     tile('errors', errors, errors > 0 ? 'warn' : ''),
     tile('non-Kubernetes documents skipped', report.stats.nonKubernetes),
     tile('parse errors', report.stats.parseErrors, report.stats.parseErrors > 0 ? 'warn' : ''),
-    ...(report.coverage ? [tile('coverage (resource types read)', `${report.coverage.percent}%`, report.coverage.percent < 100 ? 'warn' : '')] : []),
+    ...(report.coverage ? [tile('coverage (of what the checks read)', `${report.coverage.percent}%`, report.coverage.percent < 100 ? 'warn' : '')] : []),
     '</div>',
     '</header>',
   ].join('\n');

@@ -200,7 +200,7 @@ function diagnosticsSuite(report: ScanReport, total: Counts): string[] {
     ...(report.incomplete ? [describeIncomplete(report.incomplete)] : []),
     ...report.diagnostics.filter((d) => d.level !== 'error').map((d) => `${d.level}: ${d.message} [${d.code}]`),
     ...gaps.filter((g) => g.status !== 'failed').map((g) => `coverage: ${g.text}`),
-    ...(report.coverage ? [`coverage: ${report.coverage.percent}% of resource types read`] : []),
+    ...(report.coverage ? [`coverage: ${report.coverage.percent}% of what the checks read`] : []),
   ];
   total.tests += errors.length;
   total.errors += errors.length;

@@ -76,7 +76,7 @@ function clusterLines(report: ScanReport): string[] {
   if (report.coverage) {
     const gaps = report.coverage.types.filter((t) => t.status !== 'ok').length;
     lines.push(
-      `Coverage: **${report.coverage.percent}%** of resource types read${gaps > 0 ? ` (${plural(gaps, 'type')} not read completely: checks cannot see what was not read)` : ''}.`,
+      `Coverage: **${report.coverage.percent}%** of what the checks read${gaps > 0 ? ` (${plural(gaps, 'type')} not read completely: checks cannot see what was not read)` : ''}.`,
     );
   }
   // One paragraph each: consecutive lines would be joined into one.

@@ -4,7 +4,7 @@
  * resources, and a summary box. Lines fit 100 columns; colour only when asked for.
  */
 import type { ScanReport } from '../core/report.js';
-import { sortFindings } from '../core/report.js';
+import { describeDegradedAnalysis, sortFindings } from '../core/report.js';
 import type { Finding, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import { type Painter, padVisible, painter, visibleLength, wrap } from './ansi.js';
@@ -210,6 +210,12 @@ function summaryBox({ p }: Ctx, report: ScanReport, exempt: number, checkErrors:
     const gaps = report.coverage.types.filter((t) => t.status !== 'ok').length;
     const text = `${report.coverage.percent}%${gaps > 0 ? `  ${p.dim(`(${plural(gaps, 'resource type')} not fully read)`)}` : ''}`;
     rows.push(['Coverage', report.coverage.percent < 100 ? p.severity('medium', text) : text]);
+    // Analyses built from incomplete data: what they rely on, one line per missing type.
+    for (const d of report.coverage.degraded ?? []) {
+      const where = d.cluster !== undefined && isMultiCluster(report) ? `${ellipsis(oneLine(d.cluster), 20)}: ` : '';
+      rows.push(['Degraded', p.severity('medium', `${where}${describeDegradedAnalysis(d).replace(/:.*$/, '')} (${plural(d.checks, 'check')})`)]);
+      for (const m of d.missing) rows.push(['', p.dim(ellipsis(oneLine(m), 60))]);
+    }
   }
   if (report.exceptions.expired.length > 0) rows.push(['Expired exceptions', String(report.exceptions.expired.length)]);
   const keyWidth = Math.max(...rows.map(([k]) => k.length));

@@ -52,7 +52,7 @@ describe('discovery', () => {
       failures.map((f) => [f.group, f.resource, f.status]),
       [['broken.example', '*', 'failed']],
     );
-    assert.match(failures[0]?.reason ?? '', /discovery failed: HTTP error \(503\)/);
+    assert.match(failures[0]?.reason ?? '', /discovery failed: service unavailable \(503\)/);
     assert.deepEqual(
       listableTypes(types).map((t) => t.resource),
       ['pods', 'horizontalpodautoscalers', 'gadgets', 'widgets'],

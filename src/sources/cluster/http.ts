@@ -37,14 +37,17 @@ export class ApiError extends Error {
   readonly reason: string;
   /** Seconds to wait, from `Retry-After`. */
   readonly retryAfter?: number;
+  /** Attempts made before giving up (1 when the failure was not retried). */
+  readonly attempts: number;
 
-  constructor(kind: ApiErrorKind, status: number, reason: string, message: string, retryAfter?: number) {
+  constructor(kind: ApiErrorKind, status: number, reason: string, message: string, retryAfter?: number, attempts = 1) {
     super(message);
     this.name = 'ApiError';
     this.kind = kind;
     this.status = status;
     this.reason = reason;
     if (retryAfter !== undefined) this.retryAfter = retryAfter;
+    this.attempts = attempts;
   }
 
   /** A short description for coverage and diagnostics: `forbidden (403): ...`, `timed out after 60s`. */
@@ -59,10 +62,18 @@ export class ApiError extends Error {
               ? 'not found'
               : this.status === 410
                 ? 'gone'
-                : 'HTTP error';
-      return `${label} (${this.status})${this.message ? `: ${this.message}` : ''}`;
+                : this.status === 429
+                  ? 'too many requests'
+                  : this.status === 503
+                    ? 'service unavailable'
+                    : 'HTTP error';
+      return `${label} (${this.status})${this.message ? `: ${this.message}` : ''}${this.#tries()}`;
     }
-    return this.message;
+    return `${this.message}${this.#tries()}`;
+  }
+
+  #tries(): string {
+    return this.attempts > 1 ? ` (after ${this.attempts} attempts)` : '';
   }
 }
 
@@ -76,7 +87,34 @@ interface Auth {
   readonly at: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+/**
+ * The retry back-off. The timer must keep the process alive: between two attempts nothing else
+ * may be pending (no socket, no request), and an unref'd timer let node exit with code 13
+ * (unsettled top-level await) and no output in the middle of a retry.
+ */
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Longest wait honoured from `Retry-After`; a server asking for more is given up on (a scan is not a daemon). */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/**
+ * Network error codes worth another attempt: the connection failed or dropped, or a name
+ * lookup failed temporarily. Not retried: an unknown host (ENOTFOUND), TLS verification
+ * failures and other errors that the same request would meet again.
+ */
+const TRANSIENT_NETWORK: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ConnectionDropped',
+  'CorruptBody',
+]);
 
 /**
  * GETs JSON from one API server with the credentials of a kubeconfig context.
@@ -139,10 +177,12 @@ export class ApiClient {
           this.#refresh();
           continue;
         }
-        const transient = err.kind === 'network' || RETRYABLE_STATUS.has(err.status);
-        if (!transient || attempt >= this.#retries) throw err;
-        const delay = err.retryAfter !== undefined ? Math.min(err.retryAfter * 1000, 10_000) : this.#retryDelayMs * 4 ** attempt;
-        await sleep(delay);
+        if (!isTransient(err) || attempt >= this.#retries) throw withAttempts(err, attempt + 1);
+        const backoff = this.#retryDelayMs * 4 ** attempt;
+        // 429 and 503 may say when to come back; a later time than we wait at most is an answer too.
+        const asked = err.retryAfter !== undefined ? err.retryAfter * 1000 : undefined;
+        if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) throw withAttempts(err, attempt + 1);
+        await sleep(asked ?? backoff);
       }
     }
   }
@@ -256,7 +296,10 @@ export class ApiClient {
           });
         },
       );
-      const timer = setTimeout(() => fail(new ApiError('timeout', 0, 'Timeout', `timed out after ${formatMs(this.#timeoutMs)}`)), this.#timeoutMs);
+      const timer = setTimeout(
+        () => fail(new ApiError('timeout', 0, 'Timeout', `timed out after ${formatMs(this.#timeoutMs)} on GET ${path.split('?')[0]}`)),
+        this.#timeoutMs,
+      );
       req.on('error', (err: NodeJS.ErrnoException) => fail(networkError(err, path)));
       req.end();
     });
@@ -264,7 +307,7 @@ export class ApiClient {
     try {
       text = (headers['content-encoding'] === 'gzip' ? await gunzipAsync(body) : body).toString('utf8');
     } catch {
-      throw new ApiError('network', 0, 'CorruptBody', `GET ${path}: response body is not valid gzip (connection dropped?)`);
+      throw new ApiError('network', 0, 'CorruptBody', `response body is not valid gzip (connection dropped?) on GET ${path.split('?')[0]}`);
     }
     if (status >= 200 && status < 300) {
       try {
@@ -298,9 +341,40 @@ function dropped(path: string): ApiError {
   return new ApiError('network', 0, 'ConnectionDropped', `connection dropped during GET ${path.split('?')[0]}`);
 }
 
-function networkError(err: NodeJS.ErrnoException, path: string): ApiError {
+/** TLS verification failures as node reports them (`err.code`). */
+const TLS_CODES =
+  /^(?:UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_|ERR_TLS_CERT_ALTNAME_INVALID|ERR_SSL_|ERR_TLS_|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE)/;
+
+/** Node's wording of a few network errors, said plainly. */
+const NETWORK_WORDS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EAI_AGAIN: 'name lookup failed temporarily',
+};
+
+function networkError(err: NodeJS.ErrnoException & { hostname?: string }, path: string): ApiError {
   const code = err.code ?? 'ERROR';
-  return new ApiError('network', 0, code, `GET ${path.split('?')[0]}: ${code === 'ECONNRESET' ? 'connection reset' : err.message}`);
+  const where = `GET ${path.split('?')[0]}`;
+  let what: string;
+  if (code === 'ENOTFOUND') what = `unknown host ${err.hostname ?? ''}`.trim();
+  else if (TLS_CODES.test(code))
+    what = `TLS error: ${err.message} (check certificate-authority, tls-server-name or insecure-skip-tls-verify in the kubeconfig)`;
+  else what = NETWORK_WORDS[code] ?? err.message;
+  // The code is the stable part users search for; node's message for it is often empty.
+  return new ApiError('network', 0, code, `${what} (${code}) on ${where}`);
+}
+
+function isTransient(err: ApiError): boolean {
+  return err.kind === 'network' ? TRANSIENT_NETWORK.has(err.reason) : err.kind === 'timeout' ? false : RETRYABLE_STATUS.has(err.status);
+}
+
+function withAttempts(err: ApiError, attempts: number): ApiError {
+  if (attempts <= 1) return err;
+  return new ApiError(err.kind, err.status, err.reason, err.message, err.retryAfter, attempts);
 }
 
 function httpError(status: number, text: string, retryAfterHeader: string | undefined): ApiError {
@@ -313,6 +387,15 @@ function httpError(status: number, text: string, retryAfterHeader: string | unde
   } catch {
     message = text.slice(0, 200).trim();
   }
-  const retryAfter = retryAfterHeader !== undefined && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) : undefined;
+  const retryAfter = parseRetryAfter(retryAfterHeader);
   return new ApiError('http', status, reason || String(status), message.length > 300 ? `${message.slice(0, 300)}…` : message, retryAfter);
+}
+
+/** `Retry-After` in seconds: delta-seconds or an HTTP date (RFC 9110 10.2.3); undefined when absent or invalid. */
+export function parseRetryAfter(header: string | undefined, now: number = Date.now()): number | undefined {
+  if (header === undefined) return undefined;
+  const v = header.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }

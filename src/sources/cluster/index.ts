@@ -46,11 +46,23 @@ export interface LoadedCluster {
   readonly requests: number;
 }
 
+/** Network errors meaning no connection was made. */
+const NOT_REACHED: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ETIMEDOUT']);
+
 function fatal(target: ClusterTarget, err: unknown): PalisadeError {
   if (err instanceof ApiError) {
     if (err.status === 401 || err.status === 403)
       return new PalisadeError('cluster-auth', `context ${target.context} (${target.server}): the API server refused the credentials: ${err.describe()}`);
-    return new PalisadeError('cluster-unreachable', `context ${target.context} (${target.server}): cannot reach the API server: ${err.describe()}`);
+    const what =
+      err.kind === 'http'
+        ? 'the API server answered'
+        : err.kind === 'network' && !NOT_REACHED.has(err.reason)
+          ? 'request failed'
+          : 'cannot reach the API server';
+    return new PalisadeError('cluster-unreachable', `context ${target.context} (${target.server}): ${what}: ${err.describe()}`, {
+      server: target.server,
+      reason: err.reason,
+    });
   }
   if (err instanceof PalisadeError) return err;
   return new PalisadeError('cluster-unreachable', `context ${target.context} (${target.server}): ${err instanceof Error ? err.message : String(err)}`);

@@ -4,7 +4,7 @@
  * API server returns them, which dominates list payloads), Services, ConfigMaps, Secrets,
  * RBAC, a NetworkPolicy and a LimitRange; plus Nodes and cluster RBAC.
  */
-import type { JsonObject } from '../../core/types.js';
+import type { JsonObject } from '../../src/core/types.js';
 
 function uidOf(i: number): string {
   return `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;

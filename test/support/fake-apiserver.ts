@@ -1,8 +1,9 @@
 /**
- * TEST UTILITY, not part of the scanner: a fake Kubernetes API server that serves fixture
- * objects with the real REST shapes, for tests and benchmarks of the cluster source. It is
- * compiled into dist/ (unlike src/test-support/) so that `bench/cluster.mjs` can run it in a
- * child process; nothing in Palisade's own code paths imports it.
+ * TEST UTILITY, not part of the published package: a fake Kubernetes API server that serves
+ * fixture objects with the real REST shapes, for tests and benchmarks of the cluster source.
+ * Tests run it in its own process (`fake-apiserver-main.ts`, through `fake-apiserver-process.ts`):
+ * a server in the test's own process keeps the event loop alive and hides client bugs such as
+ * an unref'd retry timer.
  *
  * What it serves, on loopback only:
  * - discovery: `/version`, `/api`, `/api/v1`, `/apis`, `/apis/<group>/<version>` (APIResourceList
@@ -19,8 +20,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
-import type { JsonObject } from '../../core/types.js';
-import { isObject } from '../../core/object.js';
+import type { JsonObject } from '../../src/core/types.js';
+import { isObject } from '../../src/core/object.js';
 
 /** A resource type the server serves. */
 export interface ServedType {
@@ -44,6 +45,45 @@ export interface AccessRequest {
   readonly name?: string;
 }
 
+/**
+ * One access rule, as data (so that it crosses a process boundary): absent fields match
+ * everything; `namespace: null` matches cluster-wide requests and cluster-scoped objects only.
+ * The first matching rule decides; without a match, the request is allowed.
+ */
+export interface AccessRule {
+  readonly allow: boolean;
+  readonly user?: string;
+  readonly verb?: AccessRequest['verb'];
+  readonly group?: string;
+  /** Plural resource name, e.g. `secrets`. */
+  readonly resource?: string;
+  readonly namespace?: string | readonly string[] | null;
+  readonly name?: string;
+}
+
+/**
+ * An authorizer from access rules (first match wins, default allow).
+ *
+ * @example
+ * authorizeByRules([{ allow: true, user: 'admin' }, { allow: false, resource: 'secrets' }]);
+ */
+export function authorizeByRules(rules: readonly AccessRule[]): (request: AccessRequest) => boolean {
+  return (a) => {
+    for (const r of rules) {
+      if (r.user !== undefined && r.user !== a.user) continue;
+      if (r.verb !== undefined && r.verb !== a.verb) continue;
+      if (r.group !== undefined && r.group !== a.group) continue;
+      if (r.resource !== undefined && r.resource !== a.resource) continue;
+      if (r.name !== undefined && r.name !== a.name) continue;
+      if (r.namespace === null && a.namespace !== undefined) continue;
+      if (typeof r.namespace === 'string' && r.namespace !== a.namespace) continue;
+      if (Array.isArray(r.namespace) && (a.namespace === undefined || !r.namespace.includes(a.namespace))) continue;
+      return r.allow;
+    }
+    return true;
+  };
+}
+
 /** Which requests a fault applies to; absent fields match everything. */
 export interface FaultMatch {
   /** `pods`, `deployments.apps`, `rollouts.argoproj.io`. */
@@ -53,11 +93,21 @@ export interface FaultMatch {
   readonly page?: number;
   /** Exact request path (without query). */
   readonly path?: string;
+  /** The authenticated user (so that concurrent clients each meet their own faults). */
+  readonly user?: string;
 }
 
 /** A failure to inject. Each applies `times` times (default: always). */
 export type Fault =
-  | { readonly type: 'status'; readonly match: FaultMatch; readonly status: number; readonly times?: number; readonly message?: string }
+  | {
+      readonly type: 'status';
+      readonly match: FaultMatch;
+      readonly status: number;
+      readonly times?: number;
+      readonly message?: string;
+      /** `Retry-After` header value, e.g. `1` (seconds). */
+      readonly retryAfter?: string;
+    }
   | { readonly type: 'delay'; readonly match: FaultMatch; readonly ms: number; readonly times?: number }
   /** Sends the headers and half the body, then destroys the connection. */
   | { readonly type: 'drop'; readonly match: FaultMatch; readonly times?: number }
@@ -327,7 +377,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     };
   };
 
-  const findFault = (type: Fault['type'], resource: string, namespace: string | undefined, page: number, path: string): Fault | undefined => {
+  const findFault = (type: Fault['type'], resource: string, namespace: string | undefined, page: number, path: string, user: string): Fault | undefined => {
     for (const f of faults) {
       if (f.fault.type !== type || f.left <= 0) continue;
       const m = f.fault.match;
@@ -335,6 +385,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       if (m.namespace !== undefined && m.namespace !== namespace) continue;
       if (m.page !== undefined && m.page !== page) continue;
       if (m.path !== undefined && m.path !== path) continue;
+      if (m.user !== undefined && m.user !== user) continue;
       f.left--;
       return f.fault;
     }
@@ -346,10 +397,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname;
     const user = authenticate(req);
-    const send = (code: number, body: JsonObject, drop = false): Handled => {
+    const send = (code: number, body: JsonObject, drop = false, extra: http.OutgoingHttpHeaders = {}): Handled => {
       requests.push({ path: `${path}${url.search}`, user: user ?? '', status: code });
       let buf = Buffer.from(JSON.stringify(body));
-      const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/json' };
+      const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/json', ...extra };
       if (buf.length > gzipThreshold && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
         buf = gzipSync(buf, { level: 1 });
         headers['Content-Encoding'] = 'gzip';
@@ -366,13 +417,20 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       res.end(buf);
       return HANDLED;
     };
+    const sendFault = (sf: Extract<Fault, { type: 'status' }>): Handled =>
+      send(
+        sf.status,
+        status(sf.status, REASONS[sf.status] ?? 'Error', sf.message ?? `injected ${sf.status}`),
+        false,
+        sf.retryAfter !== undefined ? { 'Retry-After': sf.retryAfter } : {},
+      );
     if (req.method !== 'GET') return send(405, status(405, 'MethodNotAllowed', `${req.method} is not supported by the fake API server`));
     if (user === undefined) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     const d = discovery(path);
     if (d) {
       // Discovery faults (a broken aggregated API) match by path only.
-      const sf = findFault('status', '', undefined, 0, path);
-      if (sf && sf.type === 'status') return send(sf.status, status(sf.status, REASONS[sf.status] ?? 'Error', sf.message ?? `injected ${sf.status}`));
+      const sf = findFault('status', '', undefined, 0, path, user);
+      if (sf && sf.type === 'status') return sendFault(sf);
       return send(200, d);
     }
 
@@ -422,9 +480,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       }
     }
     const respond = (): Handled => {
-      const sf = findFault('status', rname, namespace, page, path);
-      if (sf && sf.type === 'status') return send(sf.status, status(sf.status, REASONS[sf.status] ?? 'Error', sf.message ?? `injected ${sf.status}`));
-      if (cont !== '' && findFault('expire-continue', rname, namespace, page, path)) {
+      const sf = findFault('status', rname, namespace, page, path, user);
+      if (sf && sf.type === 'status') return sendFault(sf);
+      if (cont !== '' && findFault('expire-continue', rname, namespace, page, path, user)) {
         return send(
           410,
           status(
@@ -434,7 +492,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
           ),
         );
       }
-      const drop = findFault('drop', rname, namespace, page, path) !== undefined;
+      const drop = findFault('drop', rname, namespace, page, path, user) !== undefined;
       const strip = (o: JsonObject): JsonObject => {
         // kube-apiserver leaves apiVersion/kind out of built-in list items; custom resources keep them.
         if (BUILTIN_TYPES.includes(t)) {
@@ -478,7 +536,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       timers.add(timer);
       return HANDLED;
     };
-    const delay = findFault('delay', rname, namespace, page, path);
+    const delay = findFault('delay', rname, namespace, page, path, user);
     if (delay && delay.type === 'delay') {
       const timer = setTimeout(() => {
         timers.delete(timer);

@@ -3,7 +3,7 @@
  * managed fields, owner references with uids, server-set metadata), for cluster-source tests
  * and the benchmark's object generator.
  */
-import type { JsonObject } from '../../core/types.js';
+import type { JsonObject } from '../../src/core/types.js';
 
 let uidSeq = 0;
 const uid = (): string => `00000000-0000-4000-8000-${String(++uidSeq).padStart(12, '0')}`;
