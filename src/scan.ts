@@ -599,8 +599,9 @@ export interface GateVerdict {
  * Decides the exit code of a scan, the same way for every entry point:
  * - 2 when nothing was scanned (a manifest scan that found no Kubernetes object);
  * - 1 when a failing finding reaches `failOn`, coverage is below `minCoverage`, or, with
- *   `failOn`, the scan is incomplete (unreadable, unparsable, skipped or unrendered input)
- *   and `allowIncomplete` is not set;
+ *   `failOn`, the scan is incomplete (unreadable, unparsable, skipped or unrendered input, or
+ *   checks that ended in `error`: forbidden data, a model that could not be built) and
+ *   `allowIncomplete` is not set;
  * - 0 otherwise.
  *
  * @example
@@ -621,5 +622,14 @@ export function gateVerdict(report: ScanReport, options: GateOptions = {}): Gate
     reasons.push(`coverage ${report.coverage?.percent ?? 100}% is below --fail-on-coverage-below ${options.minCoverage}`);
   if (options.failOn && report.incomplete && !options.allowIncomplete)
     reasons.push(`the scan is ${describeIncomplete(report.incomplete)}; fix the input or pass --allow-incomplete`);
+  // A check that could not evaluate (data forbidden, a model that could not be built, a check
+  // that threw) did work the gate cannot vouch for: it never passes silently.
+  const errors = report.summary.totals.error;
+  if (options.failOn && errors > 0 && !options.allowIncomplete) {
+    const checks = new Set(report.findings.filter((f) => f.status === 'error').map((f) => f.check)).size;
+    reasons.push(
+      `${checks} check${checks === 1 ? '' : 's'} could not be fully evaluated (${errors} error finding${errors === 1 ? '' : 's'}); see the errors in the report, or pass --allow-incomplete`,
+    );
+  }
   return { exitCode: reasons.length > 0 ? 1 : 0, reasons };
 }

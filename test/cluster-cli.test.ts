@@ -124,6 +124,38 @@ describe('palisade CLI on clusters', { skip: hasOpenssl() ? false : 'openssl is 
     assert.match(usage.stderr, /either --snapshot or --cluster/);
   });
 
+  it('never lets --fail-on pass on checks that could not be evaluated, unless --allow-incomplete', async () => {
+    // Only critical failures would fail this gate; the forbidden ClusterRoles leave RBAC checks in error.
+    const strict = await run(
+      ['scan', '--kubeconfig', kubeconfig, '--context', 'rbac-blind', '-f', 'json', '--fail-on', 'critical', '--exclude', 'PAL-04*,PAL-03*'],
+      dir,
+    );
+    const report = JSON.parse(strict.stdout) as JsonReport;
+    assert.ok(report.summary.totals.error > 0);
+    assert.equal(strict.code, 1, strict.stderr);
+    assert.match(strict.stderr, /\d+ checks? could not be fully evaluated \(\d+ error findings?\)/);
+    const allowed = await run(
+      [
+        'scan',
+        '--kubeconfig',
+        kubeconfig,
+        '--context',
+        'rbac-blind',
+        '-f',
+        'json',
+        '--fail-on',
+        'critical',
+        '--exclude',
+        'PAL-04*,PAL-03*',
+        '--allow-incomplete',
+      ],
+      dir,
+    );
+    const failing = (JSON.parse(allowed.stdout) as JsonReport).findings.some((f) => f.status === 'fail' && f.severity === 'critical');
+    assert.equal(allowed.code, failing ? 1 : 0, allowed.stderr);
+    assert.doesNotMatch(allowed.stderr, /could not be fully evaluated/);
+  });
+
   it('weights coverage by what the checks read, names the degraded analyses and groups errors per cause', async () => {
     const r = await run(['scan', '--kubeconfig', kubeconfig, '--context', 'rbac-blind', '-f', 'json', '--fail-on-coverage-below', '90'], dir);
     assert.equal(r.code, 1, r.stderr);

@@ -57,14 +57,17 @@ export function registerScan(program: Command): void {
       new Option('--exclude <checks>', 'do not run these checks (ids, names or globs; comma-separated, repeatable)').argParser(collectList).default([]),
     )
     .option('--max-file-size <size>', 'skip files (and stdin, rendered charts) larger than this, e.g. 20MB; beats maxFileSize in the config', '20MB')
-    .option('--allow-incomplete', 'let --fail-on pass although some input could not be read (parse errors, skipped or missing files, unrendered charts)')
+    .option(
+      '--allow-incomplete',
+      'let --fail-on pass although some input could not be read (parse errors, skipped or missing files, unrendered charts) or some checks ended in error (e.g. forbidden cluster data)',
+    )
     .addOption(new Option('--values <file>', 'values file for helm template when a path is a Helm chart; repeatable').argParser(collectRaw).default([]))
     .addOption(new Option('--set <key=value>', 'value for helm template when a path is a Helm chart; repeatable').argParser(collectRaw).default([]))
     .option('--include-passed', 'list passing results too (JSON, SARIF, JUnit, HTML)')
     .option('--no-color', 'disable colours')
     .option('-q, --quiet', 'do not print diagnostics on stderr')
     .option('--k8s-version <version>', "Kubernetes version the manifests target, e.g. v1.29 (default: the cluster's version, else the newest known)")
-    .option('--fail-on-coverage-below <percent>', 'exit 1 when less than this share of the cluster could be read (cluster and snapshot scans)');
+    .option('--fail-on-coverage-below <percent>', 'exit 1 when less than this share of what the checks read could be read (cluster and snapshot scans)');
   addSourceOptions(cmd, { snapshot: true });
   cmd
     .addHelpText(
@@ -74,7 +77,8 @@ Exit codes:
   0  no failing finding at or above --fail-on (or --fail-on not given)
   1  a failing finding at or above --fail-on; coverage below --fail-on-coverage-below;
      or, with --fail-on, an incomplete scan (parse errors, skipped, missing or unreadable
-     files, unrendered charts) unless --allow-incomplete is given
+     files, unrendered charts, checks that ended in error such as forbidden cluster data)
+     unless --allow-incomplete is given
   2  usage or configuration error, including unknown check names, a selection that runs no
      check, bad check params, and a scan that found no Kubernetes object to check
   3  runtime error (e.g. a report file cannot be written, the cluster cannot be reached)
