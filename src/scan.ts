@@ -27,11 +27,12 @@ import {
   gapsFromCoverage,
   type IncompleteReason,
   incompleteOf,
+  groupFindings,
   REPORT_SCHEMA_VERSION,
   resourceTypeName,
   type ScanReport,
 } from './core/report.js';
-import type { Diagnostic, JsonValue, ResourceTypeCoverage, Severity } from './core/types.js';
+import type { Diagnostic, Finding, JsonValue, ResourceTypeCoverage, Severity } from './core/types.js';
 import { type ClusterLoadOptions, loadClusters } from './sources/cluster/index.js';
 import { type LoadOptions, type LoadStats, loadManifests } from './sources/files.js';
 import { readSnapshot } from './sources/snapshot.js';
@@ -288,8 +289,7 @@ export function scanInventory(
       parseErrors: stats.parseErrors,
       skippedFiles: stats.skippedFiles,
     },
-    findings: result.findings,
-    summary: { totals: result.totals, failBySeverity: failBySeverity(result.findings), checksRun: checks.length },
+    ...grouped(result.findings, { totals: result.totals, checksRun: checks.length }),
     perCheck: Object.fromEntries(result.perCheck),
     checks: checks.map(metaOf),
     exceptions: { expired: exceptions.expired, unused: exceptions.unused },
@@ -518,6 +518,12 @@ export async function scanSnapshot(file: string, options: ScanOptions = {}): Pro
   return scanLoaded(await loadSource({ kind: 'snapshot', file }, options), options);
 }
 
+/** The findings grouped by root cause and ranked, with the summary that counts them. */
+function grouped(raw: readonly Finding[], counts: Pick<ScanReport['summary'], 'totals' | 'checksRun'>): Pick<ScanReport, 'findings' | 'summary'> {
+  const { findings, problems } = groupFindings(raw);
+  return { findings, summary: { totals: counts.totals, failBySeverity: failBySeverity(findings), checksRun: counts.checksRun, problems } };
+}
+
 function sumCounts(a: { pass: number; fail: number; exempt: number; error: number }, b: { pass: number; fail: number; exempt: number; error: number }) {
   return { pass: a.pass + b.pass, fail: a.fail + b.fail, exempt: a.exempt + b.exempt, error: a.error + b.error };
 }
@@ -559,12 +565,7 @@ export function mergeReports(reports: readonly ScanReport[]): ScanReport {
       parseErrors: stat('parseErrors'),
       skippedFiles: stat('skippedFiles'),
     },
-    findings,
-    summary: {
-      totals: reports.map((r) => r.summary.totals).reduce(sumCounts),
-      failBySeverity: failBySeverity(findings),
-      checksRun: first.summary.checksRun,
-    },
+    ...grouped(findings, { totals: reports.map((r) => r.summary.totals).reduce(sumCounts), checksRun: first.summary.checksRun }),
     perCheck,
     exceptions: {
       expired: [...new Set(reports.flatMap((r) => r.exceptions.expired))],

@@ -5,6 +5,7 @@
 import type { CheckMeta } from './check.js';
 import { type DataGap, EVERY_KIND, kindsReadBy, type StatusCounts } from './engine.js';
 import type { ExceptionRule } from './exceptions.js';
+import { countProblems, type Problem, type ProblemCounts, problemsOf, rankFindings } from './grouping.js';
 import type { Diagnostic, Finding, ResourceTypeCoverage, Severity } from './types.js';
 import { SEVERITIES, severityRank } from './types.js';
 
@@ -27,14 +28,24 @@ export interface ScanReport {
     readonly parseErrors: number;
     readonly skippedFiles: number;
   };
-  /** Findings that are not passes (and passes too with `includePassed`). */
+  /**
+   * Findings that are not passes (and passes too with `includePassed`), in risk order: problem
+   * by problem (see `rank`, `groupId`, `primary`, `related` on each finding), primary first.
+   */
   readonly findings: readonly Finding[];
   readonly summary: {
     readonly totals: StatusCounts;
     /** Failing findings per severity. */
     readonly failBySeverity: Readonly<Record<Severity, number>>;
     readonly checksRun: number;
+    /** Failing problems (root causes, each grouping the findings that report it). Set by the library. */
+    readonly problems?: ProblemCounts;
   };
+  /**
+   * Present when the report was filtered for display (`--min-severity`): what was left out.
+   * `summary` still counts every finding of the scan; `findings` holds only what is shown.
+   */
+  readonly hidden?: HiddenFindings;
   /** Per check id: status counts. */
   readonly perCheck: Readonly<Record<string, StatusCounts>>;
   /** The checks that ran (metadata only). */
@@ -87,6 +98,19 @@ export function incompleteOf(reasons: readonly IncompleteReason[]): Incomplete |
 /** One line for report summaries: `incomplete: 2 files could not be read`. */
 export function describeIncomplete(incomplete: Incomplete): string {
   return `incomplete: ${incomplete.paths} ${incomplete.paths === 1 ? 'file' : 'files'} could not be read`;
+}
+
+/** What `--min-severity` left out of a report. */
+export interface HiddenFindings {
+  /** The threshold: problems below it are not shown. */
+  readonly minSeverity: Severity;
+  /** Findings left out (every status but `error`). */
+  readonly findings: number;
+  /** Problems left out. */
+  readonly problems: number;
+  /** Of those, the failing findings and problems. */
+  readonly failingFindings: number;
+  readonly failingProblems: number;
 }
 
 /** One cluster of a cluster or snapshot scan. */
@@ -348,6 +372,68 @@ export function failBySeverity(findings: readonly Finding[]): Record<Severity, n
 export function failsGate(report: Pick<ScanReport, 'findings'>, threshold: Severity): boolean {
   const min = severityRank(threshold);
   return report.findings.some((f) => f.status === 'fail' && severityRank(f.severity) >= min);
+}
+
+/**
+ * Leaves out of a report, for display, the problems below a severity (`--min-severity`): a
+ * problem is kept or hidden whole, by its primary's severity; errors are always kept (they say
+ * what was not checked). `summary` keeps counting everything, and `hidden` says what was left
+ * out. Gate on the unfiltered report: {@link failsGate} only sees the findings it is given.
+ *
+ * @example
+ * const shown = filterReport(report, 'high');
+ * shown.hidden?.findings; // 12
+ */
+export function filterReport(report: ScanReport, minSeverity: Severity | undefined): ScanReport {
+  if (minSeverity === undefined) return report;
+  const min = severityRank(minSeverity);
+  const kept: Finding[] = [];
+  let findings = report.hidden?.findings ?? 0;
+  let problems = report.hidden?.problems ?? 0;
+  let failingFindings = report.hidden?.failingFindings ?? 0;
+  let failingProblems = report.hidden?.failingProblems ?? 0;
+  const all = problemsOf(report.findings);
+  for (const p of all) {
+    const members = [p.primary, ...p.related];
+    if (p.primary.status === 'error' || severityRank(p.primary.severity) >= min) {
+      kept.push(...members);
+      continue;
+    }
+    problems++;
+    findings += members.length;
+    if (p.primary.status === 'fail') {
+      failingProblems++;
+      failingFindings += members.length;
+    }
+  }
+  // A stricter earlier threshold stays: hiding is never undone by a second, looser filter.
+  const threshold = report.hidden && severityRank(report.hidden.minSeverity) > min ? report.hidden.minSeverity : minSeverity;
+  // The summary describes the whole scan: count the problems before any is left out.
+  const summary = report.summary.problems ? report.summary : { ...report.summary, problems: countProblems(all) };
+  return { ...report, summary, findings: kept, hidden: { minSeverity: threshold, findings, problems, failingFindings, failingProblems } };
+}
+
+/**
+ * Groups the engine's findings by root cause and puts them in risk order, with the problem
+ * counts for the summary: what the library does once when it builds (or merges) a report.
+ *
+ * @example
+ * const { findings, problems } = groupFindings(result.findings);
+ */
+export function groupFindings(findings: readonly Finding[]): { findings: Finding[]; problems: ProblemCounts } {
+  const ranked = rankFindings(findings);
+  return { findings: ranked, problems: countProblems(problemsOf(ranked)) };
+}
+
+/**
+ * Failing problems and findings of a report: the library's count when present, else counted
+ * (from `problems` when the caller has them already).
+ *
+ * @example
+ * problemCounts(report).problems; // 12
+ */
+export function problemCounts(report: Pick<ScanReport, 'findings' | 'summary'>, problems?: readonly Problem[]): ProblemCounts {
+  return report.summary.problems ?? countProblems(problems ?? problemsOf(report.findings));
 }
 
 /** Sorts findings: severity (most serious first), then check id, resource, pointer. */

@@ -3,6 +3,7 @@
  * newest policy version and report one violation per offending field.
  */
 import type { PodContext, Violation } from '../core/check.js';
+import type { PodSpecTarget } from '../core/workloads.js';
 import { evaluateControl } from './evaluate.js';
 import type { ControlId } from './types.js';
 
@@ -22,7 +23,20 @@ export function controlViolations(id: ControlId, ctx: Pick<PodContext, 'pod' | '
     // Two reasons about one field would be two findings at one place; keep the first.
     if (seen.has(pointer)) continue;
     seen.add(pointer);
-    out.push({ pointer, message: `${kind} ${name}: ${v.reason}`, evidence: { control: id } });
+    out.push({ pointer, message: `${kind} ${name}: ${v.reason}`, evidence: { control: id, ...volumeOf(ctx.pod, pointer) } });
   }
   return out;
+}
+
+/**
+ * The name of the volume a pointer is in, as evidence: the other checks about that volume
+ * (writable mounts, sensitive paths) name it too, which is how reports group them.
+ */
+function volumeOf(pod: PodSpecTarget, pointer: string): { volume?: string } {
+  if (!pointer.startsWith(`${pod.pointer}/volumes/`)) return {};
+  const index = Number(pointer.slice(pod.pointer.length + '/volumes/'.length).split('/')[0]);
+  const volumes = pod.spec.volumes;
+  const v = Array.isArray(volumes) ? volumes[index] : undefined;
+  const name = v !== null && typeof v === 'object' && !Array.isArray(v) ? v.name : undefined;
+  return typeof name === 'string' ? { volume: name } : {};
 }

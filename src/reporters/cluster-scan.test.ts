@@ -39,6 +39,8 @@ describe('cluster scan reports', () => {
         (['critical', 'high', 'medium', 'low', 'info'] as const).map((severity) => ({
           ...f,
           severity,
+          // One field per severity, so that grouping keeps them apart and every section shows.
+          pointer: `/spec/field-${severity}`,
           resource: { ...f.resource, cluster: `${arn}-${f.resource.cluster}` },
         })),
       ),

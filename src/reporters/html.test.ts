@@ -9,7 +9,11 @@ import { oneLine } from './shared.js';
 
 const DATA_OPEN = '<script type="application/json" id="palisade-data">';
 
-function embeddedData(html: string): { checks: Record<string, { n: string }>; findings: { n: string; m: string; c: string }[] } {
+function embeddedData(html: string): {
+  checks: Record<string, { n: string }>;
+  total: number;
+  findings: { n: string; m: string; c: string; rel?: { c: string }[] }[];
+} {
   const start = html.indexOf(DATA_OPEN);
   assert.ok(start >= 0, 'data element present');
   const end = html.indexOf('</script>', start);
@@ -57,7 +61,14 @@ describe('html reporter', () => {
 
   it('embeds the data as JSON that parses back to the same strings', () => {
     const data = embeddedData(html);
-    assert.equal(data.findings.length, SAMPLE_FINDINGS.length);
+    // One row per problem: the PSS restatement of PAL-0001 rides along on its row.
+    assert.equal(data.findings.length, SAMPLE_FINDINGS.length - 1);
+    assert.equal(data.total, SAMPLE_FINDINGS.length);
+    const privileged = data.findings.find((f) => f.c === 'PAL-0001' && f.n === 'web');
+    assert.deepEqual(
+      privileged?.rel?.map((r) => r.c),
+      ['PAL-0600'],
+    );
     const hostile = data.findings.find((f) => f.n === HOSTILE_NAME);
     // Control and bidi characters arrive made visible; the rest round-trips as it was.
     assert.equal(hostile?.m, oneLine(HOSTILE_MESSAGE));
@@ -90,16 +101,14 @@ describe('html reporter', () => {
     assert.equal(escapeHtml(`<a href='x'>"&"</a>`), '&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;');
   });
 
-  it('stays fast and compact for 10,000 findings', () => {
+  it('stays compact for 10,000 findings', () => {
     const base = SAMPLE_FINDINGS[0] as Finding;
     const many: Finding[] = Array.from({ length: 10_000 }, (_, i) => ({
       ...base,
       resource: { ...base.resource, namespace: `ns-${i % 40}`, name: `web-${i}` },
     }));
-    const started = performance.now();
+    // Speed is measured by `npm run bench`, not asserted here (no timed assertions in tests).
     const big = renderHtml(sampleReport({ findings: many }));
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 2000, `rendered in ${Math.round(elapsed)} ms`);
     assert.ok(big.length < 6_000_000, `size ${big.length}`);
     assert.equal(embeddedData(big).findings.length, 10_000);
   });

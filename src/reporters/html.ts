@@ -11,11 +11,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { CheckMeta } from '../core/check.js';
-import type { ScanReport } from '../core/report.js';
-import { sortFindings } from '../core/report.js';
+import { type Problem, problemsOf } from '../core/grouping.js';
+import { filterReport, problemCounts, type ScanReport } from '../core/report.js';
 import type { Finding, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
-import { coverageGaps, failingByCategory, frameworkLabel, isMultiCluster, oneLine, type Ranked, rankNamespaces, rankResources } from './shared.js';
+import { coverageGaps, failingByCategory, frameworkLabel, hiddenNote, isMultiCluster, oneLine, type Ranked, topNamespaces, topResources } from './shared.js';
 import type { Reporter } from './types.js';
 
 /**
@@ -129,9 +129,9 @@ const breakdown = (counts: Readonly<Record<Severity, number>>): string =>
 function rankedBars(ranked: readonly Ranked[]): Bar[] {
   return ranked.map((r) => ({
     label: r.label,
-    value: r.failing,
+    value: r.problems,
     segments: bySeveritySegments(r.bySeverity),
-    detail: `${breakdown(r.bySeverity)}; weighted score ${r.score}`,
+    detail: `${breakdown(r.bySeverity)}; ${r.findings} finding${r.findings === 1 ? '' : 's'}; weighted score ${r.score}`,
   }));
 }
 
@@ -152,11 +152,11 @@ function categoryBars(findings: readonly Finding[]): Bar[] {
   });
 }
 
-function charts(report: ScanReport): string {
+function charts(report: ScanReport, problems: readonly Problem[]): string {
   const s = report.summary.failBySeverity;
   const severityBars = SEVERITIES.map((k) => ({ label: TITLE[k], value: s[k], color: SEVERITY_COLOR[k] }));
   const anyFailing = severityBars.some((b) => b.value > 0);
-  const ranking = 'top 10, ranked by weighted severity';
+  const ranking = 'failing problems, top 10, ranked by weighted severity';
   const multi = isMultiCluster(report);
   return [
     '<section class="charts-wrap" aria-label="Summary charts">',
@@ -164,8 +164,8 @@ function charts(report: ScanReport): string {
     '<div class="charts">',
     barChart('Failing findings by severity', anyFailing ? severityBars : []),
     barChart('Failing findings by category', categoryBars(report.findings)),
-    barChart('Most affected namespaces', rankedBars(rankNamespaces(report.findings, 10, multi)), undefined, ranking),
-    barChart('Most affected resources', rankedBars(rankResources(report.findings, 10, multi)), undefined, ranking),
+    barChart('Most affected namespaces', rankedBars(topNamespaces(problems, 10, multi)), undefined, ranking),
+    barChart('Most affected resources', rankedBars(topResources(problems, 10, multi)), undefined, ranking),
     '</div>',
     '</section>',
   ].join('\n');
@@ -181,10 +181,12 @@ function tile(label: string, value: number | string, cls = ''): string {
   return `<div class="tile${cls ? ` ${cls}` : ''}"><div class="tile-value">${text(String(value))}</div><div class="tile-label">${text(label)}</div></div>`;
 }
 
-function header(report: ScanReport, exempt: number, errors: number): string {
+function header(report: ScanReport, problems: readonly Problem[], exempt: number, errors: number): string {
   const s = report.summary.failBySeverity;
   const failing = SEVERITIES.reduce((n, k) => n + s[k], 0);
   const sources = report.sources.length > 0 ? report.sources.map((x) => `<code>${text(x)}</code>`).join(', ') : 'none';
+  const counts = problemCounts(report, problems);
+  const hidden = hiddenNote(report);
   return [
     '<header>',
     '<h1>Palisade security report</h1>',
@@ -199,11 +201,13 @@ function header(report: ScanReport, exempt: number, errors: number): string {
             .join(', ')}</p>`,
         ]
       : []),
-    `<p class="verdict ${failing > 0 ? 'bad' : 'good'}">${failing > 0 ? `${plural(failing, 'failing finding')}` : 'No failing findings'}</p>`,
+    `<p class="verdict ${failing > 0 ? 'bad' : 'good'}">${failing > 0 ? `${plural(counts.problems, 'failing problem')} (${plural(failing, 'finding')})` : 'No failing findings'}</p>`,
+    ...(hidden !== undefined ? [`<p class="meta">Not shown: ${text(hidden)}; the counts below include them.</p>`] : []),
     ...(report.incomplete ? [`<p class="verdict bad">Incomplete: ${plural(report.incomplete.paths, 'file')} could not be read</p>`] : []),
     '<div class="tiles">',
     tile('resources scanned', report.resources),
     tile('checks run', report.summary.checksRun),
+    tile('failing problems', counts.problems),
     ...SEVERITIES.map((k) => tile(k, s[k], `sev-tile sev-${k}${s[k] === 0 ? ' zero' : ''}`)),
     tile('exempt', exempt),
     tile('errors', errors, errors > 0 ? 'warn' : ''),
@@ -216,6 +220,7 @@ function header(report: ScanReport, exempt: number, errors: number): string {
 }
 
 function filters(findings: readonly Finding[]): string {
+  // One row per problem: the filters count primaries.
   const bySeverity = new Map<Severity, number>();
   const categories = new Set<string>();
   const statuses = new Set<string>();
@@ -264,6 +269,7 @@ function findingsTable(findings: readonly Finding[]): string {
   return [
     '<section class="findings" aria-labelledby="findings-title">',
     '<h2 id="findings-title">Findings</h2>',
+    '<p class="meta">One row per problem: findings of other checks about the same root cause are listed under it (\u201calso\u201d), in the report\u2019s risk order.</p>',
     filters(findings),
     '<p class="count" id="count" aria-live="polite"></p>',
     '<div class="table-wrap"><table>',
@@ -325,6 +331,11 @@ interface FindingData {
   x?: string;
   /** Evidence values as JSON text. */
   ev?: Record<string, string>;
+  /** Problem id and rank. */
+  gid?: string;
+  rk?: number;
+  /** The other findings of the problem: check, name, severity, message, pointer. */
+  rel?: { c: string; n: string; s: Severity; m: string; p: string }[];
 }
 
 /** Multi-line prose with the same defusing as {@link oneLine}, line breaks kept. */
@@ -332,7 +343,8 @@ const prose = (s: string): string => s.split(/\r?\n/).map(oneLine).join('\n');
 
 // Strings are defused here (control and bidi characters made visible), so that what the
 // browser shows is what the manifest contains, in the order it contains it.
-function findingData(f: Finding): FindingData {
+function findingData(f: Finding, problem?: Problem): FindingData {
+  const rel = problem?.related.map((r) => ({ c: oneLine(r.check), n: oneLine(r.name), s: r.severity, m: oneLine(r.message), p: oneLine(r.pointer) }));
   return {
     c: oneLine(f.check),
     s: f.severity,
@@ -351,6 +363,8 @@ function findingData(f: Finding): FindingData {
     ...(f.severity !== f.defaultSeverity ? { ds: f.defaultSeverity } : {}),
     ...(f.exemption ? { r: oneLine(f.exemption.reason), v: f.exemption.source, ...(f.exemption.expires ? { x: oneLine(f.exemption.expires) } : {}) } : {}),
     ...(f.evidence ? { ev: Object.fromEntries(Object.entries(f.evidence).map(([k, v]) => [oneLine(k), oneLine(JSON.stringify(v))])) } : {}),
+    ...(problem ? { gid: problem.id, rk: problem.rank } : {}),
+    ...(rel && rel.length > 0 ? { rel } : {}),
   };
 }
 
@@ -365,14 +379,14 @@ function checkData(c: CheckMeta): Record<string, unknown> {
   };
 }
 
-function pageData(report: ScanReport, findings: readonly Finding[]): unknown {
+function pageData(report: ScanReport, problems: readonly Problem[]): unknown {
   const checks: Record<string, unknown> = {};
   for (const c of report.checks) checks[c.id] = checkData(c);
-  for (const f of findings) {
+  for (const f of report.findings) {
     if (!(f.check in checks))
       checks[f.check] = { n: oneLine(f.name), t: oneLine(f.title), d: '', r: '', refs: [], fw: f.frameworks.map((r) => oneLine(frameworkLabel(r))) };
   }
-  return { multiCluster: isMultiCluster(report), checks, findings: findings.map(findingData) };
+  return { multiCluster: isMultiCluster(report), checks, total: report.findings.length, findings: problems.map((p) => findingData(p.primary, p)) };
 }
 
 // ---------------------------------------------------------------------------- assets
@@ -421,7 +435,7 @@ td{padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top;overfl
 tr.row{cursor:pointer}tr.row:hover{background:rgba(127,127,127,.07)}tr.row[aria-expanded=true]{background:rgba(63,111,181,.08)}
 .sev{display:inline-block;min-width:64px;text-align:center;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:600;color:#fff;background:var(--sc);text-transform:capitalize}
 .st-exempt,.st-pass{color:var(--muted)}.st-error{color:var(--high);font-weight:600}
-td .id{font-weight:600}td .slug{color:var(--muted)}td.loc{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+td .id{font-weight:600}td .slug{color:var(--muted)}td .also{color:var(--muted);font-size:12px}td.loc{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 tr.detail td{background:rgba(127,127,127,.05);padding:12px 16px 16px}
 .detail h3{margin:0 0 8px;font-size:15px}.detail p{margin:0 0 8px}
 .detail dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:8px 0 0}.detail dt{color:var(--muted)}.detail dd{margin:0}
@@ -456,7 +470,8 @@ const SCRIPT = `
       (data.multiCluster && f.cl !== undefined ? ' @ ' + f.cl : '') +
       (f.ap !== undefined ? ' (' + f.ap + ' running pod' + (f.ap === 1 ? '' : 's') + ')' : '');
     f.loc = f.f !== undefined ? f.f + ':' + f.l : '';
-    f.q = [f.c, c.n, c.t, f.res, f.m, f.loc].join(' ').toLowerCase();
+    f.also = (f.rel || []).map(function (r) { return r.c; }).filter(function (id, j, all) { return all.indexOf(id) === j; });
+    f.q = [f.c, c.n, c.t, f.res, f.m, f.loc].concat((f.rel || []).map(function (r) { return r.c + ' ' + r.n; })).join(' ').toLowerCase();
   });
   var SORTS = {
     sev: function (a, b) { return (RANK[b.s] || 0) - (RANK[a.s] || 0); },
@@ -517,6 +532,7 @@ const SCRIPT = `
     check.appendChild(el('span', 'id', f.c));
     check.appendChild(document.createTextNode(' '));
     check.appendChild(el('span', 'slug', c.n || ''));
+    if (f.also.length) check.appendChild(el('div', 'also', 'also: ' + f.also.join(', ')));
     tr.appendChild(check);
     tr.appendChild(el('td', 'res', f.res));
     var loc = el('td', 'loc');
@@ -571,6 +587,8 @@ const SCRIPT = `
     item(dl, 'Category', f.g);
     if (f.r !== undefined) item(dl, 'Exempt because', f.r + ' (' + f.v + (f.x ? ', expires ' + f.x : '') + ')');
     if (f.ev) list(dl, 'Evidence', Object.keys(f.ev).map(function (k) { return k + ': ' + f.ev[k]; }));
+    if (f.rel) list(dl, 'Also reported by', f.rel.map(function (r) { return r.c + ' ' + r.n + ' (' + r.s + '): ' + r.m + (r.p !== f.p ? ' [' + (r.p || '(the whole object)') + ']' : ''); }));
+    item(dl, 'Problem', f.gid !== undefined ? f.gid + ', rank ' + f.rk : undefined, true);
     list(dl, 'Frameworks', c.fw);
     list(dl, 'References', c.refs, true);
     box.appendChild(dl);
@@ -603,7 +621,7 @@ const SCRIPT = `
     var body = $('rows');
     body.textContent = '';
     body.appendChild(frag);
-    $('count').textContent = shown.length ? 'Showing ' + (start + 1) + '\\u2013' + (start + slice.length) + ' of ' + shown.length + ' findings (' + findings.length + ' in the report)' : '';
+    $('count').textContent = shown.length ? 'Showing ' + (start + 1) + '\\u2013' + (start + slice.length) + ' of ' + shown.length + ' problems (the report has ' + findings.length + ' problems, ' + data.total + ' findings)' : '';
     $('empty').hidden = shown.length > 0;
     $('page').textContent = 'Page ' + (state.page + 1) + ' of ' + pages;
     $('prev').disabled = state.page === 0;
@@ -659,9 +677,10 @@ const hash = (content: string): string => `'sha256-${createHash('sha256').update
  * await writeFile('palisade.html', renderHtml(report));
  */
 export function renderHtml(report: ScanReport): string {
-  const findings = sortFindings(report.findings);
-  const exempt = findings.filter((f) => f.status === 'exempt').length;
-  const errors = findings.filter((f) => f.status === 'error').length + report.diagnostics.filter((d) => d.level === 'error').length;
+  const grouped = problemsOf(report.findings);
+  const primaries = grouped.map((p) => p.primary);
+  const exempt = report.findings.filter((f) => f.status === 'exempt').length;
+  const errors = report.findings.filter((f) => f.status === 'error').length + report.diagnostics.filter((d) => d.level === 'error').length;
   const csp = ["default-src 'none'", `style-src ${hash(CSS)}`, `script-src ${hash(SCRIPT)}`, "img-src 'none'", "base-uri 'none'", "form-action 'none'"].join(
     '; ',
   );
@@ -678,13 +697,13 @@ export function renderHtml(report: ScanReport): string {
     '</head>',
     '<body>',
     '<main>',
-    header(report, exempt, errors),
-    charts(report),
-    findingsTable(findings),
+    header(report, grouped, exempt, errors),
+    charts(report, grouped),
+    findingsTable(primaries),
     problems(report),
     '</main>',
     `<footer>${text(report.tool.name)} ${text(report.tool.version)} · report schema ${text(report.schemaVersion)} · this file works offline and loads nothing from the network</footer>`,
-    `<script type="application/json" id="palisade-data">${jsonForScript(pageData(report, findings))}</script>`,
+    `<script type="application/json" id="palisade-data">${jsonForScript(pageData(report, grouped))}</script>`,
     `<script>${SCRIPT}</script>`,
     '</body>',
     '</html>',
@@ -697,5 +716,5 @@ export const htmlReporter: Reporter = {
   name: 'html',
   description: 'Self-contained HTML report with charts, filters and sorting (works offline)',
   extension: 'html',
-  render: (report) => renderHtml(report),
+  render: (report, options) => renderHtml(filterReport(report, options.minSeverity)),
 };

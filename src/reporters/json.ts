@@ -1,8 +1,10 @@
-import { sortFindings } from '../core/report.js';
+import { problemsOf } from '../core/grouping.js';
+import { filterReport } from '../core/report.js';
 import type { Reporter } from './types.js';
 
 /**
- * The full report as JSON; schema in docs/json-report.md. The report is indented, each
+ * The full report as JSON; schema in docs/json-report.md. Findings come in the report's risk
+ * order, problem by problem (`rank`, `groupId`, `primary`, `related`). The report is indented, each
  * finding on one line: readable, diff-friendly, and written in chunks so that a report of
  * hundreds of thousands of findings never has to exist as one string (V8 caps strings at
  * about 512 M characters).
@@ -12,9 +14,9 @@ export const jsonReporter: Reporter = {
   description: 'Machine-readable report (schema: docs/json-report.md)',
   extension: 'json',
   render(report, options) {
-    return [...jsonChunks(report, options)].join('');
+    return [...jsonChunks(filterReport(report, options.minSeverity), options)].join('');
   },
-  chunks: (report, options) => jsonChunks(report, options),
+  chunks: (report, options) => jsonChunks(filterReport(report, options.minSeverity), options),
 };
 
 const BATCH = 2000;
@@ -24,7 +26,8 @@ function* jsonChunks(report: Parameters<Reporter['render']>[0], _options: Parame
   const head = JSON.stringify(rest, null, 2);
   // Reopen the top-level object to append the findings as its last member.
   yield `${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n  "findings": [`;
-  const sorted = sortFindings(findings);
+  // The library ranked the findings; a hand-built report is ranked here with the same rules.
+  const sorted = problemsOf(findings).flatMap((p) => [p.primary, ...p.related]);
   for (let i = 0; i < sorted.length; i += BATCH) {
     const part: string[] = [];
     for (let j = i; j < Math.min(i + BATCH, sorted.length); j++) part.push(`${j === 0 ? '' : ','}\n    ${JSON.stringify(sorted[j])}`);

@@ -52,14 +52,14 @@ describe('junit reporter', () => {
   it('is well-formed XML with one suite per check plus one for loading problems', () => {
     const xml = renderJunit(sampleReport());
     const names = checkWellFormed(xml);
-    assert.equal(names.filter((n) => n === 'testsuite').length, 7 + 1);
+    assert.equal(names.filter((n) => n === 'testsuite').length, 8 + 1);
     assert.match(xml, /<testsuite name="PAL-0001 privileged-container" tests="3" failures="2" errors="0" skipped="0"/);
     assert.match(xml, /<testcase name="5 passing targets" classname="PAL-0001 privileged-container"\/>/);
   });
 
   it('totals failures, skips and errors', () => {
     const xml = renderJunit(sampleReport());
-    assert.equal(attr(xml, 'testsuites', 'failures'), '8');
+    assert.equal(attr(xml, 'testsuites', 'failures'), '9');
     assert.equal(attr(xml, 'testsuites', 'skipped'), '2');
     // One crashed check, one parse error.
     assert.equal(attr(xml, 'testsuites', 'errors'), '2');

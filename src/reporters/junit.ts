@@ -6,7 +6,7 @@
  */
 import type { CheckMeta } from '../core/check.js';
 import type { ScanReport } from '../core/report.js';
-import { describeIncomplete, sortFindings } from '../core/report.js';
+import { describeIncomplete, filterReport, sortFindings } from '../core/report.js';
 import type { Finding } from '../core/types.js';
 import { checksById, coverageGaps, isMultiCluster, locationLabel, podsNote, targetLabel } from './shared.js';
 import type { Reporter } from './types.js';
@@ -269,5 +269,5 @@ export const junitReporter: Reporter = {
   name: 'junit',
   description: 'JUnit XML: one test suite per check, one test case per resource',
   extension: 'xml',
-  render: (report) => renderJunit(report),
+  render: (report, options) => renderJunit(filterReport(report, options.minSeverity)),
 };

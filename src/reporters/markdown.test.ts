@@ -16,8 +16,11 @@ describe('markdown reporter', () => {
   it('starts with a heading, a summary line and the severity table', () => {
     const lines = renderMarkdown(sampleReport()).split('\n');
     assert.equal(lines[0], '## Palisade scan results');
-    assert.equal(lines[2], '**8 failing findings** (2 critical, 2 high, 2 medium, 1 low, 1 info) in 9 resources scanned by 7 checks; 2 exempt, 2 errors.');
-    assert.ok(lines.includes('| Critical | 2 |'));
+    assert.equal(
+      lines[2],
+      '**8 failing problems** (2 critical, 2 high, 2 medium, 1 low, 1 info), reported by 9 findings in 9 resources scanned by 8 checks; 2 exempt, 2 errors.',
+    );
+    assert.ok(lines.includes('| Critical | 2 | 3 |'));
   });
 
   it('escapes hostile names and messages', () => {
@@ -26,7 +29,7 @@ describe('markdown reporter', () => {
     assert.ok(!out.includes('<script>'));
     assert.ok(!/@admin/.test(out), 'no mention of @admin may survive');
     assert.ok(!out.includes('\u001b') && !out.includes('\u0001'));
-    for (const line of out.split('\n').filter((l) => l.startsWith('| '))) assert.ok([3, 5].includes(cellPipes(line)), `cell count broken: ${line}`);
+    for (const line of out.split('\n').filter((l) => l.startsWith('| '))) assert.ok([4, 6].includes(cellPipes(line)), `cell count broken: ${line}`);
     assert.equal(mdEscape('a|b <i> *x* @me'), 'a\\|b &lt;i&gt; \\*x\\* @\u200bme');
   });
 
@@ -45,7 +48,7 @@ describe('markdown reporter', () => {
 
   it('says so when nothing fails', () => {
     const out = renderMarkdown(sampleReport({ findings: [], diagnostics: [] }));
-    assert.match(out, /\*\*No failing findings\*\* in 9 resources scanned by 7 checks\./);
+    assert.match(out, /\*\*No failing findings\*\* in 9 resources scanned by 8 checks\./);
     assert.ok(!out.includes('<details'));
   });
 });

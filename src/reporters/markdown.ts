@@ -1,13 +1,25 @@
 /**
  * A Markdown report sized for a pull-request comment: a summary line, a count table, then
- * one collapsible section per severity. GitHub rejects comments over 65,536 characters,
+ * one collapsible section per severity with one row per problem (in the report's risk order,
+ * the other checks that report the same root cause in the last column). GitHub rejects comments over 65,536 characters,
  * so rows are dropped (with a note saying how many) once the budget is spent.
  */
-import type { ScanReport } from '../core/report.js';
-import { sortFindings } from '../core/report.js';
-import type { Finding, Severity } from '../core/types.js';
+import { type Problem, problemsOf } from '../core/grouping.js';
+import { filterReport, problemCounts, type ScanReport } from '../core/report.js';
+import type { Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
-import { coverageGaps, isMultiCluster, locationLabel, oneLine, podsNote, severityBreakdown, targetLabel } from './shared.js';
+import {
+  alsoChecks,
+  coverageGaps,
+  hiddenNote,
+  isMultiCluster,
+  locationLabel,
+  oneLine,
+  podsNote,
+  problemsAndFindings,
+  severityBreakdown,
+  targetLabel,
+} from './shared.js';
 import type { Reporter } from './types.js';
 
 /** GitHub's limit for issue and pull-request comments, in characters. */
@@ -41,25 +53,38 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function summaryLine(report: ScanReport, exempt: number, errors: number): string {
+function summaryLine(report: ScanReport, problems: readonly Problem[], exempt: number, errors: number): string {
   const failing = SEVERITIES.reduce((n, s) => n + report.summary.failBySeverity[s], 0);
   const scope = `${plural(report.resources, 'resource')} scanned by ${plural(report.summary.checksRun, 'check')}`;
   const extra = [exempt > 0 ? `${exempt} exempt` : '', errors > 0 ? plural(errors, 'error') : ''].filter(Boolean).join(', ');
-  const head = failing > 0 ? `**${plural(failing, 'failing finding')}** (${severityBreakdown(report.summary.failBySeverity)})` : '**No failing findings**';
+  const counts = problemCounts(report, problems);
+  const head =
+    failing > 0
+      ? `**${plural(counts.problems, 'failing problem')}** (${severityBreakdown(counts.problemsBySeverity)}), reported by ${plural(failing, 'finding')}`
+      : '**No failing findings**';
   const incomplete = report.incomplete ? ` **Incomplete: ${plural(report.incomplete.paths, 'file')} could not be read.**` : '';
   return `${head} in ${scope}${extra ? `; ${extra}` : ''}.${incomplete}`;
 }
 
-function countTable(report: ScanReport): string[] {
+function countTable(report: ScanReport, problems: readonly Problem[]): string[] {
   const s = report.summary.failBySeverity;
-  return ['| Severity | Failing |', '| :-- | --: |', ...SEVERITIES.map((k) => `| ${TITLE[k]} | ${s[k]} |`)];
+  const p = problemCounts(report, problems).problemsBySeverity;
+  return ['| Severity | Problems | Findings |', '| :-- | --: | --: |', ...SEVERITIES.map((k) => `| ${TITLE[k]} | ${p[k]} | ${s[k]} |`)];
 }
 
-const TABLE_HEAD: readonly string[] = ['| Check | Resource | Location | Message |', '| :-- | :-- | :-- | :-- |'];
+const TABLE_HEAD: readonly string[] = ['| Check | Resource | Location | Message | Also reported by |', '| :-- | :-- | :-- | :-- | :-- |'];
 
-function row(f: Finding, withCluster: boolean): string {
+function row(problem: Problem, withCluster: boolean): string {
+  const f = problem.primary;
   const loc = locationLabel(f.location);
-  return `| ${mdEscape(`${f.check} ${f.name}`)} | ${mdEscape(targetLabel(f, withCluster) + podsNote(f))} | ${loc ? mdEscape(loc) : '–'} | ${mdEscape(f.message)} |`;
+  const also = alsoChecks(problem);
+  return `| ${mdEscape(`${f.check} ${f.name}`)} | ${mdEscape(targetLabel(f, withCluster) + podsNote(f))} | ${loc ? mdEscape(loc) : '–'} | ${mdEscape(f.message)} | ${also.length > 0 ? mdEscape(also.join(', ')) : '–'} |`;
+}
+
+/** What `--min-severity` left out, as a paragraph. */
+function hiddenLines(report: ScanReport): string[] {
+  const note = hiddenNote(report);
+  return note === undefined ? [] : [`Not shown: ${mdEscape(note)}; the counts below include them.`, ''];
 }
 
 /** Cluster and coverage lines, for cluster and snapshot scans. */
@@ -130,9 +155,10 @@ function section(budget: Budget, summary: string, open: boolean, head: readonly 
  * await writeFile('comment.md', renderMarkdown(report));
  */
 export function renderMarkdown(report: ScanReport, limit: number = GITHUB_COMMENT_LIMIT): string {
-  const sorted = sortFindings(report.findings);
-  const exempt = sorted.filter((f) => f.status === 'exempt');
-  const errors = sorted.filter((f) => f.status === 'error');
+  const problems = problemsOf(report.findings);
+  const exempt = problems.filter((p) => p.primary.status === 'exempt');
+  const errors = problems.filter((p) => p.primary.status === 'error').flatMap((p) => [p.primary, ...p.related]);
+  const exemptFindings = exempt.reduce((n, p) => n + 1 + p.related.length, 0);
   const loadErrors = report.diagnostics.filter((d) => d.level === 'error');
   const out: string[] = [];
   const budget = new Budget(limit - RESERVE, out);
@@ -142,34 +168,38 @@ export function renderMarkdown(report: ScanReport, limit: number = GITHUB_COMMEN
   budget.push(
     '## Palisade scan results',
     '',
-    summaryLine(report, exempt.length, errors.length + loadErrors.length),
+    summaryLine(report, problems, exemptFindings, errors.length + loadErrors.length),
     '',
+    ...hiddenLines(report),
     ...clusterLines(report),
-    ...countTable(report),
+    ...countTable(report, problems),
     '',
   );
 
   let first = true;
   for (const severity of SEVERITIES) {
-    const group = sorted.filter((f) => f.status === 'fail' && f.severity === severity);
+    const group = problems.filter((p) => p.primary.status === 'fail' && p.primary.severity === severity);
     if (group.length === 0) continue;
+    const findings = group.reduce((n, p) => n + 1 + p.related.length, 0);
     // The most serious non-empty section starts open: it is what a reviewer needs first.
     omitted += section(
       budget,
-      `${TITLE[severity]} (${group.length})`,
+      `${TITLE[severity]}: ${problemsAndFindings(group.length, findings)}`,
       first,
       TABLE_HEAD,
-      group.map((f) => row(f, withCluster)),
+      group.map((p) => row(p, withCluster)),
     );
     first = false;
   }
 
   if (exempt.length > 0) {
-    const items = exempt.map((f) => {
+    const items = exempt.map((p) => {
+      const f = p.primary;
       const source = f.exemption ? ` (${f.exemption.source}${f.exemption.expires ? `, expires ${f.exemption.expires}` : ''})` : '';
-      return `- ${mdEscape(`${f.check} ${f.name}`)} on ${mdEscape(targetLabel(f, withCluster))}: ${mdEscape(f.exemption?.reason ?? 'no reason given')}${source}`;
+      const also = alsoChecks(p);
+      return `- ${mdEscape(`${f.check} ${f.name}`)} on ${mdEscape(targetLabel(f, withCluster))}: ${mdEscape(f.exemption?.reason ?? 'no reason given')}${source}${also.length > 0 ? ` (also: ${mdEscape(also.join(', '))})` : ''}`;
     });
-    omitted += section(budget, `Exempt (${exempt.length})`, false, [], items);
+    omitted += section(budget, `Exempt: ${problemsAndFindings(exempt.length, exemptFindings)}`, false, [], items);
   }
 
   if (errors.length + loadErrors.length > 0) {
@@ -207,5 +237,5 @@ export const markdownReporter: Reporter = {
   name: 'markdown',
   description: 'Markdown summary for pull-request comments (fits GitHub\u2019s 65,536-character limit)',
   extension: 'md',
-  render: (report) => renderMarkdown(report),
+  render: (report, options) => renderMarkdown(filterReport(report, options.minSeverity)),
 };

@@ -28,7 +28,7 @@ describe('sarif reporter', () => {
     const rules = render().runs[0]?.tool.driver.rules ?? [];
     assert.deepEqual(
       rules.map((r) => r.id),
-      ['PAL-0001', 'PAL-0002', 'PAL-0100', 'PAL-0200', 'PAL-0300', 'PAL-0400', 'PAL-0500'],
+      ['PAL-0001', 'PAL-0002', 'PAL-0100', 'PAL-0200', 'PAL-0300', 'PAL-0400', 'PAL-0500', 'PAL-0600'],
     );
     const privileged = rules[0];
     assert.equal(privileged?.name, 'privileged-container');
@@ -39,13 +39,13 @@ describe('sarif reporter', () => {
     assert.match(privileged?.help?.markdown ?? '', /- CIS Kubernetes Benchmark 5\.2\.2: Limit privileged containers/);
     assert.deepEqual(privileged?.properties?.tags, ['security', 'kubernetes', 'workload', 'cis:5.2.2', 'pss:baseline/privileged', 'mitre:T1611']);
     const scores = rules.map((r) => r.properties?.['security-severity']);
-    assert.deepEqual(scores, ['9.5', '8.0', '5.5', '3.0', '0.0', '8.0', '8.0']);
+    assert.deepEqual(scores, ['9.5', '8.0', '5.5', '3.0', '0.0', '8.0', '8.0', '9.5']);
   });
 
   it('reports failing and exempt findings as results, with levels by severity', () => {
     const log = render();
     const results = resultsOf(log);
-    assert.equal(results.length, 8 + 2);
+    assert.equal(results.length, 9 + 2);
     const levels = results.map((r) => `${r.ruleId}:${r.level}`);
     assert.ok(levels.includes('PAL-0001:error') && levels.includes('PAL-0100:warning') && levels.includes('PAL-0200:note') && levels.includes('PAL-0300:note'));
     const rules = log.runs[0]?.tool.driver.rules ?? [];

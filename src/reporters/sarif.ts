@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import type { Location, Log, Notification, ReportingDescriptor, Result, Run } from 'sarif';
 import type { CheckMeta } from '../core/check.js';
 import type { ScanReport } from '../core/report.js';
-import { describeCoverageGap, sortFindings } from '../core/report.js';
+import { type Problem, problemsOf } from '../core/grouping.js';
+import { describeCoverageGap, filterReport } from '../core/report.js';
 import type { CoverageStatus, Diagnostic, Finding, Severity, SourceLocation } from '../core/types.js';
 import { frameworkLabel, webReferences } from './shared.js';
 import type { Reporter } from './types.js';
@@ -146,13 +147,30 @@ function ruleFromFinding(f: Finding): CheckMeta {
   };
 }
 
-function result(f: Finding, ruleIndex: number): Result {
+/**
+ * Links the findings of one problem: the primary lists the others, each other one points back
+ * at the primary, as related locations (ids are 1-based positions in the problem).
+ */
+function relatedLocations(f: Finding, problem: Problem | undefined): Location[] {
+  if (!problem || problem.related.length === 0) return [];
+  const members = [problem.primary, ...problem.related];
+  const others = f === problem.primary ? problem.related : [problem.primary];
+  return others.map((o) => ({
+    id: members.indexOf(o) + 1,
+    ...location(o),
+    message: { text: `${o === problem.primary ? 'grouped under' : 'also reported by'} ${o.check} ${o.name}: ${o.message}` },
+  }));
+}
+
+function result(f: Finding, ruleIndex: number, problem?: Problem): Result {
+  const related = relatedLocations(f, problem);
   return {
     ruleId: f.check,
     ruleIndex,
     level: SARIF_LEVEL[f.severity],
     message: { text: f.message },
     locations: [location(f)],
+    ...(related.length > 0 ? { relatedLocations: related } : {}),
     partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f) },
     ...(f.status === 'exempt'
       ? {
@@ -174,6 +192,7 @@ function result(f: Finding, ruleIndex: number): Result {
       ...(f.severity !== f.defaultSeverity ? { defaultSeverity: f.defaultSeverity } : {}),
       ...(f.exemption?.expires ? { exemptionExpires: f.exemption.expires } : {}),
       ...(f.evidence ? { evidence: { ...f.evidence } } : {}),
+      ...(problem ? { groupId: problem.id, rank: problem.rank, primary: f === problem.primary } : {}),
     },
   };
 }
@@ -237,8 +256,11 @@ export function toSarif(report: ScanReport): Log {
   }
   metas.sort((a, b) => a.id.localeCompare(b.id));
   const index = new Map(metas.map((c, i) => [c.id, i]));
-  const sorted = sortFindings(report.findings);
-  const results = sorted.filter((f) => f.status === 'fail' || f.status === 'exempt').map((f) => result(f, index.get(f.check) ?? -1));
+  const problems = problemsOf(report.findings);
+  const sorted = problems.flatMap((p) => [p.primary, ...p.related]);
+  const problemOf = new Map<Finding, Problem>();
+  for (const p of problems) for (const f of [p.primary, ...p.related]) problemOf.set(f, p);
+  const results = sorted.filter((f) => f.status === 'fail' || f.status === 'exempt').map((f) => result(f, index.get(f.check) ?? -1, problemOf.get(f)));
   const notifications = [
     ...sorted.filter((f) => f.status === 'error').map((f) => errorNotification(f, index.get(f.check) ?? -1)),
     ...report.diagnostics.map(diagnosticNotification),
@@ -282,5 +304,5 @@ export const sarifReporter: Reporter = {
   name: 'sarif',
   description: 'SARIF 2.1.0 for GitHub code scanning and other SARIF viewers',
   extension: 'sarif',
-  render: (report) => `${JSON.stringify(toSarif(report), null, 2)}\n`,
+  render: (report, options) => `${JSON.stringify(toSarif(filterReport(report, options.minSeverity)), null, 2)}\n`,
 };

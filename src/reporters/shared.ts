@@ -1,20 +1,17 @@
 /**
- * Helpers shared by the reporters: labels for resources and locations, the severity
- * weights behind the "most affected" rankings, and text sanitising. Every format shows
+ * Helpers shared by the reporters: labels for resources, locations, problems and the "most
+ * affected" rankings (ranked in core), and text sanitising. Every format shows
  * the same facts the same way, so they are computed once here.
  */
 import type { CheckMeta } from '../core/check.js';
 import type { ScanReport } from '../core/report.js';
+import { type Problem, type RankedTarget, rankNamespaces, rankResources } from '../core/grouping.js';
 import { describeCoverageGap } from '../core/report.js';
 import type { Finding, ResourceRef, Severity, SourceLocation } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import { resolveReference } from '../frameworks/index.js';
 
-/**
- * Weights used to rank resources and namespaces: one critical outweighs two highs, and
- * info findings do not count (they are advice, not risk).
- */
-export const SEVERITY_WEIGHT: Readonly<Record<Severity, number>> = { critical: 10, high: 5, medium: 2, low: 1, info: 0 };
+export { SEVERITY_WEIGHT } from '../core/grouping.js';
 
 /** Label shown for findings whose resource has no namespace (cluster-scoped or not set in the manifest). */
 export const NO_NAMESPACE = '(no namespace)';
@@ -122,59 +119,75 @@ export function severityBreakdown(counts: Readonly<Record<Severity, number>>): s
     .join(', ');
 }
 
-/** One entry of a "most affected" ranking. */
-export interface Ranked {
-  /** What is ranked: a resource label or a namespace. */
+/** One entry of a "most affected" ranking, with the label reports show. */
+export interface Ranked extends RankedTarget {
+  /** `Kind namespace/name` (with the file when two ranked objects share that label, with the cluster in multi-cluster reports) or the namespace. */
   readonly label: string;
-  /** Sum of {@link SEVERITY_WEIGHT} over its failing findings. */
-  readonly score: number;
-  readonly failing: number;
-  readonly bySeverity: Readonly<Record<Severity, number>>;
-}
-
-function rank(findings: readonly Finding[], keyOf: (f: Finding) => [key: string, label: string], limit: number): Ranked[] {
-  const acc = new Map<string, { label: string; score: number; failing: number; bySeverity: Record<Severity, number> }>();
-  for (const f of findings) {
-    if (f.status !== 'fail') continue;
-    const [key, label] = keyOf(f);
-    let entry = acc.get(key);
-    if (!entry) {
-      entry = { label, score: 0, failing: 0, bySeverity: zeroSeverityCounts() };
-      acc.set(key, entry);
-    }
-    entry.score += SEVERITY_WEIGHT[f.severity];
-    entry.failing++;
-    entry.bySeverity[f.severity]++;
-  }
-  return [...acc.values()].sort((a, b) => b.score - a.score || b.failing - a.failing || a.label.localeCompare(b.label)).slice(0, limit);
 }
 
 /**
- * The resources with the most weighted failing findings, most affected first.
+ * The objects with the most weighted failing problems (ranked by the library, see
+ * `rankResources` in core), labelled. Same-name objects from different files are different
+ * entries; their labels then name the file.
  *
  * @example
- * rankResources(report.findings, 5)[0]?.label; // 'Deployment prod/web'
+ * topResources(problemsOf(report.findings), 5)[0]?.label; // 'Deployment prod/web'
  */
-export function rankResources(findings: readonly Finding[], limit: number, withCluster = false): Ranked[] {
-  return rank(findings, (f) => [resourceKey(f.resource), resourceLabel(f.resource, withCluster)], limit);
+export function topResources(problems: readonly Problem[], limit: number, withCluster = false): Ranked[] {
+  const top = rankResources(problems, limit);
+  const base = top.map((r) => resourceLabel(r.resource, withCluster));
+  const count = new Map<string, number>();
+  for (const l of base) count.set(l, (count.get(l) ?? 0) + 1);
+  return top.map((r, i) => {
+    const label = base[i] ?? '';
+    return { ...r, label: (count.get(label) ?? 0) > 1 && r.file !== undefined ? `${label} (${r.file})` : label };
+  });
 }
 
 /**
- * The namespaces with the most weighted failing findings, most affected first.
+ * The namespaces with the most weighted failing problems, labelled.
  *
  * @example
- * rankNamespaces(report.findings, 10).map((n) => n.label); // ['prod', 'default']
+ * topNamespaces(problemsOf(report.findings), 10).map((n) => n.label); // ['prod', '(no namespace)']
  */
-export function rankNamespaces(findings: readonly Finding[], limit: number, withCluster = false): Ranked[] {
-  return rank(
-    findings,
-    (f) => {
-      const ns = f.resource.namespace ?? NO_NAMESPACE;
-      const cluster = f.resource.cluster ?? '';
-      return [`${cluster}\u0000${ns}`, withCluster && cluster !== '' ? `${ns} @ ${cluster}` : ns];
-    },
-    limit,
-  );
+export function topNamespaces(problems: readonly Problem[], limit: number, withCluster = false): Ranked[] {
+  return rankNamespaces(problems, limit).map((r) => {
+    const ns = r.resource.namespace ?? NO_NAMESPACE;
+    return { ...r, label: withCluster && r.resource.cluster !== undefined ? `${ns} @ ${r.resource.cluster}` : ns };
+  });
+}
+
+/**
+ * The other checks of a problem, as shown after "also:": ids, each once, most specific first.
+ *
+ * @example
+ * alsoChecks(problem); // ['PAL-0005', 'PAL-0112', 'PAL-0013']
+ */
+export function alsoChecks(p: Pick<Problem, 'primary' | 'related'>): string[] {
+  return [...new Set(p.related.map((r) => r.check))];
+}
+
+/**
+ * `3 problems (7 findings)`, or `1 finding` when nothing was grouped.
+ *
+ * @example
+ * problemsAndFindings(3, 7); // '3 problems (7 findings)'
+ */
+export function problemsAndFindings(problems: number, findings: number): string {
+  const f = `${findings} finding${findings === 1 ? '' : 's'}`;
+  return problems === findings ? f : `${problems} problem${problems === 1 ? '' : 's'} (${f})`;
+}
+
+/**
+ * What `--min-severity` left out (shown after "Not shown:"), or undefined when nothing was.
+ *
+ * @example
+ * hiddenNote(report); // '5 problems (9 findings) below high (--min-severity high)'
+ */
+export function hiddenNote(report: Pick<ScanReport, 'hidden'>): string | undefined {
+  const h = report.hidden;
+  if (!h || h.findings === 0) return undefined;
+  return `${problemsAndFindings(h.problems, h.findings)} below ${h.minSeverity} (--min-severity ${h.minSeverity})`;
 }
 
 /**

@@ -48,7 +48,8 @@ describe('table reporter', () => {
     const out = renderTable(sampleReport(), { color: false });
     assert.match(out, /reason: reviewed in SEC-142 \(config, expires 2026-06-30\)/);
     assert.match(out, /check PAL-0400 failed to evaluate/);
-    assert.match(out, /│ Failing findings +8 {2}2 critical {2}2 high {2}2 medium {2}1 low {2}1 info │/);
+    assert.match(out, /│ Failing findings +9 {2}3 critical {2}2 high {2}2 medium {2}1 low {2}1 info │/);
+    assert.match(out, /│ Problems +8 {2}2 critical {2}2 high {2}2 medium {2}1 low {2}1 info +│/);
     assert.match(out, /│ Non-Kubernetes documents skipped +2 /);
     assert.match(out, /│ Parse errors +1 /);
   });

@@ -1,14 +1,26 @@
 /**
- * The terminal report: failing findings grouped by severity (most serious first) and then
- * by check, exempt findings and errors in short sections of their own, the most affected
- * resources, and a summary box. Lines fit 100 columns; colour only when asked for.
+ * The terminal report: failing problems by severity (most serious first) in the report's risk
+ * order, each with the other checks that report the same root cause ("also: ..."); exempt
+ * findings and errors in short sections of their own, the most affected resources, and a
+ * summary box. Lines fit 100 columns; colour only when asked for.
  */
-import type { ScanReport } from '../core/report.js';
-import { describeDegradedAnalysis, sortFindings } from '../core/report.js';
+import { type Problem, problemsOf, SEVERITY_WEIGHT } from '../core/grouping.js';
+import { describeDegradedAnalysis, filterReport, problemCounts, type ScanReport } from '../core/report.js';
 import type { Finding, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import { type Painter, padVisible, painter, visibleLength, wrap } from './ansi.js';
-import { coverageGaps, isMultiCluster, locationLabel, oneLine, podsNote, rankResources, SEVERITY_WEIGHT, targetLabel } from './shared.js';
+import {
+  alsoChecks,
+  coverageGaps,
+  hiddenNote,
+  isMultiCluster,
+  locationLabel,
+  oneLine,
+  podsNote,
+  problemsAndFindings,
+  targetLabel,
+  topResources,
+} from './shared.js';
 import type { Reporter } from './types.js';
 
 const WIDTH = 100;
@@ -20,15 +32,15 @@ interface Ctx {
   readonly withCluster: boolean;
 }
 
-/** Groups consecutive findings (already sorted) by check id, keeping order. */
-function byCheck(findings: readonly Finding[]): Finding[][] {
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const g = groups.get(f.check);
-    if (g) g.push(f);
-    else groups.set(f.check, [f]);
+/** Splits problems (in rank order) into runs with the same primary check, which share a header. */
+function runsByCheck(problems: readonly Problem[]): Problem[][] {
+  const runs: Problem[][] = [];
+  for (const p of problems) {
+    const last = runs[runs.length - 1];
+    if (last && last[0]?.primary.check === p.primary.check) last.push(p);
+    else runs.push([p]);
   }
-  return [...groups.values()];
+  return runs;
 }
 
 /** Shortens text to `max` characters, keeping both ends (names differ at either). */
@@ -67,17 +79,20 @@ function checkHeader(p: Painter, f: Finding, count: number): string[] {
   return [firstPainted, ...rest.map((l) => `  ${l}`)];
 }
 
-function failingSection(ctx: Ctx, severity: Severity, findings: readonly Finding[]): string[] {
+function failingSection(ctx: Ctx, severity: Severity, problems: readonly Problem[]): string[] {
   const { p } = ctx;
-  if (findings.length === 0) return [];
-  const lines = heading(p, severity.toUpperCase(), plural(findings.length, 'finding'), severity);
-  for (const group of byCheck(findings)) {
-    const first = group[0];
+  if (problems.length === 0) return [];
+  const findings = problems.reduce((n, x) => n + 1 + x.related.length, 0);
+  const lines = heading(p, severity.toUpperCase(), problemsAndFindings(problems.length, findings), severity);
+  for (const run of runsByCheck(problems)) {
+    const first = run[0];
     if (!first) continue;
-    lines.push(...checkHeader(p, first, group.length));
-    for (const f of group) {
+    lines.push(...checkHeader(p, first.primary, run.length));
+    for (const problem of run) {
+      const f = problem.primary;
       lines.push(...targetLines(ctx, f));
       lines.push(...wrap(oneLine(f.message), WIDTH, '    '));
+      lines.push(...alsoLines(p, problem));
     }
     lines.push('');
   }
@@ -85,10 +100,19 @@ function failingSection(ctx: Ctx, severity: Severity, findings: readonly Finding
   return lines;
 }
 
-function exemptSection({ p, withCluster }: Ctx, findings: readonly Finding[]): string[] {
-  if (findings.length === 0) return [];
-  const lines = heading(p, 'EXEMPT', `${plural(findings.length, 'finding')}, not counted as failing`);
-  for (const f of findings) {
+/** `also: PAL-0005, PAL-0013`: the other checks that report the same root cause. */
+function alsoLines(p: Painter, problem: Problem): string[] {
+  const also = alsoChecks(problem);
+  if (also.length === 0) return [];
+  return wrap(`also: ${also.join(', ')}`, WIDTH, '    ', '          ').map((l) => p.dim(l));
+}
+
+function exemptSection({ p, withCluster }: Ctx, problems: readonly Problem[]): string[] {
+  if (problems.length === 0) return [];
+  const findings = problems.reduce((n, x) => n + 1 + x.related.length, 0);
+  const lines = heading(p, 'EXEMPT', `${problemsAndFindings(problems.length, findings)}, not counted as failing`);
+  for (const problem of problems) {
+    const f = problem.primary;
     lines.push(
       ...wrap(`${f.check} ${f.name}  ${oneLine(targetLabel(f, withCluster))}`, WIDTH, '  ', '      ').map((l, i) =>
         i === 0 ? l.replace(f.check, p.bold(f.check)) : l,
@@ -96,6 +120,7 @@ function exemptSection({ p, withCluster }: Ctx, findings: readonly Finding[]): s
     );
     const via = f.exemption ? ` (${f.exemption.source}${f.exemption.expires ? `, expires ${f.exemption.expires}` : ''})` : '';
     lines.push(...wrap(`reason: ${oneLine(f.exemption?.reason ?? 'none given')}${via}`, WIDTH, '    '));
+    lines.push(...alsoLines(p, problem));
   }
   return lines;
 }
@@ -150,13 +175,13 @@ function noticeSection({ p }: Ctx, report: ScanReport): string[] {
   return lines;
 }
 
-function topSection({ p, withCluster }: Ctx, findings: readonly Finding[]): string[] {
-  const top = rankResources(findings, TOP_RESOURCES, withCluster).filter((r) => r.score > 0);
+function topSection({ p, withCluster }: Ctx, problems: readonly Problem[]): string[] {
+  const top = topResources(problems, TOP_RESOURCES, withCluster).filter((r) => r.score > 0);
   if (top.length === 0) return [];
   const weights = SEVERITIES.filter((s) => SEVERITY_WEIGHT[s] > 0)
     .map((s) => `${s} ${SEVERITY_WEIGHT[s]}`)
     .join(', ');
-  const lines = heading(p, 'TOP AFFECTED RESOURCES', `by weighted severity (${weights})`);
+  const lines = heading(p, 'TOP AFFECTED RESOURCES', `problems by weighted severity (${weights})`);
   const scoreWidth = Math.max(...top.map((r) => String(r.score).length));
   const counts = top.map((r) =>
     SEVERITIES.filter((s) => r.bySeverity[s] > 0)
@@ -174,7 +199,7 @@ function topSection({ p, withCluster }: Ctx, findings: readonly Finding[]): stri
   return lines;
 }
 
-function summaryBox({ p }: Ctx, report: ScanReport, exempt: number, checkErrors: number): string[] {
+function summaryBox({ p }: Ctx, report: ScanReport, problems: readonly Problem[], exempt: number, checkErrors: number): string[] {
   const s = report.summary.failBySeverity;
   const failing = SEVERITIES.reduce((n, k) => n + s[k], 0);
   const loadErrors = report.diagnostics.filter((d) => d.level === 'error').length;
@@ -186,6 +211,7 @@ function summaryBox({ p }: Ctx, report: ScanReport, exempt: number, checkErrors:
     ],
     ['Checks run', String(report.summary.checksRun)],
     ['Failing findings', failing > 0 ? `${p.bold(String(failing))}  ${bySeverity}` : '0'],
+    ['Problems', problemsRow(p, report, problems)],
     ['Exempt', String(exempt)],
     [
       'Errors',
@@ -198,6 +224,8 @@ function summaryBox({ p }: Ctx, report: ScanReport, exempt: number, checkErrors:
   ];
   if (report.stats.skippedFiles > 0) rows.push(['Files skipped', String(report.stats.skippedFiles)]);
   if (report.incomplete) rows.push(['Incomplete', p.severity('high', `${plural(report.incomplete.paths, 'file')} could not be read`)]);
+  const hidden = hiddenNote(report);
+  if (hidden !== undefined) rows.push(['Not shown', hidden]);
   for (const c of report.clusters ?? []) {
     const version = c.kubernetesVersion ? `Kubernetes ${oneLine(c.kubernetesVersion)}, ` : '';
     const detail = p.dim(`(${version}${plural(c.resources, 'object')}, ${c.coveragePercent}% read)`);
@@ -224,6 +252,14 @@ function summaryBox({ p }: Ctx, report: ScanReport, exempt: number, checkErrors:
   return ['', `┌${'─'.repeat(inner + 2)}┐`, ...body.map((l) => `│ ${padVisible(l, inner)} │`), `└${'─'.repeat(inner + 2)}┘`];
 }
 
+/** Failing problems per severity: what the findings come to once echoes are grouped. */
+function problemsRow(p: Painter, report: ScanReport, problems: readonly Problem[]): string {
+  const c = problemCounts(report, problems);
+  if (c.problems === 0) return '0';
+  const bySeverity = SEVERITIES.map((k) => (c.problemsBySeverity[k] > 0 ? p.severity(k, `${c.problemsBySeverity[k]} ${k}`) : p.dim(`0 ${k}`))).join('  ');
+  return `${p.bold(String(c.problems))}  ${bySeverity}`;
+}
+
 /**
  * Renders the terminal report.
  *
@@ -232,16 +268,16 @@ function summaryBox({ p }: Ctx, report: ScanReport, exempt: number, checkErrors:
  */
 export function renderTable(report: ScanReport, options: { readonly color: boolean }): string {
   const ctx: Ctx = { p: painter(options.color), withCluster: isMultiCluster(report) };
-  const sorted = sortFindings(report.findings);
-  const exempt = sorted.filter((f) => f.status === 'exempt');
-  const errors = sorted.filter((f) => f.status === 'error');
+  const problems = problemsOf(report.findings);
+  const exempt = problems.filter((x) => x.primary.status === 'exempt');
+  const errors: Finding[] = problems.filter((x) => x.primary.status === 'error').flatMap((x) => [x.primary, ...x.related]);
   const lines: string[] = [];
   for (const severity of SEVERITIES) {
     lines.push(
       ...failingSection(
         ctx,
         severity,
-        sorted.filter((f) => f.status === 'fail' && f.severity === severity),
+        problems.filter((x) => x.primary.status === 'fail' && x.primary.severity === severity),
       ),
     );
   }
@@ -249,8 +285,16 @@ export function renderTable(report: ScanReport, options: { readonly color: boole
   lines.push(...errorSection(ctx, report, errors));
   lines.push(...coverageSection(ctx, report));
   lines.push(...noticeSection(ctx, report));
-  lines.push(...topSection(ctx, sorted));
-  lines.push(...summaryBox(ctx, report, exempt.length, errors.length));
+  lines.push(...topSection(ctx, problems));
+  lines.push(
+    ...summaryBox(
+      ctx,
+      report,
+      problems,
+      exempt.reduce((n, x) => n + 1 + x.related.length, 0),
+      errors.length,
+    ),
+  );
   // The first line is the blank line before the first heading.
   while (lines[0] === '') lines.shift();
   return `${lines.join('\n')}\n`;
@@ -259,7 +303,7 @@ export function renderTable(report: ScanReport, options: { readonly color: boole
 /** Human-readable report for terminals. */
 export const tableReporter: Reporter = {
   name: 'table',
-  description: 'Findings grouped by severity and check, with a summary (coloured on a TTY)',
+  description: 'Problems by severity in risk order, echoes grouped under them, with a summary (coloured on a TTY)',
   extension: 'txt',
-  render: (report, options) => renderTable(report, options),
+  render: (report, options) => renderTable(filterReport(report, options.minSeverity), options),
 };

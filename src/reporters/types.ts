@@ -1,9 +1,15 @@
 import type { ScanReport } from '../core/report.js';
+import type { Severity } from '../core/types.js';
 
 /** Rendering options shared by reporters. */
 export interface RenderOptions {
   /** Use ANSI colours (table only). */
   readonly color: boolean;
+  /**
+   * Show only problems at or above this severity (`--min-severity`); the report says how many
+   * were left out. Display only: gate with `failsGate` on the unfiltered report.
+   */
+  readonly minSeverity?: Severity;
 }
 
 /** A reporter turns a scan report into text (or bytes as text). */

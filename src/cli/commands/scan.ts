@@ -3,7 +3,8 @@ import { type Command, Option } from 'commander';
 import { CONFIG_FILE_NAME, loadConfig } from '../../config/config.js';
 import { resolveScanSettings } from '../../config/settings.js';
 import { PalisadeError } from '../../core/errors.js';
-import { SEVERITIES } from '../../core/types.js';
+import { filterReport } from '../../core/report.js';
+import { SEVERITIES, type Severity } from '../../core/types.js';
 import { formatNames } from '../../reporters/index.js';
 import { gateVerdict, loadSource, prepareChecks, scanLoaded, targetKubernetesVersion } from '../../scan.js';
 import { loadCustomChecks } from '../../custom/load.js';
@@ -19,6 +20,7 @@ interface ScanFlags extends SourceFlags {
   output: string[];
   format: string[];
   failOn?: string;
+  minSeverity?: Severity;
   config?: string;
   checksDir: string[];
   include: string[];
@@ -45,6 +47,9 @@ export function registerScan(program: Command): void {
         .default([]),
     )
     .addOption(new Option('-f, --format <format>', 'shorthand for a single -o FORMAT to stdout (once; use -o for several)').argParser(collectRaw).default([]))
+    .addOption(
+      new Option('--min-severity <severity>', 'show only problems at or above this severity (every format; --fail-on still sees all)').choices([...SEVERITIES]),
+    )
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity').choices([...SEVERITIES]))
     .option('-c, --config <file>', `configuration file (default: ./${CONFIG_FILE_NAME} when present)`)
     .addOption(
@@ -154,7 +159,8 @@ Examples:
       }
       const withCustom = { ...report, diagnostics: [...custom.diagnostics, ...report.diagnostics] };
       if (!flags.quiet) printDiagnostics(withCustom.diagnostics);
-      writeOutputs(withCustom, outputs as OpenOutputs, useColor(flags.color));
+      // Display only: the gate below sees every finding.
+      writeOutputs(filterReport(withCustom, flags.minSeverity), outputs as OpenOutputs, useColor(flags.color));
       const verdict = gateVerdict(withCustom, {
         ...(settings.failOn ? { failOn: settings.failOn } : {}),
         ...(minCoverage !== undefined ? { minCoverage } : {}),
