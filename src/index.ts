@@ -50,17 +50,42 @@ export {
   computeCoverage,
   failsCoverageGate,
   failsGate,
+  filterReport,
   gapsFromCoverage,
+  groupFindings,
   sortFindings,
   type ClusterInfo,
   type Coverage,
   type Incomplete,
   type IncompleteReason,
+  type HiddenFindings,
   type ScanReport,
 } from './core/report.js';
+export {
+  countProblems,
+  problemsOf,
+  rankFindings,
+  rankNamespaces,
+  rankResources,
+  SEVERITY_WEIGHT,
+  type Problem,
+  type ProblemCounts,
+  type RankedTarget,
+} from './core/grouping.js';
 export { containersOf, podSpecsOf, type ContainerTarget, type PodSpecTarget } from './core/workloads.js';
 export { PalisadeError } from './core/errors.js';
-export type { CoverageStatus, Diagnostic, Finding, Resource, ResourceRef, ResourceTypeCoverage, Severity, SourceLocation, Status } from './core/types.js';
+export type {
+  CoverageStatus,
+  Diagnostic,
+  Finding,
+  RelatedFinding,
+  Resource,
+  ResourceRef,
+  ResourceTypeCoverage,
+  Severity,
+  SourceLocation,
+  Status,
+} from './core/types.js';
 export { SEVERITIES } from './core/types.js';
 export { loadConfig, validateConfig, type PalisadeConfig } from './config/config.js';
 export { CONFIG_SCHEMA } from './config/schema.js';
