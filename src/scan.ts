@@ -289,7 +289,8 @@ export function scanInventory(
       parseErrors: stats.parseErrors,
       skippedFiles: stats.skippedFiles,
     },
-    ...grouped(result.findings, { totals: result.totals, checksRun: checks.length }),
+    // The engine's findings are this report's own: grouped in place, not copied.
+    ...grouped(result.findings, { totals: result.totals, checksRun: checks.length }, true),
     perCheck: Object.fromEntries(result.perCheck),
     checks: checks.map(metaOf),
     exceptions: { expired: exceptions.expired, unused: exceptions.unused },
@@ -519,8 +520,12 @@ export async function scanSnapshot(file: string, options: ScanOptions = {}): Pro
 }
 
 /** The findings grouped by root cause and ranked, with the summary that counts them. */
-function grouped(raw: readonly Finding[], counts: Pick<ScanReport['summary'], 'totals' | 'checksRun'>): Pick<ScanReport, 'findings' | 'summary'> {
-  const { findings, problems } = groupFindings(raw);
+function grouped(
+  raw: readonly Finding[],
+  counts: Pick<ScanReport['summary'], 'totals' | 'checksRun'>,
+  inPlace = false,
+): Pick<ScanReport, 'findings' | 'summary'> {
+  const { findings, problems } = groupFindings(raw, { inPlace });
   return { findings, summary: { totals: counts.totals, failBySeverity: failBySeverity(findings), checksRun: counts.checksRun, problems } };
 }
 

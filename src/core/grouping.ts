@@ -65,6 +65,11 @@ export function objectKey(f: Pick<Finding, 'resource' | 'location'>): string {
  * anchorsOf({ check: 'PAL-0005', pointer: '/spec/template/spec/volumes/0/hostPath', ... }); // ['vol:/spec/template/spec#0']
  */
 export function anchorsOf(f: Pick<Finding, 'check' | 'pointer' | 'category' | 'status' | 'evidence'>): string[] {
+  return rootCause(f) ?? [`check:${f.check}:${f.pointer}`];
+}
+
+/** The anchors of {@link anchorsOf}, or undefined for a finding keyed by check and pointer (no string built). */
+function rootCause(f: Pick<Finding, 'pointer' | 'category' | 'status' | 'evidence'>): [string] | [string, string] | undefined {
   const p = f.pointer;
   if (f.status === 'fail' || f.status === 'exempt') {
     // Substring tests first: most pointers match none of the patterns, and this runs per finding.
@@ -83,7 +88,7 @@ export function anchorsOf(f: Pick<Finding, 'check' | 'pointer' | 'category' | 's
     if (m) return [`at:${m[1]}`];
     if (p === '' && f.category === 'rbac') return ['rbac-self'];
   }
-  return [`check:${f.check}:${p}`];
+  return undefined;
 }
 
 // -------------------------------------------------------------------------- specificity
@@ -119,9 +124,14 @@ export function bySpecificity(a: Finding, b: Finding): number {
 // ------------------------------------------------------------------------------ ranking
 
 interface Draft {
-  readonly members: Finding[];
-  readonly anchor: string;
+  readonly status: Status;
+  /** The object's key, interned: shared by the drafts of one object. */
+  readonly object: string;
+  /** The root cause inside the object; undefined when keyed by check and pointer. */
+  readonly anchor: string | undefined;
   primary: Finding;
+  /** The other findings, once there are any. */
+  others: Finding[] | undefined;
   pods: number;
   checks: number;
 }
@@ -143,7 +153,7 @@ function byRisk(a: Draft, b: Draft): number {
     cmpRef(x.resource, y.resource) ||
     cmp(x.location?.file ?? '', y.location?.file ?? '') ||
     cmp(x.pointer, y.pointer) ||
-    cmp(a.anchor, b.anchor)
+    cmp(a.anchor ?? '', b.anchor ?? '')
   );
 }
 
@@ -151,29 +161,79 @@ function cmpRef(a: ResourceRef, b: ResourceRef): number {
   return cmp(a.cluster ?? '', b.cluster ?? '') || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.kind, b.kind) || cmp(a.name, b.name);
 }
 
-/** Union-find over anchor keys: a finding with two anchors (volume index and name) joins them. */
-class Anchors {
-  readonly #parent = new Map<string, string>();
-  find(k: string): string {
-    let root = k;
-    for (let p = this.#parent.get(root); p !== undefined && p !== root; p = this.#parent.get(root)) root = p;
-    // Path compression keeps later finds short.
-    for (let cur = k; cur !== root; ) {
-      const next = this.#parent.get(cur) ?? root;
-      this.#parent.set(cur, root);
-      cur = next;
+/**
+ * Object ids, looked up by the finding's `resource` object first: the engine shares one ref
+ * per object, so an object's key string is built once per object, not once per finding
+ * (reports hold hundreds of thousands of findings).
+ */
+class Objects {
+  readonly #byRef = new Map<ResourceRef, { readonly file: string; readonly id: number }>();
+  readonly #byKey = new Map<string, number>();
+  readonly keys: string[] = [];
+  idOf(f: Finding): number {
+    const file = f.location?.file ?? '';
+    const hit = this.#byRef.get(f.resource);
+    if (hit !== undefined && hit.file === file) return hit.id;
+    const key = objectKey(f);
+    let id = this.#byKey.get(key);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.keys.push(key);
+      this.#byKey.set(key, id);
     }
-    return root;
+    this.#byRef.set(f.resource, { file, id });
+    return id;
   }
-  add(k: string): void {
-    if (!this.#parent.has(k)) this.#parent.set(k, k);
+}
+
+/** The problems of a list of findings, ranked. */
+function rankedDrafts(findings: readonly Finding[]): Draft[] {
+  const objects = new Objects();
+  const ids = new Int32Array(findings.length);
+  // First the volume findings that know both the volume's index and its name: they link the
+  // findings that only know the index with those that only know the name.
+  const volumeNames = new Map<string, string>();
+  findings.forEach((f, i) => {
+    const id = objects.idOf(f);
+    ids[i] = id;
+    if (!f.pointer.includes('/volumes/')) return;
+    const anchors = rootCause(f);
+    if (anchors?.length !== 2) return;
+    const k = `${id}\u0000${f.status}\u0000${anchors[0]}`;
+    if (!volumeNames.has(k)) volumeNames.set(k, anchors[1]);
+  });
+  const drafts = new Map<string, Draft>();
+  const list: Draft[] = [];
+  findings.forEach((f, i) => {
+    const id = ids[i] as number;
+    const anchors = rootCause(f);
+    let anchor: string | undefined;
+    if (anchors !== undefined) {
+      anchor = anchors.length === 2 ? anchors[1] : anchors[0];
+      if (anchors.length === 1 && volumeNames.size > 0 && anchor.startsWith('vol:'))
+        anchor = volumeNames.get(`${id}\u0000${f.status}\u0000${anchor}`) ?? anchor;
+    }
+    // Anchored findings meet by anchor; the others only with the same check at the same pointer.
+    const key = anchor !== undefined ? `${id}\u0000${f.status}\u0000${anchor}` : `${id}\u0000${f.status}\u0001${f.check}\u0000${f.pointer}`;
+    const d = drafts.get(key);
+    if (!d) {
+      const fresh: Draft = { status: f.status, object: objects.keys[id] as string, anchor, primary: f, others: undefined, pods: 0, checks: 1 };
+      drafts.set(key, fresh);
+      list.push(fresh);
+    } else if (d.others) d.others.push(f);
+    else d.others = [f];
+  });
+  drafts.clear();
+  for (const d of list) {
+    if (d.others) {
+      const members = [d.primary, ...d.others].sort(bySpecificity);
+      d.primary = members[0] as Finding;
+      d.others = members.slice(1);
+      d.checks = new Set(members.map((m) => m.check)).size;
+      for (const m of members) d.pods = Math.max(d.pods, m.affectedPods ?? 0);
+    } else d.pods = d.primary.affectedPods ?? 0;
   }
-  union(a: string, b: string): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    // The smaller key is the root, so a group's root does not depend on the findings' order.
-    if (ra !== rb) ra < rb ? this.#parent.set(rb, ra) : this.#parent.set(ra, rb);
-  }
+  return list.sort(byRisk);
 }
 
 /**
@@ -182,54 +242,63 @@ class Anchors {
  * problem by problem (primary first). Earlier grouping fields are recomputed, so it can run
  * again on merged reports.
  *
+ * The findings returned are copies, unless `inPlace` is set: then the fields are written on
+ * the findings given, which saves a copy of every finding (hundreds of thousands in a large
+ * scan; the library does this with the engine's fresh findings, which nobody else holds).
+ *
  * @example
  * const ranked = rankFindings(result.findings);
  * ranked[0]?.rank; // 1
  */
-export function rankFindings(findings: readonly Finding[]): Finding[] {
-  return problemsFrom(findings).flatMap((p) => [p.primary, ...p.related]);
+export function rankFindings(findings: readonly Finding[], options: { readonly inPlace?: boolean } = {}): Finding[] {
+  const out: Finding[] = [];
+  emit(rankedDrafts(findings), options.inPlace === true ? setGroup : withGroup, (_id, _rank, primary, related) => {
+    out.push(primary);
+    for (const r of related) out.push(r);
+  });
+  return out;
 }
 
 function problemsFrom(findings: readonly Finding[]): Problem[] {
-  const anchors = new Anchors();
-  const keys: string[][] = new Array(findings.length);
-  findings.forEach((f, i) => {
-    const object = `${f.status}\u0000${objectKey(f)}\u0000`;
-    const ks = anchorsOf(f).map((a) => object + a);
-    keys[i] = ks;
-    for (const k of ks) anchors.add(k);
-    for (let j = 1; j < ks.length; j++) anchors.union(ks[0] as string, ks[j] as string);
-  });
-  const drafts = new Map<string, Draft>();
-  findings.forEach((f, i) => {
-    const root = anchors.find((keys[i] as string[])[0] as string);
-    let d = drafts.get(root);
-    if (!d) {
-      d = { members: [], anchor: root, primary: f, pods: 0, checks: 0 };
-      drafts.set(root, d);
-    }
-    d.members.push(f);
-  });
-  const list = [...drafts.values()];
-  for (const d of list) {
-    if (d.members.length > 1) d.members.sort(bySpecificity);
-    d.primary = d.members[0] as Finding;
-    d.checks = new Set(d.members.map((m) => m.check)).size;
-    d.pods = Math.max(0, ...d.members.map((m) => m.affectedPods ?? 0));
-  }
-  list.sort(byRisk);
+  const out: Problem[] = [];
+  emit(rankedDrafts(findings), withGroup, (id, rank, primary, related) => out.push({ id, rank, primary, related }));
+  return out;
+}
+
+type Grouper = (f: Finding, groupId: string, rank: number, primary: boolean, related: readonly RelatedFinding[] | undefined) => Finding;
+
+/** Gives each ranked problem its id and rank and writes them on its findings (with `group`: copies or the findings themselves). */
+function emit(drafts: readonly Draft[], group: Grouper, sink: (id: string, rank: number, primary: Finding, related: Finding[]) => void): void {
   const ids = new Set<string>();
-  return list.map((d, i) => {
+  drafts.forEach((d, i) => {
     const rank = i + 1;
-    let id = `g${hash53(d.anchor)}`;
+    // The root cause as one string (built per problem, only here): its hash is the stable id.
+    const key = `${d.status}\u0000${d.object}\u0000${d.anchor ?? `check:${d.primary.check}:${d.primary.pointer}`}`;
+    let id = `g${hash53(key)}`;
     // 53-bit hashes of one report's keys practically never collide; when they do, stay unique.
-    for (let n = 2; ids.has(id); n++) id = `g${hash53(d.anchor)}-${n}`;
+    for (let n = 2; ids.has(id); n++) id = `g${hash53(key)}-${n}`;
     ids.add(id);
-    const [first, ...rest] = d.members as [Finding, ...Finding[]];
-    const related: RelatedFinding[] = rest.map((r) => ({ check: r.check, name: r.name, severity: r.severity, pointer: r.pointer }));
-    const primary = withGroup(first, id, rank, true, related.length > 0 ? related : undefined);
-    return { id, rank, primary, related: rest.map((r) => withGroup(r, id, rank, false, undefined)) };
+    const others = d.others ?? [];
+    const related: RelatedFinding[] | undefined =
+      others.length > 0 ? others.map((r) => ({ check: r.check, name: r.name, severity: r.severity, pointer: r.pointer })) : undefined;
+    sink(
+      id,
+      rank,
+      group(d.primary, id, rank, true, related),
+      others.map((r) => group(r, id, rank, false, undefined)),
+    );
   });
+}
+
+/** Writes the grouping fields on the finding itself: for findings the caller owns and gives up. */
+function setGroup(f: Finding, groupId: string, rank: number, primary: boolean, related: readonly RelatedFinding[] | undefined): Finding {
+  const m = f as { -readonly [K in keyof Finding]: Finding[K] };
+  m.groupId = groupId;
+  m.rank = rank;
+  m.primary = primary;
+  if (related) m.related = related;
+  else if (m.related !== undefined) delete m.related;
+  return f;
 }
 
 function withGroup(f: Finding, groupId: string, rank: number, primary: boolean, related: readonly RelatedFinding[] | undefined): Finding {
@@ -270,6 +339,26 @@ export function problemsOf(findings: readonly Finding[]): Problem[] {
     i = j;
   }
   return sorted ? out : out.sort((a, b) => a.rank - b.rank);
+}
+
+/**
+ * True when findings are in the library's order: every one ranked, ranks never decreasing,
+ * each problem's findings together. Checked in one pass without allocating per finding.
+ *
+ * @example
+ * isRanked(report.findings); // true for reports built by the library
+ */
+export function isRanked(findings: readonly Finding[]): boolean {
+  let rank = 0;
+  let id: string | undefined;
+  for (const f of findings) {
+    if (f.rank === undefined || f.groupId === undefined || f.rank < rank) return false;
+    // A new group must come with a new rank: a problem's findings are never apart.
+    if (f.groupId !== id && f.rank === rank) return false;
+    rank = f.rank;
+    id = f.groupId;
+  }
+  return true;
 }
 
 /** Ranked findings whose order was changed (a problem's findings apart): grouped again by id, or ranked anew. */

@@ -416,12 +416,13 @@ export function filterReport(report: ScanReport, minSeverity: Severity | undefin
 /**
  * Groups the engine's findings by root cause and puts them in risk order, with the problem
  * counts for the summary: what the library does once when it builds (or merges) a report.
+ * With `inPlace`, the findings given are updated instead of copied (see `rankFindings`).
  *
  * @example
  * const { findings, problems } = groupFindings(result.findings);
  */
-export function groupFindings(findings: readonly Finding[]): { findings: Finding[]; problems: ProblemCounts } {
-  const ranked = rankFindings(findings);
+export function groupFindings(findings: readonly Finding[], options: { readonly inPlace?: boolean } = {}): { findings: Finding[]; problems: ProblemCounts } {
+  const ranked = rankFindings(findings, options);
   return { findings: ranked, problems: countProblems(problemsOf(ranked)) };
 }
 

@@ -1,4 +1,4 @@
-import { problemsOf } from '../core/grouping.js';
+import { isRanked, problemsOf } from '../core/grouping.js';
 import { filterReport } from '../core/report.js';
 import type { Reporter } from './types.js';
 
@@ -27,7 +27,7 @@ function* jsonChunks(report: Parameters<Reporter['render']>[0], _options: Parame
   // Reopen the top-level object to append the findings as its last member.
   yield `${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n  "findings": [`;
   // The library ranked the findings; a hand-built report is ranked here with the same rules.
-  const sorted = problemsOf(findings).flatMap((p) => [p.primary, ...p.related]);
+  const sorted = isRanked(findings) ? findings : problemsOf(findings).flatMap((p) => [p.primary, ...p.related]);
   for (let i = 0; i < sorted.length; i += BATCH) {
     const part: string[] = [];
     for (let j = i; j < Math.min(i + BATCH, sorted.length); j++) part.push(`${j === 0 ? '' : ','}\n    ${JSON.stringify(sorted[j])}`);
