@@ -202,7 +202,9 @@ function rankedDrafts(findings: readonly Finding[]): Draft[] {
     const k = `${id}\u0000${f.status}\u0000${anchors[0]}`;
     if (!volumeNames.has(k)) volumeNames.set(k, anchors[1]);
   });
-  const drafts = new Map<string, Draft>();
+  // Per object, drafts by anchor (or, for the others, by pointer: a string the finding
+  // already has), so that no key string is built per finding.
+  const byObject: (Map<string, Draft | Draft[]> | undefined)[] = new Array(objects.keys.length);
   const list: Draft[] = [];
   findings.forEach((f, i) => {
     const id = ids[i] as number;
@@ -213,17 +215,28 @@ function rankedDrafts(findings: readonly Finding[]): Draft[] {
       if (anchors.length === 1 && volumeNames.size > 0 && anchor.startsWith('vol:'))
         anchor = volumeNames.get(`${id}\u0000${f.status}\u0000${anchor}`) ?? anchor;
     }
+    let drafts = byObject[id];
+    if (!drafts) {
+      drafts = new Map();
+      byObject[id] = drafts;
+    }
+    const slot = anchor ?? f.pointer;
+    const there = drafts.get(slot);
     // Anchored findings meet by anchor; the others only with the same check at the same pointer.
-    const key = anchor !== undefined ? `${id}\u0000${f.status}\u0000${anchor}` : `${id}\u0000${f.status}\u0001${f.check}\u0000${f.pointer}`;
-    const d = drafts.get(key);
-    if (!d) {
-      const fresh: Draft = { status: f.status, object: objects.keys[id] as string, anchor, primary: f, others: undefined, pods: 0, checks: 1 };
-      drafts.set(key, fresh);
-      list.push(fresh);
-    } else if (d.others) d.others.push(f);
-    else d.others = [f];
+    const same = (d: Draft) => d.status === f.status && (anchor !== undefined ? d.anchor === anchor : d.anchor === undefined && d.primary.check === f.check);
+    const d = there === undefined ? undefined : Array.isArray(there) ? there.find(same) : same(there) ? there : undefined;
+    if (d) {
+      if (d.others) d.others.push(f);
+      else d.others = [f];
+      return;
+    }
+    const fresh: Draft = { status: f.status, object: objects.keys[id] as string, anchor, primary: f, others: undefined, pods: 0, checks: 1 };
+    list.push(fresh);
+    if (there === undefined) drafts.set(slot, fresh);
+    else if (Array.isArray(there)) there.push(fresh);
+    else drafts.set(slot, [there, fresh]);
   });
-  drafts.clear();
+  byObject.length = 0;
   for (const d of list) {
     if (d.others) {
       const members = [d.primary, ...d.others].sort(bySpecificity);

@@ -423,7 +423,20 @@ export function filterReport(report: ScanReport, minSeverity: Severity | undefin
  */
 export function groupFindings(findings: readonly Finding[], options: { readonly inPlace?: boolean } = {}): { findings: Finding[]; problems: ProblemCounts } {
   const ranked = rankFindings(findings, options);
-  return { findings: ranked, problems: countProblems(problemsOf(ranked)) };
+  // Counted from the flags, without building a problem object per problem: a failing
+  // problem is a failing primary (status is part of the key), its findings the failing ones.
+  const problemsBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let problems = 0;
+  let failing = 0;
+  for (const f of ranked) {
+    if (f.status !== 'fail') continue;
+    failing++;
+    if (f.primary === true) {
+      problems++;
+      problemsBySeverity[f.severity]++;
+    }
+  }
+  return { findings: ranked, problems: { problems, problemsBySeverity, findings: failing } };
 }
 
 /**
