@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { visibleLength, wrap } from './ansi.js';
 import { assertGolden } from './fixtures/golden.js';
 import { sampleReport } from './fixtures/sample-report.js';
-import { renderTable } from './table.js';
+import { renderTable, tableReporter } from './table.js';
 
 describe('table reporter', () => {
   it('matches the golden file (no colour)', () => {
@@ -52,6 +52,22 @@ describe('table reporter', () => {
     assert.match(out, /│ Problems +8 {2}2 critical {2}2 high {2}2 medium {2}1 low {2}1 info +│/);
     assert.match(out, /│ Non-Kubernetes documents skipped +2 /);
     assert.match(out, /│ Parse errors +1 /);
+  });
+
+  it('shows one entry per problem, the other checks after it', () => {
+    const out = renderTable(sampleReport(), { color: false });
+    assert.match(out, /CRITICAL {2}2 problems \(3 findings\)/);
+    assert.match(out, /sets securityContext\.privileged: true\n {4}also: PAL-0600\n/);
+    assert.ok(!out.includes('\nPAL-0600 '), 'the restated control has no entry of its own');
+  });
+
+  it('leaves out problems below --min-severity and says how many', () => {
+    const out = tableReporter.render(sampleReport(), { color: false, minSeverity: 'high' });
+    assert.ok(!out.includes('\nMEDIUM ') && !out.includes('\nLOW ') && !out.includes('\nINFO '));
+    assert.match(out, /│ Not shown +4 findings below high \(--min-severity high\) +│/);
+    // The summary still counts every finding, and errors stay listed.
+    assert.match(out, /│ Failing findings +9 /);
+    assert.match(out, /check PAL-0400 failed to evaluate/);
   });
 
   it('prints a short report for a clean scan', () => {
