@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { visibleLength, wrap } from './ansi.js';
 import { assertGolden } from './fixtures/golden.js';
-import { sampleReport } from './fixtures/sample-report.js';
+import type { Finding } from '../core/types.js';
+import { SAMPLE_FINDINGS, sampleReport } from './fixtures/sample-report.js';
 import { renderTable, tableReporter } from './table.js';
 
 describe('table reporter', () => {
@@ -68,6 +69,14 @@ describe('table reporter', () => {
     // The summary still counts every finding, and errors stay listed.
     assert.match(out, /│ Failing findings +9 /);
     assert.match(out, /check PAL-0400 failed to evaluate/);
+  });
+
+  it('tells same-name objects from different files apart in the top resources', () => {
+    const base = SAMPLE_FINDINGS[0] as Finding;
+    const twin = (file: string): Finding => ({ ...base, location: { file, line: 1, column: 1 } });
+    const out = renderTable(sampleReport({ findings: [twin('a/web.yaml'), twin('b/web.yaml')] }), { color: false });
+    assert.match(out, /1\. Deployment prod\/web \(a\/web\.yaml\) +score 10/);
+    assert.match(out, /2\. Deployment prod\/web \(b\/web\.yaml\) +score 10/);
   });
 
   it('prints a short report for a clean scan', () => {
