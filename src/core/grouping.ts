@@ -280,26 +280,48 @@ function problemsFrom(findings: readonly Finding[]): Problem[] {
 
 type Grouper = (f: Finding, groupId: string, rank: number, primary: boolean, related: readonly RelatedFinding[] | undefined) => Finding;
 
+const NONE: readonly Finding[] = [];
+
 /** Gives each ranked problem its id and rank and writes them on its findings (with `group`: copies or the findings themselves). */
 function emit(drafts: readonly Draft[], group: Grouper, sink: (id: string, rank: number, primary: Finding, related: Finding[]) => void): void {
-  const ids = new Set<string>();
+  const taken = new Set<string>();
+  // The hash state after status and object, per object: the object key is the long part.
+  // Keyed by the interned object key, so no string is built per problem.
+  const prefixes = new Map<string, Partial<Record<Status, Hash53>>>();
   drafts.forEach((d, i) => {
     const rank = i + 1;
-    // The root cause as one string (built per problem, only here): its hash is the stable id.
-    const key = `${d.status}\u0000${d.object}\u0000${d.anchor ?? `check:${d.primary.check}:${d.primary.pointer}`}`;
-    let id = `g${hash53(key)}`;
+    // The root cause (status, object, anchor), hashed piece by piece: the stable id.
+    let perStatus = prefixes.get(d.object);
+    if (!perStatus) {
+      perStatus = {};
+      prefixes.set(d.object, perStatus);
+    }
+    let prefix = perStatus[d.status];
+    if (!prefix) {
+      prefix = hashInit();
+      hashFeed(prefix, d.status);
+      hashFeed(prefix, '\u0000');
+      hashFeed(prefix, d.object);
+      hashFeed(prefix, '\u0000');
+      perStatus[d.status] = prefix;
+    }
+    const h: Hash53 = [prefix[0], prefix[1]];
+    if (d.anchor !== undefined) hashFeed(h, d.anchor);
+    else {
+      hashFeed(h, 'check:');
+      hashFeed(h, d.primary.check);
+      hashFeed(h, ':');
+      hashFeed(h, d.primary.pointer);
+    }
+    const hex = hashHex(h);
+    let id = `g${hex}`;
     // 53-bit hashes of one report's keys practically never collide; when they do, stay unique.
-    for (let n = 2; ids.has(id); n++) id = `g${hash53(key)}-${n}`;
-    ids.add(id);
-    const others = d.others ?? [];
+    for (let n = 2; taken.has(id); n++) id = `g${hex}-${n}`;
+    taken.add(id);
+    const others = d.others ?? NONE;
     const related: RelatedFinding[] | undefined =
       others.length > 0 ? others.map((r) => ({ check: r.check, name: r.name, severity: r.severity, pointer: r.pointer })) : undefined;
-    sink(
-      id,
-      rank,
-      group(d.primary, id, rank, true, related),
-      others.map((r) => group(r, id, rank, false, undefined)),
-    );
+    sink(id, rank, group(d.primary, id, rank, true, related), others.length > 0 ? others.map((r) => group(r, id, rank, false, undefined)) : []);
   });
 }
 
@@ -537,16 +559,27 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** cyrb53: a fast 53-bit string hash, as 14 hex digits (no crypto in the pure core). */
-function hash53(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
+/** cyrb53 state: a fast 53-bit string hash, fed piece by piece (no crypto in the pure core). */
+type Hash53 = [number, number];
+
+function hashInit(): Hash53 {
+  return [0xdeadbeef, 0x41c6ce57];
+}
+
+function hashFeed(h: Hash53, text: string): void {
+  let [h1, h2] = h;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 2654435761);
     h2 = Math.imul(h2 ^ c, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+  h[0] = h1;
+  h[1] = h2;
+}
+
+/** The 53 bits as 14 hex digits, from two 32-bit halves (a double's toString(16) is slow). */
+function hashHex([a, b]: Hash53): string {
+  const h1 = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+  const h2 = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return ((2097151 & h2) >>> 0).toString(16).padStart(6, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }
