@@ -11,7 +11,7 @@ import { Inventory, isKubernetesObject } from '../core/inventory.js';
 import type { IncompleteReason } from '../core/report.js';
 import type { Diagnostic, JsonObject } from '../core/types.js';
 import { type RenderTarget, renderKindOf, renderKindOfMarker, renderTarget } from './render.js';
-import { loadYamlStream, subResolver } from './yaml-loader.js';
+import { loadYamlStream, SourceTexts, subResolver } from './yaml-loader.js';
 
 /** Default largest file read: 20 MiB. */
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
@@ -153,14 +153,23 @@ function isBinary(buf: Buffer): boolean {
   return false;
 }
 
+/** Where a text can be read again for positions, instead of keeping it (see {@link SourceTexts}). */
+export interface TextOrigin {
+  /** The file the text was read from. */
+  readonly path: string;
+  /** The bounded text cache of the load. */
+  readonly texts: SourceTexts;
+}
+
 /**
- * Adds the objects of one YAML/JSON text to the inventory.
+ * Adds the objects of one YAML/JSON text to the inventory. With `origin`, the text is not
+ * kept: positions read the file again when its cache entry is gone.
  *
  * @example
  * addManifestText(inv, 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n', 'pod.yaml', diagnostics, stats);
  */
-export function addManifestText(inventory: Inventory, text: string, file: string, diagnostics: Diagnostic[], stats: LoadStats): void {
-  const { documents, errors } = loadYamlStream(text, file);
+export function addManifestText(inventory: Inventory, text: string, file: string, diagnostics: Diagnostic[], stats: LoadStats, origin?: TextOrigin): void {
+  const { documents, errors } = loadYamlStream(text, origin ? { file, path: origin.path, texts: origin.texts } : file);
   for (const e of errors) {
     stats.parseErrors++;
     diagnostics.push({
@@ -217,9 +226,10 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     incomplete.push({ path: name, code: 'file-too-large', message });
   };
   /** Adds a text, recording the file as incomplete when some of its documents did not parse. */
-  const addText = (text: string, name: string): void => {
+  const texts = new SourceTexts();
+  const addText = (text: string, name: string, path?: string): void => {
     const before = stats.parseErrors;
-    addManifestText(inventory, text, name, diagnostics, stats);
+    addManifestText(inventory, text, name, diagnostics, stats, path !== undefined ? { path, texts } : undefined);
     const failed = stats.parseErrors - before;
     if (failed > 0) incomplete.push({ path: name, code: 'parse-error', message: `${name}: ${failed} document${failed === 1 ? '' : 's'} not valid YAML` });
   };
@@ -280,7 +290,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       stats.files++;
       let text = buf.toString('utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      addText(text, name);
+      addText(text, name, f);
     }
     for (const target of walk.renders) {
       if (target.kind === 'helm') charts++;
