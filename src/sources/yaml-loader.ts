@@ -45,7 +45,8 @@ export interface LoadedStream {
 
 const MARKER_RE = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
 
-interface Chunk {
+/** A document's place in its stream. */
+export interface Chunk {
   readonly start: number;
   readonly end: number;
   /** 0-based line of `start`. */
@@ -105,13 +106,34 @@ const LOAD_OPTIONS: yaml.LoadOptions = { schema: SCHEMA, json: true };
  * // documents.length === 1, errors[0].line === 3
  */
 export function loadYamlStream(text: string, file: string | StreamSource): LoadedStream {
-  const documents: LoadedDocument[] = [];
+  return withPositions(parseYamlStream(text), text, file);
+}
+
+/** One parsed document without positions: plain data, so that it can cross threads. */
+export interface ParsedDocument {
+  readonly value: unknown;
+  readonly line: number;
+  readonly index: number;
+  /** The document's character range in its stream and the line it starts on. */
+  readonly chunk: Chunk;
+}
+
+/** A parsed stream without positions ({@link withPositions} adds them). */
+export interface ParsedStream {
+  readonly documents: ParsedDocument[];
+  readonly errors: DocumentError[];
+}
+
+/**
+ * Parses a stream into plain data (values, document ranges, errors): the part of
+ * {@link loadYamlStream} that worker threads run.
+ *
+ * @example
+ * parseYamlStream('a: 1\n---\nb: 2\n').documents.length; // 2
+ */
+export function parseYamlStream(text: string): ParsedStream {
+  const documents: ParsedDocument[] = [];
   const errors: DocumentError[] = [];
-  const source = typeof file === 'string' ? { file } : file;
-  const texts = source.texts ?? new SourceTexts();
-  const origin: Origin =
-    source.path === undefined ? { file: source.file, length: text.length, text, texts } : { file: source.file, length: text.length, path: source.path, texts };
-  if (origin.path !== undefined) texts.keep(origin, text);
   const chunks = splitDocuments(text);
   let index = 0;
   for (const chunk of chunks) {
@@ -134,15 +156,35 @@ export function loadYamlStream(text: string, file: string | StreamSource): Loade
       // Empty document (only comments or whitespace): not counted.
       continue;
     }
-    documents.push({
-      value,
-      line: firstContentLine(src, chunk.line),
-      index,
-      positions: new LazyPositions(origin, chunk),
-    });
+    documents.push({ value, line: firstContentLine(src, chunk.line), index, chunk });
     index++;
   }
   return { documents, errors };
+}
+
+/**
+ * Gives the documents of a parsed stream their position resolvers. `length` is the length of
+ * the stream's text; `text` may be left out when `source.path` can be read again.
+ *
+ * @example
+ * const loaded = withPositions(parseYamlStream(text), text, 'a.yaml');
+ */
+export function withPositions(parsed: ParsedStream, text: string | { readonly length: number }, file: string | StreamSource): LoadedStream {
+  const source = typeof file === 'string' ? { file } : file;
+  const texts = source.texts ?? new SourceTexts();
+  let origin: Origin;
+  if (source.path !== undefined) {
+    origin = { file: source.file, length: text.length, path: source.path, texts };
+    if (typeof text === 'string') texts.keep(origin, text);
+  } else if (typeof text === 'string') {
+    origin = { file: source.file, length: text.length, text, texts };
+  } else {
+    throw new Error(`${source.file}: positions need the text or a path to read it from`);
+  }
+  return {
+    documents: parsed.documents.map((d) => ({ value: d.value, line: d.line, index: d.index, positions: new LazyPositions(origin, d.chunk) })),
+    errors: parsed.errors,
+  };
 }
 
 function firstContentLine(src: string, baseLine: number): number {
@@ -383,20 +425,21 @@ class LazyPositions implements PositionResolver {
     if (header === undefined || !Number.isInteger(line) || line < 1 || !LITERAL_HEADER_RE.test(header)) return at;
     const target = this.#lineText(at.line + line);
     if (target === undefined) return at;
-    return { file: this.#file, line: at.line + line, column: target.length - target.trimStart().length + 1 };
+    return { file: this.#origin.file, line: at.line + line, column: target.length - target.trimStart().length + 1 };
   }
 
   /** The text of a 1-based file line inside this document, undefined outside it. */
   #lineText(fileLine: number): string | undefined {
+    const text = this.#origin.texts.textOf(this.#origin);
     let offset = this.#chunk.start;
     for (let l = this.#chunk.line + 1; l < fileLine; l++) {
-      const nl = this.#text.indexOf('\n', offset);
+      const nl = text.indexOf('\n', offset);
       if (nl === -1 || nl >= this.#chunk.end) return undefined;
       offset = nl + 1;
     }
     if (offset >= this.#chunk.end) return undefined;
-    const nl = this.#text.indexOf('\n', offset);
-    return this.#text.slice(offset, nl === -1 || nl > this.#chunk.end ? this.#chunk.end : nl).replace(/\r$/, '');
+    const nl = text.indexOf('\n', offset);
+    return text.slice(offset, nl === -1 || nl > this.#chunk.end ? this.#chunk.end : nl).replace(/\r$/, '');
   }
 }
 
