@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { escapeToken, parsePointer } from '../core/pointer.js';
 import type { PositionResolver, SourceLocation } from '../core/types.js';
-import { indexBlockYaml, type LinePos } from './yaml-index.js';
+import { type LinePos, type PositionTree, indexBlockYamlTree } from './yaml-index.js';
 
 /** One document of a stream. */
 export interface LoadedDocument {
@@ -268,7 +268,7 @@ function buildPositionTable(src: string): PositionTable {
   return { root, table };
 }
 
-type CachedPositions = Map<string, LinePos> | PositionTable;
+type CachedPositions = { readonly tree: PositionTree } | PositionTable;
 
 /** Where a stream's text comes from, for {@link loadYamlStream}. */
 export interface StreamSource {
@@ -360,7 +360,8 @@ export class SourceTexts {
     const src = this.textOf(origin).slice(chunk.start, chunk.end);
     // Documents the line index cannot follow (flow-style JSON, complex keys) get js-yaml's
     // listener table instead.
-    const built = indexBlockYaml(src) ?? buildPositionTable(src);
+    const tree = indexBlockYamlTree(src);
+    const built = tree !== undefined ? { tree } : buildPositionTable(src);
     positionStats.documents++;
     this.#indexes.set(chunk, built);
     if (this.#indexes.size > INDEX_CACHE_SIZE) this.#indexes.delete(this.#indexes.keys().next().value as Chunk);
@@ -408,7 +409,7 @@ class LazyPositions implements PositionResolver {
     try {
       const t = this.#origin.texts.positionsOf(this.#origin, this.#chunk);
       const full = (this.#base ?? '') + pointer;
-      const pos = t instanceof Map ? fromLineIndex(t, full) : fromTable(t, full);
+      const pos = 'tree' in t ? fromTree(t.tree, full) : fromTable(t, full);
       return { file: this.#origin.file, line: this.#chunk.line + pos.line + 1, column: pos.col + 1 };
     } finally {
       positionStats.lookups++;
@@ -447,17 +448,16 @@ class LazyPositions implements PositionResolver {
 const LITERAL_HEADER_RE = /(?::|^\s*-)[ \t]+(?:[&!][^\s]*[ \t]+)*\|[-+1-9]*[ \t]*(?:#.*)?$/;
 
 /** Deepest indexed prefix of the pointer (absent fields point at their nearest parent). */
-function fromLineIndex(index: Map<string, LinePos>, pointer: string): LinePos {
-  let pos: LinePos = index.values().next().value ?? { line: 0, col: 0 };
-  if (pointer !== '') pos = { line: pos.line, col: 0 };
-  let at = 0;
-  while (at < pointer.length) {
-    const next = pointer.indexOf('/', at + 1);
-    const prefix = next === -1 ? pointer : pointer.slice(0, next);
-    const p = index.get(prefix);
-    if (p === undefined) break;
-    pos = p;
-    at = next === -1 ? pointer.length : next;
+function fromTree(t: PositionTree, pointer: string): LinePos {
+  let pos: LinePos = t.first ?? { line: 0, col: 0 };
+  if (pointer === '') return pos;
+  pos = { line: pos.line, col: 0 };
+  let node = t.root;
+  for (const token of parsePointer(pointer)) {
+    const next = node.kids?.get(token);
+    if (next === undefined || next.line < 0) break;
+    pos = next;
+    node = next;
   }
   return pos;
 }
