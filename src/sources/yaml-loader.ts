@@ -451,13 +451,21 @@ const LITERAL_HEADER_RE = /(?::|^\s*-)[ \t]+(?:[&!][^\s]*[ \t]+)*\|[-+1-9]*[ \t]
 function fromTree(t: PositionTree, pointer: string): LinePos {
   let pos: LinePos = t.first ?? { line: 0, col: 0 };
   if (pointer === '') return pos;
+  if (pointer.charCodeAt(0) !== 47) throw new Error(`invalid JSON pointer: ${pointer}`);
   pos = { line: pos.line, col: 0 };
   let node = t.root;
-  for (const token of parsePointer(pointer)) {
+  // Tokens are cut one at a time (no split): most lookups stop before the end.
+  let at = 1;
+  while (at <= pointer.length) {
+    const slash = pointer.indexOf('/', at);
+    const end = slash === -1 ? pointer.length : slash;
+    let token = pointer.slice(at, end);
+    if (token.includes('~')) token = token.replace(/~1/g, '/').replace(/~0/g, '~');
     const next = node.kids?.get(token);
     if (next === undefined || next.line < 0) break;
     pos = next;
     node = next;
+    at = end + 1;
   }
   return pos;
 }
