@@ -34,7 +34,7 @@ export interface LoadOptions {
   readonly cwd?: string;
   /**
    * Worker threads that parse files (0: parse on the main thread only). Default: one less
-   * than the cores (at most 4) when the files add up to 1 MiB or more, none below.
+   * than the cores (at most 4) when the files add up to 32 MiB or more, none below.
    */
   readonly workers?: number;
   /** `--values FILE` for `helm template` when a path is a Helm chart. */

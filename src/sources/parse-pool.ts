@@ -19,8 +19,12 @@ export type FileResult =
   | { readonly kind: 'binary' }
   | { readonly kind: 'io'; readonly code: string };
 
-/** Below this many bytes a load stays on the main thread: starting a worker costs more than it saves. */
-export const POOL_MIN_BYTES = 1024 * 1024;
+/**
+ * Below this many bytes a load stays on the main thread. A worker costs CPU beyond the parse
+ * it takes over (its start, js-yaml compiled again, the values cloned out and into the main
+ * heap: about 300 ms on 6-10 MB, measured), so that on 2 cores it only pays on large inputs.
+ */
+export const POOL_MIN_BYTES = 32 * 1024 * 1024;
 const MAX_WORKERS = 4;
 
 /** Whether the first bytes hold a NUL: binary files are skipped, not parsed. */
@@ -53,7 +57,7 @@ export function readAndParse(path: string, keepText: boolean): FileResult {
 
 /** Options of {@link parseFiles}. */
 export interface ParseFilesOptions {
-  /** Worker threads to use; default: one less than the cores (at most 4), none for small inputs. */
+  /** Worker threads to use; default: one less than the cores (at most 4) from 32 MiB of files, none below. */
   readonly workers?: number;
   /** Return the texts (to keep them for positions instead of reading the files again). */
   readonly keepTexts: boolean;
