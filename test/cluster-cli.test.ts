@@ -17,9 +17,11 @@ import { createTestPki, hasOpenssl } from './support/pki.js';
 const run = runBuiltCli;
 
 interface JsonReport {
+  summary: { totals: { error: number } };
   findings: {
     check: string;
     status: string;
+    severity: string;
     resource: { kind: string; name: string; cluster?: string };
     affectedPods?: number;
     evidence?: { missingKinds?: string[]; objects?: number };
