@@ -135,4 +135,21 @@ describe('loadYamlStream', () => {
     const { documents } = loadYamlStream(MANIFEST, { file: 'm.yaml', path: join(tmpdir(), 'palisade-does-not-exist.yaml'), texts });
     assert.equal(documents[1]?.positions.locate('/metadata/name').line, 19);
   });
+
+  it('locates a line inside a literal block scalar, from memory and from a file read again', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  script: |\n    one\n      two\n  folded: >\n    a\n    b\n';
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-lines-'));
+    try {
+      const path = join(dir, 'c.yaml');
+      writeFileSync(path, text);
+      for (const doc of [loadYamlStream(text, 'c.yaml').documents[0], loadYamlStream(text, { file: 'c.yaml', path, texts: new SourceTexts(0) }).documents[0]]) {
+        assert.ok(doc?.positions.locateLine);
+        assert.deepEqual(doc.positions.locateLine('/data/script', 2), { file: 'c.yaml', line: 8, column: 7 });
+        // Folded scalars are located at their key.
+        assert.deepEqual(doc.positions.locateLine('/data/folded', 1), { file: 'c.yaml', line: 9, column: 3 });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
