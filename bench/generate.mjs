@@ -11,9 +11,11 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import yaml from 'js-yaml';
+import { isMap, isScalar, parseAllDocuments } from 'yaml';
+import { listManifests, readTexts } from './lib.mjs';
 
 /** Bump when the generator's output changes, so cached sets are regenerated. */
 export const GENERATOR_VERSION = 1;
@@ -389,6 +391,148 @@ export async function ensureSynthetic(dir, objects, perFile = 1000) {
     const parts = [];
     for (let i = 0; i < n; i++) parts.push(`---\n${yaml.dump(next(), { lineWidth: -1, noRefs: true })}`);
     await writeFile(f, parts.join(''));
+  }
+  await writeFile(marker, stamp);
+  return { files, generated: true };
+}
+
+/** Bump when the replicated set's output changes, so cached sets are regenerated. */
+export const REPLICATED_VERSION = 1;
+
+/** Kinds without a namespace: replicated less often and renamed instead of moved. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PriorityClass',
+  'RuntimeClass',
+  'IngressClass',
+  'GatewayClass',
+  'APIService',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'PodSecurityPolicy',
+  'CSIDriver',
+  'VolumeSnapshotClass',
+  'ClusterIssuer',
+  'ClusterSecretStore',
+]);
+
+/**
+ * One document of the corpus cut into text pieces, so that a replica is a concatenation:
+ * `pieces[0] + ns + pieces[1]` (namespace set or inserted) or `pieces[0] + suffix + pieces[1]`
+ * (name renamed). Edits are splices of the original text: comments, quoting and layout of
+ * the real manifests stay as they are.
+ */
+function templateOf(doc, text) {
+  // The value's range may run into the next document's `---` marker: cut it off. It starts
+  // at its own `---` marker when it has one: cut that too, the writer adds one.
+  const src = text.slice(doc.range[0], doc.range[1]).replace(/(?:^|\n)(?:---|\.\.\.)(?:[ \t][^\n]*)?\s*$/, '');
+  const lead = /^---[ \t]*(?:#[^\n]*)?\n/.exec(src)?.[0].length ?? 0;
+  const cut = src.slice(lead);
+  const prefix = cut.startsWith('---') ? '' : '---\n';
+  const body = `${prefix}${cut}${cut.endsWith('\n') ? '' : '\n'}`;
+  // Offsets of the parsed nodes, moved into `body`.
+  const off = doc.range[0] + lead - prefix.length;
+  const root = doc.contents;
+  if (doc.errors.length > 0 || !isMap(root)) return undefined;
+  const kind = root.get('kind');
+  const meta = root.get('metadata', true);
+  if (typeof kind !== 'string' || !isMap(meta)) return undefined;
+  const name = meta.get('name', true);
+  const ns = meta.get('namespace', true);
+  const isList = kind.endsWith('List');
+  if (CLUSTER_SCOPED.has(kind) || isList) {
+    // Renamed: `name` becomes `name-rNNN` (JSON quoting is valid YAML and JSON).
+    if (!isScalar(name) || typeof name.value !== 'string') return { clusterScoped: true, fixed: body };
+    const [a, b] = [name.range[0] - off, name.range[1] - off];
+    return { clusterScoped: true, kind: 'rename', before: body.slice(0, a), value: name.value, after: body.slice(b) };
+  }
+  if (isScalar(ns) && typeof ns.value === 'string') {
+    const [a, b] = [ns.range[0] - off, ns.range[1] - off];
+    return { clusterScoped: false, kind: 'namespace', before: body.slice(0, a), value: ns.value, after: body.slice(b) };
+  }
+  if (!meta.flow && isScalar(name) && name.range) {
+    // No namespace: insert one on the line before `name:`, at the same indentation.
+    const keyNode = meta.items.find((p) => isScalar(p.key) && p.key.value === 'name')?.key;
+    if (keyNode?.range) {
+      const at = keyNode.range[0] - off;
+      const lineStart = body.lastIndexOf('\n', at - 1) + 1;
+      const indent = body.slice(lineStart, at);
+      if (/^ *$/.test(indent)) {
+        return {
+          clusterScoped: false,
+          kind: 'namespace',
+          before: `${body.slice(0, lineStart)}${indent}namespace: `,
+          value: 'default',
+          after: `\n${body.slice(lineStart)}`,
+        };
+      }
+    }
+  }
+  return { clusterScoped: false, fixed: body };
+}
+
+function instantiate(t, replica) {
+  const tag = `r${String(replica).padStart(3, '0')}`;
+  if (t.fixed !== undefined) return t.fixed;
+  return `${t.before}${JSON.stringify(`${t.value}-${tag}`)}${t.after}`;
+}
+
+/**
+ * Real manifests replicated across namespaces until there are about `objects` objects: each
+ * replica (`rNNN/<project>.yaml`, one multi-document file per top-level folder) holds the corpus' documents, whose namespaced objects
+ * are moved to namespace `<ns>-rNNN` (`default-rNNN` when they had none) and whose
+ * cluster-scoped objects and Lists (CRDs, ClusterRoles, the large ConfigMapLists) are
+ * renamed `<name>-rNNN` in every `clusterEvery`-th replica. Deterministic: the corpus in the
+ * same order gives byte-identical files.
+ *
+ * @example
+ * const { files } = await ensureReplicated('/tmp/rep', '../shared/corpus/real-world', 100_000);
+ */
+export async function ensureReplicated(dir, corpus, objects, clusterEvery = 10) {
+  const sources = listManifests(corpus);
+  const texts = readTexts(sources);
+  const stamp = JSON.stringify({ version: REPLICATED_VERSION, objects, clusterEvery, files: sources.length, bytes: texts.reduce((n, t) => n + t.length, 0) });
+  const marker = join(dir, '.complete');
+  if (existsSync(marker) && (await readFile(marker, 'utf8')) === stamp) return { files: listManifests(dir), generated: false };
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const templates = sources.map((f, i) => {
+    const text = texts[i];
+    const docs = parseAllDocuments(text, { uniqueKeys: false });
+    const list = Array.isArray(docs) ? docs : [docs];
+    return { rel: relative(corpus, f), docs: list.map((d) => templateOf(d, text)).filter((t) => t !== undefined) };
+  });
+  const perReplica = (clusterToo) => templates.reduce((n, t) => n + t.docs.filter((d) => clusterToo || !d.clusterScoped).length, 0);
+  // Objects per round of `clusterEvery` replicas, to size the number of replicas.
+  const perRound = perReplica(true) + (clusterEvery - 1) * perReplica(false);
+  const replicas = Math.max(1, Math.round((objects / perRound) * clusterEvery));
+  // One file per replica and project (top-level folder of the corpus): tens of thousands of
+  // small files would measure the file system more than the scanner.
+  const byProject = new Map();
+  for (const t of templates) {
+    const project = t.rel.split(/[\\/]/)[0] ?? t.rel;
+    byProject.set(project, [...(byProject.get(project) ?? []), t]);
+  }
+  const files = [];
+  for (let r = 0; r < replicas; r++) {
+    const clusterToo = r % clusterEvery === 0;
+    const folder = join(dir, `r${String(r).padStart(3, '0')}`);
+    await mkdir(folder, { recursive: true });
+    for (const [project, list] of byProject) {
+      const docs = list.flatMap((t) => t.docs).filter((d) => clusterToo || !d.clusterScoped);
+      if (docs.length === 0) continue;
+      const out = join(folder, `${project.replace(/\.(?:ya?ml|json)$/, '')}.yaml`);
+      await writeFile(out, docs.map((d) => instantiate(d, r)).join(''));
+      files.push(out);
+    }
   }
   await writeFile(marker, stamp);
   return { files, generated: true };

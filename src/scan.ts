@@ -33,9 +33,8 @@ import {
   type ScanReport,
 } from './core/report.js';
 import type { Diagnostic, Finding, JsonValue, ResourceTypeCoverage, Severity } from './core/types.js';
-import { type ClusterLoadOptions, loadClusters } from './sources/cluster/index.js';
+import type { ClusterLoadOptions } from './sources/cluster/index.js';
 import { type LoadOptions, type LoadStats, loadManifests } from './sources/files.js';
-import { readSnapshot } from './sources/snapshot.js';
 import { VERSION } from './version.js';
 
 /** Options of {@link scan}. */
@@ -451,7 +450,10 @@ export async function loadSource(
       },
     ];
   }
+  // Snapshot and cluster sources are loaded on first use: a scan of files does not pay for
+  // their modules (HTTP, TLS, gzip) at startup.
   if (spec.kind === 'snapshot') {
+    const { readSnapshot } = await import('./sources/snapshot.js');
     const snapshot = await readSnapshot(spec.file);
     return snapshot.clusters.map((c) => ({
       inventory: c.inventory,
@@ -465,6 +467,7 @@ export async function loadSource(
       coverage: c.coverage,
     }));
   }
+  const { loadClusters } = await import('./sources/cluster/index.js');
   const clusters = await loadClusters(spec.options);
   return clusters.map((c) => ({
     inventory: c.inventory,

@@ -11,7 +11,6 @@ import { builtinChecks } from '../checks/index.js';
 import { type AnyCheck, defineCheck } from '../core/check.js';
 import { PalisadeError } from '../core/errors.js';
 import type { Diagnostic } from '../core/types.js';
-import { celCheck } from './cel-check.js';
 
 export interface CustomChecks {
   readonly checks: AnyCheck[];
@@ -75,6 +74,8 @@ async function fromYaml(file: string): Promise<AnyCheck[]> {
     const e = err as { mark?: { line?: number }; reason?: string };
     throw new PalisadeError('check-invalid', `${file}:${(e.mark?.line ?? 0) + 1}: not valid YAML: ${e.reason ?? String(err)}`, { file });
   }
+  // Loaded on first use: the CEL engine is a dozen modules every other scan would load for nothing.
+  const { celCheck } = await import('./cel-check.js');
   return docs.map((d, i) => {
     try {
       return celCheck(d, docs.length > 1 ? `${file}#${i + 1}` : file);

@@ -5,13 +5,14 @@
  */
 // Synchronous fs on purpose: a scan reads thousands of small files and awaiting each one
 // through the thread pool left the process idle most of the time (see docs/benchmarks.md).
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { Inventory, isKubernetesObject } from '../core/inventory.js';
 import type { IncompleteReason } from '../core/report.js';
 import type { Diagnostic, JsonObject } from '../core/types.js';
 import { type RenderTarget, renderKindOf, renderKindOfMarker, renderTarget } from './render.js';
-import { loadYamlStream, subResolver } from './yaml-loader.js';
+import { type FileResult, parseFiles } from './parse-pool.js';
+import { DEFAULT_TEXT_BUDGET, type LoadedStream, loadYamlStream, type ParsedStream, SourceTexts, subResolver, withPositions } from './yaml-loader.js';
 
 /** Default largest file read: 20 MiB. */
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
@@ -31,6 +32,11 @@ export interface LoadOptions {
   readonly defaultNamespace?: string;
   /** Shown paths are made relative to this directory (default: as given). */
   readonly cwd?: string;
+  /**
+   * Worker threads that parse files (0: parse on the main thread only). Default: one less
+   * than the cores (at most 4) when the files add up to 32 MiB or more, none below.
+   */
+  readonly workers?: number;
   /** `--values FILE` for `helm template` when a path is a Helm chart. */
   readonly helmValues?: readonly string[];
   /** `--set KEY=VALUE` for `helm template` when a path is a Helm chart. */
@@ -147,20 +153,40 @@ function expand(path: string, explicit: boolean, walk: Walk, diagnostics: Diagno
   }
 }
 
-function isBinary(buf: Buffer): boolean {
-  const n = Math.min(buf.length, 8000);
-  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
-  return false;
+/** Where a text can be read again for positions, instead of keeping it (see {@link SourceTexts}). */
+export interface TextOrigin {
+  /** The file the text was read from. */
+  readonly path: string;
+  /** The bounded text cache of the load. */
+  readonly texts: SourceTexts;
 }
 
 /**
- * Adds the objects of one YAML/JSON text to the inventory.
+ * Adds the objects of one YAML/JSON text to the inventory. With `origin`, the text is not
+ * kept: positions read the file again when its cache entry is gone.
  *
  * @example
  * addManifestText(inv, 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n', 'pod.yaml', diagnostics, stats);
  */
-export function addManifestText(inventory: Inventory, text: string, file: string, diagnostics: Diagnostic[], stats: LoadStats): void {
-  const { documents, errors } = loadYamlStream(text, file);
+export function addManifestText(inventory: Inventory, text: string, file: string, diagnostics: Diagnostic[], stats: LoadStats, origin?: TextOrigin): void {
+  addLoaded(inventory, loadYamlStream(text, origin ? { file, path: origin.path, texts: origin.texts } : file), file, diagnostics, stats);
+}
+
+/** Adds a stream parsed elsewhere (a worker thread); without `text`, positions read `origin.path` again. */
+function addParsed(
+  inventory: Inventory,
+  parsed: ParsedStream,
+  text: string | { readonly length: number },
+  file: string,
+  diagnostics: Diagnostic[],
+  stats: LoadStats,
+  origin: TextOrigin,
+): void {
+  addLoaded(inventory, withPositions(parsed, text, { file, path: origin.path, texts: origin.texts }), file, diagnostics, stats);
+}
+
+function addLoaded(inventory: Inventory, loaded: LoadedStream, file: string, diagnostics: Diagnostic[], stats: LoadStats): void {
+  const { documents, errors } = loaded;
   for (const e of errors) {
     stats.parseErrors++;
     diagnostics.push({
@@ -217,9 +243,15 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     incomplete.push({ path: name, code: 'file-too-large', message });
   };
   /** Adds a text, recording the file as incomplete when some of its documents did not parse. */
-  const addText = (text: string, name: string): void => {
+  const texts = new SourceTexts();
+  const addText = (text: string, name: string, parsed?: { readonly result: FileResult & { kind: 'parsed' }; readonly path: string }): void => {
     const before = stats.parseErrors;
-    addManifestText(inventory, text, name, diagnostics, stats);
+    if (parsed)
+      addParsed(inventory, parsed.result.parsed, parsed.result.text ?? { length: parsed.result.length }, name, diagnostics, stats, {
+        path: parsed.path,
+        texts,
+      });
+    else addManifestText(inventory, text, name, diagnostics, stats);
     const failed = stats.parseErrors - before;
     if (failed > 0) incomplete.push({ path: name, code: 'parse-error', message: `${name}: ${failed} document${failed === 1 ? '' : 's'} not valid YAML` });
   };
@@ -246,6 +278,11 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     walk.files.length = 0;
     walk.renders.length = 0;
     expand(p, true, walk, diagnostics, incomplete);
+    // Sizes first (problems keep their place among the files), then the files are read and
+    // parsed, across threads for large inputs, then added in order: the inventory does not
+    // depend on which thread was first.
+    const steps: ({ readonly file: number; readonly name: string } | (() => void))[] = [];
+    const toParse: { path: string; size: number }[] = [];
     for (const f of walk.files) {
       const name = show(f);
       let size: number;
@@ -253,34 +290,44 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
         size = statSync(f).size;
       } catch (err) {
         const message = `${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
-        diagnostics.push({ level: 'error', code: 'io', message });
-        incomplete.push({ path: name, code: 'io', message });
+        steps.push(() => {
+          diagnostics.push({ level: 'error', code: 'io', message });
+          incomplete.push({ path: name, code: 'io', message });
+        });
         continue;
       }
       if (size > maxSize) {
-        tooLarge(name, size);
+        steps.push(() => tooLarge(name, size));
         continue;
       }
-      let buf: Buffer;
-      try {
-        buf = readFileSync(f);
-      } catch (err) {
-        const message = `${name}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+      steps.push({ file: toParse.length, name });
+      toParse.push({ path: f, size });
+    }
+    // Small inputs keep their texts for positions; larger ones read a file again when needed.
+    const keepTexts = toParse.reduce((n, f) => n + f.size, 0) <= DEFAULT_TEXT_BUDGET;
+    const results: FileResult[] = await parseFiles(toParse, { keepTexts, ...(options.workers !== undefined ? { workers: options.workers } : {}) });
+    for (const step of steps) {
+      if (typeof step === 'function') {
+        step();
+        continue;
+      }
+      const r = results[step.file] as FileResult;
+      const name = step.name;
+      if (r.kind === 'io') {
+        const message = `${name}: cannot read (${r.code})`;
         diagnostics.push({ level: 'error', code: 'io', message });
         incomplete.push({ path: name, code: 'io', message });
-        continue;
-      }
-      if (isBinary(buf)) {
+      } else if (r.kind === 'binary') {
         stats.skippedFiles++;
         const message = `${name}: skipped, looks like a binary file`;
         diagnostics.push({ level: 'warning', code: 'binary-file', message });
         incomplete.push({ path: name, code: 'binary-file', message });
-        continue;
+      } else {
+        stats.files++;
+        addText('', name, { result: r, path: (toParse[step.file] as { path: string }).path });
       }
-      stats.files++;
-      let text = buf.toString('utf8');
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      addText(text, name);
+      // The parse result is in the inventory now: let it go.
+      results[step.file] = { kind: 'io', code: 'consumed' };
     }
     for (const target of walk.renders) {
       if (target.kind === 'helm') charts++;

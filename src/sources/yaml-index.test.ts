@@ -2,13 +2,28 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { indexBlockYaml } from './yaml-index.js';
+import { escapeToken } from '../core/pointer.js';
+import { indexBlockYaml, indexBlockYamlTree, type LinePos, type PositionNode } from './yaml-index.js';
 import { listenerPositions, splitDocuments } from './yaml-loader.js';
 
-/** The index must agree with js-yaml's listener on every key and item it indexes. */
+/** The tree index as pointers, to compare it with the map form. */
+function flatten(node: PositionNode, pointer: string, out: Map<string, LinePos>): Map<string, LinePos> {
+  for (const [token, kid] of node.kids ?? []) {
+    const p = `${pointer}/${escapeToken(token)}`;
+    out.set(p, { line: kid.line, col: kid.col });
+    flatten(kid, p, out);
+  }
+  return out;
+}
+
+/** The index must agree with js-yaml's listener on every key and item it indexes; both forms alike. */
 function agree(src: string, label: string): 'indexed' | 'fallback' {
   const index = indexBlockYaml(src);
-  if (!index) return 'fallback';
+  const tree = indexBlockYamlTree(src);
+  assert.equal(tree === undefined, index === undefined, `${label}: tree and map forms disagree on whether to index`);
+  if (!index || !tree) return 'fallback';
+  assert.deepEqual(flatten(tree.root, '', new Map()), index, `${label}: tree form`);
+  assert.deepEqual(tree.first, index.values().next().value, `${label}: first key`);
   const ref = listenerPositions(src);
   for (const [pointer, pos] of ref) {
     const got = index.get(pointer);

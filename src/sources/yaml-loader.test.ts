@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadYamlStream, splitDocuments, subResolver } from './yaml-loader.js';
+import { loadYamlStream, SourceTexts, splitDocuments, subResolver } from './yaml-loader.js';
 
 const MANIFEST = `# leading comment
 apiVersion: apps/v1
@@ -100,5 +103,53 @@ describe('loadYamlStream', () => {
     const { documents } = loadYamlStream('a: 1\r\n---\r\nb:\r\n  c: 2\r\n', 'w.yaml');
     assert.equal(documents.length, 2);
     assert.equal(documents[1]?.positions.locate('/b/c').line, 4);
+  });
+
+  it('does not keep file texts beyond its budget: positions read the file again, and refuse a changed file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-texts-'));
+    try {
+      const path = join(dir, 'm.yaml');
+      // A BOM, as editors on Windows write it: the loader strips it, the reread must too.
+      writeFileSync(path, `\ufeff${MANIFEST}`);
+      const texts = new SourceTexts(0);
+      const { documents } = loadYamlStream(MANIFEST, { file: 'shown/m.yaml', path, texts });
+      const [dep, svc] = documents;
+      assert.ok(dep && svc);
+      assert.deepEqual(dep.positions.locate('/spec/template/spec/containers/0/securityContext/privileged'), { file: 'shown/m.yaml', line: 13, column: 13 });
+      assert.equal(svc.positions.locate('/spec/ports/0/port').line, 22);
+      // Same positions as with the text in memory, for every pointer of the documents.
+      const kept = loadYamlStream(MANIFEST, 'shown/m.yaml').documents;
+      for (const p of ['', '/metadata/name', '/spec/template/spec/containers/1/ports/0/hostPort', '/spec/template/spec/containers/1/name']) {
+        assert.deepEqual(dep.positions.locate(p), kept[0]?.positions.locate(p), p);
+      }
+      writeFileSync(path, `${MANIFEST}# edited\n`);
+      const fresh = loadYamlStream(MANIFEST, { file: 'm.yaml', path, texts: new SourceTexts(0) });
+      assert.throws(() => fresh.documents[0]?.positions.locate('/metadata/name'), /m\.yaml changed after it was read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps texts within its budget (no second read)', () => {
+    const texts = new SourceTexts();
+    const { documents } = loadYamlStream(MANIFEST, { file: 'm.yaml', path: join(tmpdir(), 'palisade-does-not-exist.yaml'), texts });
+    assert.equal(documents[1]?.positions.locate('/metadata/name').line, 19);
+  });
+
+  it('locates a line inside a literal block scalar, from memory and from a file read again', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  script: |\n    one\n      two\n  folded: >\n    a\n    b\n';
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-lines-'));
+    try {
+      const path = join(dir, 'c.yaml');
+      writeFileSync(path, text);
+      for (const doc of [loadYamlStream(text, 'c.yaml').documents[0], loadYamlStream(text, { file: 'c.yaml', path, texts: new SourceTexts(0) }).documents[0]]) {
+        assert.ok(doc?.positions.locateLine);
+        assert.deepEqual(doc.positions.locateLine('/data/script', 2), { file: 'c.yaml', line: 8, column: 7 });
+        // Folded scalars are located at their key.
+        assert.deepEqual(doc.positions.locateLine('/data/folded', 1), { file: 'c.yaml', line: 9, column: 3 });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

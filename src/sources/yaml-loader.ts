@@ -3,16 +3,20 @@
  *
  * Objects are parsed with js-yaml (the fastest YAML parser on npm that is YAML 1.2 and
  * JSON compatible, see docs/decisions/0004-yaml-loading.md). Positions are computed lazily:
- * a document keeps its text range and is parsed again with js-yaml's node listener only
- * when a finding asks where a pointer is. Clean documents (most CRDs, ConfigMaps) never pay.
+ * a document keeps only its file and the character range of its text, and is indexed (or
+ * parsed again with js-yaml's node listener) only when a finding asks where a pointer is.
+ * Clean documents (most CRDs, ConfigMaps) never pay. File texts are not retained beyond a
+ * bounded cache ({@link SourceTexts}): a file whose text was dropped is read again when one of
+ * its documents needs a position.
  *
  * The stream is split into documents at `---` / `...` markers before parsing, so that one
  * broken document yields a diagnostic and the rest of the file still loads.
  */
+import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { escapeToken, parsePointer } from '../core/pointer.js';
 import type { PositionResolver, SourceLocation } from '../core/types.js';
-import { indexBlockYaml, type LinePos } from './yaml-index.js';
+import { type LinePos, type PositionTree, indexBlockYamlTree } from './yaml-index.js';
 
 /** One document of a stream. */
 export interface LoadedDocument {
@@ -41,7 +45,8 @@ export interface LoadedStream {
 
 const MARKER_RE = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
 
-interface Chunk {
+/** A document's place in its stream. */
+export interface Chunk {
   readonly start: number;
   readonly end: number;
   /** 0-based line of `start`. */
@@ -100,8 +105,34 @@ const LOAD_OPTIONS: yaml.LoadOptions = { schema: SCHEMA, json: true };
  * const { documents, errors } = loadYamlStream('a: 1\n---\nb: [\n', 'x.yaml');
  * // documents.length === 1, errors[0].line === 3
  */
-export function loadYamlStream(text: string, file: string): LoadedStream {
-  const documents: LoadedDocument[] = [];
+export function loadYamlStream(text: string, file: string | StreamSource): LoadedStream {
+  return withPositions(parseYamlStream(text), text, file);
+}
+
+/** One parsed document without positions: plain data, so that it can cross threads. */
+export interface ParsedDocument {
+  readonly value: unknown;
+  readonly line: number;
+  readonly index: number;
+  /** The document's character range in its stream and the line it starts on. */
+  readonly chunk: Chunk;
+}
+
+/** A parsed stream without positions ({@link withPositions} adds them). */
+export interface ParsedStream {
+  readonly documents: ParsedDocument[];
+  readonly errors: DocumentError[];
+}
+
+/**
+ * Parses a stream into plain data (values, document ranges, errors): the part of
+ * {@link loadYamlStream} that worker threads run.
+ *
+ * @example
+ * parseYamlStream('a: 1\n---\nb: 2\n').documents.length; // 2
+ */
+export function parseYamlStream(text: string): ParsedStream {
+  const documents: ParsedDocument[] = [];
   const errors: DocumentError[] = [];
   const chunks = splitDocuments(text);
   let index = 0;
@@ -125,15 +156,35 @@ export function loadYamlStream(text: string, file: string): LoadedStream {
       // Empty document (only comments or whitespace): not counted.
       continue;
     }
-    documents.push({
-      value,
-      line: firstContentLine(src, chunk.line),
-      index,
-      positions: new LazyPositions(file, text, chunk),
-    });
+    documents.push({ value, line: firstContentLine(src, chunk.line), index, chunk });
     index++;
   }
   return { documents, errors };
+}
+
+/**
+ * Gives the documents of a parsed stream their position resolvers. `length` is the length of
+ * the stream's text; `text` may be left out when `source.path` can be read again.
+ *
+ * @example
+ * const loaded = withPositions(parseYamlStream(text), text, 'a.yaml');
+ */
+export function withPositions(parsed: ParsedStream, text: string | { readonly length: number }, file: string | StreamSource): LoadedStream {
+  const source = typeof file === 'string' ? { file } : file;
+  const texts = source.texts ?? new SourceTexts();
+  let origin: Origin;
+  if (source.path !== undefined) {
+    origin = { file: source.file, length: text.length, path: source.path, texts };
+    if (typeof text === 'string') texts.keep(origin, text);
+  } else if (typeof text === 'string') {
+    origin = { file: source.file, length: text.length, text, texts };
+  } else {
+    throw new Error(`${source.file}: positions need the text or a path to read it from`);
+  }
+  return {
+    documents: parsed.documents.map((d) => ({ value: d.value, line: d.line, index: d.index, positions: new LazyPositions(origin, d.chunk) })),
+    errors: parsed.errors,
+  };
 }
 
 function firstContentLine(src: string, baseLine: number): number {
@@ -217,53 +268,153 @@ function buildPositionTable(src: string): PositionTable {
   return { root, table };
 }
 
-// A small LRU of position indexes: findings of one object come together, and cluster-wide
-// checks revisit a few objects; keeping every index would cost memory on large scans.
-// Documents the line index cannot follow (flow-style JSON, complex keys) get js-yaml's
-// listener table instead.
-const CACHE_SIZE = 64;
-type CachedPositions = Map<string, LinePos> | PositionTable;
-const cache = new Map<Chunk, CachedPositions>();
+type CachedPositions = { readonly tree: PositionTree } | PositionTable;
 
-function positionsOf(text: string, chunk: Chunk): CachedPositions {
-  const hit = cache.get(chunk);
-  if (hit !== undefined) {
-    cache.delete(chunk);
-    cache.set(chunk, hit);
-    return hit;
-  }
-  const src = text.slice(chunk.start, chunk.end);
-  const built = indexBlockYaml(src) ?? buildPositionTable(src);
-  cache.set(chunk, built);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as Chunk);
-  return built;
+/** Where a stream's text comes from, for {@link loadYamlStream}. */
+export interface StreamSource {
+  /** The name shown in positions. */
+  readonly file: string;
+  /**
+   * The file to read the text from again when a position is needed. Without it the text is
+   * kept in memory for as long as its documents live (stdin, strings).
+   */
+  readonly path?: string;
+  /** The text cache shared by the streams of one load; a stream gets its own without it. */
+  readonly texts?: SourceTexts;
 }
 
-/** Resolves pointers of one document by re-parsing it with positions on first use. */
+/** The text a document's positions are resolved in (one per loaded stream). */
+export interface Origin {
+  readonly file: string;
+  /** Length of the text as loaded: a reread text of another length is not the same file any more. */
+  readonly length: number;
+  readonly path?: string;
+  /** Kept when the text cannot be read again. */
+  readonly text?: string;
+  readonly texts: SourceTexts;
+}
+
+/** Characters of file text kept for positions by default (about 32 MB). */
+export const DEFAULT_TEXT_BUDGET = 16 * 1024 * 1024;
+// Position indexes kept: findings of one object come together, and cluster-wide checks
+// revisit a few objects; keeping every index would cost memory on large scans.
+const INDEX_CACHE_SIZE = 64;
+
+/**
+ * The file texts and position indexes of one load, both bounded: the texts of recent files
+ * up to a character budget (small inputs are never read twice), the indexes of the last 64
+ * documents asked for. What was dropped is rebuilt on demand: the text by reading the file
+ * again, the index from the text. Lives as long as the inventory's documents.
+ *
+ * @example
+ * const texts = new SourceTexts();
+ * loadYamlStream(text, { file: 'a.yaml', path: '/abs/a.yaml', texts });
+ */
+export class SourceTexts {
+  readonly #budget: number;
+  readonly #texts = new Map<Origin, string>();
+  #chars = 0;
+  readonly #indexes = new Map<Chunk, CachedPositions>();
+
+  constructor(budget: number = DEFAULT_TEXT_BUDGET) {
+    this.#budget = budget;
+  }
+
+  /** Keeps a text just read, dropping the least recently used ones over the budget. */
+  keep(origin: Origin, text: string): void {
+    if (text.length > this.#budget) return;
+    this.#texts.set(origin, text);
+    this.#chars += text.length;
+    for (const [o, t] of this.#texts) {
+      if (this.#chars <= this.#budget) break;
+      this.#texts.delete(o);
+      this.#chars -= t.length;
+    }
+  }
+
+  /** The text of a stream: in memory, cached, or read again from its file. */
+  textOf(origin: Origin): string {
+    if (origin.text !== undefined) return origin.text;
+    const hit = this.#texts.get(origin);
+    if (hit !== undefined) {
+      this.#texts.delete(origin);
+      this.#texts.set(origin, hit);
+      return hit;
+    }
+    let text = readFileSync(origin.path as string, 'utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.length !== origin.length) throw new Error(`${origin.file} changed after it was read`);
+    positionStats.rereads++;
+    this.keep(origin, text);
+    return text;
+  }
+
+  /** The position index of one document, from the cache or built from its text. */
+  positionsOf(origin: Origin, chunk: Chunk): CachedPositions {
+    const hit = this.#indexes.get(chunk);
+    if (hit !== undefined) {
+      this.#indexes.delete(chunk);
+      this.#indexes.set(chunk, hit);
+      return hit;
+    }
+    const src = this.textOf(origin).slice(chunk.start, chunk.end);
+    // Documents the line index cannot follow (flow-style JSON, complex keys) get js-yaml's
+    // listener table instead.
+    const tree = indexBlockYamlTree(src);
+    const built = tree !== undefined ? { tree } : buildPositionTable(src);
+    positionStats.documents++;
+    this.#indexes.set(chunk, built);
+    if (this.#indexes.size > INDEX_CACHE_SIZE) this.#indexes.delete(this.#indexes.keys().next().value as Chunk);
+    return built;
+  }
+}
+
+/**
+ * What resolving positions cost in this process, for the benchmark's phase table: time
+ * spent, lookups, documents indexed, files read again. `reset()` before a measured run.
+ */
+export const positionStats = {
+  ms: 0,
+  lookups: 0,
+  documents: 0,
+  rereads: 0,
+  reset(): void {
+    positionStats.ms = 0;
+    positionStats.lookups = 0;
+    positionStats.documents = 0;
+    positionStats.rereads = 0;
+  },
+};
+
+/** Resolves pointers of one document by indexing its text on first use. */
 class LazyPositions implements PositionResolver {
-  readonly #file: string;
-  readonly #text: string;
+  readonly #origin: Origin;
   readonly #chunk: Chunk;
   #base?: string;
 
-  constructor(file: string, text: string, chunk: Chunk) {
-    this.#file = file;
-    this.#text = text;
+  constructor(origin: Origin, chunk: Chunk) {
+    this.#origin = origin;
     this.#chunk = chunk;
   }
 
   /** Narrows this resolver to a sub-tree (List items): pointers are prefixed with `base`. */
   withBase(base: string): PositionResolver {
-    const child = new LazyPositions(this.#file, this.#text, this.#chunk);
+    const child = new LazyPositions(this.#origin, this.#chunk);
     child.#base = (this.#base ?? '') + base;
     return child;
   }
 
   locate(pointer: string): SourceLocation {
-    const t = positionsOf(this.#text, this.#chunk);
-    const full = (this.#base ?? '') + pointer;
-    const pos = t instanceof Map ? fromLineIndex(t, full) : fromTable(t, full);
-    return { file: this.#file, line: this.#chunk.line + pos.line + 1, column: pos.col + 1 };
+    const t0 = performance.now();
+    try {
+      const t = this.#origin.texts.positionsOf(this.#origin, this.#chunk);
+      const full = (this.#base ?? '') + pointer;
+      const pos = 'tree' in t ? fromTree(t.tree, full) : fromTable(t, full);
+      return { file: this.#origin.file, line: this.#chunk.line + pos.line + 1, column: pos.col + 1 };
+    } finally {
+      positionStats.lookups++;
+      positionStats.ms += performance.now() - t0;
+    }
   }
 
   locateLine(pointer: string, line: number): SourceLocation {
@@ -275,20 +426,21 @@ class LazyPositions implements PositionResolver {
     if (header === undefined || !Number.isInteger(line) || line < 1 || !LITERAL_HEADER_RE.test(header)) return at;
     const target = this.#lineText(at.line + line);
     if (target === undefined) return at;
-    return { file: this.#file, line: at.line + line, column: target.length - target.trimStart().length + 1 };
+    return { file: this.#origin.file, line: at.line + line, column: target.length - target.trimStart().length + 1 };
   }
 
   /** The text of a 1-based file line inside this document, undefined outside it. */
   #lineText(fileLine: number): string | undefined {
+    const text = this.#origin.texts.textOf(this.#origin);
     let offset = this.#chunk.start;
     for (let l = this.#chunk.line + 1; l < fileLine; l++) {
-      const nl = this.#text.indexOf('\n', offset);
+      const nl = text.indexOf('\n', offset);
       if (nl === -1 || nl >= this.#chunk.end) return undefined;
       offset = nl + 1;
     }
     if (offset >= this.#chunk.end) return undefined;
-    const nl = this.#text.indexOf('\n', offset);
-    return this.#text.slice(offset, nl === -1 || nl > this.#chunk.end ? this.#chunk.end : nl).replace(/\r$/, '');
+    const nl = text.indexOf('\n', offset);
+    return text.slice(offset, nl === -1 || nl > this.#chunk.end ? this.#chunk.end : nl).replace(/\r$/, '');
   }
 }
 
@@ -296,17 +448,24 @@ class LazyPositions implements PositionResolver {
 const LITERAL_HEADER_RE = /(?::|^\s*-)[ \t]+(?:[&!][^\s]*[ \t]+)*\|[-+1-9]*[ \t]*(?:#.*)?$/;
 
 /** Deepest indexed prefix of the pointer (absent fields point at their nearest parent). */
-function fromLineIndex(index: Map<string, LinePos>, pointer: string): LinePos {
-  let pos: LinePos = index.values().next().value ?? { line: 0, col: 0 };
-  if (pointer !== '') pos = { line: pos.line, col: 0 };
-  let at = 0;
-  while (at < pointer.length) {
-    const next = pointer.indexOf('/', at + 1);
-    const prefix = next === -1 ? pointer : pointer.slice(0, next);
-    const p = index.get(prefix);
-    if (p === undefined) break;
-    pos = p;
-    at = next === -1 ? pointer.length : next;
+function fromTree(t: PositionTree, pointer: string): LinePos {
+  let pos: LinePos = t.first ?? { line: 0, col: 0 };
+  if (pointer === '') return pos;
+  if (pointer.charCodeAt(0) !== 47) throw new Error(`invalid JSON pointer: ${pointer}`);
+  pos = { line: pos.line, col: 0 };
+  let node = t.root;
+  // Tokens are cut one at a time (no split): most lookups stop before the end.
+  let at = 1;
+  while (at <= pointer.length) {
+    const slash = pointer.indexOf('/', at);
+    const end = slash === -1 ? pointer.length : slash;
+    let token = pointer.slice(at, end);
+    if (token.includes('~')) token = token.replace(/~1/g, '/').replace(/~0/g, '~');
+    const next = node.kids?.get(token);
+    if (next === undefined || next.line < 0) break;
+    pos = next;
+    node = next;
+    at = end + 1;
   }
   return pos;
 }
