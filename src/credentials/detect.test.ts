@@ -234,11 +234,10 @@ describe('scanText', () => {
     }
   });
 
-  it('is quick on large non-secret text', () => {
+  // Speed is measured by the benchmark, not here: this only checks large clean text stays clean.
+  it('finds nothing in large non-secret text', () => {
     const text = `${'{"panels":[{"title":"CPU","targets":[{"expr":"rate(container_cpu_usage_seconds_total[5m])"}]}]}\n'.repeat(20000)}`;
-    const start = performance.now();
     assert.deepEqual(scanText(text), []);
-    assert.ok(performance.now() - start < 2000);
   });
 });
 
