@@ -4,6 +4,8 @@ import { inventoryOf } from '../../test/support/fixtures.js';
 import { defineCheck } from './check.js';
 import { runChecks } from './engine.js';
 import { ExceptionMatcher } from './exceptions.js';
+import { plainFinding } from './finding.js';
+import type { Resource } from './types.js';
 
 const YAML = `apiVersion: batch/v1
 kind: CronJob
@@ -141,5 +143,103 @@ describe('runChecks', () => {
     assert.equal(findings.length, 1);
     assert.equal(findings[0]?.resource.name, 'w');
     assert.equal(findings[0]?.location?.line, 43);
+  });
+
+  it('never drops a cluster-target violation that names no resource: it is an error of the check', () => {
+    const { inventory } = inventoryOf(YAML);
+    const unplaced = defineCheck({
+      id: 'TST-0005',
+      name: 'unplaced',
+      title: 'Cluster check without resources',
+      severity: 'medium',
+      category: 'test',
+      frameworks: [],
+      docs: { description: 'Reports one placed and one unplaced violation as a test.', remediation: 'None.' },
+      target: { kind: 'cluster' },
+      evaluate: ({ inventory: inv }) => [
+        { message: 'the cluster has no admission webhook' },
+        { resource: inv.ofKind('Widget')[0] as Resource, pointer: '/spec', message: 'placed' },
+      ],
+    });
+    const { findings, perCheck, totals } = runChecks(inventory, { checks: [unplaced] });
+    assert.deepEqual(
+      findings.map((f) => `${f.status} ${f.resource.kind}/${f.resource.name} ${f.message}`),
+      [
+        'error Cluster/* check TST-0005 (unplaced) reported a violation that names no resource, so it cannot be placed: the cluster has no admission webhook',
+        'fail Widget/w placed',
+      ],
+    );
+    assert.deepEqual(perCheck.get('TST-0005'), { pass: 0, fail: 1, exempt: 0, error: 1 });
+    assert.equal(totals.error, 1);
+  });
+
+  it('gives each evaluation its own target even though contexts are reused', () => {
+    const { inventory } = inventoryOf(YAML);
+    const seen: string[] = [];
+    const spy = defineCheck({
+      ...everyContainer,
+      id: 'TST-0006',
+      name: 'spy',
+      evaluate: ({ resource, pod, container }) => {
+        seen.push(`${resource.ref.name} ${pod.pointer} ${container.name}`);
+      },
+    });
+    runChecks(inventory, { checks: [spy] });
+    assert.deepEqual(seen, [
+      'nightly /spec/jobTemplate/spec/template/spec job',
+      'canary /spec/template/spec init',
+      'canary /spec/template/spec app',
+      'hello /spec/template/spec #0',
+    ]);
+  });
+});
+
+describe('findings', () => {
+  it('serialise to the documented JSON shape, fields in order, absent ones left out', () => {
+    const { inventory } = inventoryOf(YAML, 'w.yaml');
+    const [f] = runChecks(inventory, { checks: [everyContainer] }).findings;
+    assert.ok(f);
+    const json = JSON.parse(JSON.stringify(f)) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(json), [
+      'check',
+      'name',
+      'title',
+      'severity',
+      'defaultSeverity',
+      'category',
+      'status',
+      'resource',
+      'container',
+      'pointer',
+      'message',
+      'location',
+      'frameworks',
+    ]);
+    assert.deepEqual(json.location, { file: 'w.yaml', line: 11, column: 15 });
+    assert.deepEqual(plainFinding(f), json);
+    assert.equal(f.title, 'Reports every container');
+  });
+
+  it('resolve locations only when one is read, then for the whole run', () => {
+    const { inventory } = inventoryOf(YAML);
+    let calls = 0;
+    for (const r of inventory.all) {
+      const positions = r.positions;
+      if (!positions) continue;
+      Object.defineProperty(r, 'positions', {
+        value: {
+          locate: (p: string) => {
+            calls++;
+            return positions.locate(p);
+          },
+        },
+      });
+    }
+    const { findings } = runChecks(inventory, { checks: [everyContainer] });
+    assert.equal(calls, 0);
+    assert.equal(findings[1]?.location?.line, 21);
+    assert.equal(calls, 4);
+    assert.equal(findings[0]?.location?.line, 11);
+    assert.equal(calls, 4);
   });
 });

@@ -3,13 +3,14 @@
  * Pass results are counted per check and only materialised as findings on request, so that
  * memory stays proportional to the problems, not to objects x checks.
  */
-import type { AnyCheck, CheckTarget, ContainerContext, EvaluateResult, PodContext, ResourceContext, Violation } from './check.js';
+import type { AnyCheck, Check, CheckTarget, EvaluateResult, Violation } from './check.js';
 import type { ExceptionMatcher } from './exceptions.js';
+import { EngineFinding, type FindingCheck, Locator } from './finding.js';
 import type { Inventory } from './inventory.js';
 import { type AnyModelProvider, type Models, ScanModels } from './models.js';
-import type { Finding, JsonValue, Resource, Severity, SourceLocation, Status } from './types.js';
-import { type ContainerTarget, containersOf, type PodSpecTarget, podSpecsOf } from './workloads.js';
 import { describeObject } from './object.js';
+import type { Evidence, Exemption, Finding, JsonValue, Resource, ResourceRef, Severity, Status } from './types.js';
+import { type ContainerTarget, containersOf, type PodSpecTarget, podSpecsOf } from './workloads.js';
 
 /** Options of {@link runChecks}. */
 export interface EngineOptions {
@@ -169,29 +170,44 @@ export function emptyCounts(): StatusCounts {
   return { pass: 0, fail: 0, exempt: 0, error: 0 };
 }
 
-function toArray(r: EvaluateResult): readonly Violation[] {
-  if (r === undefined || r === null) return [];
-  if (Array.isArray(r)) return r as readonly Violation[];
-  return [r as Violation];
+/** A pass message, built only when the pass is materialised or needs explaining. */
+type PassMessage = string | (() => string);
+
+/**
+ * The evaluation context of one check, made once per run and updated before each call
+ * (contexts are valid during the call only): no allocation per evaluation. One class, so
+ * every context has the same shape whatever the target.
+ */
+class EvaluationContext {
+  resource: Resource = PLACEHOLDER;
+  pod: PodSpecTarget = undefined as unknown as PodSpecTarget;
+  container: ContainerTarget = undefined as unknown as ContainerTarget;
+  constructor(
+    readonly inventory: Inventory,
+    readonly params: Readonly<Record<string, JsonValue>>,
+    readonly models: Models,
+  ) {}
+}
+const PLACEHOLDER = undefined as unknown as Resource;
+
+/** What the engine keeps per selected check for one run: looked up once, not per evaluation. */
+interface CheckRun {
+  readonly check: AnyCheck;
+  readonly info: FindingCheck;
+  readonly counts: StatusCounts;
+  /** The configured severity, which wins over a violation's own. */
+  readonly override: Severity | undefined;
+  readonly gaps: CheckGaps | undefined;
+  readonly ctx: EvaluationContext;
 }
 
-function locate(resource: Resource, pointer: string, line?: number): SourceLocation | undefined {
-  if (resource.positions) {
-    try {
-      if (line !== undefined && resource.positions.locateLine) return resource.positions.locateLine(pointer, line);
-      return resource.positions.locate(pointer);
-    } catch {
-      return resource.location;
-    }
-  }
-  return resource.location;
-}
-
+/** The pod specs and containers of one object, extracted once for every check. */
 interface Prepared {
-  readonly resource: Resource;
   readonly pods: readonly PodSpecTarget[];
   readonly containers: readonly ContainerTarget[];
 }
+
+const NO_PODS: Prepared = { pods: [], containers: [] };
 
 /**
  * Runs every check on the inventory.
@@ -200,72 +216,280 @@ interface Prepared {
  * const { findings } = runChecks(inventory, { checks: builtinChecks });
  */
 export function runChecks(inventory: Inventory, options: EngineOptions): EngineResult {
-  const findings: Finding[] = [];
-  const perCheck = new Map<string, StatusCounts>();
-  const totals = emptyCounts();
-  const includePassed = options.includePassed === true;
-  const overrides = options.severityOverrides ?? {};
-  const kubernetesVersion = options.kubernetesVersion;
+  const run = new EngineRun(inventory, options);
+  const total = inventory.size;
+  const podChecks = run.pod.length > 0 || run.container.length > 0;
+  for (const resource of inventory.all) {
+    if (options.onProgress && resource.index % 500 === 0) options.onProgress(resource.index, total);
+    // Pods of a ReplicaSet, ReplicaSets of a Deployment...: their spec is the owner's
+    // template, so they are checked once, through the owner (which counts their Pods).
+    if (inventory.workloadOwnerOf(resource)) continue;
+    const prepared = podChecks ? prepare(resource) : NO_PODS;
+    if (prepared.pods.length > 0) {
+      run.evaluatePods(resource, prepared.pods);
+      run.evaluateContainers(resource, prepared.containers);
+    }
+    run.evaluateResource(resource);
+  }
+  run.evaluateCluster();
+  run.reportUnbuiltModels();
+  run.reportGaps();
+  return run.result();
+}
 
-  for (const check of options.checks) perCheck.set(check.id, emptyCounts());
-  const gapsByCheck = new Map<string, CheckGaps>();
-  if (options.gaps) {
+/** One run of the engine: per-target evaluation, and the one place where findings are made. */
+class EngineRun {
+  readonly pod: CheckRun[] = [];
+  readonly container: CheckRun[] = [];
+  readonly #resource = new Map<string, CheckRun[]>();
+  readonly #anyResource: CheckRun[] = [];
+  readonly #cluster: CheckRun[] = [];
+  readonly #all: CheckRun[] = [];
+  /** Checks that did not run because a model they use could not be built, with the reason. */
+  readonly #unbuilt: { readonly run: CheckRun; readonly reason: string }[] = [];
+  readonly #findings: Finding[] = [];
+  readonly #perCheck = new Map<string, StatusCounts>();
+  readonly #totals = emptyCounts();
+  readonly #locator = new Locator();
+  readonly #inventory: Inventory;
+  readonly #includePassed: boolean;
+  readonly #exceptions: ExceptionMatcher | undefined;
+  readonly #hasGaps: boolean;
+
+  constructor(inventory: Inventory, options: EngineOptions) {
+    this.#inventory = inventory;
+    this.#includePassed = options.includePassed === true;
+    this.#exceptions = options.exceptions;
+    const overrides = options.severityOverrides ?? {};
+    // Models first: a check whose model could not be built does not run, it reports why.
+    const models = new ScanModels(inventory, options.models ?? []);
+    let hasGaps = false;
     for (const check of options.checks) {
-      const g = gapsOf(check, options.gaps, (m) => options.models?.find((p) => p.name === m)?.reads ?? []);
-      if (g) gapsByCheck.set(check.id, g);
+      const counts = emptyCounts();
+      this.#perCheck.set(check.id, counts);
+      const uses = check.uses ?? [];
+      const failedModel = uses.map((u) => models.get(u)).find((m) => !m.ok);
+      const gaps = options.gaps ? gapsOf(check, options.gaps) : undefined;
+      if (gaps) hasGaps = true;
+      const run: CheckRun = {
+        check,
+        info: {
+          check: check.id,
+          name: check.name,
+          title: check.title,
+          defaultSeverity: check.severity,
+          category: check.category,
+          frameworks: check.frameworks,
+        },
+        counts,
+        override: overrides[check.id],
+        gaps,
+        ctx: new EvaluationContext(inventory, options.params?.[check.id] ?? EMPTY_PARAMS, models.viewFor(check.id, failedModel ? [] : uses)),
+      };
+      this.#all.push(run);
+      if (failedModel && !failedModel.ok) {
+        this.#unbuilt.push({ run, reason: failedModel.reason });
+        continue;
+      }
+      const t: CheckTarget = check.target;
+      if (t.kind === 'pod') this.pod.push(run);
+      else if (t.kind === 'container') this.container.push(run);
+      else if (t.kind === 'cluster') this.#cluster.push(run);
+      else
+        for (const k of t.kinds) {
+          if (k === '*') {
+            this.#anyResource.push(run);
+            continue;
+          }
+          let list = this.#resource.get(k);
+          if (!list) {
+            list = [];
+            this.#resource.set(k, list);
+          }
+          list.push(run);
+        }
+    }
+    this.#hasGaps = hasGaps;
+  }
+
+  /** `pod` targets: each check on each pod spec of the object. */
+  evaluatePods(resource: Resource, pods: readonly PodSpecTarget[]): void {
+    const passes = (): string => `${describeObject(resource.ref)} passes`;
+    for (const r of this.pod) {
+      const ctx = r.ctx;
+      ctx.resource = resource;
+      for (const pod of pods) {
+        ctx.pod = pod;
+        let result: EvaluateResult;
+        try {
+          result = (r.check as Check<{ kind: 'pod' }>).evaluate(ctx);
+        } catch (err) {
+          this.#threw(r, resource, pod.pointer, undefined, err);
+          continue;
+        }
+        this.#settle(r, resource, pod.pointer, undefined, passes, result);
+      }
     }
   }
 
-  // Per check, per gap: the objects it could not evaluate (one error each, not one per object).
-  const unevaluated = new Map<string, Map<DataGap, Unevaluated>>();
-  // Pass messages are only built when a pass is materialised or needs explaining: building
-  // one per check and target dominated the cost of clean objects.
-  type PassMessage = string | (() => string);
-  const record = (
-    check: AnyCheck,
+  /** `container` targets: each check on each container (init and ephemeral included). */
+  evaluateContainers(resource: Resource, containers: readonly ContainerTarget[]): void {
+    for (const r of this.container) {
+      const ctx = r.ctx;
+      ctx.resource = resource;
+      for (const container of containers) {
+        ctx.pod = container.pod;
+        ctx.container = container;
+        let result: EvaluateResult;
+        try {
+          result = (r.check as Check<{ kind: 'container' }>).evaluate(ctx);
+        } catch (err) {
+          this.#threw(r, resource, container.pointer, container.name, err);
+          continue;
+        }
+        this.#settle(r, resource, container.pointer, container.name, () => `container ${container.name} of ${describeObject(resource.ref)} passes`, result);
+      }
+    }
+  }
+
+  /** `resource` targets: the checks of the object's kind, then the checks of every kind. */
+  evaluateResource(resource: Resource): void {
+    const ofKind = this.#resource.get(resource.ref.kind);
+    if (ofKind) this.#evaluateResource(ofKind, resource);
+    if (this.#anyResource.length > 0) this.#evaluateResource(this.#anyResource, resource);
+  }
+
+  #evaluateResource(runs: readonly CheckRun[], resource: Resource): void {
+    const passes = (): string => `${describeObject(resource.ref)} passes`;
+    for (const r of runs) {
+      const ctx = r.ctx;
+      ctx.resource = resource;
+      let result: EvaluateResult;
+      try {
+        result = (r.check as Check<{ kind: 'resource'; kinds: readonly string[] }>).evaluate(ctx);
+      } catch (err) {
+        this.#threw(r, resource, '', undefined, err);
+        continue;
+      }
+      this.#settle(r, resource, '', undefined, passes, result);
+    }
+  }
+
+  /**
+   * `cluster` targets: each check once. A violation must name its resource; one that does not
+   * is reported as an `error` of the check, never dropped.
+   */
+  evaluateCluster(): void {
+    for (const r of this.#cluster) {
+      let violations: readonly Violation[];
+      try {
+        violations = toArray((r.check as Check<{ kind: 'cluster' }>).evaluate(r.ctx));
+      } catch (err) {
+        this.#clusterError(r, `check ${r.check.id} failed to evaluate: ${reasonOf(err)}`);
+        continue;
+      }
+      for (const v of violations) {
+        if (!v.resource) {
+          this.#clusterError(
+            r,
+            `check ${r.check.id} (${r.check.name}) reported a violation that names no resource, so it cannot be placed: ${v.message}`,
+            v.evidence,
+          );
+          continue;
+        }
+        this.#record(r, 'fail', v.resource, v.pointer ?? v.path ?? '', v.message, undefined, v);
+      }
+    }
+  }
+
+  reportUnbuiltModels(): void {
+    for (const { run, reason } of this.#unbuilt)
+      this.#clusterError(run, `${run.check.id} (${run.check.name}) did not run: ${reason}`, { models: [...(run.check.uses ?? [])] });
+  }
+
+  /**
+   * One error per check whose data has gaps, so that a check with nothing to evaluate (its kind
+   * was forbidden) is not mistaken for a clean one.
+   */
+  reportGaps(): void {
+    if (!this.#hasGaps) return;
+    for (const r of this.#all) {
+      const g = r.gaps;
+      if (!g) continue;
+      this.#clusterError(r, `${r.check.id} (${r.check.name}) could not be fully evaluated: ${g.reasons.join('; ')}`, { missingKinds: [...g.kinds] });
+    }
+  }
+
+  result(): EngineResult {
+    return { findings: this.#findings, perCheck: this.#perCheck, totals: this.#totals };
+  }
+
+  #settle(r: CheckRun, resource: Resource, base: string, container: string | undefined, pass: PassMessage, result: EvaluateResult): void {
+    if (result === undefined || result === null) {
+      this.#record(r, 'pass', resource, base, pass, container, undefined);
+      return;
+    }
+    if (!Array.isArray(result)) {
+      const v = result as Violation;
+      this.#record(r, 'fail', v.resource ?? resource, pointerOf(v, base), v.message, container, v);
+      return;
+    }
+    const violations = result as readonly Violation[];
+    if (violations.length === 0) {
+      this.#record(r, 'pass', resource, base, pass, container, undefined);
+      return;
+    }
+    for (const v of violations) this.#record(r, 'fail', v.resource ?? resource, pointerOf(v, base), v.message, container, v);
+  }
+
+  #threw(r: CheckRun, resource: Resource, base: string, container: string | undefined, err: unknown): void {
+    this.#record(r, 'error', resource, base, `check ${r.check.id} failed to evaluate: ${reasonOf(err)}`, container, undefined);
+  }
+
+  /** An error about the check as a whole, placed on the Cluster pseudo-resource. */
+  #clusterError(r: CheckRun, message: string, evidence?: Evidence): void {
+    const inventory = this.#inventory;
+    const resource: ResourceRef = {
+      apiVersion: 'v1',
+      kind: 'Cluster',
+      name: inventory.cluster ?? '*',
+      ...(inventory.cluster !== undefined ? { cluster: inventory.cluster } : {}),
+    };
+    this.#count(r, 'error');
+    this.#emit(r, 'error', resource, undefined, '', message, undefined, evidence, undefined, undefined, undefined, undefined);
+  }
+
+  /** Counts a result, decides its final status and makes its finding when it is kept. */
+  #record(
+    r: CheckRun,
     status: Status,
     resource: Resource,
     pointer: string,
     messageOrLazy: PassMessage,
     container: string | undefined,
     violation: Violation | undefined,
-  ): void => {
-    const counts = perCheck.get(check.id) as StatusCounts;
-    const gaps = gapsByCheck.size > 0 ? gapsByCheck.get(check.id) : undefined;
+  ): void {
     // Without the data a check needs, neither its passes nor its fails can be trusted (an
     // absence check would report what it could not see).
-    const missing = gaps && (status === 'pass' || status === 'fail') ? missingFor(resource, gaps) : undefined;
-    if (missing) {
-      // Counted, and reported once per check and cause after the run (see the end of runChecks).
-      let perGap = unevaluated.get(check.id);
-      if (!perGap) {
-        perGap = new Map();
-        unevaluated.set(check.id, perGap);
-      }
-      let u = perGap.get(missing);
-      if (!u) {
-        u = { objects: 0, unconfirmedFailures: 0, examples: [] };
-        perGap.set(missing, u);
-      }
-      if (u.last !== resource) {
-        u.last = resource;
-        u.objects++;
-        if (u.examples.length < EXAMPLES) u.examples.push(describeObject(resource.ref));
-      }
-      if (status === 'fail') u.unconfirmedFailures++;
-      return;
+    const missing = r.gaps !== undefined && (status === 'pass' || status === 'fail') ? missingFor(resource, r.gaps) : undefined;
+    if (status === 'pass' && !missing) {
+      r.counts.pass++;
+      this.#totals.pass++;
+      if (!this.#includePassed) return;
     }
-    if (status === 'pass') {
-      counts.pass++;
-      totals.pass++;
-      if (!includePassed) return;
-    }
-    const message = typeof messageOrLazy === 'string' ? messageOrLazy : messageOrLazy();
+    let message = typeof messageOrLazy === 'string' ? messageOrLazy : messageOrLazy();
     let finalStatus = status;
-    const finalMessage = message;
-    let exemption: Finding['exemption'];
-    if (finalStatus === 'fail' && options.exceptions) {
-      exemption = options.exceptions.match({
+    let exemption: Exemption | undefined;
+    if (missing) {
+      finalStatus = 'error';
+      message =
+        status === 'pass'
+          ? `cannot confirm that ${message.replace(/ passes$/, '')} passes: data it needs was not read (${missing.reason})`
+          : `unconfirmed: ${message} (data it needs was not read: ${missing.reason})`;
+    }
+    if (finalStatus === 'fail' && this.#exceptions) {
+      const check = r.check;
+      exemption = this.#exceptions.match({
         checkId: check.id,
         checkName: check.name,
         ...(check.aliases ? { aliases: check.aliases } : {}),
@@ -274,227 +498,73 @@ export function runChecks(inventory: Inventory, options: EngineOptions): EngineR
       });
       if (exemption) finalStatus = 'exempt';
     }
-    if (finalStatus !== 'pass') {
-      counts[finalStatus]++;
-      totals[finalStatus]++;
-    }
-    const severity = overrides[check.id] ?? violation?.severity ?? check.severity;
-    const location = locate(resource, pointer, violation?.line);
-    const affectedPods = inventory.podCountOf(resource);
-    const finding: Finding = {
-      check: check.id,
-      name: check.name,
-      title: check.title,
-      severity,
-      defaultSeverity: check.severity,
-      category: check.category,
-      status: finalStatus,
-      resource: resource.ref,
-      ...(container !== undefined ? { container } : {}),
+    if (finalStatus !== 'pass') this.#count(r, finalStatus);
+    this.#emit(
+      r,
+      finalStatus,
+      resource.ref,
+      resource,
       pointer,
-      message: finalMessage,
-      ...(location ? { location } : {}),
-      ...(violation?.evidence ? { evidence: violation.evidence } : {}),
-      ...(violation?.fix && finalStatus === 'fail' ? { fix: violation.fix } : {}),
-      ...(exemption ? { exemption } : {}),
-      frameworks: check.frameworks,
-      ...(affectedPods !== undefined ? { affectedPods } : {}),
-    };
-    findings.push(finding);
-  };
-
-  const settle = (check: AnyCheck, resource: Resource, base: string, container: string | undefined, pass: PassMessage, result: EvaluateResult): void => {
-    if (result === undefined || result === null) {
-      record(check, 'pass', resource, base, pass, container, undefined);
-      return;
-    }
-    const violations = toArray(result);
-    if (violations.length === 0) {
-      record(check, 'pass', resource, base, pass, container, undefined);
-      return;
-    }
-    for (const v of violations) {
-      const target = v.resource ?? resource;
-      const pointer = v.pointer ?? (v.path !== undefined ? base + v.path : base);
-      record(check, 'fail', target, pointer, v.message, container, v);
-    }
-  };
-  const failed = (check: AnyCheck, resource: Resource, base: string, container: string | undefined, err: unknown): void => {
-    const reason = err instanceof Error ? err.message : String(err);
-    record(check, 'error', resource, base, `check ${check.id} failed to evaluate: ${reason}`, container, undefined);
-  };
-
-  // Models first: a check whose model could not be built does not run, it reports why.
-  const scanModels = new ScanModels(inventory, options.models ?? []);
-  const modelsOf = new Map<string, Models>();
-  const unbuilt = new Map<string, string>();
-  for (const check of options.checks) {
-    const uses = check.uses ?? [];
-    const failedModel = uses.map((u) => scanModels.get(u)).find((m) => !m.ok);
-    if (failedModel && !failedModel.ok) unbuilt.set(check.id, failedModel.reason);
-    else modelsOf.set(check.id, scanModels.viewFor(check.id, uses));
-  }
-  const runnable = unbuilt.size === 0 ? options.checks : options.checks.filter((c) => !unbuilt.has(c.id));
-  const NO_MODELS = scanModels.viewFor('', []);
-  const modelsFor = (check: AnyCheck): Models => modelsOf.get(check.id) ?? NO_MODELS;
-  const byTarget = groupByTarget(runnable);
-
-  const total = inventory.size;
-  for (const resource of inventory.all) {
-    if (options.onProgress && resource.index % 500 === 0) options.onProgress(resource.index, total);
-    // Pods of a ReplicaSet, ReplicaSets of a Deployment...: their spec is the owner's
-    // template, so they are checked once, through the owner (which counts their Pods).
-    if (inventory.workloadOwnerOf(resource)) continue;
-    const prepared = prepare(resource);
-    const resourcePasses = (): string => `${describeObject(resource.ref)} passes`;
-    for (const check of byTarget.pod) {
-      const params = options.params?.[check.id] ?? EMPTY_PARAMS;
-      for (const pod of prepared.pods) {
-        let result: EvaluateResult;
-        try {
-          result = check.evaluate({ inventory, params, models: modelsFor(check), kubernetesVersion, resource, pod });
-        } catch (err) {
-          failed(check, resource, pod.pointer, undefined, err);
-          continue;
-        }
-        settle(check, resource, pod.pointer, undefined, resourcePasses, result);
-      }
-    }
-    for (const check of byTarget.container) {
-      const params = options.params?.[check.id] ?? EMPTY_PARAMS;
-      for (const container of prepared.containers) {
-        let result: EvaluateResult;
-        try {
-          result = check.evaluate({ inventory, params, models: modelsFor(check), kubernetesVersion, resource, pod: container.pod, container });
-        } catch (err) {
-          failed(check, resource, container.pointer, container.name, err);
-          continue;
-        }
-        settle(check, resource, container.pointer, container.name, () => `container ${container.name} of ${describeObject(resource.ref)} passes`, result);
-      }
-    }
-    for (const list of [byTarget.resource.get(resource.ref.kind), byTarget.resource.get('*')]) {
-      if (!list) continue;
-      for (const check of list) {
-        const params = options.params?.[check.id] ?? EMPTY_PARAMS;
-        let result: EvaluateResult;
-        try {
-          result = check.evaluate({ inventory, params, models: modelsFor(check), kubernetesVersion, resource });
-        } catch (err) {
-          failed(check, resource, '', undefined, err);
-          continue;
-        }
-        settle(check, resource, '', undefined, resourcePasses, result);
-      }
-    }
-  }
-
-  const clusterError = (check: AnyCheck, message: string, evidence?: Finding['evidence']): void => {
-    const counts = perCheck.get(check.id) as StatusCounts;
-    counts.error++;
-    totals.error++;
-    findings.push({
-      check: check.id,
-      name: check.name,
-      title: check.title,
-      severity: overrides[check.id] ?? check.severity,
-      defaultSeverity: check.severity,
-      category: check.category,
-      status: 'error',
-      resource: {
-        apiVersion: 'v1',
-        kind: 'Cluster',
-        name: inventory.cluster ?? '*',
-        ...(inventory.cluster !== undefined ? { cluster: inventory.cluster } : {}),
-      },
-      pointer: '',
       message,
-      ...(evidence ? { evidence } : {}),
-      frameworks: check.frameworks,
-    });
-  };
-
-  for (const check of byTarget.cluster) {
-    const params = options.params?.[check.id] ?? EMPTY_PARAMS;
-    let violations: readonly Violation[];
-    try {
-      violations = toArray(check.evaluate({ inventory, params, models: modelsFor(check), kubernetesVersion }));
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      clusterError(check, `check ${check.id} failed to evaluate: ${reason}`);
-      continue;
-    }
-    for (const v of violations) {
-      if (!v.resource) continue;
-      const pointer = v.pointer ?? v.path ?? '';
-      record(check, 'fail', v.resource, pointer, v.message, undefined, v);
-    }
+      container,
+      violation?.evidence,
+      finalStatus === 'fail' ? violation?.fix : undefined,
+      exemption,
+      violation?.severity,
+      this.#inventory.podCountOf(resource),
+    );
   }
 
-  for (const [id, reason] of unbuilt) {
-    const check = options.checks.find((c) => c.id === id) as AnyCheck;
-    clusterError(check, `${check.id} (${check.name}) did not run: ${reason}`, { models: [...(check.uses ?? [])] });
+  #count(r: CheckRun, status: Exclude<Status, 'pass'>): void {
+    r.counts[status]++;
+    this.#totals[status]++;
   }
 
-  // One error per check and cause (a kind it could not read completely), with the objects it
-  // could therefore not evaluate: a check with nothing to evaluate (its kind was forbidden) is
-  // not mistaken for a clean one, and a forbidden kind does not bury the report in one error
-  // per object.
-  for (const check of options.checks) {
-    const g = gapsByCheck.get(check.id);
-    if (!g) continue;
-    const perGap = unevaluated.get(check.id);
-    g.gaps.forEach((gap, i) => {
-      const u = perGap?.get(gap);
-      const detail = u
-        ? `; ${u.objects} object${u.objects === 1 ? '' : 's'} not evaluated (${u.examples.join(', ')}${u.objects > u.examples.length ? ', ...' : ''})` +
-          (u.unconfirmedFailures > 0 ? `, ${u.unconfirmedFailures} unconfirmed failure${u.unconfirmedFailures === 1 ? '' : 's'} on what could be read` : '')
-        : '';
-      clusterError(check, `${check.id} (${check.name}) could not be fully evaluated: ${gap.reason}${detail}`, {
-        missingKinds: [g.kinds[i] as string],
-        ...(u ? { objects: u.objects, unconfirmedFailures: u.unconfirmedFailures, examples: [...u.examples] } : {}),
-      });
-    });
+  /** The one place where a finding is made. */
+  #emit(
+    r: CheckRun,
+    status: Status,
+    ref: ResourceRef,
+    source: Resource | undefined,
+    pointer: string,
+    message: string,
+    container: string | undefined,
+    evidence: Evidence | undefined,
+    fix: Violation['fix'],
+    exemption: Exemption | undefined,
+    violationSeverity: Severity | undefined,
+    affectedPods: number | undefined,
+  ): void {
+    // A configured severity wins over the violation's own, which wins over the check's default.
+    const severity = r.override ?? violationSeverity ?? r.check.severity;
+    this.#findings.push(
+      new EngineFinding(
+        r.info,
+        { severity, status, resource: ref, container, pointer, message, evidence, fix, exemption, affectedPods },
+        source,
+        this.#locator,
+      ),
+    );
   }
+}
 
-  return { findings, perCheck, totals };
+function toArray(r: EvaluateResult): readonly Violation[] {
+  if (r === undefined || r === null) return [];
+  if (Array.isArray(r)) return r as readonly Violation[];
+  return [r as Violation];
+}
+
+function pointerOf(v: Violation, base: string): string {
+  return v.pointer ?? (v.path !== undefined ? base + v.path : base);
+}
+
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function prepare(resource: Resource): Prepared {
   const pods = podSpecsOf(resource);
-  const containers = pods.length === 0 ? [] : pods.flatMap((p) => containersOf(p));
-  return { resource, pods, containers };
-}
-
-// The casts below are safe: each list only holds checks of the matching target kind.
-function groupByTarget(checks: readonly AnyCheck[]): {
-  pod: (AnyCheck & { target: { kind: 'pod' }; evaluate(ctx: PodContext): EvaluateResult })[];
-  container: (AnyCheck & { target: { kind: 'container' }; evaluate(ctx: ContainerContext): EvaluateResult })[];
-  resource: Map<string, (AnyCheck & { evaluate(ctx: ResourceContext): EvaluateResult })[]>;
-  cluster: (AnyCheck & {
-    evaluate(ctx: { inventory: Inventory; params: Readonly<Record<string, JsonValue>>; models: Models; kubernetesVersion: string | undefined }): EvaluateResult;
-  })[];
-} {
-  const out = {
-    pod: [] as never[],
-    container: [] as never[],
-    resource: new Map<string, never[]>(),
-    cluster: [] as never[],
-  };
-  for (const c of checks) {
-    const t: CheckTarget = c.target;
-    if (t.kind === 'resource') {
-      for (const k of t.kinds) {
-        let list = out.resource.get(k);
-        if (!list) {
-          list = [];
-          out.resource.set(k, list);
-        }
-        (list as AnyCheck[]).push(c);
-      }
-    } else {
-      (out[t.kind] as AnyCheck[]).push(c);
-    }
-  }
-  return out;
+  if (pods.length === 0) return NO_PODS;
+  const containers = pods.length === 1 ? containersOf(pods[0] as PodSpecTarget) : pods.flatMap((p) => containersOf(p));
+  return { pods, containers };
 }

@@ -80,7 +80,14 @@ export interface Exemption {
   readonly expires?: string;
 }
 
-/** One result of one check on one resource (and possibly one container/field). */
+/**
+ * One result of one check on one resource (and possibly one container/field).
+ *
+ * The engine makes findings as compact records (`EngineFinding` in `finding.ts`): the
+ * check's fields are shared, `location` is resolved on first read, and `JSON.stringify` gives
+ * the documented shape. Optional fields read as `undefined` when absent. To derive a changed
+ * finding, copy it with `plainFinding(f)` first: a spread copies own fields only.
+ */
 export interface Finding {
   readonly check: string;
   readonly name: string;
@@ -90,42 +97,22 @@ export interface Finding {
   readonly category: string;
   readonly status: Status;
   readonly resource: ResourceRef;
-  readonly container?: string;
+  readonly container?: string | undefined;
   /** Absolute JSON Pointer into the resource object (for List items: into the item). */
   readonly pointer: string;
   readonly message: string;
-  readonly location?: SourceLocation;
-  readonly evidence?: Evidence;
-  readonly exemption?: Exemption;
+  readonly location?: SourceLocation | undefined;
+  readonly evidence?: Evidence | undefined;
+  readonly exemption?: Exemption | undefined;
   /** Framework control references, e.g. `cis:5.2.2`. */
   readonly frameworks: readonly string[];
   /** JSON-Patch-like operations that fix this finding (absolute pointers into the object). */
-  readonly fix?: readonly FixOperation[];
+  readonly fix?: readonly FixOperation[] | undefined;
   /**
    * For a workload whose Pods (or ReplicaSets/Jobs) are in the inventory: how many running
    * Pods it owns. Findings are reported once, on the owner, instead of once per Pod.
    */
-  readonly affectedPods?: number;
-  /**
-   * The problem (root cause) this finding belongs to: findings of several checks about one
-   * field, volume, capability entry or RBAC rule share it. Set when the report is built
-   * (see `src/core/grouping.ts` and docs/json-report.md).
-   */
-  readonly groupId?: string;
-  /** 1-based risk rank of the finding's problem in the report; the findings of one problem share it. */
-  readonly rank?: number;
-  /** True for the finding that represents its problem (the most specific one). */
-  readonly primary?: boolean;
-  /** On a primary: the other findings of its problem, most specific first. */
-  readonly related?: readonly RelatedFinding[];
-}
-
-/** A finding grouped under another one, as listed on the primary's `related`. */
-export interface RelatedFinding {
-  readonly check: string;
-  readonly name: string;
-  readonly severity: Severity;
-  readonly pointer: string;
+  readonly affectedPods?: number | undefined;
 }
 
 /** A problem met while loading or scanning that did not stop the scan. */
