@@ -2,75 +2,35 @@ import { defineCheck, type Violation } from '../../core/check.js';
 import type { Inventory } from '../../core/inventory.js';
 import { joinPointer } from '../../core/pointer.js';
 import type { JsonObject, JsonValue, Resource, Severity } from '../../core/types.js';
-import { containersOf, podSpecsOf } from '../../core/workloads.js';
 import { internalLoadBalancerAnnotation } from '../service-loadbalancer-open/service-loadbalancer-open.js';
+import type { PodEntry, PodsModel } from '../../pods/model.js';
 import { ADMIN_UIS } from './admin-uis.js';
 import { isObject } from '../../core/object.js';
 
 const str = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** The pod templates of one namespace, reduced to what identifies an application. */
-interface PodInfo {
-  readonly namespace: string | undefined;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly names: readonly string[];
-  readonly images: readonly string[];
-}
-
 /** Pod labels that name the application. */
 const NAME_LABELS: readonly string[] = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name'];
 
-// Pod templates indexed once per inventory by label pair, so that matching a Service
-// selector looks at the pods carrying its first label only: linear in the number of objects.
-interface PodIndex {
-  readonly size: number;
-  readonly byLabel: ReadonlyMap<string, readonly PodInfo[]>;
+/** What identifies the application of a pod template: its names and images. */
+function namesOf(p: PodEntry): string[] {
+  return [p.resource.ref.name, ...NAME_LABELS.flatMap((l) => (p.labels[l] ? [p.labels[l]] : [])), ...p.containers.map((c) => c.name)];
 }
-const podIndex = new WeakMap<Inventory, PodIndex>();
-
-function indexOf(inventory: Inventory): PodIndex {
-  const cached = podIndex.get(inventory);
-  if (cached && cached.size === inventory.size) return cached;
-  const byLabel = new Map<string, PodInfo[]>();
-  for (const resource of inventory.all) {
-    for (const pod of podSpecsOf(resource)) {
-      const labels: Record<string, string> = {};
-      if (isObject(pod.metadata.labels)) for (const [k, v] of Object.entries(pod.metadata.labels)) if (typeof v === 'string') labels[k] = v;
-      const containers = containersOf(pod);
-      const info: PodInfo = {
-        namespace: resource.ref.namespace,
-        labels,
-        names: [resource.ref.name, ...NAME_LABELS.flatMap((l) => (labels[l] ? [labels[l]] : [])), ...containers.map((c) => c.name)],
-        images: containers.flatMap((c) => (typeof c.container.image === 'string' ? [c.container.image] : [])),
-      };
-      for (const [k, v] of Object.entries(labels)) {
-        const key = `${k}=${v}`;
-        let list = byLabel.get(key);
-        if (!list) {
-          list = [];
-          byLabel.set(key, list);
-        }
-        list.push(info);
-      }
-    }
-  }
-  const index = { size: inventory.size, byLabel };
-  podIndex.set(inventory, index);
-  return index;
+function imagesOf(p: PodEntry): string[] {
+  return p.containers.flatMap((c) => (typeof c.container.image === 'string' ? [c.container.image] : []));
 }
 
 /** Manifests without a namespace are applied into whatever namespace is current: they match any. */
 const sameNamespace = (a: string | undefined, b: string | undefined): boolean => a === undefined || b === undefined || a === b;
 
-function selectedPods(inventory: Inventory, service: Resource): PodInfo[] {
+function selectedPods(pods: PodsModel, service: Resource): readonly PodEntry[] {
   const spec = service.object.spec;
   if (!isObject(spec) || !isObject(spec.selector)) return [];
-  const selector = Object.entries(spec.selector);
-  const first = selector[0];
+  const selector: Record<string, string> = {};
+  for (const [k, v] of Object.entries(spec.selector)) selector[k] = String(v);
   // A Service without a selector has hand-made Endpoints: nothing to match.
-  if (!first) return [];
-  const candidates = indexOf(inventory).byLabel.get(`${first[0]}=${String(first[1])}`) ?? [];
-  return candidates.filter((p) => sameNamespace(p.namespace, service.ref.namespace) && selector.every(([k, v]) => p.labels[k] === v));
+  if (Object.keys(selector).length === 0) return [];
+  return pods.matching(selector).filter((p) => sameNamespace(p.resource.ref.namespace, service.ref.namespace));
 }
 
 function findService(inventory: Inventory, namespace: string | undefined, name: string): Resource | undefined {
@@ -111,14 +71,16 @@ function identify(names: readonly string[], images: readonly string[], ports: re
 }
 
 /** What sits behind a route to `serviceName` (and port). */
-function identifyBackend(inventory: Inventory, namespace: string | undefined, serviceName: string, port?: number | string): Identified | undefined {
+function identifyBackend(
+  inventory: Inventory,
+  podsModel: PodsModel,
+  namespace: string | undefined,
+  serviceName: string,
+  port?: number | string,
+): Identified | undefined {
   const service = findService(inventory, namespace, serviceName);
-  const pods = service ? selectedPods(inventory, service) : [];
-  return identify(
-    [serviceName, ...pods.flatMap((p) => p.names)],
-    pods.flatMap((p) => p.images),
-    servicePorts(service, port),
-  );
+  const pods = service ? selectedPods(podsModel, service) : [];
+  return identify([serviceName, ...pods.flatMap(namesOf)], pods.flatMap(imagesOf), servicePorts(service, port));
 }
 
 /** Annotations by which ingress controllers authenticate or filter clients before the backend. */
@@ -243,7 +205,7 @@ function traefikMiddlewares(spec: JsonObject): boolean {
   return Array.isArray(spec.routes) && spec.routes.some((r) => isObject(r) && Array.isArray(r.middlewares) && r.middlewares.length > 0);
 }
 
-function evaluateService(inventory: Inventory, resource: Resource): Violation | undefined {
+function evaluateService(podsModel: PodsModel, resource: Resource): Violation | undefined {
   const spec = resource.object.spec;
   if (!isObject(spec)) return undefined;
   const metadata = isObject(resource.object.metadata) ? resource.object.metadata : {};
@@ -252,12 +214,8 @@ function evaluateService(inventory: Inventory, resource: Resource): Violation | 
   const externalIPs = Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0;
   const exposed = type === 'NodePort' || (type === 'LoadBalancer' && !internalLoadBalancerAnnotation(annotations)) || externalIPs;
   if (!exposed) return undefined;
-  const pods = selectedPods(inventory, resource);
-  const found = identify(
-    [resource.ref.name, ...pods.flatMap((p) => p.names)],
-    pods.flatMap((p) => p.images),
-    servicePorts(resource),
-  );
+  const pods = selectedPods(podsModel, resource);
+  const found = identify([resource.ref.name, ...pods.flatMap(namesOf)], pods.flatMap(imagesOf), servicePorts(resource));
   if (!found) return undefined;
   const ranges = Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges.filter((r): r is string => typeof r === 'string') : [];
   const restricted = type === 'LoadBalancer' && ranges.length > 0 && !ranges.some((r) => /\/0$/.test(r.trim()));
@@ -270,7 +228,7 @@ function evaluateService(inventory: Inventory, resource: Resource): Violation | 
   };
 }
 
-function evaluateRoutes(inventory: Inventory, resource: Resource): Violation[] {
+function evaluateRoutes(inventory: Inventory, podsModel: PodsModel, resource: Resource): Violation[] {
   const spec = resource.object.spec;
   if (!isObject(spec)) return [];
   const kind = resource.ref.kind;
@@ -278,7 +236,7 @@ function evaluateRoutes(inventory: Inventory, resource: Resource): Violation[] {
   const protection = kind === 'IngressRoute' ? (traefikMiddlewares(spec) ? 'IngressRoute middlewares' : undefined) : edgeProtection(resource);
   const out: Violation[] = [];
   for (const route of routes) {
-    const found = route.builtin ?? identifyBackend(inventory, route.namespace ?? resource.ref.namespace, route.service, route.port);
+    const found = route.builtin ?? identifyBackend(inventory, podsModel, route.namespace ?? resource.ref.namespace, route.service, route.port);
     if (!found) continue;
     out.push({
       pointer: route.pointer,
@@ -322,8 +280,9 @@ export default defineCheck({
   },
   target: { kind: 'resource', kinds: ['Service', 'Ingress', 'HTTPRoute', 'GRPCRoute', 'IngressRoute'] },
   needs: ['Service', 'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController', 'PodTemplate'],
-  evaluate({ resource, inventory }) {
-    if (resource.ref.kind === 'Service') return evaluateService(inventory, resource);
-    return evaluateRoutes(inventory, resource);
+  uses: ['pods'],
+  evaluate({ resource, inventory, models }) {
+    if (resource.ref.kind === 'Service') return evaluateService(models.pods, resource);
+    return evaluateRoutes(inventory, models.pods, resource);
   },
 });
