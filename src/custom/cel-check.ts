@@ -18,19 +18,22 @@ interface Validation {
   readonly path?: string;
 }
 
-const celCache = new WeakMap<object, unknown>();
-
 /**
  * Converts parsed JSON to CEL values: integral numbers become ints (BigInt), as the API
  * server does for ValidatingAdmissionPolicy, so `object.spec.replicas > 1` type-checks.
+ * `memo` shares conversions within one evaluation (the pod spec is part of the object): it
+ * belongs to the caller and dies with it, so no conversion outlives an evaluation.
+ *
+ * @example
+ * toCel({ spec: { replicas: 3 } }); // { spec: { replicas: 3n } }
  */
-export function toCel(v: JsonValue | undefined): unknown {
+export function toCel(v: JsonValue | undefined, memo: Map<object, unknown> = new Map()): unknown {
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
   if (v === null || typeof v !== 'object') return v;
-  const hit = celCache.get(v);
+  const hit = memo.get(v);
   if (hit !== undefined) return hit;
-  const out: unknown = Array.isArray(v) ? v.map((x) => toCel(x)) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toCel(x)]));
-  celCache.set(v, out);
+  const out: unknown = Array.isArray(v) ? v.map((x) => toCel(x, memo)) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toCel(x, memo)]));
+  memo.set(v, out);
   return out;
 }
 
@@ -130,32 +133,48 @@ export function celCheck(def: unknown, where: string): AnyCheck {
     },
     origin: where,
   };
-  const paramsOf = (p: Readonly<Record<string, JsonValue>>): unknown => toCel(p as JsonValue);
   if (target.kind === 'pod') {
     return defineCheck({
       ...common,
       target,
-      evaluate: ({ resource, pod, params }) =>
-        run(
-          { object: toCel(resource.object), podSpec: toCel(pod.spec), podMetadata: toCel(pod.metadata), params: paramsOf(params) },
+      evaluate: ({ resource, pod, params }) => {
+        const memo = new Map<object, unknown>();
+        return run(
+          {
+            object: toCel(resource.object, memo),
+            podSpec: toCel(pod.spec, memo),
+            podMetadata: toCel(pod.metadata, memo),
+            params: toCel(params as JsonValue, memo),
+          },
           `${resource.ref.kind} ${resource.ref.name}`,
-        ),
+        );
+      },
     }) as AnyCheck;
   }
   if (target.kind === 'container') {
     return defineCheck({
       ...common,
       target,
-      evaluate: ({ resource, pod, container, params }) =>
-        run(
-          { object: toCel(resource.object), podSpec: toCel(pod.spec), container: toCel(container.container), params: paramsOf(params) },
+      evaluate: ({ resource, pod, container, params }) => {
+        const memo = new Map<object, unknown>();
+        return run(
+          {
+            object: toCel(resource.object, memo),
+            podSpec: toCel(pod.spec, memo),
+            container: toCel(container.container, memo),
+            params: toCel(params as JsonValue, memo),
+          },
           `container ${container.name} of ${resource.ref.kind} ${resource.ref.name}`,
-        ),
+        );
+      },
     }) as AnyCheck;
   }
   return defineCheck({
     ...common,
     target,
-    evaluate: ({ resource, params }) => run({ object: toCel(resource.object), params: paramsOf(params) }, `${resource.ref.kind} ${resource.ref.name}`),
+    evaluate: ({ resource, params }) => {
+      const memo = new Map<object, unknown>();
+      return run({ object: toCel(resource.object, memo), params: toCel(params as JsonValue, memo) }, `${resource.ref.kind} ${resource.ref.name}`);
+    },
   }) as AnyCheck;
 }
