@@ -7,6 +7,7 @@ import { builtinModels } from '../../src/checks/models.js';
 import { runChecks } from '../../src/core/engine.js';
 import { Inventory } from '../../src/core/inventory.js';
 import type { Diagnostic, Finding, JsonValue } from '../../src/core/types.js';
+import { type ExpectedPointer, expectedPointersIn } from '../../src/testing/fixtures.js';
 import { addManifestText, type LoadStats } from '../../src/sources/files.js';
 
 /** Loads YAML text into a fresh inventory. */
@@ -28,23 +29,12 @@ export function runOn(
   return runChecks(inventoryOf(text, file).inventory, { checks, models: builtinModels, includePassed: true, ...(params ? { params } : {}) }).findings;
 }
 
-/** Reads a fixture's `# params: {...}` line (check parameters as JSON), if any. */
-export function fixtureParams(text: string): Record<string, JsonValue> | undefined {
-  const m = /^#\s*params:\s*(\{.*\})\s*$/m.exec(text);
-  return m?.[1] ? (JSON.parse(m[1]) as Record<string, JsonValue>) : undefined;
-}
+export { fixtureParams } from '../../src/testing/fixtures.js';
 
 /**
  * Reads the `# expect:` lines of a fail fixture: `# expect: /pointer` or
  * `# expect: Kind/name /pointer` (the resource defaults to the fixture's first object).
  */
-export function expectedPointers(file: string): { kind?: string; name?: string; pointer: string }[] {
-  const out: { kind?: string; name?: string; pointer: string }[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^#\s*expect:\s*(?:(\S+)\/(\S+)\s+)?(\/\S*|"")\s*$/.exec(line);
-    if (!m) continue;
-    const pointer = m[3] === '""' ? '' : (m[3] ?? '');
-    out.push({ ...(m[1] ? { kind: m[1] } : {}), ...(m[2] ? { name: m[2] } : {}), pointer });
-  }
-  return out;
+export function expectedPointers(file: string): ExpectedPointer[] {
+  return expectedPointersIn(readFileSync(file, 'utf8'));
 }
