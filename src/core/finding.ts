@@ -2,9 +2,8 @@
  * The engine's findings: compact records. What is the same for every finding of a check (id,
  * name, title, default severity, category, frameworks) lives once, in the check's
  * {@link FindingCheck}; each finding keeps only what is its own. Source positions are resolved
- * on first read of any finding's `location`, for all findings of a run at once and in the order
- * they were made (object by object), so that each document's position index is built once, and
- * not at all when nothing reads a location.
+ * when a location is first read, for every finding of the same document at once (see
+ * {@link Locator}), and not at all for documents whose findings nobody reads a location of.
  *
  * A finding is read like the plain {@link Finding} interface; `JSON.stringify` gives the shape of
  * docs/json-report.md (through `toJSON`). Copy one with {@link plainFinding}, not with a spread:
@@ -46,22 +45,28 @@ export interface FindingFields {
 const UNRESOLVED = 0;
 
 /**
- * Resolves the locations of the findings of one run, all at once, on first demand. After that
- * the findings no longer hold their source, so the inventory can be collected.
+ * Resolves the locations of the findings of one run on demand, one source document at a time:
+ * reading one finding's location resolves every finding in the same document, so the document's
+ * position index is built once whatever order the findings are read in (reports sort them by
+ * severity and check, not by document), and documents no finding is read from are never indexed.
+ * A resolved finding no longer holds its source.
  */
 export class Locator {
-  #pending: EngineFinding[] = [];
+  readonly #pending = new Map<PositionResolver, EngineFinding[]>();
 
-  /** Registers a finding whose location is resolved with the others. */
-  add(finding: EngineFinding): void {
-    this.#pending.push(finding);
+  /** Registers a finding whose location comes from `positions`. */
+  add(finding: EngineFinding, positions: PositionResolver): void {
+    const list = this.#pending.get(positions);
+    if (list) list.push(finding);
+    else this.#pending.set(positions, [finding]);
   }
 
-  /** Resolves every pending finding, in the order they were made. */
-  resolveAll(): void {
-    const pending = this.#pending;
-    this.#pending = [];
-    for (const f of pending) f.resolveLocation();
+  /** Resolves every pending finding of one document. */
+  resolve(positions: PositionResolver): void {
+    const list = this.#pending.get(positions);
+    if (!list) return;
+    this.#pending.delete(positions);
+    for (const f of list) f.resolveLocation();
   }
 }
 
@@ -75,7 +80,9 @@ export class Locator {
  */
 export class EngineFinding implements Finding {
   readonly #check: FindingCheck;
-  #source: FindingSource | undefined;
+  /** Until resolved: the document's resolver and the object's start (the fallback). */
+  #positions: PositionResolver | undefined;
+  #fallback: SourceLocation | undefined;
   #location: SourceLocation | undefined | typeof UNRESOLVED;
   readonly #locator: Locator | undefined;
   readonly severity: Severity;
@@ -91,6 +98,10 @@ export class EngineFinding implements Finding {
   readonly #exemption: Exemption | undefined;
   readonly #affectedPods: number | undefined;
 
+  /**
+   * `source` is where the finding's object came from (a resource: only its `positions` and
+   * `location` are kept, not the object). Without a `locator`, the location is resolved now.
+   */
   constructor(check: FindingCheck, fields: FindingFields, source: FindingSource | undefined, locator: Locator | undefined) {
     this.#check = check;
     this.severity = fields.severity;
@@ -104,16 +115,16 @@ export class EngineFinding implements Finding {
     this.#exemption = fields.exemption;
     this.#affectedPods = fields.affectedPods;
     this.#locator = locator;
-    if (source === undefined || (source.positions === undefined && source.location === undefined)) {
-      this.#source = undefined;
-      this.#location = undefined;
-    } else if (source.positions === undefined || locator === undefined) {
-      this.#source = undefined;
-      this.#location = locateIn(source, fields.pointer);
+    this.#positions = undefined;
+    this.#fallback = undefined;
+    const positions = source?.positions;
+    if (positions === undefined || locator === undefined) {
+      this.#location = source === undefined ? undefined : locateIn(source, fields.pointer);
     } else {
-      this.#source = source;
+      this.#positions = positions;
+      this.#fallback = source?.location;
       this.#location = UNRESOLVED;
-      locator.add(this);
+      locator.add(this, positions);
     }
   }
 
@@ -153,15 +164,25 @@ export class EngineFinding implements Finding {
 
   /** Where the finding sits in its source file; resolved on first read (see {@link Locator}). */
   get location(): SourceLocation | undefined {
-    if (this.#location === UNRESOLVED) this.#locator?.resolveAll();
+    if (this.#location === UNRESOLVED && this.#positions) this.#locator?.resolve(this.#positions);
+    if (this.#location === UNRESOLVED) this.resolveLocation();
     return this.#location === UNRESOLVED ? undefined : this.#location;
   }
 
   /** Resolves this finding's location now (called by its {@link Locator}). */
   resolveLocation(): void {
     if (this.#location !== UNRESOLVED) return;
-    this.#location = this.#source ? locateIn(this.#source, this.pointer) : undefined;
-    this.#source = undefined;
+    let location = this.#fallback;
+    if (this.#positions) {
+      try {
+        location = this.#positions.locate(this.pointer);
+      } catch {
+        // A pointer the resolver cannot follow: the object's start is the best place to show.
+      }
+    }
+    this.#location = location;
+    this.#positions = undefined;
+    this.#fallback = undefined;
   }
 
   /** The documented JSON shape (docs/json-report.md); `JSON.stringify` leaves out the undefined fields. */
