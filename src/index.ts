@@ -43,6 +43,7 @@ export type {
 } from './core/check.js';
 export { kindsReadBy, runChecks, WORKLOAD_KINDS, type DataGap, type EngineOptions, type EngineResult, type StatusCounts } from './core/engine.js';
 export { ExceptionMatcher, type ExceptionRule } from './core/exceptions.js';
+export { plainFinding } from './core/finding.js';
 export { Inventory, isKubernetesObject, type InventoryOptions, UNSET_NAMESPACE } from './core/inventory.js';
 export { secretFacts, type SecretFacts, type SecretValueFacts } from './credentials/secret-facts.js';
 export { normalizeObject } from './sources/normalize.js';
