@@ -78,7 +78,7 @@ export interface Violation {
   readonly pointer?: string;
   readonly message: string;
   readonly evidence?: Evidence;
-  /** For `cluster` targets: the resource at fault. */
+  /** For `cluster` targets: the resource at fault (one without it becomes an `error` of the check). */
   readonly resource?: Resource;
   /**
    * For a multi-line string at the pointer (a config file in a ConfigMap): the 1-based line
@@ -102,6 +102,7 @@ export interface EvaluationOptions {
   readonly kubernetesVersion?: string;
 }
 
+/** What `evaluate` receives; valid during the call only (the engine reuses it for the next call). */
 interface BaseContext {
   readonly inventory: Inventory;
   /** This check's parameters from configuration (empty object when none). */
