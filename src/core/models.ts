@@ -112,17 +112,19 @@ export class ScanModels {
    * scan; reading an undeclared one throws {@link UndeclaredModelError}.
    */
   viewFor(checkId: string, uses: readonly string[]): Models {
-    const view: Record<string, unknown> = {};
+    // Declared models are own properties (read at full speed, no trap); only a read that misses
+    // them reaches the prototype, a proxy that throws.
+    const undeclared = new Proxy(Object.create(null) as object, {
+      get(_target, key) {
+        if (typeof key === 'string' && key !== 'then' && key !== 'toJSON') throw new UndeclaredModelError(checkId, key);
+        return undefined;
+      },
+    });
+    const view = Object.create(undeclared) as Record<string, unknown>;
     for (const name of uses) {
       const m = this.get(name);
       if (m.ok) view[name] = m.value;
     }
-    return new Proxy(view, {
-      get(target, key) {
-        if (typeof key === 'string' && key in target) return target[key];
-        if (typeof key === 'string' && key !== 'then' && key !== 'toJSON') throw new UndeclaredModelError(checkId, key);
-        return undefined;
-      },
-    }) as unknown as Models;
+    return view as unknown as Models;
   }
 }
