@@ -80,6 +80,14 @@ describe('checkTester', () => {
     assert.throws(() => checkTester(teamLabel).passes('a: [\n'), /does not load/);
   });
 
+  it("validates parameters against the check's paramsSchema, as a scan does", () => {
+    const u = checkTester(untrustedRegistry, { params: { allowedRegistries: 'ghcr.io' } });
+    assert.throws(
+      () => u.passes(readFileSync(fixture('untrusted-registry', 'pass.allowed.yaml'), 'utf8')),
+      /paramsSchema: checks\.PAL-0125\.params\.allowedRegistries: must be array/,
+    );
+  });
+
   it('is published as kube-palisade/testing', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
       exports: Record<string, { import: string; types: string }>;

@@ -7,6 +7,7 @@ import { AssertionError } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { builtinModels } from '../checks/models.js';
+import { validateAgainst } from '../config/schema.js';
 import type { AnyCheck } from '../core/check.js';
 import { runChecks } from '../core/engine.js';
 import { Inventory } from '../core/inventory.js';
@@ -17,7 +18,10 @@ import { type ExpectedPointer, expectedPointersIn, fixtureParams } from './fixtu
 
 /** Options of {@link checkTester}. */
 export interface CheckTesterOptions {
-  /** The check's parameters, as `checks.<id>.params` in `.palisade.yaml` would give them. */
+  /**
+   * The check's parameters, as `checks.<id>.params` in `.palisade.yaml` would give them;
+   * validated against the check's `paramsSchema`, as a scan would.
+   */
   readonly params?: Readonly<Record<string, JsonValue>>;
   /** Model providers; the built-in ones (`rbac`, `pods`) by default. */
   readonly models?: readonly AnyModelProvider[];
@@ -81,6 +85,11 @@ export function checkTester(check: AnyCheck, options: CheckTesterOptions = {}): 
     const stats: LoadStats = { files: 1, documents: 0, resources: 0, nonKubernetes: 0, parseErrors: 0, skippedFiles: 0 };
     addManifestText(inventory, yaml, file, diagnostics, stats);
     const params = opts.params ?? options.params;
+    // As `.palisade.yaml` would be: parameters that do not match the check's schema stop a scan.
+    if (params && check.paramsSchema) {
+      const problems = validateAgainst(check.paramsSchema, params, `checks.${check.id}.params`);
+      if (problems.length > 0) fail(`${file}: the parameters do not match ${check.id}'s paramsSchema: ${problems.join('; ')}`);
+    }
     const { findings } = runChecks(inventory, {
       checks: [check],
       includePassed: true,
