@@ -8,4 +8,4 @@ import { rbacModelProvider } from '../rbac/provider.js';
 import { scopeModelProvider } from './scope-model.js';
 
 /** Every built-in model provider. */
-export const builtinModels: readonly AnyModelProvider[] = [rbacModelProvider, podsModelProvider];
+export const builtinModels: readonly AnyModelProvider[] = [rbacModelProvider, scopeModelProvider, podsModelProvider];

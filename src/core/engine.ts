@@ -186,6 +186,7 @@ class EvaluationContext {
     readonly inventory: Inventory,
     readonly params: Readonly<Record<string, JsonValue>>,
     readonly models: Models,
+    readonly kubernetesVersion: string | undefined,
   ) {}
 }
 const PLACEHOLDER = undefined as unknown as Resource;
@@ -198,6 +199,8 @@ interface CheckRun {
   /** The configured severity, which wins over a violation's own. */
   readonly override: Severity | undefined;
   readonly gaps: CheckGaps | undefined;
+  /** Per gap: the objects the check could not evaluate (one error each, not one per object). */
+  readonly unevaluated: Map<DataGap, Unevaluated>;
   readonly ctx: EvaluationContext;
 }
 
@@ -269,7 +272,7 @@ class EngineRun {
       this.#perCheck.set(check.id, counts);
       const uses = check.uses ?? [];
       const failedModel = uses.map((u) => models.get(u)).find((m) => !m.ok);
-      const gaps = options.gaps ? gapsOf(check, options.gaps) : undefined;
+      const gaps = options.gaps ? gapsOf(check, options.gaps, (m) => models.readsOf(m)) : undefined;
       if (gaps) hasGaps = true;
       const run: CheckRun = {
         check,
@@ -284,7 +287,13 @@ class EngineRun {
         counts,
         override: overrides[check.id],
         gaps,
-        ctx: new EvaluationContext(inventory, options.params?.[check.id] ?? EMPTY_PARAMS, models.viewFor(check.id, failedModel ? [] : uses)),
+        unevaluated: new Map(),
+        ctx: new EvaluationContext(
+          inventory,
+          options.params?.[check.id] ?? EMPTY_PARAMS,
+          models.viewFor(check.id, failedModel ? [] : uses),
+          options.kubernetesVersion,
+        ),
       };
       this.#all.push(run);
       if (failedModel && !failedModel.ok) {
@@ -408,15 +417,27 @@ class EngineRun {
   }
 
   /**
-   * One error per check whose data has gaps, so that a check with nothing to evaluate (its kind
-   * was forbidden) is not mistaken for a clean one.
+   * One error per check and cause (a kind it could not read completely), with the objects it
+   * could therefore not evaluate: a check with nothing to evaluate (its kind was forbidden) is
+   * not mistaken for a clean one, and a forbidden kind does not bury the report in one error
+   * per object.
    */
   reportGaps(): void {
     if (!this.#hasGaps) return;
     for (const r of this.#all) {
       const g = r.gaps;
       if (!g) continue;
-      this.#clusterError(r, `${r.check.id} (${r.check.name}) could not be fully evaluated: ${g.reasons.join('; ')}`, { missingKinds: [...g.kinds] });
+      g.gaps.forEach((gap, i) => {
+        const u = r.unevaluated.get(gap);
+        const detail = u
+          ? `; ${u.objects} object${u.objects === 1 ? '' : 's'} not evaluated (${u.examples.join(', ')}${u.objects > u.examples.length ? ', ...' : ''})` +
+            (u.unconfirmedFailures > 0 ? `, ${u.unconfirmedFailures} unconfirmed failure${u.unconfirmedFailures === 1 ? '' : 's'} on what could be read` : '')
+          : '';
+        this.#clusterError(r, `${r.check.id} (${r.check.name}) could not be fully evaluated: ${gap.reason}${detail}`, {
+          missingKinds: [g.kinds[i] as string],
+          ...(u ? { objects: u.objects, unconfirmedFailures: u.unconfirmedFailures, examples: [...u.examples] } : {}),
+        });
+      });
     }
   }
 
@@ -456,7 +477,7 @@ class EngineRun {
       ...(inventory.cluster !== undefined ? { cluster: inventory.cluster } : {}),
     };
     this.#count(r, 'error');
-    this.#emit(r, 'error', resource, undefined, '', message, undefined, evidence, undefined, undefined, undefined, undefined);
+    this.#emit(r, 'error', resource, undefined, '', message, undefined, evidence, undefined, undefined, undefined, undefined, undefined);
   }
 
   /** Counts a result, decides its final status and makes its finding when it is kept. */
@@ -470,23 +491,31 @@ class EngineRun {
     violation: Violation | undefined,
   ): void {
     // Without the data a check needs, neither its passes nor its fails can be trusted (an
-    // absence check would report what it could not see).
+    // absence check would report what it could not see): counted, and reported once per check
+    // and cause after the run (see reportGaps).
     const missing = r.gaps !== undefined && (status === 'pass' || status === 'fail') ? missingFor(resource, r.gaps) : undefined;
-    if (status === 'pass' && !missing) {
+    if (missing) {
+      let u = r.unevaluated.get(missing);
+      if (!u) {
+        u = { objects: 0, unconfirmedFailures: 0, examples: [] };
+        r.unevaluated.set(missing, u);
+      }
+      if (u.last !== resource) {
+        u.last = resource;
+        u.objects++;
+        if (u.examples.length < EXAMPLES) u.examples.push(describeObject(resource.ref));
+      }
+      if (status === 'fail') u.unconfirmedFailures++;
+      return;
+    }
+    if (status === 'pass') {
       r.counts.pass++;
       this.#totals.pass++;
       if (!this.#includePassed) return;
     }
-    let message = typeof messageOrLazy === 'string' ? messageOrLazy : messageOrLazy();
+    const message = typeof messageOrLazy === 'string' ? messageOrLazy : messageOrLazy();
     let finalStatus = status;
     let exemption: Exemption | undefined;
-    if (missing) {
-      finalStatus = 'error';
-      message =
-        status === 'pass'
-          ? `cannot confirm that ${message.replace(/ passes$/, '')} passes: data it needs was not read (${missing.reason})`
-          : `unconfirmed: ${message} (data it needs was not read: ${missing.reason})`;
-    }
     if (finalStatus === 'fail' && this.#exceptions) {
       const check = r.check;
       exemption = this.#exceptions.match({
@@ -512,6 +541,7 @@ class EngineRun {
       exemption,
       violation?.severity,
       this.#inventory.podCountOf(resource),
+      violation?.line,
     );
   }
 
@@ -534,13 +564,14 @@ class EngineRun {
     exemption: Exemption | undefined,
     violationSeverity: Severity | undefined,
     affectedPods: number | undefined,
+    line: number | undefined,
   ): void {
     // A configured severity wins over the violation's own, which wins over the check's default.
     const severity = r.override ?? violationSeverity ?? r.check.severity;
     this.#findings.push(
       new EngineFinding(
         r.info,
-        { severity, status, resource: ref, container, pointer, message, evidence, fix, exemption, affectedPods },
+        { severity, status, resource: ref, container, pointer, message, evidence, fix, exemption, affectedPods, line },
         source,
         this.#locator,
       ),

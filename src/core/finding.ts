@@ -10,7 +10,7 @@
  * a spread copies own fields only and would drop the check's shared fields and the location.
  */
 import type { FixOperation } from './check.js';
-import type { Evidence, Exemption, Finding, PositionResolver, ResourceRef, Severity, SourceLocation, Status } from './types.js';
+import type { Evidence, Exemption, Finding, PositionResolver, RelatedFinding, ResourceRef, Severity, SourceLocation, Status } from './types.js';
 
 /** The fields every finding of one check shares. */
 export interface FindingCheck {
@@ -40,6 +40,8 @@ export interface FindingFields {
   readonly fix: readonly FixOperation[] | undefined;
   readonly exemption: Exemption | undefined;
   readonly affectedPods: number | undefined;
+  /** For a multi-line string at the pointer: the 1-based line inside it (`Violation.line`). */
+  readonly line: number | undefined;
 }
 
 const UNRESOLVED = 0;
@@ -97,6 +99,12 @@ export class EngineFinding implements Finding {
   readonly #fix: readonly FixOperation[] | undefined;
   readonly #exemption: Exemption | undefined;
   readonly #affectedPods: number | undefined;
+  readonly #line: number | undefined;
+  // Written by the report step (`core/grouping.ts`); declared here so that every finding keeps one shape.
+  groupId: string | undefined = undefined;
+  rank: number | undefined = undefined;
+  primary: boolean | undefined = undefined;
+  related: readonly RelatedFinding[] | undefined = undefined;
 
   /**
    * `source` is where the finding's object came from (a resource: only its `positions` and
@@ -114,12 +122,13 @@ export class EngineFinding implements Finding {
     this.#fix = fields.fix;
     this.#exemption = fields.exemption;
     this.#affectedPods = fields.affectedPods;
+    this.#line = fields.line;
     this.#locator = locator;
     this.#positions = undefined;
     this.#fallback = undefined;
     const positions = source?.positions;
     if (positions === undefined || locator === undefined) {
-      this.#location = source === undefined ? undefined : locateIn(source, fields.pointer);
+      this.#location = source === undefined ? undefined : locateIn(source, fields.pointer, fields.line);
     } else {
       this.#positions = positions;
       this.#fallback = source?.location;
@@ -175,7 +184,8 @@ export class EngineFinding implements Finding {
     let location = this.#fallback;
     if (this.#positions) {
       try {
-        location = this.#positions.locate(this.pointer);
+        const positions = this.#positions;
+        location = this.#line !== undefined && positions.locateLine ? positions.locateLine(this.pointer, this.#line) : positions.locate(this.pointer);
       } catch {
         // A pointer the resolver cannot follow: the object's start is the best place to show.
       }
@@ -206,15 +216,20 @@ export class EngineFinding implements Finding {
       exemption: this.#exemption,
       frameworks: c.frameworks,
       affectedPods: this.#affectedPods,
+      groupId: this.groupId,
+      rank: this.rank,
+      primary: this.primary,
+      related: this.related,
     } as Finding;
   }
 }
 
 /** Resolves a pointer to a source position; falls back to the object's start. */
-export function locateIn(source: FindingSource, pointer: string): SourceLocation | undefined {
-  if (source.positions) {
+export function locateIn(source: FindingSource, pointer: string, line?: number): SourceLocation | undefined {
+  const positions = source.positions;
+  if (positions) {
     try {
-      return source.positions.locate(pointer);
+      return line !== undefined && positions.locateLine ? positions.locateLine(pointer, line) : positions.locate(pointer);
     } catch {
       return source.location;
     }
@@ -257,4 +272,8 @@ const ORDER: readonly (keyof Finding)[] = [
   'exemption',
   'frameworks',
   'affectedPods',
+  'groupId',
+  'rank',
+  'primary',
+  'related',
 ];

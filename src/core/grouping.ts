@@ -10,6 +10,7 @@
  * Pure: a function of the findings alone (no inventory, no clock), run once when the report
  * is built. The key and the rules are documented in docs/json-report.md ("Problems").
  */
+import { plainFinding } from './finding.js';
 import type { Finding, RelatedFinding, ResourceRef, Severity, Status } from './types.js';
 import { SEVERITIES, severityRank } from './types.js';
 
@@ -331,16 +332,19 @@ function setGroup(f: Finding, groupId: string, rank: number, primary: boolean, r
   m.groupId = groupId;
   m.rank = rank;
   m.primary = primary;
+  // Assigned, not deleted: the engine's findings declare the field (one shape for all of them).
   if (related) m.related = related;
-  else if (m.related !== undefined) delete m.related;
+  else if (m.related !== undefined) m.related = undefined;
   return f;
 }
 
 function withGroup(f: Finding, groupId: string, rank: number, primary: boolean, related: readonly RelatedFinding[] | undefined): Finding {
-  if (related) return { ...f, groupId, rank, primary, related };
-  if (f.related === undefined) return { ...f, groupId, rank, primary };
+  // The engine's findings keep shared fields in getters: copy them with plainFinding, not a spread.
+  const plain = plainFinding(f);
+  if (related) return { ...plain, groupId, rank, primary, related };
+  if (plain.related === undefined) return { ...plain, groupId, rank, primary };
   // Ranked before (a merged report): a stale `related` must not survive.
-  const { related: _stale, ...rest } = f;
+  const { related: _stale, ...rest } = plain;
   return { ...rest, groupId, rank, primary };
 }
 

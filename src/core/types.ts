@@ -113,6 +113,26 @@ export interface Finding {
    * Pods it owns. Findings are reported once, on the owner, instead of once per Pod.
    */
   readonly affectedPods?: number | undefined;
+  /**
+   * The problem (root cause) this finding belongs to: findings of several checks about one
+   * field, volume, capability entry or RBAC rule share it. Set when the report is built
+   * (see `src/core/grouping.ts` and docs/json-report.md).
+   */
+  readonly groupId?: string | undefined;
+  /** 1-based risk rank of the finding's problem in the report; the findings of one problem share it. */
+  readonly rank?: number | undefined;
+  /** True for the finding that represents its problem (the most specific one). */
+  readonly primary?: boolean | undefined;
+  /** On a primary: the other findings of its problem, most specific first. */
+  readonly related?: readonly RelatedFinding[] | undefined;
+}
+
+/** A finding grouped under another one, as listed on the primary's `related`. */
+export interface RelatedFinding {
+  readonly check: string;
+  readonly name: string;
+  readonly severity: Severity;
+  readonly pointer: string;
 }
 
 /** A problem met while loading or scanning that did not stop the scan. */
