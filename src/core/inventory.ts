@@ -2,7 +2,7 @@
  * The inventory: every object of a scan, normalised and indexed by kind and by
  * namespace/name. Sources add objects; analysers read them.
  */
-import type { JsonObject, JsonValue, PositionResolver, Resource, ResourceRef, SourceLocation } from './types.js';
+import type { JsonObject, PositionResolver, Resource, ResourceRef, SourceLocation } from './types.js';
 import { podSpecsOf } from './workloads.js';
 import { isObject } from './object.js';
 
