@@ -11,6 +11,7 @@ import { PalisadeError } from '../core/errors.js';
 import type { ExceptionRule } from '../core/exceptions.js';
 import type { JsonValue, Severity } from '../core/types.js';
 import { CONFIG_SCHEMA, validateAgainst } from './schema.js';
+import { isObject } from '../core/object.js';
 
 /** Settings of one check. */
 export interface CheckSettings {
@@ -56,10 +57,6 @@ export function parseSize(v: string | number): number | undefined {
   return out > 0 ? out : undefined;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 const asList = (v: unknown): string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : (v as string[]));
 
 /**
@@ -73,20 +70,20 @@ const asList = (v: unknown): string[] => (v === undefined ? [] : typeof v === 's
  */
 export function validateConfig(raw: unknown, file: string): PalisadeConfig {
   if (raw === undefined || raw === null) return { ...EMPTY_CONFIG, file };
-  if (!isRecord(raw)) throw new PalisadeError('config-invalid', `${file}: the configuration must be a mapping`, { file });
+  if (!isObject(raw)) throw new PalisadeError('config-invalid', `${file}: the configuration must be a mapping`, { file });
   // YAML 1.1 loaders (and library callers) hand over dates as Date objects.
   const input: Record<string, unknown> = Array.isArray(raw.exceptions)
     ? {
         ...raw,
         exceptions: raw.exceptions.map((e) =>
-          isRecord(e) && e.expires instanceof Date && !Number.isNaN(e.expires.getTime()) ? { ...e, expires: e.expires.toISOString().slice(0, 10) } : e,
+          isObject(e) && e.expires instanceof Date && !Number.isNaN(e.expires.getTime()) ? { ...e, expires: e.expires.toISOString().slice(0, 10) } : e,
         ),
       }
     : raw;
   const problems = validateAgainst(CONFIG_SCHEMA, input);
   if (Array.isArray(input.exceptions))
     input.exceptions.forEach((e, i) => {
-      if (isRecord(e) && typeof e.expires === 'string' && DATE_RE.test(e.expires) && Number.isNaN(Date.parse(e.expires)))
+      if (isObject(e) && typeof e.expires === 'string' && DATE_RE.test(e.expires) && Number.isNaN(Date.parse(e.expires)))
         problems.push(`exceptions[${i}].expires: must be a date YYYY-MM-DD`);
     });
   const maxFileSize = input.maxFileSize === undefined ? undefined : parseSize(input.maxFileSize as string | number);

@@ -7,6 +7,7 @@ import { parse } from '@marcbachmann/cel-js';
 import { type AnyCheck, type CheckTarget, defineCheck, type Violation } from '../core/check.js';
 import { PalisadeError } from '../core/errors.js';
 import { isSeverity, type JsonValue } from '../core/types.js';
+import { isObject } from '../core/object.js';
 
 type Compiled = ReturnType<typeof parse>;
 
@@ -37,10 +38,6 @@ export function toCel(v: JsonValue | undefined, memo: Map<object, unknown> = new
   return out;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function compile(expr: string, where: string): Compiled {
   try {
     return parse(expr);
@@ -60,8 +57,8 @@ function compile(expr: string, where: string): Compiled {
  *   validations: [{ expression: 'has(object.metadata.labels.team)', message: 'no team label', path: '/metadata/labels' }] }, 'x.yaml');
  */
 export function celCheck(def: unknown, where: string): AnyCheck {
-  if (!isRecord(def)) throw new PalisadeError('check-invalid', `${where}: a check must be a mapping`);
-  const match = isRecord(def.match) ? def.match : {};
+  if (!isObject(def)) throw new PalisadeError('check-invalid', `${where}: a check must be a mapping`);
+  const match = isObject(def.match) ? def.match : {};
   const targetName = typeof match.target === 'string' ? match.target : 'resource';
   let target: CheckTarget;
   if (targetName === 'pod' || targetName === 'container' || targetName === 'cluster') target = { kind: targetName };
@@ -77,7 +74,7 @@ export function celCheck(def: unknown, where: string): AnyCheck {
     throw new PalisadeError('check-invalid', `${where}: validations must list at least one {expression, message}`);
   const validations: Validation[] = def.validations.map((v, i) => {
     const at = `${where}: validations[${i}]`;
-    if (!isRecord(v) || typeof v.expression !== 'string') throw new PalisadeError('check-invalid', `${at}.expression is required`);
+    if (!isObject(v) || typeof v.expression !== 'string') throw new PalisadeError('check-invalid', `${at}.expression is required`);
     return {
       expression: v.expression,
       compiled: compile(v.expression, `${at}.expression`),
@@ -89,7 +86,7 @@ export function celCheck(def: unknown, where: string): AnyCheck {
   const id = String(def.id ?? '');
   const severity = def.severity ?? 'medium';
   if (!isSeverity(severity)) throw new PalisadeError('check-invalid', `${where}: severity must be critical, high, medium, low or info`);
-  const docs = isRecord(def.docs) ? def.docs : {};
+  const docs = isObject(def.docs) ? def.docs : {};
 
   const run = (vars: Record<string, unknown>, describe: string): Violation[] => {
     const out: Violation[] = [];

@@ -24,6 +24,7 @@ import { Inventory, isKubernetesObject } from '../core/inventory.js';
 import { normalizeObject } from './normalize.js';
 import type { JsonObject, ResourceTypeCoverage } from '../core/types.js';
 import { VERSION } from '../version.js';
+import { isObject } from '../core/object.js';
 
 export const SNAPSHOT_API_VERSION = 'palisade.dev/v1';
 
@@ -109,10 +110,6 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * Reads a snapshot written by {@link writeSnapshot} (compressed or not) back into one
  * inventory per cluster, objects in the order they were read from the cluster.
@@ -156,7 +153,7 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
         throw bad(lineNo, 'line is not JSON');
       }
       if (!header) {
-        if (!isRecord(value) || value.kind !== 'Snapshot' || value.apiVersion !== SNAPSHOT_API_VERSION)
+        if (!isObject(value) || value.kind !== 'Snapshot' || value.apiVersion !== SNAPSHOT_API_VERSION)
           throw bad(lineNo, `the first line must be the header (apiVersion ${SNAPSHOT_API_VERSION}, kind Snapshot)`);
         header = value;
         continue;
@@ -167,7 +164,7 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
         current.remaining--;
         continue;
       }
-      if (!isRecord(value) || !isRecord(value.cluster)) throw bad(lineNo, 'expected a cluster header');
+      if (!isObject(value) || !isObject(value.cluster)) throw bad(lineNo, 'expected a cluster header');
       const c = value.cluster;
       if (typeof c.name !== 'string' || typeof c.objects !== 'number' || !Array.isArray(c.coverage))
         throw bad(lineNo, 'cluster header needs name, objects and coverage');
@@ -178,7 +175,7 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
         ...(typeof c.server === 'string' ? { server: c.server } : {}),
         ...(typeof c.kubernetesVersion === 'string' ? { kubernetesVersion: c.kubernetesVersion } : {}),
         inventory,
-        coverage: (c.coverage as ResourceTypeCoverage[]).map((t) => ({ cluster: name, ...t })),
+        coverage: (c.coverage as unknown as ResourceTypeCoverage[]).map((t) => ({ cluster: name, ...t })),
       });
       current = { inventory, remaining: c.objects, name };
     }

@@ -1,10 +1,6 @@
 import { defineCheck } from '../../core/check.js';
 import { describeContainer, isLongRunning } from '../../security-context/security-context.js';
-import type { JsonValue } from '../../core/types.js';
-
-function isSet(v: JsonValue | undefined): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isObject } from '../../core/object.js';
 
 /** Without a readiness probe traffic and rollouts go to containers that are not ready yet. */
 export default defineCheck({
@@ -29,7 +25,7 @@ export default defineCheck({
   },
   target: { kind: 'container' },
   evaluate({ container }) {
-    if (!isLongRunning(container) || isSet(container.container.readinessProbe)) return undefined;
+    if (!isLongRunning(container) || isObject(container.container.readinessProbe)) return undefined;
     return { path: '/readinessProbe', message: `${describeContainer(container)} has no readinessProbe` };
   },
 });

@@ -1,5 +1,5 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { describeObject } from '../../core/object.js';
+import { isObject, describeObject } from '../../core/object.js';
 import { describeSelector, isEmptySelector, parseSelector, POD_KINDS, scopeOf, SELECTOR_SCOPE_DOCS, selectsNoPod } from '../selectors.js';
 
 /** A policy that selects no pod protects nothing: usually a label typo that leaves the intended pods open. */
@@ -25,7 +25,7 @@ export default defineCheck({
   uses: ['scopes'],
   evaluate({ models, resource }): Violation | undefined {
     const spec = resource.object.spec;
-    const raw = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec.podSelector : undefined;
+    const raw = isObject(spec) ? spec.podSelector : undefined;
     if (raw === undefined || raw === null) return undefined;
     const selector = parseSelector(raw);
     if (isEmptySelector(selector) || selectsNoPod(models.scopes, resource, selector) !== true) return undefined;

@@ -1,5 +1,5 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { describeObject } from '../../core/object.js';
+import { isObject, describeObject } from '../../core/object.js';
 import { describeSelector, isEmptySelector, parseSelector, POD_KINDS, scopeOf, SELECTOR_SCOPE_DOCS, selectsNoPod } from '../selectors.js';
 
 /** A budget that selects no pod protects nothing during node drains and upgrades. */
@@ -24,7 +24,7 @@ export default defineCheck({
   uses: ['scopes'],
   evaluate({ models, resource }): Violation | undefined {
     const spec = resource.object.spec;
-    const raw = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec.selector : undefined;
+    const raw = isObject(spec) ? spec.selector : undefined;
     if (raw === undefined || raw === null) return undefined;
     const selector = parseSelector(raw);
     if (isEmptySelector(selector) || selectsNoPod(models.scopes, resource, selector) !== true) return undefined;

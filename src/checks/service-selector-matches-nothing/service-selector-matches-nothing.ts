@@ -1,5 +1,5 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { describeObject } from '../../core/object.js';
+import { isObject, describeObject } from '../../core/object.js';
 import { describeSelector, isEmptySelector, parseSelector, POD_KINDS, scopeOf, SELECTOR_SCOPE_DOCS, selectsNoPod } from '../selectors.js';
 
 /** A Service whose selector matches no pod has no endpoints: a typo, or a leftover of a removed workload. */
@@ -25,7 +25,7 @@ export default defineCheck({
   uses: ['scopes'],
   evaluate({ models, resource }): Violation | undefined {
     const spec = resource.object.spec;
-    const raw = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec.selector : undefined;
+    const raw = isObject(spec) ? spec.selector : undefined;
     if (raw === undefined || raw === null) return undefined;
     const selector = parseSelector(raw, true);
     if (isEmptySelector(selector) || selectsNoPod(models.scopes, resource, selector) !== true) return undefined;
