@@ -15,7 +15,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   // The engine and the data model: pure.
   core: ['core', 'version.ts'],
   // Kubernetes domain helpers: pure functions over objects.
-  domain: ['security-context', 'image-ref', 'credentials'],
+  domain: ['security-context', 'image-ref', 'credentials', 'packages'],
   // Analysers' models: pure, built from the inventory by the engine.
   models: ['rbac', 'pss', 'summary', 'pods', 'network', 'paths', 'vuln'],
   // The catalogues: checks and framework controls.
