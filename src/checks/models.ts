@@ -3,9 +3,10 @@
  * A new analyser (network, images, attack paths) adds its provider here.
  */
 import type { AnyModelProvider } from '../core/models.js';
+import { networkModelProvider } from '../network/provider.js';
 import { podsModelProvider } from '../pods/provider.js';
 import { rbacModelProvider } from '../rbac/provider.js';
 import { scopeModelProvider } from './scope-model.js';
 
 /** Every built-in model provider. */
-export const builtinModels: readonly AnyModelProvider[] = [rbacModelProvider, scopeModelProvider, podsModelProvider];
+export const builtinModels: readonly AnyModelProvider[] = [rbacModelProvider, scopeModelProvider, podsModelProvider, networkModelProvider];
