@@ -6,6 +6,7 @@ import { didYouMean } from '../config/suggest.js';
 import { VERSION } from '../version.js';
 import { registerChecks } from './commands/checks.js';
 import { registerInventory } from './commands/inventory.js';
+import { registerNetwork } from './commands/network.js';
 import { registerPss } from './commands/pss.js';
 import { registerRbac } from './commands/rbac.js';
 import { registerScan } from './commands/scan.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerChecks(program);
   registerPss(program);
   registerRbac(program);
+  registerNetwork(program);
   return program;
 }
 

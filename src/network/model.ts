@@ -666,7 +666,9 @@ export class NetworkModel {
     if (admin || baseline) {
       // Ordered tiers: evaluate each endpoint in full (only classes an admin policy selects).
       const per = new Map<number, ConnSet>();
-      this.#classes.forEach((k, i) => per.set(i, this.direction(subject, this.targetOf(k.rep), dir).allowed));
+      this.#classes.forEach((k, i) => {
+        per.set(i, this.direction(subject, this.targetOf(k.rep), dir).allowed);
+      });
       for (const x of this.externals) per.set(C + x.id, this.direction(subject, { kind: 'ip', range: x.range }, dir).allowed);
       return { fallback: NO_CONNS, per };
     }
