@@ -7,11 +7,14 @@ import credentialsInAnnotations from './credentials-in-annotations/credentials-i
 import credentialsInConfigmap from './credentials-in-configmap/credentials-in-configmap.js';
 import dangerousCapabilities from './dangerous-capabilities/dangerous-capabilities.js';
 import dashboardInsecureLogin from './dashboard-insecure-login/dashboard-insecure-login.js';
+import databaseReachableFromEverywhere from './database-reachable-from-everywhere/database-reachable-from-everywhere.js';
 import defaultServiceAccount from './default-service-account/default-service-account.js';
 import deprecatedApiVersion from './deprecated-api-version/deprecated-api-version.js';
 import duplicateEnvVar from './duplicate-env-var/duplicate-env-var.js';
+import egressToCloudMetadata from './egress-to-cloud-metadata/egress-to-cloud-metadata.js';
 import emptydirWithoutSizeLimit from './emptydir-without-size-limit/emptydir-without-size-limit.js';
 import exposedDashboard from './exposed-dashboard/exposed-dashboard.js';
+import exposedWithoutTls from './exposed-without-tls/exposed-without-tls.js';
 import hardcodedSecretInEnv from './hardcoded-secret-in-env/hardcoded-secret-in-env.js';
 import imageDigestMissing from './image-digest-missing/image-digest-missing.js';
 import imageLatestTag from './image-latest-tag/image-latest-tag.js';
@@ -118,6 +121,7 @@ import sensitiveHostPath from './sensitive-host-path/sensitive-host-path.js';
 import serviceAccountAutomountDefault from './service-account-automount-default/service-account-automount-default.js';
 import serviceAccountNotFound from './service-account-not-found/service-account-not-found.js';
 import serviceAccountTokenAutomount from './service-account-token-automount/service-account-token-automount.js';
+import serviceAdminPort from './service-admin-port/service-admin-port.js';
 import serviceExternalIps from './service-external-ips/service-external-ips.js';
 import serviceExternalnameInternal from './service-externalname-internal/service-externalname-internal.js';
 import serviceLoadbalancerOpen from './service-loadbalancer-open/service-loadbalancer-open.js';
@@ -132,6 +136,7 @@ import webhookFailsOpenOnSecurityResources from './webhook-fails-open-on-securit
 import webhookInsecureClientConfig from './webhook-insecure-client-config/webhook-insecure-client-config.js';
 import webhookInterceptsKubeSystem from './webhook-intercepts-kube-system/webhook-intercepts-kube-system.js';
 import workloadInDefaultNamespace from './workload-in-default-namespace/workload-in-default-namespace.js';
+import workloadNotSelectedByNetworkPolicy from './workload-not-selected-by-network-policy/workload-not-selected-by-network-policy.js';
 import writableHostPath from './writable-host-path/writable-host-path.js';
 import writableRootFilesystem from './writable-root-filesystem/writable-root-filesystem.js';
 
@@ -144,11 +149,14 @@ export const builtinChecks: readonly AnyCheck[] = [
   credentialsInConfigmap as AnyCheck,
   dangerousCapabilities as AnyCheck,
   dashboardInsecureLogin as AnyCheck,
+  databaseReachableFromEverywhere as AnyCheck,
   defaultServiceAccount as AnyCheck,
   deprecatedApiVersion as AnyCheck,
   duplicateEnvVar as AnyCheck,
+  egressToCloudMetadata as AnyCheck,
   emptydirWithoutSizeLimit as AnyCheck,
   exposedDashboard as AnyCheck,
+  exposedWithoutTls as AnyCheck,
   hardcodedSecretInEnv as AnyCheck,
   imageDigestMissing as AnyCheck,
   imageLatestTag as AnyCheck,
@@ -255,6 +263,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   serviceAccountAutomountDefault as AnyCheck,
   serviceAccountNotFound as AnyCheck,
   serviceAccountTokenAutomount as AnyCheck,
+  serviceAdminPort as AnyCheck,
   serviceExternalIps as AnyCheck,
   serviceExternalnameInternal as AnyCheck,
   serviceLoadbalancerOpen as AnyCheck,
@@ -269,6 +278,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   webhookInsecureClientConfig as AnyCheck,
   webhookInterceptsKubeSystem as AnyCheck,
   workloadInDefaultNamespace as AnyCheck,
+  workloadNotSelectedByNetworkPolicy as AnyCheck,
   writableHostPath as AnyCheck,
   writableRootFilesystem as AnyCheck,
 ].sort((a, b) => a.id.localeCompare(b.id));

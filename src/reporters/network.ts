@@ -43,7 +43,13 @@ function directionJson(v: DirectionVerdict | undefined): Record<string, unknown>
  * @example
  * renderReach(src, dst, model.reach(src, dst), { protocol: 'TCP', port: 80 }, 'table');
  */
-export function renderReach(src: Endpoint, dst: Endpoint, r: Reachability, port: { protocol: Protocol; port: number } | undefined, format: 'table' | 'json'): string {
+export function renderReach(
+  src: Endpoint,
+  dst: Endpoint,
+  r: Reachability,
+  port: { protocol: Protocol; port: number } | undefined,
+  format: 'table' | 'json',
+): string {
   const allowed = port ? hasPort(r.allowed, port.protocol, port.port) : formatConns(r.allowed) !== 'none';
   const what = port ? ` on ${port.port}/${port.protocol}` : '';
   if (format === 'json') {
@@ -141,7 +147,8 @@ export function renderMatrix(m: Matrix, format: MatrixFormat): string {
         continue;
       }
       lines.push(`  subgraph cluster_${i++} {`, `    label=${dotId(ns)};`);
-      for (const n of list) lines.push(`    ${ids.get(endpointName(n))} [label=${dotId(n.kind === 'workload' ? `${n.node.name}[${n.node.kind}]` : endpointName(n))}];`);
+      for (const n of list)
+        lines.push(`    ${ids.get(endpointName(n))} [label=${dotId(n.kind === 'workload' ? `${n.node.name}[${n.node.kind}]` : endpointName(n))}];`);
       lines.push('  }');
     }
     for (const e of edges) lines.push(`  ${e.s} -> ${e.d} [label=${dotId(e.label)}];`);

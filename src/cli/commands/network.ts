@@ -93,13 +93,16 @@ function endpointOf(model: NetworkModel, text: string, defaultNamespace: string)
     if (!range) throw new PalisadeError('usage', `${text} is not an IP address, CIDR or range`);
     const node = model.externalFor(range);
     if (!node) {
-      const parts = model.externals.filter((e) => e.range.family === range.family && e.range.start <= range.end && range.start <= e.range.end).map((e) => e.text);
+      const parts = model.externals
+        .filter((e) => e.range.family === range.family && e.range.start <= range.end && range.start <= e.range.end)
+        .map((e) => e.text);
       throw new PalisadeError('usage', `${text} spans address ranges that policies treat differently: ${parts.join(', ')}; name one of them`);
     }
     return { kind: 'external', node };
   }
   const parts = text.split('/');
-  if (parts.length > 3 || parts.some((p) => p === '')) throw new PalisadeError('usage', `${text}: write a workload as NAMESPACE/NAME, NAMESPACE/KIND/NAME or NAME`);
+  if (parts.length > 3 || parts.some((p) => p === ''))
+    throw new PalisadeError('usage', `${text}: write a workload as NAMESPACE/NAME, NAMESPACE/KIND/NAME or NAME`);
   const [ns, kind, name] = parts.length === 3 ? parts : parts.length === 2 ? [parts[0], undefined, parts[1]] : [defaultNamespace, undefined, parts[0]];
   const found = model.findWorkloads(ns as string, name as string, kind);
   if (found.length === 0) {
@@ -114,7 +117,8 @@ function portOf(text: string): { protocol: Protocol; port: number } {
   const m = /^(\d{1,5})(?:\/([A-Za-z]+))?$/.exec(text);
   const port = m ? Number(m[1]) : Number.NaN;
   const protocol = m ? parseProtocol(m[2]) : undefined;
-  if (!m || !protocol || port < 1 || port > 65535) throw new PalisadeError('usage', `--port ${text}: write PORT or PORT/PROTOCOL (TCP, UDP, SCTP), e.g. 53/UDP`);
+  if (!m || !protocol || port < 1 || port > 65535)
+    throw new PalisadeError('usage', `--port ${text}: write PORT or PORT/PROTOCOL (TCP, UDP, SCTP), e.g. 53/UDP`);
   return { protocol, port };
 }
 
