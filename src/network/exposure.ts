@@ -122,8 +122,11 @@ function fromController(model: NetworkModel, w: WorkloadNode, ports: ConnSet): P
   const dst = { kind: 'workload', node: w } as const;
   const anyPod: PodTarget = model.anyPod();
   if (anyShared(model.reach(anyPod, dst).allowed, ports)) return 'allowed';
+  // Workloads of one equivalence class get the same verdict: one per class (outside w's namespace) suffices.
+  const seen = new Set<number>();
   for (const other of model.workloads) {
-    if (other.namespace === w.namespace) continue;
+    if (other.namespace === w.namespace || seen.has(other.classId)) continue;
+    seen.add(other.classId);
     if (anyShared(model.reach({ kind: 'workload', node: other }, dst).allowed, ports)) return 'allowed';
   }
   return 'denied';

@@ -107,6 +107,8 @@ export interface PodTarget {
   readonly namespaceLabels: Readonly<Record<string, string>>;
   readonly labels: Readonly<Record<string, string>>;
   readonly ports: readonly ContainerPort[];
+  /** A pod on the node's network: policies do not govern its traffic. */
+  readonly hostNetwork?: boolean;
 }
 
 /** A peer a rule can match: a pod, or an address range outside the cluster. */
@@ -131,6 +133,8 @@ export interface DirectionVerdict {
   /** True when a NetworkPolicy selects the pod for this direction. */
   readonly isolated: boolean;
   readonly decisions: readonly Decision[];
+  /** Why no policy applies, when that is not the default (a host-network pod). */
+  readonly note?: string;
 }
 
 /** Reachability from one endpoint to another with the policies that decide it. */
@@ -422,6 +426,11 @@ export class NetworkModel {
     return this.#exposures;
   }
 
+  /** One workload of each equivalence class (every workload of a class gets the same verdicts). */
+  representatives(): readonly WorkloadNode[] {
+    return this.#classes.map((c) => c.rep);
+  }
+
   /** The workloads of a namespace. */
   inNamespace(namespace: string): readonly WorkloadNode[] {
     return this.#byNamespace.get(namespace) ?? [];
@@ -454,7 +463,14 @@ export class NetworkModel {
 
   /** A workload as a policy sees it. */
   targetOf(w: WorkloadNode): PodTarget {
-    return { kind: 'pod', namespace: w.namespace, namespaceLabels: this.#nsLabels(w.namespace), labels: w.labels, ports: w.ports };
+    return {
+      kind: 'pod',
+      namespace: w.namespace,
+      namespaceLabels: this.#nsLabels(w.namespace),
+      labels: w.labels,
+      ports: w.ports,
+      ...(w.hostNetwork ? { hostNetwork: true } : {}),
+    };
   }
 
   /**
@@ -472,6 +488,14 @@ export class NetworkModel {
    */
   direction(subject: PodTarget, peer: PeerTarget, dir: Direction): DirectionVerdict {
     const dest = dir === 'ingress' ? subject : peer;
+    // Host-network pods use the node's address: NetworkPolicies that select them have no effect.
+    if (subject.hostNetwork)
+      return {
+        allowed: ALL_CONNS,
+        isolated: false,
+        decisions: [{ tier: 'default', effect: 'allow', conns: ALL_CONNS }],
+        note: 'host network: not governed by NetworkPolicy',
+      };
     const decisions: Decision[] = [];
     let remaining: ConnSet = ALL_CONNS;
     let passed: ConnSet = NO_CONNS;
@@ -660,6 +684,7 @@ export class NetworkModel {
     const rep = (this.#classes[c] as { rep: WorkloadNode }).rep;
     const subject = this.targetOf(rep);
     const C = this.#classes.length;
+    if (subject.hostNetwork) return { fallback: ALL_CONNS, per: new Map() };
     const admin = this.#admin.some((p) => p[dir] && podMatches(p.subject, subject));
     const isolating = (this.#np.get(subject.namespace) ?? []).filter((p) => p[dir] && podMatches(p.subject, subject));
     const baseline = isolating.length === 0 && this.#baseline?.[dir] !== undefined && podMatches(this.#baseline.subject, subject);

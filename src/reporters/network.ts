@@ -34,7 +34,7 @@ function decisionJson(d: Decision): Record<string, unknown> {
 
 function directionJson(v: DirectionVerdict | undefined): Record<string, unknown> | undefined {
   if (!v) return undefined;
-  return { isolated: v.isolated, allowed: connsToJson(v.allowed), decisions: v.decisions.map(decisionJson) };
+  return { isolated: v.isolated, allowed: connsToJson(v.allowed), decisions: v.decisions.map(decisionJson), ...(v.note ? { note: v.note } : {}) };
 }
 
 /**
@@ -73,7 +73,9 @@ export function renderReach(
       lines.push(`${label} of ${endpointName(e)}: outside the cluster, no policy applies`);
       return;
     }
-    lines.push(`${label} of ${endpointName(e)}: ${v.isolated ? 'isolated' : 'not isolated by any NetworkPolicy'}; allows ${formatConns(v.allowed)}`);
+    lines.push(
+      `${label} of ${endpointName(e)}: ${v.note ?? (v.isolated ? 'isolated' : 'not isolated by any NetworkPolicy')}; allows ${formatConns(v.allowed)}`,
+    );
     for (const d of v.decisions) lines.push(`  ${decisionText(d)}`);
   };
   side('egress', src, r.egress);
