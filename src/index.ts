@@ -101,3 +101,27 @@ export { FRAMEWORKS, resolveReference } from './frameworks/index.js';
 export { VERSION } from './version.js';
 export { evaluatePodSecurity, type PodSecurityPolicy, parsePolicyVersion, pssReport } from './pss/index.js';
 export * from './rbac/index.js';
+export {
+  buildNetworkModel,
+  type Connection,
+  type ConnSet,
+  connsToJson,
+  type Decision,
+  type DirectionVerdict,
+  type Endpoint,
+  endpointName,
+  type Exposure,
+  type ExposureVia,
+  type ExternalNode,
+  formatConns,
+  formatRange,
+  hasPort,
+  type IpRange,
+  type Matrix,
+  NetworkModel,
+  networkModelProvider,
+  parseCidr,
+  type PodTarget,
+  type Reachability,
+  type WorkloadNode,
+} from './network/index.js';
