@@ -366,7 +366,6 @@ export class NetworkModel {
     // matches, with the resolution of every port name the policies use.
     const matched: number[][] = workloads.map(() => []);
     const subjectKey = (p: number): number => -1 - p;
-    const podPeers: Peer[] = [];
     policies.forEach((p, i) => {
       for (const w of this.#podsMatching(p.subject)) matched[w.id]?.push(subjectKey(i));
       for (const rules of [p.ingress, p.egress])
@@ -374,7 +373,6 @@ export class NetworkModel {
           if (r.peers !== 'all')
             for (const peer of r.peers)
               if (peer.kind === 'pods') {
-                podPeers.push(peer);
                 for (const w of this.#podsMatching(peer)) matched[w.id]?.push(peer.id);
               }
     });
