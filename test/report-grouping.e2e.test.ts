@@ -148,7 +148,7 @@ describe('grouped findings (built CLI)', () => {
     assert.ok(table.includes(`    also: ${CAPABILITY_ALSO}\n`));
     assert.match(table.replace(/\n {10}/g, ' '), new RegExp(`also: ${RULE_ALSO}\\n`));
     assert.match(table, /CRITICAL {2}3 problems \(23 findings\)/);
-    assert.match(table, /│ Problems +19 /);
+    assert.match(table, /│ Problems +21 /);
     // Each problem's primary appears once, in the JSON order.
     const positions = primaries.filter((f) => f.status === 'fail').map((f) => table.indexOf(`${f.check} `));
     for (const p of positions) assert.ok(p >= 0);
@@ -168,7 +168,7 @@ describe('grouped findings (built CLI)', () => {
     assert.match(markdown, new RegExp(`\\| PAL-0301 rbac-cluster-admin-equivalent \\| ClusterRole everything \\| app\\.yaml:33 \\| .* \\| ${RULE_ALSO} \\|`));
     assert.match(markdown, new RegExp(`\\| PAL-0004 pss-capabilities-baseline \\| .* \\| ${CAPABILITY_ALSO} \\|`));
     assert.ok(!/\| PAL-0112 writable-host-path \|/.test(markdown), 'the writable mount is related, not a row');
-    assert.match(markdown, /\*\*19 failing problems\*\*/);
+    assert.match(markdown, /\*\*21 failing problems\*\*/);
   });
 
   it('shows one HTML row per problem with the related checks', () => {
@@ -221,12 +221,12 @@ describe('--min-severity (built CLI)', () => {
     const report = JSON.parse(r.stdout) as { findings: JsonFinding[]; hidden: { minSeverity: string; findings: number; problems: number } };
     assert.deepEqual(new Set(report.findings.filter((f) => f.primary).map((f) => f.severity)), new Set(['critical']));
     assert.equal(report.hidden.minSeverity, 'critical');
-    assert.equal(report.hidden.problems, 16);
-    assert.equal(report.hidden.findings, 17);
+    assert.equal(report.hidden.problems, 18);
+    assert.equal(report.hidden.findings, 19);
     const table = readFileSync(join(d, 'out.txt'), 'utf8');
     assert.ok(!table.includes('\nMEDIUM '));
-    assert.match(table, /│ Not shown +16 problems \(17 findings\) below critical \(--min-severity critical\) +│/);
-    assert.match(readFileSync(join(d, 'out.md'), 'utf8'), /Not shown: 16 problems \(17 findings\) below critical/);
+    assert.match(table, /│ Not shown +18 problems \(19 findings\) below critical \(--min-severity critical\) +│/);
+    assert.match(readFileSync(join(d, 'out.md'), 'utf8'), /Not shown: 18 problems \(19 findings\) below critical/);
   });
 
   it('leaves the gate alone: --fail-on low still fails on hidden low findings', () => {
