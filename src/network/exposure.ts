@@ -118,10 +118,12 @@ function fromOutside(model: NetworkModel, w: WorkloadNode, ports: ConnSet): { po
  * run in another namespace: allowed when any pod of another namespace (an existing one, or a
  * hypothetical unlabelled pod) may reach the ports.
  */
-function fromController(model: NetworkModel, w: WorkloadNode, ports: ConnSet): PolicyVerdict {
+function fromController(model: NetworkModel, w: WorkloadNode, ports: ConnSet, home: string | undefined): PolicyVerdict {
   const dst = { kind: 'workload', node: w } as const;
   const anyPod: PodTarget = model.anyPod();
   if (anyShared(model.reach(anyPod, dst).allowed, ports)) return 'allowed';
+  // Gateway implementations commonly run the gateway's pods in the Gateway's namespace.
+  if (home !== undefined && home !== w.namespace && anyShared(model.reach(model.podIn(home), dst).allowed, ports)) return 'allowed';
   // Workloads of one equivalence class get the same verdict: one per class (outside w's namespace) suffices.
   const seen = new Set<number>();
   for (const other of model.workloads) {
@@ -171,7 +173,7 @@ export function exposuresOf(model: NetworkModel, inventory: Inventory): Exposure
   const viaService = (
     svc: Resource,
     spList: readonly ServicePort[],
-    base: { via: ExposureVia; entry: Resource; path: string[]; tls: boolean | undefined; hosts: string[]; controller: boolean },
+    base: { via: ExposureVia; entry: Resource; path: string[]; tls: boolean | undefined; hosts: string[]; controller: boolean; home?: string },
   ): void => {
     for (const w of serviceTargets(model, svc)) {
       let ports: ConnSet = NO_CONNS;
@@ -182,7 +184,7 @@ export function exposuresOf(model: NetworkModel, inventory: Inventory): Exposure
       }
       if (isEmpty(ports)) continue;
       const svcHop = `Service ${svcName(svc)} port ${spList.map((p) => `${p.port}${p.nodePort ? ` (node port ${p.nodePort})` : ''}/${p.protocol}`).join(',')}`;
-      const verdict = base.controller ? { policy: fromController(model, w, ports), allowedFrom: [] } : fromOutside(model, w, ports);
+      const verdict = base.controller ? { policy: fromController(model, w, ports, base.home), allowedFrom: [] } : fromOutside(model, w, ports);
       out.push({
         workload: w,
         via: base.via,
@@ -295,6 +297,7 @@ export function exposuresOf(model: NetworkModel, inventory: Inventory): Exposure
               tls: tls ? true : plain ? false : undefined,
               hosts,
               controller: true,
+              home: gwNs,
             });
           }
         }

@@ -137,3 +137,99 @@ spec: {podSelector: {}, policyTypes: [Ingress]}`).inventory,
     );
   });
 });
+
+describe('network model: exposure through Gateway API, NodePort and externalIPs', () => {
+  it('follows Gateway listeners and HTTPRoutes to Services and pods, with TLS by listener protocol', () => {
+    const model = buildNetworkModel(
+      inventoryOf(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: api, ports: [{name: web, containerPort: 8080}, {name: admin, containerPort: 9000}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  type: NodePort
+  selector: {app: api}
+  ports: [{name: http, port: 80, targetPort: web, nodePort: 30080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api-admin, namespace: shop}
+spec:
+  selector: {app: api}
+  externalIPs: [198.51.100.7]
+  ports: [{name: admin, port: 9000, targetPort: admin}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: public, namespace: infra}
+spec:
+  gatewayClassName: envoy
+  listeners:
+    - {name: https, protocol: HTTPS, port: 443, hostname: api.example.com}
+    - {name: http, protocol: HTTP, port: 80}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: api, namespace: shop}
+spec:
+  parentRefs: [{name: public, namespace: infra, sectionName: https}]
+  rules: [{backendRefs: [{name: api, port: 80}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: api-plain, namespace: shop}
+spec:
+  parentRefs: [{name: public, namespace: infra, sectionName: http}]
+  hostnames: [plain.example.com]
+  rules: [{backendRefs: [{name: api, port: 80}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: infra}}}]
+      ports: [{port: web}]`).inventory,
+    );
+    assert.deepEqual(
+      model.exposures().map((e) => [e.via, e.tls ?? null, e.policy, e.hosts, e.path.join(' -> ')]),
+      [
+        [
+          'NodePort',
+          false,
+          'denied',
+          [],
+          'internet -> node port on every node -> Service shop/api port 80 (node port 30080)/TCP -> Deployment shop/api port 8080/TCP',
+        ],
+        [
+          'externalIPs',
+          null,
+          'denied',
+          [],
+          'internet -> external IP 198.51.100.7 -> Service shop/api-admin port 9000/TCP -> Deployment shop/api port 9000/TCP',
+        ],
+        [
+          'Gateway',
+          true,
+          'allowed',
+          ['api.example.com'],
+          'internet -> gateway -> Gateway infra/public listener https HTTPS/443 -> HTTPRoute shop/api -> Service shop/api port 80 (node port 30080)/TCP -> Deployment shop/api port 8080/TCP',
+        ],
+        [
+          'Gateway',
+          false,
+          'allowed',
+          ['plain.example.com'],
+          'internet -> gateway -> Gateway infra/public listener http HTTP/80 -> HTTPRoute shop/api-plain -> Service shop/api port 80 (node port 30080)/TCP -> Deployment shop/api port 8080/TCP',
+        ],
+      ],
+    );
+  });
+});

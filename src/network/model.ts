@@ -480,6 +480,11 @@ export class NetworkModel {
     return { kind: 'pod', namespace, namespaceLabels: { [NAMESPACE_NAME_LABEL]: namespace }, labels: {}, ports: [] };
   }
 
+  /** A hypothetical pod with no labels in a namespace (with that namespace's labels). */
+  podIn(namespace: string): PodTarget {
+    return { kind: 'pod', namespace, namespaceLabels: this.#nsLabels(namespace), labels: {}, ports: [] };
+  }
+
   /**
    * The verdict of one direction for `subject` (the pod whose policies apply) and `peer`, with
    * the decisions of every tier. `ingress`: traffic from peer to subject; `egress`: from subject to peer.
