@@ -7,7 +7,7 @@
  *
  * Runs against the built package (dist/): `npm run build` first. Writes bench-results/network.json.
  * Usage: node --expose-gc bench/network.mjs [--namespaces 200] [--workloads 5000] [--policies 1000]
- *          [--runs 3] [--strict] [--out file]
+ *          [--admin 0] [--runs 3] [--strict] [--out file]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -27,6 +27,7 @@ const { values: opts } = parseArgs({
     namespaces: { type: 'string', default: '200' },
     workloads: { type: 'string', default: '5000' },
     policies: { type: 'string', default: '1000' },
+    admin: { type: 'string', default: '0' },
     runs: { type: 'string', default: '3' },
     strict: { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench-results', 'network.json') },
@@ -35,7 +36,7 @@ const { values: opts } = parseArgs({
 
 /** Target from the issue: the full matrix under 5 s. */
 const TARGETS = { matrixMs: 5000 };
-const N = { namespaces: Number(opts.namespaces), workloads: Number(opts.workloads), policies: Number(opts.policies) };
+const N = { namespaces: Number(opts.namespaces), workloads: Number(opts.workloads), policies: Number(opts.policies), admin: Number(opts.admin) };
 const runs = Math.max(1, Number(opts.runs));
 const gc = () => globalThis.gc?.();
 const log = (msg) => process.stderr.write(`${msg}\n`);
@@ -103,7 +104,10 @@ function generate() {
             ? {
                 podSelector: { matchLabels: { tier: 'frontend' } },
                 ingress: [
-                  { from: [{ namespaceSelector: { matchLabels: { env: pick(ENVS) } }, podSelector: { matchLabels: { tier: 'frontend' } } }], ports: [{ port: 'http' }] },
+                  {
+                    from: [{ namespaceSelector: { matchLabels: { env: pick(ENVS) } }, podSelector: { matchLabels: { tier: 'frontend' } } }],
+                    ports: [{ port: 'http' }],
+                  },
                   { from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', `192.168.${i % 256}.0/24`] } }], ports: [{ port: 8080 }] },
                 ],
               }
@@ -123,6 +127,38 @@ function generate() {
                 };
     objects.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `np-${i}`, namespace: ns }, spec });
   }
+  // Admin tiers (--admin N): N AdminNetworkPolicies over every namespace, and a baseline.
+  for (let i = 0; i < N.admin; i++)
+    objects.push({
+      apiVersion: 'policy.networking.k8s.io/v1alpha1',
+      kind: 'AdminNetworkPolicy',
+      metadata: { name: `anp-${i}` },
+      spec: {
+        priority: i,
+        subject: { namespaces: { matchLabels: { env: ENVS[i % ENVS.length] } } },
+        ingress: [
+          {
+            name: 'monitoring',
+            action: 'Allow',
+            from: [{ namespaces: { matchLabels: { team: `t${i % 40}` } } }],
+            ports: [{ portNumber: { protocol: 'TCP', port: 9090 } }],
+          },
+          { name: 'pass-same-env', action: 'Pass', from: [{ namespaces: { matchLabels: { env: ENVS[i % ENVS.length] } } }] },
+          { name: 'deny-dev', action: 'Deny', from: [{ namespaces: { matchLabels: { env: 'dev' } } }] },
+        ],
+        egress: [{ name: 'deny-metadata', action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }],
+      },
+    });
+  if (N.admin > 0)
+    objects.push({
+      apiVersion: 'policy.networking.k8s.io/v1alpha1',
+      kind: 'BaselineAdminNetworkPolicy',
+      metadata: { name: 'default' },
+      spec: {
+        subject: { namespaces: {} },
+        ingress: [{ name: 'deny-cross-team', action: 'Deny', from: [{ namespaces: { matchLabels: { env: 'staging' } } }] }],
+      },
+    });
   return objects;
 }
 

@@ -686,41 +686,74 @@ export class NetworkModel {
   #table(c: number, dir: Direction): DirectionTable {
     const rep = (this.#classes[c] as { rep: WorkloadNode }).rep;
     const subject = this.targetOf(rep);
-    const C = this.#classes.length;
     if (subject.hostNetwork) return { fallback: ALL_CONNS, per: new Map() };
-    const admin = this.#admin.some((p) => p[dir] && podMatches(p.subject, subject));
+    const admin = this.#admin.filter((p) => p[dir] && podMatches(p.subject, subject));
     const isolating = (this.#np.get(subject.namespace) ?? []).filter((p) => p[dir] && podMatches(p.subject, subject));
-    const baseline = isolating.length === 0 && this.#baseline?.[dir] !== undefined && podMatches(this.#baseline.subject, subject);
-    if (admin || baseline) {
-      // Ordered tiers: evaluate each endpoint in full (only classes an admin policy selects).
-      const per = new Map<number, ConnSet>();
-      this.#classes.forEach((k, i) => {
-        per.set(i, this.direction(subject, this.targetOf(k.rep), dir).allowed);
-      });
-      for (const x of this.externals) per.set(C + x.id, this.direction(subject, { kind: 'ip', range: x.range }, dir).allowed);
+    const baseline = isolating.length === 0 && this.#baseline?.[dir] !== undefined && podMatches(this.#baseline.subject, subject) ? this.#baseline : undefined;
+    if (admin.length === 0 && !baseline) return isolating.length === 0 ? { fallback: ALL_CONNS, per: new Map() } : this.#npTable(subject, isolating, dir);
+    // Ordered tiers, rule by rule over the endpoints each rule matches (as `direction` does per pair).
+    const N = this.#classes.length + this.externals.length;
+    const remaining: ConnSet[] = new Array<ConnSet>(N).fill(ALL_CONNS);
+    const allowed: ConnSet[] = new Array<ConnSet>(N).fill(NO_CONNS);
+    const passed: ConnSet[] = new Array<ConnSet>(N).fill(NO_CONNS);
+    const apply = (r: Rule): void => {
+      for (const e of this.#endpointsOf(r)) {
+        const rest = remaining[e] as ConnSet;
+        if (isEmpty(rest)) continue;
+        const take = intersect(this.#portsAt(r, subject, dir, e), rest);
+        if (isEmpty(take)) continue;
+        remaining[e] = subtract(rest, take);
+        if (r.action === 'Allow') allowed[e] = union(allowed[e] as ConnSet, take);
+        else if (r.action === 'Pass') passed[e] = union(passed[e] as ConnSet, take);
+      }
+    };
+    for (const p of admin) for (const r of p[dir] ?? []) apply(r);
+    for (let e = 0; e < N; e++) remaining[e] = union(remaining[e] as ConnSet, passed[e] as ConnSet);
+    const per = new Map<number, ConnSet>();
+    if (isolating.length > 0) {
+      const np = this.#npTable(subject, isolating, dir);
+      for (let e = 0; e < N; e++) per.set(e, union(allowed[e] as ConnSet, intersect(remaining[e] as ConnSet, np.per.get(e) ?? np.fallback)));
       return { fallback: NO_CONNS, per };
     }
-    if (isolating.length === 0) return { fallback: ALL_CONNS, per: new Map() };
+    if (baseline) for (const r of baseline[dir] ?? []) apply(r);
+    for (let e = 0; e < N; e++) per.set(e, union(allowed[e] as ConnSet, remaining[e] as ConnSet));
+    return { fallback: NO_CONNS, per };
+  }
+
+  /** The endpoints (classes, then externals at C + id) a rule's peers match, each once. */
+  #endpointsOf(r: Rule): Iterable<number> {
+    const C = this.#classes.length;
+    if (r.peers === 'all') return Array.from({ length: C + this.externals.length }, (_, i) => i);
+    const out = new Set<number>();
+    for (const peer of r.peers) for (const e of this.#peerClasses.get(peer.id) ?? []) out.add(peer.kind === 'ip' ? C + e : e);
+    return out;
+  }
+
+  /** A rule's ports towards endpoint `e` (named ports resolve on the destination: the subject for ingress). */
+  #portsAt(r: Rule, subject: PodTarget, dir: Direction, e: number): ConnSet {
+    if (dir === 'ingress' || !r.named) return portsFor(r, subject);
+    const C = this.#classes.length;
+    return portsFor(
+      r,
+      e >= C ? { kind: 'ip', range: (this.externals[e - C] as ExternalNode).range } : this.targetOf((this.#classes[e] as { rep: WorkloadNode }).rep),
+    );
+  }
+
+  /** The NetworkPolicy tier of one subject: the union of the rules of the policies that isolate it. */
+  #npTable(subject: PodTarget, isolating: readonly Policy[], dir: Direction): DirectionTable {
     let fallback: ConnSet = NO_CONNS;
     const per = new Map<number, ConnSet>();
     const add = (e: number, conns: ConnSet): void => {
       if (!isEmpty(conns)) per.set(e, union(per.get(e) ?? NO_CONNS, conns));
     };
-    const destOf = (e: number): PeerTarget => {
-      if (e >= C) return { kind: 'ip', range: (this.externals[e - C] as ExternalNode).range };
-      return this.targetOf((this.#classes[e] as { rep: WorkloadNode }).rep);
-    };
     for (const p of isolating)
       for (const r of p[dir] ?? []) {
-        const fixed = dir === 'ingress' || !r.named ? portsFor(r, subject) : undefined;
-        const portsAt = (e: number): ConnSet => fixed ?? portsFor(r, destOf(e));
-        if (r.peers === 'all') {
-          if (fixed) fallback = union(fallback, fixed);
-          else for (let e = 0; e < C + this.externals.length; e++) add(e, portsAt(e));
+        if (r.peers === 'all' && (dir === 'ingress' || !r.named)) {
+          fallback = union(fallback, portsFor(r, subject));
           continue;
         }
-        for (const peer of r.peers)
-          for (const e of this.#peerClasses.get(peer.id) ?? []) add(peer.kind === 'ip' ? C + e : e, portsAt(peer.kind === 'ip' ? C + e : e));
+        const fixed = dir === 'ingress' || !r.named ? portsFor(r, subject) : undefined;
+        for (const e of this.#endpointsOf(r)) add(e, fixed ?? this.#portsAt(r, subject, dir, e));
       }
     if (!isEmpty(fallback)) for (const [e, conns] of per) per.set(e, union(conns, fallback));
     return { fallback, per };
