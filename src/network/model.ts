@@ -184,6 +184,8 @@ interface DirectionTable {
   /** Connections allowed to every endpoint not in `per`. */
   readonly fallback: ConnSet;
   readonly per: Map<number, ConnSet>;
+  /** Every endpoint's verdict, when the ordered tiers computed them all (wins over `per`). */
+  readonly all?: readonly ConnSet[];
 }
 
 const kindOrder = (a: Policy, b: Policy): number => a.priority - b.priority || a.label.localeCompare(b.label);
@@ -601,7 +603,7 @@ export class NetworkModel {
       ingress.set(c, this.#table(c, 'ingress'));
       egress.set(c, this.#table(c, 'egress'));
     }
-    const at = (t: DirectionTable, e: number): ConnSet => t.per.get(e) ?? t.fallback;
+    const at = (t: DirectionTable, e: number): ConnSet => (t.all ? (t.all[e] as ConnSet) : (t.per.get(e) ?? t.fallback));
     const classPairs: { s: number; d: number; conns: ConnSet }[] = [];
     const extIn: { e: number; d: number; conns: ConnSet }[] = [];
     const extOut: { s: number; e: number; conns: ConnSet }[] = [];
@@ -709,15 +711,14 @@ export class NetworkModel {
     };
     for (const p of admin) for (const r of p[dir] ?? []) apply(r);
     for (let e = 0; e < N; e++) remaining[e] = union(remaining[e] as ConnSet, passed[e] as ConnSet);
-    const per = new Map<number, ConnSet>();
     if (isolating.length > 0) {
       const np = this.#npTable(subject, isolating, dir);
-      for (let e = 0; e < N; e++) per.set(e, union(allowed[e] as ConnSet, intersect(remaining[e] as ConnSet, np.per.get(e) ?? np.fallback)));
-      return { fallback: NO_CONNS, per };
+      for (let e = 0; e < N; e++) allowed[e] = union(allowed[e] as ConnSet, intersect(remaining[e] as ConnSet, np.per.get(e) ?? np.fallback));
+      return { fallback: NO_CONNS, per: new Map(), all: allowed };
     }
     if (baseline) for (const r of baseline[dir] ?? []) apply(r);
-    for (let e = 0; e < N; e++) per.set(e, union(allowed[e] as ConnSet, remaining[e] as ConnSet));
-    return { fallback: NO_CONNS, per };
+    for (let e = 0; e < N; e++) allowed[e] = union(allowed[e] as ConnSet, remaining[e] as ConnSet);
+    return { fallback: NO_CONNS, per: new Map(), all: allowed };
   }
 
   /** The endpoints (classes, then externals at C + id) a rule's peers match, each once. */
