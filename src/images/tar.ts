@@ -71,7 +71,9 @@ function readNumber(buf: Uint8Array, start: number, len: number): number {
 }
 
 function checksumOk(h: Uint8Array): boolean {
-  const stored = readNumber(h, 148, 8);
+  const field = readString(h, 148, 8).trim();
+  if (!/^[0-7]+$/.test(field)) return false;
+  const stored = Number.parseInt(field, 8);
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : (h[i] as number);
   return sum === stored;
@@ -219,7 +221,8 @@ export class TarParser {
     };
     // Only regular files carry content; other types may still declare a size (old writers).
     this.remaining = realSize;
-    this.sink = type === 'file' ? this.onEntry(entry) : (this.onEntry(entry), undefined);
+    const sink = this.onEntry(entry);
+    this.sink = type === 'file' ? sink : undefined;
     if (this.remaining === 0) this.finishEntry();
   }
 

@@ -172,9 +172,9 @@ export function writeOciLayout(dir: string, images: readonly BuiltImage[], opts:
   writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
   for (const img of images) for (const [d, b] of img.blobs) writeFileSync(join(dir, 'blobs', 'sha256', d.slice(7)), b);
   const ann = opts.name ? { annotations: { 'org.opencontainers.image.ref.name': opts.name } } : {};
+  if (opts.index) writeFileSync(join(dir, 'blobs', 'sha256', opts.index.digest.slice(7)), opts.index.index);
   const manifests = opts.index
-    ? (writeFileSync(join(dir, 'blobs', 'sha256', opts.index.digest.slice(7)), opts.index.index),
-      [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: opts.index.digest, size: opts.index.index.length, ...ann }])
+    ? [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: opts.index.digest, size: opts.index.index.length, ...ann }]
     : images.map((i) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: i.manifestDigest, size: i.manifest.length, ...ann }));
   writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests }));
 }
