@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { didYouMean } from '../config/suggest.js';
 import { VERSION } from '../version.js';
 import { registerChecks } from './commands/checks.js';
+import { registerImage } from './commands/image.js';
 import { registerInventory } from './commands/inventory.js';
 import { registerNetwork } from './commands/network.js';
 import { registerPss } from './commands/pss.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerPss(program);
   registerRbac(program);
   registerNetwork(program);
+  registerImage(program);
   return program;
 }
 
