@@ -32,7 +32,11 @@ export function addImageOptions(cmd: Command): Command {
     .option('--cache-size <size>', 'evict least recently used cache entries beyond this size', `${DEFAULT_CACHE_LIMIT >> 20}MB`)
     .option('--max-file-size <size>', 'largest file kept in memory for an analyser (jars, executables, rpmdb)', '128MB')
     .option('--max-layer-size <size>', 'largest uncompressed layer read (decompression bomb guard)', '16GB')
-    .addOption(new Option('--insecure-registry <host>', 'reach this registry over plain HTTP (loopback registries always are); repeatable').argParser(collectRaw).default([]))
+    .addOption(
+      new Option('--insecure-registry <host>', 'reach this registry over plain HTTP (loopback registries always are); repeatable')
+        .argParser(collectRaw)
+        .default([]),
+    )
     .option('--docker-config <file>', 'docker config.json with registry credentials (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json)');
 }
 
@@ -105,7 +109,12 @@ Examples:
     }
     process.stdout.write(
       results
-        .map((r) => renderImageTable(r.inventory, r.skipped.length > 0 ? [`${r.skipped.length} file(s) over --max-file-size not analysed: ${r.skipped.map((s) => s.path).join(', ')}`] : []))
+        .map((r) =>
+          renderImageTable(
+            r.inventory,
+            r.skipped.length > 0 ? [`${r.skipped.length} file(s) over --max-file-size not analysed: ${r.skipped.map((s) => s.path).join(', ')}`] : [],
+          ),
+        )
         .join('\n'),
     );
   });
