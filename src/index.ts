@@ -125,3 +125,18 @@ export {
   type Reachability,
   type WorkloadNode,
 } from './network/index.js';
+export type { ImageInventory, InstalledPackage, OsRelease, PackageLocation, PackageVulnerability, VulnerabilityStatus } from './packages/packages.js';
+export { analyzeImage, openImage, scanImage, type ImageScanOptions, type ImageScanResult } from './images/image.js';
+export { LayerCache, defaultCacheDir } from './images/cache.js';
+export {
+  IMAGE_CHECKS,
+  imageFindings,
+  imageUses,
+  scanImages,
+  withImageFindings,
+  type ImageUse,
+  type ScanImagesOptions,
+  type ScannedImage,
+} from './images/join.js';
+export { renderSbom, toCycloneDx, toSpdx, type SbomFormat } from './images/sbom.js';
+export { purlOf, osEcosystem } from './images/purl.js';

@@ -158,6 +158,33 @@ describe('registry: anonymous pulls', { skip }, () => {
     assert.match(down.stderr, /cannot reach/);
   });
 
+  it('scan --images attaches image findings to the workloads at the image line', async () => {
+    const dir = join(tmp, 'manifests');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'app.yaml'),
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: prod}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers:\n        - name: api\n          image: ${reg.host}/team/debian-app:1.0\n        - name: sidecar\n          image: ${reg.host}/team/debian-app@${debian.manifestDigest}\n        - name: gone\n          image: ${reg.host}/team/nothing:1\n`,
+    );
+    const r = await run(['scan', dir, '--images', '--image-max-age', '30', '--no-image-cache', '-f', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    const image = report.findings
+      .filter((f: { check: string }) => f.check.startsWith('PAL-09'))
+      .map((f: { name: string; container: string; status: string; location: { line: number } }) => [f.name, f.container, f.status, f.location.line]);
+    assert.deepEqual(
+      image.sort((a: string[], b: string[]) => String(a[1]).localeCompare(String(b[1]))),
+      [
+        ['image-stale', 'api', 'fail', 11],
+        ['image-not-scanned', 'gone', 'error', 15],
+        ['image-stale', 'sidecar', 'fail', 13],
+      ],
+    );
+    const gated = await run(['scan', dir, '--images', '--no-image-cache', '--fail-on', 'critical', '-f', 'json']);
+    assert.equal(gated.code, 1, 'an image that could not be scanned makes the gated scan incomplete');
+    const sarif = await run(['scan', dir, '--images', '--image-max-age', '30', '--no-image-cache', '-f', 'sarif']);
+    assert.ok(JSON.parse(sarif.stdout).runs[0].tool.driver.rules.some((rule: { id: string }) => rule.id === 'PAL-0901'));
+  });
+
   it('the second scan of an image comes from the layer cache', async () => {
     const cacheHome = join(tmp, 'cache-warm');
     const first = await run(['image', `${reg.host}/team/debian-app:1.0`, '-f', 'json'], { XDG_CACHE_HOME: cacheHome });

@@ -6,7 +6,9 @@ import { PalisadeError } from '../../core/errors.js';
 import { filterReport } from '../../core/report.js';
 import { SEVERITIES, type Severity } from '../../core/types.js';
 import { formatNames } from '../../reporters/index.js';
-import { gateVerdict, loadSource, prepareChecks, scanLoaded, targetKubernetesVersion } from '../../scan.js';
+import { DEFAULT_CACHE_LIMIT, defaultCacheDir, LayerCache } from '../../images/cache.js';
+import { imageFindings, imageUses, scanImages, withImageFindings } from '../../images/join.js';
+import { gateVerdict, type LoadedSource, loadSource, prepareChecks, scanLoaded, targetKubernetesVersion } from '../../scan.js';
 import { loadCustomChecks } from '../../custom/load.js';
 import { type OpenOutputs, openOutputs, parseOutputs, useColor, writeOutputs } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -33,6 +35,13 @@ interface ScanFlags extends SourceFlags {
   color?: boolean;
   quiet?: boolean;
   k8sVersion?: string;
+  images?: boolean;
+  imagePlatform?: string;
+  imageMaxAge: string;
+  imageConcurrency: string;
+  imageCache?: boolean;
+  insecureRegistry: string[];
+  dockerConfig?: string;
 }
 
 /** `palisade scan`: checks manifests and prints the report. */
@@ -72,7 +81,14 @@ export function registerScan(program: Command): void {
     .option('--no-color', 'disable colours')
     .option('-q, --quiet', 'do not print diagnostics on stderr')
     .option('--k8s-version <version>', "Kubernetes version the manifests target, e.g. v1.29 (default: the cluster's version, else the newest known)")
-    .option('--fail-on-coverage-below <percent>', 'exit 1 when less than this share of what the checks read could be read (cluster and snapshot scans)');
+    .option('--fail-on-coverage-below <percent>', 'exit 1 when less than this share of what the checks read could be read (cluster and snapshot scans)')
+    .option('--images', 'also pull and analyse every container image of the workloads (see palisade image); findings attach to the containers')
+    .option('--image-platform <os/arch>', "platform to pick from multi-platform images (default: this machine's)")
+    .option('--image-max-age <days>', 'with --images: report images built longer ago than this', '365')
+    .option('--image-concurrency <n>', 'with --images: images pulled and analysed at once', '3')
+    .option('--no-image-cache', 'with --images: do not read or write the layer cache')
+    .addOption(new Option('--insecure-registry <host>', 'with --images: reach this registry over plain HTTP; repeatable').argParser(collectRaw).default([]))
+    .option('--docker-config <file>', 'with --images: docker config.json with registry credentials');
   addSourceOptions(cmd, { snapshot: true });
   cmd
     .addHelpText(
@@ -116,6 +132,10 @@ Examples:
       if (flags.format.length > 0 && flags.output.length > 0) throw new PalisadeError('usage', 'use either -f or -o, not both');
       // Validated before connecting to a cluster: a typo is exit 2 at once.
       if (flags.k8sVersion !== undefined) targetKubernetesVersion(flags.k8sVersion, undefined);
+      if (flags.images) {
+        positiveInt('--image-max-age', flags.imageMaxAge);
+        positiveInt('--image-concurrency', flags.imageConcurrency);
+      }
       const targets = parseOutputs(flags.format.length > 0 ? flags.format : flags.output, 'table');
       let minCoverage: number | undefined;
       if (flags.failOnCoverageBelow !== undefined) {
@@ -142,11 +162,12 @@ Examples:
       const progress = startProgress();
       let outputs: OpenOutputs | undefined;
       let report: ReturnType<typeof scanLoaded>;
+      let loaded: LoadedSource[] = [];
       try {
         const source = sourceFromFlags(paths, flags, progress);
         outputs = await openOutputs(targets);
         progress.update(source.kind === 'files' ? 'Loading manifests…' : source.kind === 'snapshot' ? 'Reading snapshot…' : 'Connecting…');
-        const loaded = await loadSource(source, scanOptions);
+        loaded = await loadSource(source, scanOptions);
         report = scanLoaded(loaded, {
           ...scanOptions,
           onProgress: (_phase, done, total) => progress.update(`Checking ${done}/${total} objects…`),
@@ -157,6 +178,7 @@ Examples:
       } finally {
         progress.done();
       }
+      if (flags.images) report = await addImages(report, loaded, flags);
       const withCustom = { ...report, diagnostics: [...custom.diagnostics, ...report.diagnostics] };
       if (!flags.quiet) printDiagnostics(withCustom.diagnostics);
       // Display only: the gate below sees every finding.
@@ -169,4 +191,34 @@ Examples:
       for (const reason of verdict.reasons) process.stderr.write(`palisade: ${reason}\n`);
       process.exitCode = verdict.exitCode;
     });
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new PalisadeError('usage', `${flag}: "${v}" is not a positive whole number`);
+  return n;
+}
+
+/** `--images`: the workloads' images scanned once each, their findings added to the report. */
+async function addImages(report: ReturnType<typeof scanLoaded>, loaded: readonly LoadedSource[], flags: ScanFlags): Promise<ReturnType<typeof scanLoaded>> {
+  const maxAgeDays = positiveInt('--image-max-age', flags.imageMaxAge);
+  const concurrency = positiveInt('--image-concurrency', flags.imageConcurrency);
+  const uses = loaded.flatMap((l) => imageUses(l.inventory));
+  const progress = startProgress();
+  try {
+    progress.update(`Scanning ${new Set(uses.map((u) => u.image)).size} images…`);
+    const scanned = await scanImages(
+      uses.map((u) => u.image),
+      {
+        concurrency,
+        ...(flags.imagePlatform ? { platform: flags.imagePlatform } : {}),
+        ...(flags.imageCache === false ? {} : { cache: new LayerCache(defaultCacheDir(), DEFAULT_CACHE_LIMIT) }),
+        insecureRegistries: flags.insecureRegistry,
+        ...(flags.dockerConfig ? { dockerConfig: flags.dockerConfig } : {}),
+      },
+    );
+    return withImageFindings(report, imageFindings(uses, scanned, { maxAgeDays }));
+  } finally {
+    progress.done();
+  }
 }
