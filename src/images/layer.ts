@@ -64,7 +64,7 @@ export async function* decompress(input: AsyncIterable<Uint8Array>): AsyncGenera
     }
   }
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    const gz = createGunzip({ chunkSize: 256 * 1024 });
+    const gz = createGunzip({ chunkSize: 1 << 20 });
     const src = Readable.from(rest(), { objectMode: false });
     src.on('error', (e) => gz.destroy(e));
     src.pipe(gz);
