@@ -34,8 +34,9 @@ type Target = { kind: 'oci'; path: string; tag?: string } | { kind: 'archive'; p
 
 function splitTag(spec: string): { path: string; tag?: string } {
   if (existsSync(spec)) return { path: spec };
-  const colon = spec.lastIndexOf(':');
-  if (colon > 0 && existsSync(spec.slice(0, colon))) return { path: spec.slice(0, colon), tag: spec.slice(colon + 1) };
+  // The tag may itself hold colons (`FILE:repo:tag`): the path is the shortest prefix that exists.
+  for (let colon = spec.indexOf(':'); colon > 0; colon = spec.indexOf(':', colon + 1))
+    if (existsSync(spec.slice(0, colon))) return { path: spec.slice(0, colon), tag: spec.slice(colon + 1) };
   return { path: spec };
 }
 

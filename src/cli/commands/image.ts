@@ -101,7 +101,18 @@ Examples:
   image.action(async (targets: string[], flags: ImageCmdFlags) => {
     const options = imageOptionsFromFlags(flags);
     const results = [];
-    for (const t of targets) results.push(await scanImage(t, options));
+    // One unreadable image does not hide the others: its error is printed, the exit code kept.
+    let failure: PalisadeError | undefined;
+    for (const t of targets) {
+      try {
+        results.push(await scanImage(t, options));
+      } catch (e) {
+        if (!(e instanceof PalisadeError) || targets.length === 1) throw e;
+        process.stderr.write(`palisade: ${e.message}\n`);
+        if (failure === undefined || e.exitCode > failure.exitCode) failure = e;
+      }
+    }
+    if (failure !== undefined) process.exitCode = failure.exitCode;
     if (flags.format === 'json') {
       const docs = results.map((r) => ({ ...r.inventory, ...(r.skipped.length > 0 ? { skipped: r.skipped } : {}) }));
       process.stdout.write(`${JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2)}\n`);
