@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { goBinary } from '../../test/support/binaries.js';
+import Database from 'better-sqlite3';
+import { goBinary, rpmHeader } from '../../test/support/binaries.js';
 import { buildImage, buildIndex, dockerSaveOf, ociArchiveOf, ROOTFS, tarOf, writeOciLayout, zstdRaw } from '../../test/support/oci-build.js';
 import { LayerCache } from './cache.js';
 import { scanImage } from './image.js';
@@ -169,6 +170,29 @@ describe('images on disk', () => {
     );
     assert.equal((await scanImage(dir, { platform: 'linux/amd64' })).inventory.os?.id, 'debian');
     await assert.rejects(scanImage(dir, { platform: 'linux/s390x' }), /no image for platform linux\/s390x \(available: linux\/amd64, linux\/arm64\/v8\)/);
+  });
+
+  it('an rpm-based image: packages from rpmdb.sqlite with epoch and source rpm', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)');
+    db.prepare('INSERT INTO Packages (blob) VALUES (?)').run(
+      rpmHeader({ 1000: 'openssl-libs', 1001: '3.0.7', 1002: '27.el9', 1022: 'x86_64', 1044: 'openssl-3.0.7-27.el9.src.rpm' }, 1),
+    );
+    const rpmdb = db.serialize();
+    db.close();
+    const rhel = buildImage([
+      tarOf([
+        { path: 'etc/os-release', data: 'NAME="Red Hat Enterprise Linux"\nID="rhel"\nVERSION_ID="9.3"\n' },
+        { path: 'usr/lib/sysimage/rpm/rpmdb.sqlite', data: rpmdb },
+      ]),
+    ]);
+    const dir = join(tmp, 'rhel');
+    writeOciLayout(dir, [rhel]);
+    const { inventory } = await scanImage(dir);
+    assert.deepEqual(
+      inventory.packages.map((p) => [p.ecosystem, p.name, p.version, p.source?.name]),
+      [['Red Hat', 'openssl-libs', '1:3.0.7-27.el9', 'openssl']],
+    );
   });
 
   it('the layer cache serves a second scan and stays under its limit', async () => {

@@ -40,7 +40,8 @@ export function osEcosystem(os: OsRelease | undefined): string | undefined {
     case 'debian':
       return v ? `Debian:${v.split('.')[0]}` : 'Debian';
     case 'ubuntu':
-      return v ? `Ubuntu:${v}` : 'Ubuntu';
+      // OSV keys long-term-support releases as `Ubuntu:22.04:LTS`.
+      return v ? `Ubuntu:${v}${/\bLTS\b/.test(os.prettyName ?? '') ? ':LTS' : ''}` : 'Ubuntu';
     case 'alpine':
       return v ? `Alpine:v${v.split('.').slice(0, 2).join('.')}` : 'Alpine';
     case 'rhel':

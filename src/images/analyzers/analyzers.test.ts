@@ -198,3 +198,36 @@ describe('claims', () => {
     assert.equal(claimFile('usr/share/doc/README', 0o644), undefined);
   });
 });
+
+describe('ecosystems and purls', async () => {
+  const { osEcosystem, purlOf, toInstalled } = await import('../purl.js');
+  it('names OSV ecosystems from os-release', () => {
+    assert.equal(osEcosystem({ id: 'debian', versionId: '12' }), 'Debian:12');
+    assert.equal(osEcosystem({ id: 'ubuntu', versionId: '22.04', prettyName: 'Ubuntu 22.04.4 LTS' }), 'Ubuntu:22.04:LTS');
+    assert.equal(osEcosystem({ id: 'ubuntu', versionId: '23.10', prettyName: 'Ubuntu 23.10' }), 'Ubuntu:23.10');
+    assert.equal(osEcosystem({ id: 'alpine', versionId: '3.19.1' }), 'Alpine:v3.19');
+    assert.equal(osEcosystem({ id: 'rhel', versionId: '9.3' }), 'Red Hat');
+  });
+  it('builds purls per the purl spec', () => {
+    const os = { id: 'debian', versionId: '12' };
+    assert.equal(
+      purlOf({ type: 'deb', name: 'libgcc-s1', version: '1:12.2.0-14', arch: 'amd64', source: { name: 'gcc-12', version: '12.2.0-14' }, path: '' }, os),
+      'pkg:deb/debian/libgcc-s1@1:12.2.0-14?arch=amd64&distro=debian-12&upstream=gcc-12%4012.2.0-14',
+    );
+    assert.equal(purlOf({ type: 'npm', name: '@babel/core', version: '7.24.0', path: '' }, undefined), 'pkg:npm/%40babel/core@7.24.0');
+    assert.equal(purlOf({ type: 'golang', name: 'golang.org/x/net', version: 'v0.17.0', path: '' }, undefined), 'pkg:golang/golang.org/x/net@v0.17.0');
+    assert.equal(
+      purlOf({ type: 'maven', name: 'org.apache.commons:commons-text', version: '1.9', path: '' }, undefined),
+      'pkg:maven/org.apache.commons/commons-text@1.9',
+    );
+    assert.equal(purlOf({ type: 'pypi', name: 'Zope.Interface', version: '6.0', path: '' }, undefined), 'pkg:pypi/zope-interface@6.0');
+    const rpm = toInstalled(
+      { type: 'rpm', name: 'openssl-libs', version: '3.0.7-27.el9', epoch: 1, arch: 'x86_64', source: { name: 'openssl', version: '3.0.7-27.el9' }, path: 'p' },
+      { id: 'rhel', versionId: '9.3' },
+      [],
+    );
+    assert.equal(rpm.version, '1:3.0.7-27.el9');
+    assert.equal(rpm.purl, 'pkg:rpm/rhel/openssl-libs@3.0.7-27.el9?arch=x86_64&distro=rhel-9.3&epoch=1&upstream=openssl-3.0.7-27.el9.src.rpm');
+    assert.equal(toInstalled({ type: 'pypi', name: 'Zope.Interface', version: '6.0', path: 'p' }, undefined, []).name, 'zope-interface');
+  });
+});

@@ -94,7 +94,15 @@ export class RegistryClient {
     }
     if (scheme !== 'bearer' || !params.realm)
       throw new PalisadeError('io', `registry ${this.registry}: unsupported authentication challenge "${challenge.slice(0, 80)}"`);
-    const realm = new URL(params.realm);
+    let realm: URL;
+    try {
+      realm = new URL(params.realm);
+    } catch {
+      throw new PalisadeError('io', `registry ${this.registry}: token realm "${params.realm}" is not a URL`);
+    }
+    // The realm is named by the registry: credentials go there only over TLS (or to loopback).
+    if (creds && realm.protocol !== 'https:' && !isLoopback(realm.host))
+      throw new PalisadeError('io', `registry ${this.registry}: refusing to send credentials to the token service ${realm.origin} over plain HTTP`);
     const scope = params.scope ?? `repository:${this.repository}:pull`;
     let res: Response;
     if (creds?.identityToken) {
