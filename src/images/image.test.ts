@@ -209,6 +209,14 @@ describe('images on disk', () => {
       [true, true, true],
     );
     assert.deepEqual(warm.inventory, cold.inventory);
+    // A corrupt entry is a miss, never an error.
+    for (const f of readdirSync(cacheDir)) writeFileSync(join(cacheDir, f), '{"files":');
+    const again = await scanImage(dir, { cache: new LayerCache(cacheDir) });
+    assert.deepEqual(
+      again.layers.map((l) => l.cached),
+      [false, false, false],
+    );
+    assert.deepEqual(again.inventory, cold.inventory);
     const tiny = new LayerCache(cacheDir, 1);
     await tiny.evict();
     assert.deepEqual(readdirSync(cacheDir), []);
