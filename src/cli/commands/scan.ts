@@ -114,7 +114,8 @@ Examples:
   palisade scan --context prod --context staging -o json=fleet.json
   palisade scan --snapshot cluster.snapshot.json.gz
   helm template my-release ./chart | palisade scan - --fail-on high
-  palisade scan k8s/ -o table -o sarif=palisade.sarif -o html=report.html`,
+  palisade scan k8s/ -o table -o sarif=palisade.sarif -o html=report.html
+  palisade scan deploy/ --images --image-max-age 180     # also what the images hold (docs/images.md)`,
     )
     .action(async (paths: string[], flags: ScanFlags) => {
       const explicitConfig = flags.config !== undefined;
