@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildImage, ROOTFS, tarOf, writeOciLayout } from '../../test/support/oci-build.js';
 import type { ImageInventory, PackageVulnerability } from '../packages/packages.js';
+import { ExceptionMatcher } from '../core/exceptions.js';
 import { loadSource, scanLoaded } from '../scan.js';
 import { IMAGE_CHECKS, imageFindings, imageUses, scanImages, withImageFindings } from './join.js';
 
@@ -45,7 +46,10 @@ describe('scan --images join', () => {
       manifest,
       `apiVersion: apps/v1
 kind: Deployment
-metadata: {name: web, namespace: shop}
+metadata:
+  name: web
+  namespace: shop
+  annotations: {palisade.dev/ignore.image-known-exploited-vulnerability: accepted until the vendor ships a fix}
 spec:
   selector: {matchLabels: {app: web}}
   template:
@@ -113,10 +117,22 @@ spec:
       /1 critical and 1 high vulnerabilities with a fix: CVE-2024-0001 \(libcurl4 7\.88\.1-10\+deb12u5 -> 7\.88\.1-10\+deb12u6\), CVE-2024-0002/,
     );
     assert.equal(web[1]?.evidence?.suppressedByVex, 1);
-    assert.equal(web[0]?.location?.line, 14);
+    assert.equal(web[0]?.location?.line, 17);
     const broken = findings.find((f) => f.container === 'broken');
     assert.equal(broken?.status, 'error');
     assert.match(broken?.message ?? '', /could not be scanned: .*missing\.tar/);
+    // Exceptions (a matcher's rules, and palisade.dev/ignore.<check> annotations) exempt image findings too.
+    const matcher = new ExceptionMatcher([{ check: 'image-stale', container: 'init', reason: 'vendor image, rebuilt upstream' }], '2026-01-01');
+    const withExceptions = imageFindings(uses, scanned, { now: new Date('2026-01-01T00:00:00Z'), exceptions: matcher });
+    assert.deepEqual(
+      withExceptions.filter((f) => f.status === 'exempt').map((f) => [f.container, f.name, f.exemption?.reason]),
+      [
+        ['init', 'image-stale', 'vendor image, rebuilt upstream'],
+        ['init', 'image-known-exploited-vulnerability', 'accepted until the vendor ships a fix'],
+        ['web', 'image-known-exploited-vulnerability', 'accepted until the vendor ships a fix'],
+      ],
+    );
+    assert.equal(withImageFindings(scanLoaded(loaded), withExceptions, matcher).perCheck[IMAGE_CHECKS.kev.id]?.exempt, 2);
     const report = withImageFindings(scanLoaded(loaded), findings);
     assert.equal(report.perCheck[IMAGE_CHECKS.fixable.id]?.fail, 2);
     assert.ok(report.checks.some((c) => c.id === IMAGE_CHECKS.kev.id));

@@ -8,6 +8,7 @@ import { EngineFinding, type FindingCheck } from '../core/finding.js';
 import type { Inventory } from '../core/inventory.js';
 import { failBySeverity, groupFindings, type ScanReport } from '../core/report.js';
 import type { CheckMeta } from '../core/check.js';
+import type { ExceptionMatcher } from '../core/exceptions.js';
 import { type Finding, type Resource, type Severity, severityRank } from '../core/types.js';
 import { containersOf, podSpecsOf } from '../core/workloads.js';
 import type { ImageInventory, PackageVulnerability } from '../packages/packages.js';
@@ -191,6 +192,8 @@ export interface ImageFindingOptions {
   readonly maxAgeDays?: number;
   /** The time to measure age from (the ring's clock, passed in). Default now. */
   readonly now?: Date;
+  /** Exceptions from configuration and `palisade.dev/ignore.<check>` annotations: a failing finding they cover is `exempt`. */
+  readonly exceptions?: ExceptionMatcher;
 }
 
 /**
@@ -206,11 +209,16 @@ export function imageFindings(uses: readonly ImageUse[], scanned: ReadonlyMap<st
   const make = (
     meta: CheckMeta,
     use: ImageUse,
-    status: 'fail' | 'error',
+    failOrError: 'fail' | 'error',
     severity: Severity,
     message: string,
     evidence?: Record<string, string | number | string[]>,
-  ) =>
+  ) => {
+    const exemption =
+      failOrError === 'fail'
+        ? options.exceptions?.match({ checkId: meta.id, checkName: meta.name, resource: use.resource, container: use.container })
+        : undefined;
+    const status = exemption ? 'exempt' : failOrError;
     out.push(
       new EngineFinding(
         info(meta),
@@ -223,7 +231,7 @@ export function imageFindings(uses: readonly ImageUse[], scanned: ReadonlyMap<st
           message,
           evidence: evidence as Finding['evidence'],
           fix: undefined,
-          exemption: undefined,
+          exemption,
           affectedPods: undefined,
           line: undefined,
         },
@@ -234,6 +242,7 @@ export function imageFindings(uses: readonly ImageUse[], scanned: ReadonlyMap<st
         undefined,
       ),
     );
+  };
   for (const use of uses) {
     const s = scanned.get(use.image);
     const where = `${use.resource.ref.kind} ${use.resource.ref.namespace ? `${use.resource.ref.namespace}/` : ''}${use.resource.ref.name} container ${use.container}`;
@@ -306,7 +315,7 @@ export function imageFindings(uses: readonly ImageUse[], scanned: ReadonlyMap<st
  * @example
  * const report = withImageFindings(scanLoaded(loaded), findings);
  */
-export function withImageFindings(report: ScanReport, findings: readonly Finding[]): ScanReport {
+export function withImageFindings(report: ScanReport, findings: readonly Finding[], exceptions?: ExceptionMatcher): ScanReport {
   const metas = Object.values(IMAGE_CHECKS) as CheckMeta[];
   const perCheck: Record<string, { pass: number; fail: number; exempt: number; error: number }> = {
     ...(report.perCheck as Record<string, { pass: number; fail: number; exempt: number; error: number }>),
@@ -321,8 +330,13 @@ export function withImageFindings(report: ScanReport, findings: readonly Finding
     } else if (f.status === 'error') {
       c.error++;
       totals.error++;
+    } else if (f.status === 'exempt') {
+      c.exempt++;
+      totals.exempt++;
     }
   }
+  // A rule is unused only when neither the engine nor the image findings used it.
+  const unused = exceptions ? report.exceptions.unused.filter((r) => exceptions.unused.includes(r)) : report.exceptions.unused;
   const grouped = groupFindings([...report.findings, ...findings]);
   return {
     ...report,
@@ -330,5 +344,6 @@ export function withImageFindings(report: ScanReport, findings: readonly Finding
     summary: { totals, failBySeverity: failBySeverity(grouped.findings), checksRun: report.summary.checksRun + metas.length, problems: grouped.problems },
     perCheck,
     checks: [...report.checks, ...metas],
+    exceptions: { ...report.exceptions, unused },
   };
 }

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { CONFIG_FILE_NAME, loadConfig } from '../../config/config.js';
 import { resolveScanSettings } from '../../config/settings.js';
 import { PalisadeError } from '../../core/errors.js';
+import { ExceptionMatcher } from '../../core/exceptions.js';
 import { filterReport } from '../../core/report.js';
 import { SEVERITIES, type Severity } from '../../core/types.js';
 import { formatNames } from '../../reporters/index.js';
@@ -179,7 +180,8 @@ Examples:
       } finally {
         progress.done();
       }
-      if (flags.images) report = await addImages(report, loaded, flags);
+      if (flags.images)
+        report = await addImages(report, loaded, flags, new ExceptionMatcher(config.exceptions, new Date().toISOString().slice(0, 10), config.nonWaivable));
       const withCustom = { ...report, diagnostics: [...custom.diagnostics, ...report.diagnostics] };
       if (!flags.quiet) printDiagnostics(withCustom.diagnostics);
       // Display only: the gate below sees every finding.
@@ -201,7 +203,12 @@ function positiveInt(flag: string, v: string): number {
 }
 
 /** `--images`: the workloads' images scanned once each, their findings added to the report. */
-async function addImages(report: ReturnType<typeof scanLoaded>, loaded: readonly LoadedSource[], flags: ScanFlags): Promise<ReturnType<typeof scanLoaded>> {
+async function addImages(
+  report: ReturnType<typeof scanLoaded>,
+  loaded: readonly LoadedSource[],
+  flags: ScanFlags,
+  exceptions: ExceptionMatcher,
+): Promise<ReturnType<typeof scanLoaded>> {
   const maxAgeDays = positiveInt('--image-max-age', flags.imageMaxAge);
   const concurrency = positiveInt('--image-concurrency', flags.imageConcurrency);
   const uses = loaded.flatMap((l) => imageUses(l.inventory));
@@ -218,7 +225,7 @@ async function addImages(report: ReturnType<typeof scanLoaded>, loaded: readonly
         ...(flags.dockerConfig ? { dockerConfig: flags.dockerConfig } : {}),
       },
     );
-    return withImageFindings(report, imageFindings(uses, scanned, { maxAgeDays }));
+    return withImageFindings(report, imageFindings(uses, scanned, { maxAgeDays, exceptions }), exceptions);
   } finally {
     progress.done();
   }
