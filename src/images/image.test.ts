@@ -9,7 +9,7 @@ import { goBinary, rpmHeader } from '../../test/support/binaries.js';
 import { buildImage, buildIndex, dockerSaveOf, ociArchiveOf, ROOTFS, tarOf, writeOciLayout, zstdRaw } from '../../test/support/oci-build.js';
 import { LayerCache } from './cache.js';
 import { scanImage } from './image.js';
-import { analyzeLayer } from './layer.js';
+import { analyzeLayer, zstdWindowSize } from './layer.js';
 import { normalizeTarPath, TarParser } from './tar.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'palisade-images-'));
@@ -75,6 +75,10 @@ describe('layers', () => {
     const bomb = gzipSync(tarOf([{ path: 'zeros', data: Buffer.alloc(4 << 20) }]));
     assert.ok(bomb.length < 64 << 10);
     await assert.rejects(analyzeLayer(chunks(bomb), { maxLayerBytes: 1 << 20 }), /decompression bomb/);
+    // A zstd frame asking for a 2 GiB window is refused before anything is allocated.
+    assert.equal(zstdWindowSize(zstdRaw(Buffer.from('x'))), 2 << 20);
+    assert.equal(zstdWindowSize(Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0xa0, 0, 0, 0, 0x80)), 2 ** 31);
+    await assert.rejects(analyzeLayer(chunks(Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 21 << 3, 0, 0, 0]))), /window of 2147483648 bytes/);
     const big = await analyzeLayer(chunks(tarOf([{ path: 'opt/big.jar', data: Buffer.alloc(3000) }])), { maxFileBytes: 1000 });
     assert.deepEqual(big.skipped, [{ path: 'opt/big.jar', size: 3000 }]);
   });

@@ -43,6 +43,36 @@ export const DEFAULT_MAX_FILE_BYTES = 128 << 20;
 const OPAQUE = '.wh..wh..opq';
 const WHITEOUT = '.wh.';
 
+/** fzstd allocates the whole window up front: a frame may not ask for more (zstd's default decoder limit). */
+export const MAX_ZSTD_WINDOW = 128 << 20;
+
+/**
+ * The memory a zstd frame asks for, from its header (RFC 8878 section 3.1.1.1): the window
+ * size, or the content size of a single-segment frame. Undefined when the header is incomplete.
+ *
+ * @example
+ * zstdWindowSize(Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58)); // 8388608
+ */
+export function zstdWindowSize(h: Uint8Array): number | undefined {
+  const fhd = h[4];
+  if (fhd === undefined) return undefined;
+  const singleSegment = (fhd & 0x20) !== 0;
+  if (!singleSegment) {
+    const wd = h[5];
+    if (wd === undefined) return undefined;
+    const base = 2 ** (10 + (wd >> 3));
+    return base + (base / 8) * (wd & 7);
+  }
+  const didBytes = [0, 1, 2, 4][fhd & 3] as number;
+  const fcsFlag = fhd >> 6;
+  const fcsBytes = [1, 2, 4, 8][fcsFlag] as number;
+  const at = 5 + didBytes;
+  if (h.length < at + fcsBytes) return undefined;
+  let size = 0;
+  for (let i = fcsBytes - 1; i >= 0; i--) size = size * 256 + (h[at + i] as number);
+  return fcsBytes === 2 ? size + 256 : size;
+}
+
 /** Decompresses a layer stream, choosing the codec from its first bytes. */
 export async function* decompress(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   const it = input[Symbol.asyncIterator]();
@@ -76,6 +106,12 @@ export async function* decompress(input: AsyncIterable<Uint8Array>): AsyncGenera
     return;
   }
   if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) {
+    const window = zstdWindowSize(head);
+    if (window !== undefined && window > MAX_ZSTD_WINDOW)
+      throw new PalisadeError(
+        'io',
+        `zstd layer: a window of ${window} bytes is larger than the ${MAX_ZSTD_WINDOW >> 20} MiB decoders accept (zstd's own limit without --memory)`,
+      );
     let out: Uint8Array[] = [];
     const z = new Decompress((chunk) => {
       out.push(chunk);

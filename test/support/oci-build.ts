@@ -70,7 +70,7 @@ export function tarOf(files: readonly TarFile[]): Buffer {
 /** A valid zstd frame holding the bytes in raw (stored) blocks: RFC 8878 sections 3.1.1 and 3.1.1.2. */
 export function zstdRaw(data: Uint8Array): Buffer {
   const parts: Buffer[] = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.from([0x00, 0x58])];
-  // Frame header descriptor 0x00: no checksum, no content size, window descriptor follows (0x58 = 8 MiB window).
+  // Frame header descriptor 0x00: no checksum, no content size, window descriptor follows (0x58 = 2 MiB window).
   const BLOCK = 128 * 1024 - 1;
   let at = 0;
   do {
