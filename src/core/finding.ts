@@ -195,6 +195,30 @@ export class EngineFinding implements Finding {
     this.#fallback = undefined;
   }
 
+  /**
+   * `JSON.stringify(this)`, character for character, without building the intermediate object
+   * of {@link toJSON}: the check's fields and the object's ref are written once per report by
+   * `writer`, not once per finding (see {@link FindingWriter}).
+   */
+  jsonText(writer: FindingWriter): string {
+    const c = writer.checkText(this.#check);
+    let out = `${c.head}${JSON.stringify(this.severity)}${c.mid}${JSON.stringify(this.status)},"resource":${writer.refText(this.resource)}`;
+    if (this.#container !== undefined) out += `,"container":${JSON.stringify(this.#container)}`;
+    out += `,"pointer":${JSON.stringify(this.pointer)},"message":${JSON.stringify(this.message)}`;
+    const location = this.location;
+    if (location !== undefined) out += `,"location":${JSON.stringify(location)}`;
+    if (this.#evidence !== undefined) out += `,"evidence":${JSON.stringify(this.#evidence)}`;
+    if (this.#fix !== undefined) out += `,"fix":${JSON.stringify(this.#fix)}`;
+    if (this.#exemption !== undefined) out += `,"exemption":${JSON.stringify(this.#exemption)}`;
+    out += c.frameworks;
+    if (this.#affectedPods !== undefined) out += `,"affectedPods":${JSON.stringify(this.#affectedPods)}`;
+    if (this.groupId !== undefined) out += `,"groupId":${JSON.stringify(this.groupId)}`;
+    if (this.rank !== undefined) out += `,"rank":${JSON.stringify(this.rank)}`;
+    if (this.primary !== undefined) out += `,"primary":${JSON.stringify(this.primary)}`;
+    if (this.related !== undefined) out += `,"related":${JSON.stringify(this.related)}`;
+    return `${out}}`;
+  }
+
   /** The documented JSON shape (docs/json-report.md); `JSON.stringify` leaves out the undefined fields. */
   toJSON(): Finding {
     const c = this.#check;
@@ -221,6 +245,61 @@ export class EngineFinding implements Finding {
       primary: this.primary,
       related: this.related,
     } as Finding;
+  }
+}
+
+/** The JSON text of a check's shared fields, around the finding's own severity and status. */
+interface CheckText {
+  /** `{"check":…,"name":…,"title":…,"severity":` */
+  readonly head: string;
+  /** `,"defaultSeverity":…,"category":…,"status":` */
+  readonly mid: string;
+  /** `,"frameworks":[…]` (empty when the check has none to write). */
+  readonly frameworks: string;
+}
+
+/**
+ * Writes findings as JSON text, one line each, exactly as `JSON.stringify(finding)` does. A
+ * report of hundreds of thousands of findings repeats the same few hundred checks and one ref
+ * per object: each is serialised once here (one writer per report), and the engine's findings
+ * are written without an intermediate object each (see {@link EngineFinding.jsonText}).
+ * Other findings (hand-built, merged or copied ones) go through `JSON.stringify`.
+ *
+ * @example
+ * const writer = new FindingWriter();
+ * const lines = report.findings.map((f) => writer.write(f));
+ */
+export class FindingWriter {
+  readonly #checks = new Map<FindingCheck, CheckText>();
+  readonly #refs = new Map<ResourceRef, string>();
+
+  /** One finding as JSON text. */
+  write(f: Finding): string {
+    return f instanceof EngineFinding ? f.jsonText(this) : JSON.stringify(f);
+  }
+
+  /** The shared fields of a check, serialised on first use. */
+  checkText(c: FindingCheck): CheckText {
+    let t = this.#checks.get(c);
+    if (t === undefined) {
+      t = {
+        head: `{"check":${JSON.stringify(c.check)},"name":${JSON.stringify(c.name)},"title":${JSON.stringify(c.title)},"severity":`,
+        mid: `,"defaultSeverity":${JSON.stringify(c.defaultSeverity)},"category":${JSON.stringify(c.category)},"status":`,
+        frameworks: c.frameworks === undefined ? '' : `,"frameworks":${JSON.stringify(c.frameworks)}`,
+      };
+      this.#checks.set(c, t);
+    }
+    return t;
+  }
+
+  /** An object's ref, serialised once per object (the engine shares one ref per object). */
+  refText(ref: ResourceRef): string {
+    let t = this.#refs.get(ref);
+    if (t === undefined) {
+      t = JSON.stringify(ref);
+      this.#refs.set(ref, t);
+    }
+    return t;
   }
 }
 
