@@ -116,7 +116,7 @@ export class EngineFinding implements Finding {
     this.status = fields.status;
     this.resource = fields.resource;
     this.pointer = fields.pointer;
-    this.message = fields.message;
+    this.message = flat(fields.message);
     this.#container = fields.container;
     this.#evidence = fields.evidence;
     this.#fix = fields.fix;
@@ -247,6 +247,18 @@ export class EngineFinding implements Finding {
     } as Finding;
   }
 }
+
+/**
+ * The same string, in one piece. Messages are built by concatenation (template
+ * literals), which V8 keeps as a tree of the pieces (a "cons string", 32 bytes per piece) for
+ * as long as the string lives; a finding lives until the report is written. A copy is one
+ * flat string: about half the memory for a typical message. A regular expression replacement
+ * that changes nothing builds that copy without interpreting the text (unlike `normalize`).
+ */
+function flat(s: string): string {
+  return s.replace(END, '');
+}
+const END = /$/;
 
 /** The JSON text of a check's shared fields, around the finding's own severity and status. */
 interface CheckText {
