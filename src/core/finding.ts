@@ -68,6 +68,20 @@ export class Locator {
     const list = this.#pending.get(positions);
     if (!list) return;
     this.#pending.delete(positions);
+    // Every pointer of the document in one request, where the resolver can take them so.
+    const many = positions.locateMany;
+    if (many !== undefined) {
+      let located: readonly (SourceLocation | undefined)[] | undefined;
+      try {
+        located = many.call(
+          positions,
+          list.map((f) => f.pointer),
+        );
+      } catch {
+        located = undefined;
+      }
+      if (located !== undefined) list.forEach((f, i) => f.resolveLocation(located[i]));
+    }
     for (const f of list) f.resolveLocation();
   }
 }
@@ -178,9 +192,19 @@ export class EngineFinding implements Finding {
     return this.#location === UNRESOLVED ? undefined : this.#location;
   }
 
-  /** Resolves this finding's location now (called by its {@link Locator}). */
-  resolveLocation(): void {
+  /**
+   * Resolves this finding's location now (called by its {@link Locator}), to `located` when the
+   * document's resolver placed the pointer already (not for a line inside a string: that one
+   * asks the resolver itself).
+   */
+  resolveLocation(located?: SourceLocation): void {
     if (this.#location !== UNRESOLVED) return;
+    if (located !== undefined && this.#line === undefined) {
+      this.#location = located;
+      this.#positions = undefined;
+      this.#fallback = undefined;
+      return;
+    }
     let location = this.#fallback;
     if (this.#positions) {
       try {
