@@ -80,7 +80,7 @@ export class Locator {
       } catch {
         located = undefined;
       }
-      if (located !== undefined) list.forEach((f, i) => f.resolveLocation(located[i]));
+      if (located !== undefined) for (let i = 0; i < list.length; i++) (list[i] as EngineFinding).resolveLocation(located[i]);
     }
     for (const f of list) f.resolveLocation();
   }
