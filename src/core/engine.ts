@@ -254,6 +254,7 @@ class EngineRun {
   readonly #perCheck = new Map<string, StatusCounts>();
   readonly #totals = emptyCounts();
   readonly #locator = new Locator();
+  readonly #pointers = new Map<string, string>();
   readonly #inventory: Inventory;
   readonly #includePassed: boolean;
   readonly #exceptions: ExceptionMatcher | undefined;
@@ -568,6 +569,14 @@ class EngineRun {
   ): void {
     // A configured severity wins over the violation's own, which wins over the check's default.
     const severity = r.override ?? violationSeverity ?? r.check.severity;
+    // Pointers repeat across objects of one shape (`/spec/template/spec/containers/0/image`):
+    // one string each, shared by its findings, instead of one concatenated copy per finding.
+    let shared = this.#pointers.get(pointer);
+    if (shared === undefined) {
+      shared = pointer;
+      this.#pointers.set(pointer, pointer);
+    }
+    pointer = shared;
     this.#findings.push(
       new EngineFinding(
         r.info,

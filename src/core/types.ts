@@ -54,6 +54,12 @@ export interface PositionResolver {
    * otherwise the position of the string itself.
    */
   locateLine?(pointer: string, line: number): SourceLocation;
+  /**
+   * The positions of several pointers of the document at once, each as {@link locate} gives it
+   * (undefined for one it cannot place: ask {@link locate} for that one). Lets a resolver
+   * follow only the paths asked for instead of indexing the whole document.
+   */
+  locateMany?(pointers: readonly string[]): readonly (SourceLocation | undefined)[];
 }
 
 /** One Kubernetes object of the inventory. */

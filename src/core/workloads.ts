@@ -33,16 +33,29 @@ export interface ContainerTarget {
   readonly pointer: string;
 }
 
-const TEMPLATE_KINDS: Readonly<Record<string, string>> = {
-  Deployment: '/spec/template',
-  ReplicaSet: '/spec/template',
-  StatefulSet: '/spec/template',
-  DaemonSet: '/spec/template',
-  Job: '/spec/template',
-  ReplicationController: '/spec/template',
-  PodTemplate: '/template',
-  CronJob: '/spec/jobTemplate/spec/template',
-};
+/** Where a pod template sits: its path, and the pointers of its spec and metadata, made once. */
+interface TemplatePlace {
+  readonly path: readonly string[];
+  readonly spec: string;
+  readonly metadata: string;
+}
+
+function place(path: readonly string[]): TemplatePlace {
+  const pointer = joinPointer('', ...path);
+  return { path, spec: `${pointer}/spec`, metadata: `${pointer}/metadata` };
+}
+
+// A Map, not an object literal: a kind named like an Object.prototype member is not a template.
+const TEMPLATE_KINDS: ReadonlyMap<string, TemplatePlace> = new Map([
+  ['Deployment', place(['spec', 'template'])],
+  ['ReplicaSet', place(['spec', 'template'])],
+  ['StatefulSet', place(['spec', 'template'])],
+  ['DaemonSet', place(['spec', 'template'])],
+  ['Job', place(['spec', 'template'])],
+  ['ReplicationController', place(['spec', 'template'])],
+  ['PodTemplate', place(['template'])],
+  ['CronJob', place(['spec', 'jobTemplate', 'spec', 'template'])],
+]);
 
 /** Built-in API groups whose kinds never embed a pod template unless listed above. */
 const BUILTIN_GROUPS = new Set([
@@ -66,11 +79,11 @@ const BUILTIN_GROUPS = new Set([
 ]);
 
 /** Template locations tried, in order, on custom resources. */
-const GENERIC_TEMPLATE_PATHS: readonly (readonly string[])[] = [
-  ['spec', 'template'],
-  ['spec', 'jobTemplate', 'spec', 'template'],
-  ['spec', 'podTemplate'],
-  ['spec', 'workload', 'template'],
+const GENERIC_TEMPLATE_PLACES: readonly TemplatePlace[] = [
+  place(['spec', 'template']),
+  place(['spec', 'jobTemplate', 'spec', 'template']),
+  place(['spec', 'podTemplate']),
+  place(['spec', 'workload', 'template']),
 ];
 
 function walk(root: JsonObject, path: readonly string[]): JsonObject | undefined {
@@ -86,15 +99,15 @@ function looksLikePodSpec(spec: JsonObject | undefined): spec is JsonObject {
   return spec !== undefined && Array.isArray(spec.containers);
 }
 
-function fromTemplate(resource: Resource, templatePointer: string, template: JsonObject): PodSpecTarget | undefined {
+function fromTemplate(resource: Resource, at: TemplatePlace, template: JsonObject): PodSpecTarget | undefined {
   const spec = template.spec;
   if (!isObject(spec)) return undefined;
   return {
     resource,
     spec,
-    pointer: `${templatePointer}/spec`,
+    pointer: at.spec,
     metadata: isObject(template.metadata) ? template.metadata : {},
-    metadataPointer: `${templatePointer}/metadata`,
+    metadataPointer: at.metadata,
   };
 }
 
@@ -121,17 +134,17 @@ export function podSpecsOf(resource: Resource): PodSpecTarget[] {
       },
     ];
   }
-  const builtinPath = TEMPLATE_KINDS[kind];
-  if (builtinPath !== undefined && BUILTIN_GROUPS.has(resource.ref.apiVersion)) {
-    const template = walk(obj, builtinPath.slice(1).split('/'));
-    const t = template && fromTemplate(resource, builtinPath, template);
+  const builtin = TEMPLATE_KINDS.get(kind);
+  if (builtin !== undefined && BUILTIN_GROUPS.has(resource.ref.apiVersion)) {
+    const template = walk(obj, builtin.path);
+    const t = template && fromTemplate(resource, builtin, template);
     return t ? [t] : [];
   }
   if (BUILTIN_GROUPS.has(resource.ref.apiVersion)) return [];
-  for (const path of GENERIC_TEMPLATE_PATHS) {
-    const template = walk(obj, path);
+  for (const at of GENERIC_TEMPLATE_PLACES) {
+    const template = walk(obj, at.path);
     if (template && looksLikePodSpec(walk(template, ['spec']))) {
-      const t = fromTemplate(resource, joinPointer('', ...path), template);
+      const t = fromTemplate(resource, at, template);
       if (t) return [t];
     }
   }

@@ -4,7 +4,7 @@
  */
 import type { PodContext, Violation } from '../core/check.js';
 import type { PodSpecTarget } from '../core/workloads.js';
-import { evaluateControl } from './evaluate.js';
+import { evaluateControl, evaluateControlOn } from './evaluate.js';
 import type { ControlId } from './types.js';
 
 /**
@@ -14,11 +14,14 @@ import type { ControlId } from './types.js';
  * @example
  * export default defineCheck({ ..., target: { kind: 'pod' }, evaluate: (ctx) => controlViolations('privileged', ctx) });
  */
-export function controlViolations(id: ControlId, ctx: Pick<PodContext, 'pod' | 'resource'>): Violation[] {
+export function controlViolations(id: ControlId, ctx: Pick<PodContext, 'pod' | 'resource'> & { readonly models?: PodContext['models'] }): Violation[] {
   const { kind, name } = ctx.resource.ref;
   const seen = new Set<string>();
   const out: Violation[] = [];
-  for (const v of evaluateControl(id, ctx.pod)) {
+  // A check that declares `uses: ['pss']` shares one view per pod with the other controls;
+  // `in` (not a read) because reading an undeclared model throws.
+  const views = ctx.models !== undefined && 'pss' in ctx.models ? ctx.models.pss : undefined;
+  for (const v of views ? evaluateControlOn(id, views.of(ctx.pod)) : evaluateControl(id, ctx.pod)) {
     const pointer = v.pointers[0] ?? ctx.pod.pointer;
     // Two reasons about one field would be two findings at one place; keep the first.
     if (seen.has(pointer)) continue;

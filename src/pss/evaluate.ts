@@ -2,7 +2,7 @@
  * Evaluates pods against the Pod Security Standards, as the pod-security-admission
  * library does for a namespace's `enforce` level and version. Pure: no I/O, no clock.
  */
-import { podView } from './pod.js';
+import { type PodView, podView } from './pod.js';
 import { activeChecks, controlById, effectiveMinor, entryAt } from './registry.js';
 import type { ControlId, PodInput, PodSecurityResult, PssLevel, PssViolation } from './types.js';
 import { formatPolicyVersion, type PolicyVersion, parsePolicyVersion } from './version.js';
@@ -61,9 +61,20 @@ export function evaluatePodSecurity(pod: PodInput, policy: PodSecurityPolicy): P
  * // ['/spec/template/spec/containers/0/securityContext/privileged']
  */
 export function evaluateControl(id: ControlId, pod: PodInput, version: string | PolicyVersion = { kind: 'latest' }): PssViolation[] {
+  return evaluateControlOn(id, podView(pod), version);
+}
+
+/**
+ * {@link evaluateControl} on a pod view made already: the `pss-*` checks share one view per
+ * pod (see `views.ts`) instead of building it once per control.
+ *
+ * @example
+ * evaluateControlOn('privileged', podView(pod));
+ */
+export function evaluateControlOn(id: ControlId, view: PodView, version: string | PolicyVersion = { kind: 'latest' }): PssViolation[] {
   const control = controlById(id);
   if (!control) throw new Error(`unknown Pod Security control ${id}`);
   const entry = entryAt(control, effectiveMinor(toVersion(version)));
   if (!entry) return [];
-  return entry.evaluate(podView(pod)).map((f) => ({ control: id, controlTitle: control.title, level: control.level, reason: f.reason, pointers: f.pointers }));
+  return entry.evaluate(view).map((f) => ({ control: id, controlTitle: control.title, level: control.level, reason: f.reason, pointers: f.pointers }));
 }

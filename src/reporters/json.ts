@@ -1,5 +1,7 @@
+import { FindingWriter } from '../core/finding.js';
 import { isRanked, problemsOf } from '../core/grouping.js';
 import { filterReport } from '../core/report.js';
+import type { Finding } from '../core/types.js';
 import type { Reporter } from './types.js';
 
 /**
@@ -28,9 +30,12 @@ function* jsonChunks(report: Parameters<Reporter['render']>[0], _options: Parame
   yield `${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n  "findings": [`;
   // The library ranked the findings; a hand-built report is ranked here with the same rules.
   const sorted = isRanked(findings) ? findings : problemsOf(findings).flatMap((p) => [p.primary, ...p.related]);
+  // Each finding as JSON.stringify writes it; the writer serialises shared check fields and
+  // refs once instead of once per finding.
+  const writer = new FindingWriter();
   for (let i = 0; i < sorted.length; i += BATCH) {
     const part: string[] = [];
-    for (let j = i; j < Math.min(i + BATCH, sorted.length); j++) part.push(`${j === 0 ? '' : ','}\n    ${JSON.stringify(sorted[j])}`);
+    for (let j = i; j < Math.min(i + BATCH, sorted.length); j++) part.push(`${j === 0 ? '' : ','}\n    ${writer.write(sorted[j] as Finding)}`);
     yield part.join('');
   }
   yield sorted.length > 0 ? '\n  ]\n}\n' : ']\n}\n';

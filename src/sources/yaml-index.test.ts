@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { escapeToken } from '../core/pointer.js';
-import { indexBlockYaml, indexBlockYamlTree, type LinePos, type PositionNode } from './yaml-index.js';
-import { listenerPositions, splitDocuments } from './yaml-loader.js';
+import { indexBlockYaml, indexBlockYamlTree, type LinePos, locateInBlockYaml, type PositionNode } from './yaml-index.js';
+import { listenerPositions, loadYamlStream, splitDocuments } from './yaml-loader.js';
 
 /** The tree index as pointers, to compare it with the map form. */
 function flatten(node: PositionNode, pointer: string, out: Map<string, LinePos>): Map<string, LinePos> {
@@ -90,5 +90,82 @@ describe('indexBlockYaml', () => {
     };
     walk(corpus);
     assert.ok(indexed > 10 * fallback, `indexed ${indexed}, fell back ${fallback}`);
+  });
+});
+
+/**
+ * `locateMany` (one walk keeping the paths asked for) must give what `locate` (the whole
+ * document's index) gives, for every key and item of the document, for absent fields below
+ * them, for the document itself and for strings that are not pointers.
+ */
+function agreeMany(text: string, label: string): number {
+  let compared = 0;
+  for (const doc of loadYamlStream(text, label).documents) {
+    const { positions } = doc;
+    assert.ok(positions.locateMany, 'the loader resolves many pointers at once');
+    const pointers = new Set<string>(['', '/nope', '/metadata/absent/deeper', 'not-a-pointer', '/~1odd~0/x']);
+    const walk = (v: unknown, p: string): void => {
+      if (v === null || typeof v !== 'object') return;
+      for (const [k, child] of Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v)) {
+        const q = `${p}/${escapeToken(k)}`;
+        pointers.add(q);
+        pointers.add(`${q}/absent`);
+        walk(child, q);
+      }
+    };
+    walk(doc.value, '');
+    const list = [...pointers];
+    const many = positions.locateMany(list);
+    list.forEach((p, i) => {
+      let single: unknown;
+      try {
+        single = positions.locate(p);
+      } catch {
+        single = undefined;
+      }
+      const got = many[i];
+      // undefined means "ask locate": allowed, never a different answer.
+      if (got !== undefined) assert.deepEqual(got, single, `${label}: ${p}`);
+      compared++;
+    });
+  }
+  return compared;
+}
+
+describe('locateInBlockYaml', () => {
+  it('finds the pointers asked for, their deepest indexed prefix otherwise', () => {
+    assert.deepEqual(locateInBlockYaml('a:\n  b: 1\n', ['/a/b', '/a/c', '', 'x']), [{ line: 1, col: 2 }, { line: 0, col: 0 }, { line: 0, col: 0 }, undefined]);
+  });
+
+  it('takes the last of repeated keys, with its own subtree', () => {
+    assert.deepEqual(locateInBlockYaml('a:\n  b: 1\na:\n  c: 2\n', ['/a', '/a/b', '/a/c']), [
+      { line: 2, col: 0 },
+      { line: 2, col: 0 },
+      { line: 3, col: 2 },
+    ]);
+  });
+
+  it('falls back where the index does', () => {
+    assert.equal(locateInBlockYaml('{"a": 1}', ['/a']), undefined);
+  });
+
+  for (const [name, src] of Object.entries(CASES)) {
+    it(`agrees with locate: ${name}`, () => {
+      assert.ok(agreeMany(src, name) > 0);
+    });
+  }
+
+  const corpus = new URL('../../../shared/corpus/real-world', import.meta.url).pathname;
+  it('agrees with locate on every document of the real-world corpus', { skip: existsSync(corpus) ? false : 'corpus absent' }, () => {
+    let compared = 0;
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir)) {
+        const p = join(dir, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.ya?ml$/.test(e)) compared += agreeMany(readFileSync(p, 'utf8'), p);
+      }
+    };
+    walk(corpus);
+    assert.ok(compared > 10_000, `compared ${compared}`);
   });
 });

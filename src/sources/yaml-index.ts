@@ -308,3 +308,91 @@ export function indexBlockYamlTree(src: string): PositionTree | undefined {
   if (!ok) return undefined;
   return first === undefined ? { root } : { first, root };
 }
+
+/** A node of the paths asked for in {@link locateInBlockYaml}. */
+interface WantedNode {
+  line: number;
+  col: number;
+  /** Met in the document (a repeated key starts its subtree again, as the parsed value does). */
+  seen: boolean;
+  kids?: Map<string, WantedNode>;
+}
+
+function forget(node: WantedNode): void {
+  node.line = -1;
+  node.col = -1;
+  node.seen = false;
+  if (node.kids) for (const k of node.kids.values()) forget(k);
+}
+
+/** The tokens of a pointer, unescaped; undefined for a string that is not a pointer. */
+function tokensOf(pointer: string): string[] | undefined {
+  if (pointer === '') return [];
+  if (pointer.charCodeAt(0) !== 47) return undefined;
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => (t.includes('~') ? t.replace(/~1/g, '/').replace(/~0/g, '~') : t));
+}
+
+/**
+ * Where each pointer is, as {@link indexBlockYamlTree} and a lookup of the deepest indexed
+ * prefix would say, in one walk that keeps only the paths asked for: resolving the few
+ * findings of a document does not build a node per key of it. Undefined when the document
+ * uses syntax the index does not follow (as {@link indexBlockYamlTree}); an entry is undefined
+ * for a string that is not a JSON pointer.
+ *
+ * @example
+ * locateInBlockYaml('a:\n  b: 1\n', ['/a/b', '/a/c']); // [{ line: 1, col: 2 }, { line: 0, col: 0 }]
+ */
+export function locateInBlockYaml(src: string, pointers: readonly string[]): (LinePos | undefined)[] | undefined {
+  const root: WantedNode = { line: -1, col: -1, seen: false };
+  const paths = pointers.map(tokensOf);
+  for (const tokens of paths) {
+    if (tokens === undefined) continue;
+    let node = root;
+    for (const token of tokens) {
+      if (node.kids === undefined) node.kids = new Map();
+      let next = node.kids.get(token);
+      if (next === undefined) {
+        next = { line: -1, col: -1, seen: false };
+        node.kids.set(token, next);
+      }
+      node = next;
+    }
+  }
+  let first: LinePos | undefined;
+  const ok = walkBlockYaml<WantedNode | undefined>(src, {
+    root,
+    child(parent, token) {
+      const node = parent?.kids?.get(token);
+      if (node === undefined) return undefined;
+      if (node.seen) forget(node);
+      node.seen = true;
+      return node;
+    },
+    found(node, pos) {
+      if (first === undefined) first = { line: pos.line, col: pos.col };
+      if (node !== undefined) {
+        node.line = pos.line;
+        node.col = pos.col;
+      }
+      return false;
+    },
+  });
+  if (!ok) return undefined;
+  const start: LinePos = first ?? { line: 0, col: 0 };
+  return paths.map((tokens) => {
+    if (tokens === undefined) return undefined;
+    if (tokens.length === 0) return start;
+    let pos: LinePos = { line: start.line, col: 0 };
+    let node = root;
+    for (const token of tokens) {
+      const next = node.kids?.get(token);
+      if (next === undefined || next.line < 0) break;
+      pos = { line: next.line, col: next.col };
+      node = next;
+    }
+    return pos;
+  });
+}

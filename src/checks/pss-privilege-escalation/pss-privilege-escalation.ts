@@ -16,5 +16,6 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted'],
   },
   target: { kind: 'pod' },
+  uses: ['pss'],
   evaluate: (ctx) => controlViolations('allowPrivilegeEscalation', ctx),
 });
