@@ -18,3 +18,4 @@ export { LruMap, TimeWindow } from './window.js';
 export const builtinAuditRules: readonly AnyAuditRule[] = [...workloadRules, ...rbacRules, ...credentialRules, ...evasionRules, ...statefulRules].sort((a, b) =>
   a.id.localeCompare(b.id),
 );
+export { celAuditRule } from './cel.js';

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { didYouMean } from '../config/suggest.js';
 import { VERSION } from '../version.js';
+import { registerAudit } from './commands/audit.js';
 import { registerChecks } from './commands/checks.js';
 import { registerInventory } from './commands/inventory.js';
 import { registerNetwork } from './commands/network.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerPss(program);
   registerRbac(program);
   registerNetwork(program);
+  registerAudit(program);
   return program;
 }
 
