@@ -57,13 +57,15 @@ const strList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.eve
  */
 export function celAuditRule(def: unknown, where: string): AnyAuditRule {
   if (!isObject(def)) throw new PalisadeError('check-invalid', `${where}: a rule must be a mapping`);
-  if (typeof def.condition !== 'string' || def.condition.trim() === '') throw new PalisadeError('check-invalid', `${where}: condition (a CEL expression) is required`);
+  if (typeof def.condition !== 'string' || def.condition.trim() === '')
+    throw new PalisadeError('check-invalid', `${where}: condition (a CEL expression) is required`);
   const condition = compile(def.condition, `${where}: condition`);
   const messageExpression = typeof def.messageExpression === 'string' ? compile(def.messageExpression, `${where}: messageExpression`) : undefined;
   const match = isObject(def.match) ? def.match : {};
   const resources = match.resources === undefined ? undefined : strList(match.resources);
   const verbs = match.verbs === undefined ? undefined : strList(match.verbs);
-  if (match.resources !== undefined && !resources) throw new PalisadeError('check-invalid', `${where}: match.resources must be a list of resource[/subresource] names`);
+  if (match.resources !== undefined && !resources)
+    throw new PalisadeError('check-invalid', `${where}: match.resources must be a list of resource[/subresource] names`);
   if (match.verbs !== undefined && !verbs) throw new PalisadeError('check-invalid', `${where}: match.verbs must be a list of verbs`);
   const severity = def.severity ?? 'medium';
   if (!isSeverity(severity)) throw new PalisadeError('check-invalid', `${where}: severity must be critical, high, medium, low or info`);
@@ -97,7 +99,9 @@ export function celAuditRule(def: unknown, where: string): AnyAuditRule {
       }
       if (ok === false) return;
       if (ok !== true) throw new Error(`CEL "${expr}" returned ${typeof ok}, not a bool`);
-      let message = staticMessage ?? `${String(def.title ?? def.id)}: ${userName(event) || '(unauthenticated)'} ${event.verb ?? ''} ${resourceKey(event) || requestPath(event)}`;
+      let message =
+        staticMessage ??
+        `${String(def.title ?? def.id)}: ${userName(event) || '(unauthenticated)'} ${event.verb ?? ''} ${resourceKey(event) || requestPath(event)}`;
       if (messageExpression) {
         try {
           const m = messageExpression(vars);
@@ -110,4 +114,3 @@ export function celAuditRule(def: unknown, where: string): AnyAuditRule {
     },
   });
 }
-

@@ -8,16 +8,7 @@
 import { ExceptionMatcher, type ExceptionRule, globMatch } from '../core/exceptions.js';
 import type { Evidence, Exemption, JsonValue, Resource, Severity } from '../core/types.js';
 import { severityRank } from '../core/types.js';
-import {
-  type AuditEvent,
-  type AuditObjectRef,
-  effectiveUser,
-  eventTime,
-  kindOf,
-  resourceKey,
-  statusCode,
-  writtenObject,
-} from './event.js';
+import { type AuditEvent, type AuditObjectRef, effectiveUser, eventTime, kindOf, resourceKey, statusCode, writtenObject } from './event.js';
 import type { AnyAuditRule, AuditLimits, AuditMatch } from './rule.js';
 import { LruMap } from './window.js';
 
@@ -214,7 +205,9 @@ export class AuditEngine {
       const matches: readonly AuditMatch[] = Array.isArray(result) ? result : [result as AuditMatch];
       for (const m of matches) {
         const alert = this.#alert(a, event, m, time);
-        if (alert) (out ??= []).push(alert);
+        if (!alert) continue;
+        out ??= [];
+        out.push(alert);
       }
     }
     return out;

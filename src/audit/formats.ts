@@ -30,7 +30,25 @@ function parseEmbedded(text: string, format: string): Normalized {
 }
 
 /** gRPC status codes (google.rpc.Code) to the HTTP codes the API server would have sent. */
-const GRPC_TO_HTTP: Readonly<Record<number, number>> = { 0: 200, 1: 499, 2: 500, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 9: 400, 10: 409, 11: 400, 12: 501, 13: 500, 14: 503, 15: 500, 16: 401 };
+const GRPC_TO_HTTP: Readonly<Record<number, number>> = {
+  0: 200,
+  1: 499,
+  2: 500,
+  3: 400,
+  4: 504,
+  5: 404,
+  6: 409,
+  7: 403,
+  8: 429,
+  9: 400,
+  10: 409,
+  11: 400,
+  12: 501,
+  13: 500,
+  14: 503,
+  15: 500,
+  16: 401,
+};
 
 function stripType(v: JsonValue | undefined): JsonValue | undefined {
   if (!isObject(v)) return v;

@@ -37,7 +37,10 @@ const DEFAULT_MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
  * Splits a byte stream into lines without holding more than `max` bytes of one line; a longer
  * line yields `{ tooLong: true }` once and its bytes are dropped.
  */
-export async function* splitLines(stream: AsyncIterable<Buffer | string>, max: number): AsyncGenerator<{ text: string; line: number } | { tooLong: number; line: number }> {
+export async function* splitLines(
+  stream: AsyncIterable<Buffer | string>,
+  max: number,
+): AsyncGenerator<{ text: string; line: number } | { tooLong: number; line: number }> {
   let parts: Buffer[] = [];
   let size = 0;
   let skipping = false;

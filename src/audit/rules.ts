@@ -63,7 +63,8 @@ export async function loadAuditRules(paths: readonly string[]): Promise<AnyAudit
         try {
           rule = celAuditRule(d, where);
         } catch (err) {
-          if (err instanceof PalisadeError) throw new PalisadeError(err.code, err.message.startsWith(where) ? err.message : `${where}: ${err.message}`, { file });
+          if (err instanceof PalisadeError)
+            throw new PalisadeError(err.code, err.message.startsWith(where) ? err.message : `${where}: ${err.message}`, { file });
           throw err;
         }
         for (const key of [rule.id, rule.name]) {
@@ -108,11 +109,14 @@ export function engineOptions(
     if (s.params !== undefined) {
       const schema = rule.paramsSchema ?? { type: 'object', additionalProperties: false, properties: COMMON_PARAMS };
       const props = { ...COMMON_PARAMS, ...((schema.properties as object | undefined) ?? {}) };
-      problems.push(...validateAgainst({ type: 'object', additionalProperties: rule.origin !== undefined, properties: props }, s.params, `checks.${key}.params`));
+      problems.push(
+        ...validateAgainst({ type: 'object', additionalProperties: rule.origin !== undefined, properties: props }, s.params, `checks.${key}.params`),
+      );
     }
     settings[key] = s;
   }
-  for (const [i, e] of config.exceptions.entries()) if (!matches(e.check) && !isCheck(e.check)) problems.push(`exceptions[${i}].check: "${e.check}" names no check or audit rule`);
+  for (const [i, e] of config.exceptions.entries())
+    if (!matches(e.check) && !isCheck(e.check)) problems.push(`exceptions[${i}].check: "${e.check}" names no check or audit rule`);
   if (problems.length > 0) throw new PalisadeError('config-invalid', `${config.file ?? 'configuration'}: ${problems.join('; ')}`, { problems });
   return {
     settings,

@@ -21,15 +21,25 @@ export interface SinkOptions {
   readonly timeoutMs?: number;
 }
 
-const EMOJI: Readonly<Record<string, string>> = { critical: ':rotating_light:', high: ':red_circle:', medium: ':large_orange_circle:', low: ':large_yellow_circle:', info: ':white_circle:' };
+const EMOJI: Readonly<Record<string, string>> = {
+  critical: ':rotating_light:',
+  high: ':red_circle:',
+  medium: ':large_orange_circle:',
+  low: ':large_yellow_circle:',
+  info: ':white_circle:',
+};
 
 /** The Slack message of a batch of alerts. */
 export function slackPayload(alerts: readonly AuditAlert[]): object {
   const lines = alerts.map(
-    (a) => `${EMOJI[a.severity] ?? ''} *${a.severity.toUpperCase()}* \`${a.rule}\` ${a.title}\n>${a.message}\n>user \`${a.user || '(unauthenticated)'}\` · ${a.verb} · auditID \`${a.auditID}\``,
+    (a) =>
+      `${EMOJI[a.severity] ?? ''} *${a.severity.toUpperCase()}* \`${a.rule}\` ${a.title}\n>${a.message}\n>user \`${a.user || '(unauthenticated)'}\` · ${a.verb} · auditID \`${a.auditID}\``,
   );
   return {
-    text: alerts.length === 1 ? `[${(alerts[0] as AuditAlert).severity}] ${(alerts[0] as AuditAlert).rule}: ${(alerts[0] as AuditAlert).message}` : `${alerts.length} Palisade audit alerts`,
+    text:
+      alerts.length === 1
+        ? `[${(alerts[0] as AuditAlert).severity}] ${(alerts[0] as AuditAlert).rule}: ${(alerts[0] as AuditAlert).message}`
+        : `${alerts.length} Palisade audit alerts`,
     blocks: lines.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } })),
   };
 }
@@ -88,7 +98,10 @@ export class AlertSink {
         this.#failing = false;
       } catch (err) {
         this.dropped += alerts.length;
-        if (!this.#failing) this.#opts.warn(`${this.#opts.kind} sink ${redactUrl(this.#opts.url)}: delivery failed (${err instanceof Error ? err.message : String(err)}); alerts of this batch are lost`);
+        if (!this.#failing)
+          this.#opts.warn(
+            `${this.#opts.kind} sink ${redactUrl(this.#opts.url)}: delivery failed (${err instanceof Error ? err.message : String(err)}); alerts of this batch are lost`,
+          );
         this.#failing = true;
       }
     }

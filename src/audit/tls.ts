@@ -56,16 +56,46 @@ export async function tlsPair(certFile: string | undefined, keyFile: string | un
   try {
     await promisify(execFile)(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '365', '-subj', '/CN=palisade-audit', '-addext', `subjectAltName=${san}`, '-keyout', key, '-out', cert],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '365',
+        '-subj',
+        '/CN=palisade-audit',
+        '-addext',
+        `subjectAltName=${san}`,
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
       { timeout: 30_000 },
     );
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new PalisadeError(
       'io',
-      code === 'ENOENT' ? 'cannot generate a self-signed certificate: openssl is not installed; pass --tls-cert and --tls-key' : `openssl failed to generate a certificate: ${String((err as { stderr?: string }).stderr ?? err).split('\n')[0]}`,
+      code === 'ENOENT'
+        ? 'cannot generate a self-signed certificate: openssl is not installed; pass --tls-cert and --tls-key'
+        : `openssl failed to generate a certificate: ${String((err as { stderr?: string }).stderr ?? err).split('\n')[0]}`,
     );
   }
   const c = await readFile(cert);
-  return { cert: c, key: await readFile(key), certFile: cert, fingerprint: createHash('sha256').update(new X509Certificate(c).raw).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:'), generated: true };
+  return {
+    cert: c,
+    key: await readFile(key),
+    certFile: cert,
+    fingerprint: createHash('sha256')
+      .update(new X509Certificate(c).raw)
+      .digest('hex')
+      .toUpperCase()
+      .replace(/(..)(?!$)/g, '$1:'),
+    generated: true,
+  };
 }

@@ -61,7 +61,10 @@ export const secretRead = defineAuditRule({
     const ns = event.objectRef?.namespace;
     const wide = event.verb !== 'get' && (ns === undefined || KUBE_NAMESPACES.has(ns));
     const what = event.verb === 'get' ? `secret ${objName(event)}` : `secrets in ${ns ?? 'all namespaces'}`;
-    return { message: `${actor(event)} ${event.verb === 'get' ? 'read' : event.verb === 'list' ? 'listed' : 'watched'} ${what}`, ...(wide ? { severity: 'high' as const } : {}) };
+    return {
+      message: `${actor(event)} ${event.verb === 'get' ? 'read' : event.verb === 'list' ? 'listed' : 'watched'} ${what}`,
+      ...(wide ? { severity: 'high' as const } : {}),
+    };
   },
 });
 
@@ -73,7 +76,8 @@ export const secretReadDenied = defineAuditRule({
   category: 'credential-access',
   frameworks: ['mitre:T1552.007'],
   docs: {
-    description: 'A read of Secrets was refused (401 or 403): a probe for credentials, or a misconfigured client. The stateful rules PAL-A101 and PAL-A103 raise the alarm when it repeats or is followed by success.',
+    description:
+      'A read of Secrets was refused (401 or 403): a probe for credentials, or a misconfigured client. The stateful rules PAL-A101 and PAL-A103 raise the alarm when it repeats or is followed by success.',
     remediation: 'Identify the client; remove stale credentials or fix its RBAC.',
   },
   target: { kind: 'audit-event' },
@@ -81,7 +85,9 @@ export const secretReadDenied = defineAuditRule({
   evaluate: ({ event }) => {
     const c = statusCode(event);
     if (c !== 403 && c !== 401) return;
-    return { message: `${actor(event)} was refused (${c}) ${event.verb} of ${event.verb === 'get' ? `secret ${objName(event)}` : `secrets in ${event.objectRef?.namespace ?? 'all namespaces'}`}` };
+    return {
+      message: `${actor(event)} was refused (${c}) ${event.verb} of ${event.verb === 'get' ? `secret ${objName(event)}` : `secrets in ${event.objectRef?.namespace ?? 'all namespaces'}`}`,
+    };
   },
 });
 
@@ -127,7 +133,8 @@ export const csrCreated = defineAuditRule({
   category: 'credential-access',
   frameworks: ['mitre:T1649'],
   docs: {
-    description: 'A CertificateSigningRequest asks a cluster signer for a client certificate: once approved it is a credential that cannot be revoked before it expires. Nodes and bootstrap tokens create them routinely; others rarely. A refused CSR (for example one for `system:masters`, stopped by admission) is reported too.',
+    description:
+      'A CertificateSigningRequest asks a cluster signer for a client certificate: once approved it is a credential that cannot be revoked before it expires. Nodes and bootstrap tokens create them routinely; others rarely. A refused CSR (for example one for `system:masters`, stopped by admission) is reported too.',
     remediation: 'Deny unexpected CSRs (`kubectl certificate deny`); restrict who may create them.',
   },
   target: { kind: 'audit-event' },
@@ -157,7 +164,8 @@ export const csrApproved = defineAuditRule({
   category: 'credential-access',
   frameworks: ['mitre:T1649'],
   docs: {
-    description: 'An update of `certificatesigningrequests/approval` outside the control plane approves a certificate, usually a client certificate that will authenticate as the name in its subject.',
+    description:
+      'An update of `certificatesigningrequests/approval` outside the control plane approves a certificate, usually a client certificate that will authenticate as the name in its subject.',
     remediation: 'Confirm the subject of the approved certificate; rotate the signer if it was not legitimate.',
   },
   target: { kind: 'audit-event' },
@@ -221,7 +229,8 @@ export const anonymousAllowed = defineAuditRule({
   category: 'initial-access',
   frameworks: ['mitre:T1078.001', 'mitre:T1190'],
   docs: {
-    description: 'A request by `system:anonymous` (no credentials) succeeded on something other than the public health, version and discovery endpoints: some role is bound to anonymous or unauthenticated users.',
+    description:
+      'A request by `system:anonymous` (no credentials) succeeded on something other than the public health, version and discovery endpoints: some role is bound to anonymous or unauthenticated users.',
     remediation: 'Remove bindings to `system:anonymous` and `system:unauthenticated`; consider `--anonymous-auth=false`.',
   },
   target: { kind: 'audit-event' },
@@ -245,8 +254,10 @@ export const configMapCredentials = defineAuditRule({
   category: 'credential-access',
   frameworks: ['mitre:T1552.001'],
   docs: {
-    description: 'A ConfigMap was written with a value that is a credential (cloud keys, tokens, private keys, passwords). ConfigMaps are readable by many roles and are not encrypted at rest. Values are never printed: the alert names the key and a redacted prefix.',
-    remediation: 'Move the value to a Secret (or an external secret store) and rotate it: it has been exposed to every reader of the ConfigMap and of the audit log.',
+    description:
+      'A ConfigMap was written with a value that is a credential (cloud keys, tokens, private keys, passwords). ConfigMaps are readable by many roles and are not encrypted at rest. Values are never printed: the alert names the key and a redacted prefix.',
+    remediation:
+      'Move the value to a Secret (or an external secret store) and rotate it: it has been exposed to every reader of the ConfigMap and of the audit log.',
   },
   target: { kind: 'audit-event' },
   match: { resources: ['configmaps'], verbs: ['create', 'update', 'patch'] },
@@ -286,7 +297,8 @@ export const saInKubeNamespace = defineAuditRule({
   category: 'persistence',
   frameworks: ['mitre:T1136', 'mitre:T1098'],
   docs: {
-    description: 'Service accounts in `kube-system` and `kube-public` look like control-plane identities. One created by a person or an application is a way to hide a persistent credential.',
+    description:
+      'Service accounts in `kube-system` and `kube-public` look like control-plane identities. One created by a person or an application is a way to hide a persistent credential.',
     remediation: 'Confirm the installer; delete the service account and its bindings if unexpected.',
   },
   target: { kind: 'audit-event' },
@@ -306,7 +318,8 @@ export const permissionEnumeration = defineAuditRule({
   category: 'discovery',
   frameworks: ['mitre:T1069', 'mitre:T1613'],
   docs: {
-    description: '`kubectl auth can-i` creates SelfSubjectAccessReviews and SelfSubjectRulesReviews (`--list`). It is the first thing a stolen credential is used for.',
+    description:
+      '`kubectl auth can-i` creates SelfSubjectAccessReviews and SelfSubjectRulesReviews (`--list`). It is the first thing a stolen credential is used for.',
     remediation: 'Confirm who holds the credential.',
   },
   target: { kind: 'audit-event' },
@@ -315,7 +328,11 @@ export const permissionEnumeration = defineAuditRule({
     if (isPrivilegedIdentity(event) || !succeeded(event)) return;
     const spec = isObject(event.requestObject) && isObject(event.requestObject.spec) ? event.requestObject.spec : {};
     const ra = isObject(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
-    const asked = ra ? ` (${String(ra.verb ?? '?')} ${String(ra.resource ?? '?')})` : event.objectRef?.resource === 'selfsubjectrulesreviews' ? ' (--list)' : '';
+    const asked = ra
+      ? ` (${String(ra.verb ?? '?')} ${String(ra.resource ?? '?')})`
+      : event.objectRef?.resource === 'selfsubjectrulesreviews'
+        ? ' (--list)'
+        : '';
     return { message: `${actor(event)} enumerated its permissions${asked}` };
   },
 });

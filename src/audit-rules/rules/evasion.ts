@@ -43,7 +43,8 @@ export const eventsDeleted = defineAuditRule({
   category: 'defense-evasion',
   frameworks: ['mitre:T1070'],
   docs: {
-    description: 'Events record scheduling, image pulls, failures and kills; they expire on their own (one hour by default). Deleting them by hand, one by one or as a collection, erases the trail of recent activity. The namespace controller deleting a namespace\'s events is not reported.',
+    description:
+      "Events record scheduling, image pulls, failures and kills; they expire on their own (one hour by default). Deleting them by hand, one by one or as a collection, erases the trail of recent activity. The namespace controller deleting a namespace's events is not reported.",
     remediation: 'Find what the deleted events described (the audit log kept their creation) and who deleted them.',
   },
   target: { kind: 'audit-event' },
@@ -76,8 +77,16 @@ export const nodePortService = defineAuditRule({
     const obj = writtenObject(event);
     const spec = isObject(obj?.spec) ? obj.spec : undefined;
     if (spec?.type !== 'NodePort') return;
-    const ports = Array.isArray(spec.ports) ? spec.ports.filter(isObject).map((p) => p.nodePort).filter((p) => typeof p === 'number') : [];
-    return { message: `NodePort Service ${objName(event)} ${past(event.verb)} by ${actor(event)}${ports.length ? ` on node port(s) ${ports.join(', ')}` : ''}`, evidence: { nodePorts: ports } };
+    const ports = Array.isArray(spec.ports)
+      ? spec.ports
+          .filter(isObject)
+          .map((p) => p.nodePort)
+          .filter((p) => typeof p === 'number')
+      : [];
+    return {
+      message: `NodePort Service ${objName(event)} ${past(event.verb)} by ${actor(event)}${ports.length ? ` on node port(s) ${ports.join(', ')}` : ''}`,
+      evidence: { nodePorts: ports },
+    };
   },
 });
 

@@ -31,7 +31,8 @@ export const roleWildcard = defineAuditRule({
   category: 'rbac',
   frameworks: ['mitre:T1098.006', 'mitre:T1078'],
   docs: {
-    description: 'A Role or ClusterRole whose rules use `*` for verbs, resources or API groups grants everything current and future in its scope; a ClusterRole with `*` everywhere is cluster-admin.',
+    description:
+      'A Role or ClusterRole whose rules use `*` for verbs, resources or API groups grants everything current and future in its scope; a ClusterRole with `*` everywhere is cluster-admin.',
     remediation: 'List the verbs and resources the subject needs.',
   },
   target: { kind: 'audit-event' },
@@ -59,7 +60,8 @@ export const roleSensitive = defineAuditRule({
   category: 'rbac',
   frameworks: ['mitre:T1098.006'],
   docs: {
-    description: 'A Role or ClusterRole grants a resource that leads to code execution or credentials: `pods/exec`, `pods/attach`, `pods/ephemeralcontainers`, `nodes/proxy`, `serviceaccounts/token` or `secrets`.',
+    description:
+      'A Role or ClusterRole grants a resource that leads to code execution or credentials: `pods/exec`, `pods/attach`, `pods/ephemeralcontainers`, `nodes/proxy`, `serviceaccounts/token` or `secrets`.',
     remediation: 'Grant these only to break-glass roles and audit their use.',
   },
   target: { kind: 'audit-event' },
@@ -84,7 +86,8 @@ export const roleEscalateVerbs = defineAuditRule({
   category: 'rbac',
   frameworks: ['mitre:T1098.006', 'mitre:T1134'],
   docs: {
-    description: '`escalate` lets a subject write roles with rights it does not hold, `bind` lets it bind roles it does not hold, and `impersonate` lets it act as another identity: each is a path to cluster-admin.',
+    description:
+      '`escalate` lets a subject write roles with rights it does not hold, `bind` lets it bind roles it does not hold, and `impersonate` lets it act as another identity: each is a path to cluster-admin.',
     remediation: 'Remove these verbs; RBAC delegation belongs to cluster administrators.',
   },
   target: { kind: 'audit-event' },
@@ -135,7 +138,8 @@ export const systemRoleModified = defineAuditRule({
   category: 'rbac',
   frameworks: ['mitre:T1098.006'],
   docs: {
-    description: 'The `system:` ClusterRoles and ClusterRoleBindings (and `cluster-admin`, `admin`, `edit`, `view`) are maintained by the API server; a change by anyone else alters what every component and user may do.',
+    description:
+      'The `system:` ClusterRoles and ClusterRoleBindings (and `cluster-admin`, `admin`, `edit`, `view`) are maintained by the API server; a change by anyone else alters what every component and user may do.',
     remediation: 'Revert the change; the API server restores reconciled roles on restart unless `rbac.authorization.kubernetes.io/autoupdate` is false.',
   },
   target: { kind: 'audit-event' },
@@ -182,7 +186,8 @@ export const selfBinding = defineAuditRule({
   category: 'rbac',
   frameworks: ['mitre:T1098.006', 'mitre:T1068'],
   docs: {
-    description: 'A RoleBinding or ClusterRoleBinding names the identity that wrote it (its user, service account or one of its groups) as a subject: the writer granted itself rights.',
+    description:
+      'A RoleBinding or ClusterRoleBinding names the identity that wrote it (its user, service account or one of its groups) as a subject: the writer granted itself rights.',
     remediation: 'Remove the binding and review who holds `bind` or `escalate`.',
   },
   target: { kind: 'audit-event' },

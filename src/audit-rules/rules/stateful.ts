@@ -9,7 +9,6 @@ import {
   isControlPlane,
   isPrivilegedIdentity,
   isWrite,
-
   requestPath,
   resourceKey,
   statusCode,
@@ -190,7 +189,10 @@ export const forbiddenBurst = defineAuditRule<BurstState>({
     const n = s.w.count(time);
     if (n < threshold || time - s.alerted < windowMs) return;
     s.alerted = time;
-    return { message: `${id} was refused ${n} requests within ${windowMs / 1000}s (last: ${event.verb} ${resourceKey(event) || requestPath(event)})`, evidence: { refusals: n } };
+    return {
+      message: `${id} was refused ${n} requests within ${windowMs / 1000}s (last: ${event.verb} ${resourceKey(event) || requestPath(event)})`,
+      evidence: { refusals: n },
+    };
   },
 });
 
@@ -199,7 +201,18 @@ interface GrantState {
   readonly grants: LruMap<string, { time: number; binding: string; by: string }>;
 }
 
-const SENSITIVE_USE = new Set(['secrets', 'pods/exec', 'pods/attach', 'pods/ephemeralcontainers', 'nodes/proxy', 'serviceaccounts/token', 'roles', 'clusterroles', 'rolebindings', 'clusterrolebindings']);
+const SENSITIVE_USE = new Set([
+  'secrets',
+  'pods/exec',
+  'pods/attach',
+  'pods/ephemeralcontainers',
+  'nodes/proxy',
+  'serviceaccounts/token',
+  'roles',
+  'clusterroles',
+  'rolebindings',
+  'clusterrolebindings',
+]);
 
 export const newGrantUsed = defineAuditRule<GrantState>({
   id: 'PAL-A104',

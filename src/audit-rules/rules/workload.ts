@@ -63,7 +63,7 @@ export const podExec = defineAuditRule({
   frameworks: ['mitre:T1609'],
   docs: {
     description:
-      'A `pods/exec` request runs a command inside a running container with the container\'s identity and mounts. Attackers use it to read service account tokens and secrets from the filesystem. Both the SPDY (`create`) and websocket (`get`) forms are matched; a request the kubelet refused still shows intent and is reported at low severity.',
+      "A `pods/exec` request runs a command inside a running container with the container's identity and mounts. Attackers use it to read service account tokens and secrets from the filesystem. Both the SPDY (`create`) and websocket (`get`) forms are matched; a request the kubelet refused still shows intent and is reported at low severity.",
     remediation: 'Confirm the person and the reason. Restrict `pods/exec` in RBAC to break-glass roles; prefer `kubectl debug` with an audited profile.',
     references: ['https://attack.mitre.org/techniques/T1609/'],
   },
@@ -132,7 +132,7 @@ export const ephemeralContainer = defineAuditRule({
   frameworks: ['mitre:T1610', 'mitre:T1609'],
   docs: {
     description:
-      '`kubectl debug` adds an ephemeral container to a running pod through the `pods/ephemeralcontainers` subresource. It shares the pod\'s namespaces and may request capabilities (`--profile=netadmin`), so it is a way into a pod that its spec never allowed.',
+      "`kubectl debug` adds an ephemeral container to a running pod through the `pods/ephemeralcontainers` subresource. It shares the pod's namespaces and may request capabilities (`--profile=netadmin`), so it is a way into a pod that its spec never allowed.",
     remediation: 'Confirm the reason. Restrict `pods/ephemeralcontainers`; enforce Pod Security admission so ephemeral containers obey the same profile.',
   },
   target: { kind: 'audit-event' },
@@ -188,7 +188,7 @@ export const privilegedPod = defineAuditRule({
   frameworks: ['mitre:T1611', 'mitre:T1610'],
   docs: {
     description:
-      'A pod (or a workload template) with a `privileged: true` container (init and ephemeral containers included) was written. A privileged container has every capability and the host\'s devices: it is root on the node. A request refused by authorization or Pod Security admission (403) is reported at low severity.',
+      "A pod (or a workload template) with a `privileged: true` container (init and ephemeral containers included) was written. A privileged container has every capability and the host's devices: it is root on the node. A request refused by authorization or Pod Security admission (403) is reported at low severity.",
     remediation: 'Confirm the workload needs it; enforce the `baseline` Pod Security level on the namespace.',
     references: ['https://attack.mitre.org/techniques/T1611/'],
   },
@@ -200,7 +200,11 @@ export const privilegedPod = defineAuditRule({
       for (const c of containersOf(spec)) if (isObject(c.securityContext) && c.securityContext.privileged === true) names.push(String(c.name ?? '?'));
     if (names.length === 0) return;
     const sev = attemptSeverity(event);
-    return { message: `${verbPhrase(event)} has privileged container(s) ${names.join(', ')}`, ...(sev ? { severity: sev } : {}), evidence: { containers: names } };
+    return {
+      message: `${verbPhrase(event)} has privileged container(s) ${names.join(', ')}`,
+      ...(sev ? { severity: sev } : {}),
+      evidence: { containers: names },
+    };
   },
 });
 
@@ -212,7 +216,7 @@ export const hostNamespaces = defineAuditRule({
   category: 'workload-security',
   frameworks: ['mitre:T1611'],
   docs: {
-    description: 'A pod spec with `hostNetwork`, `hostPID` or `hostIPC` sees the node\'s network interfaces, processes or shared memory.',
+    description: "A pod spec with `hostNetwork`, `hostPID` or `hostIPC` sees the node's network interfaces, processes or shared memory.",
     remediation: 'Remove the host namespace; enforce the `baseline` Pod Security level.',
   },
   target: { kind: 'audit-event' },
@@ -265,7 +269,7 @@ export const sensitiveHostPath = defineAuditRule({
   frameworks: ['mitre:T1611'],
   docs: {
     description:
-      'A pod spec mounts a host directory that gives control of the node or its secrets: `/`, `/proc`, `/etc`, the container runtime socket, the kubelet\'s directory, `/var/log` (symlink escapes through the kubelet\'s log reader), and any path below them. The root filesystem and runtime sockets are critical.',
+      "A pod spec mounts a host directory that gives control of the node or its secrets: `/`, `/proc`, `/etc`, the container runtime socket, the kubelet's directory, `/var/log` (symlink escapes through the kubelet's log reader), and any path below them. The root filesystem and runtime sockets are critical.",
     remediation: 'Mount only the specific, read-only paths a node agent needs, or use a CSI driver; enforce the `baseline` Pod Security level.',
   },
   target: { kind: 'audit-event' },
@@ -274,7 +278,8 @@ export const sensitiveHostPath = defineAuditRule({
     const paths: string[] = [];
     for (const spec of podSpecsForRule(event)) {
       const vols = Array.isArray(spec.volumes) ? spec.volumes : [];
-      for (const v of vols) if (isObject(v) && isObject(v.hostPath) && typeof v.hostPath.path === 'string' && sensitivePath(v.hostPath.path)) paths.push(v.hostPath.path);
+      for (const v of vols)
+        if (isObject(v) && isObject(v.hostPath) && typeof v.hostPath.path === 'string' && sensitivePath(v.hostPath.path)) paths.push(v.hostPath.path);
     }
     if (paths.length === 0) return;
     const critical = paths.some((p) => p === '/' || /\.sock$|docker\.sock|containerd|crio/.test(p));
@@ -293,7 +298,8 @@ export const dangerousCapabilities = defineAuditRule({
   category: 'workload-security',
   frameworks: ['mitre:T1611'],
   docs: {
-    description: 'A container adds capabilities that lead out of the container (`SYS_ADMIN`, `SYS_PTRACE`, `SYS_MODULE`, `NET_ADMIN`, `DAC_READ_SEARCH`, `BPF`, `ALL`).',
+    description:
+      'A container adds capabilities that lead out of the container (`SYS_ADMIN`, `SYS_PTRACE`, `SYS_MODULE`, `NET_ADMIN`, `DAC_READ_SEARCH`, `BPF`, `ALL`).',
     remediation: 'Drop the capability; enforce the `baseline` Pod Security level.',
   },
   target: { kind: 'audit-event' },
@@ -303,7 +309,8 @@ export const dangerousCapabilities = defineAuditRule({
     for (const spec of podSpecsForRule(event))
       for (const c of containersOf(spec)) {
         const add = isObject(c.securityContext) && isObject(c.securityContext.capabilities) ? c.securityContext.capabilities.add : undefined;
-        if (Array.isArray(add)) for (const cap of add) if (typeof cap === 'string' && DANGEROUS_CAPS.has(cap.toUpperCase().replace(/^CAP_/, ''))) found.add(cap);
+        if (Array.isArray(add))
+          for (const cap of add) if (typeof cap === 'string' && DANGEROUS_CAPS.has(cap.toUpperCase().replace(/^CAP_/, ''))) found.add(cap);
       }
     if (found.size === 0) return;
     const sev = attemptSeverity(event);
@@ -319,7 +326,8 @@ export const podInKubeNamespace = defineAuditRule({
   category: 'persistence',
   frameworks: ['mitre:T1610', 'mitre:T1036'],
   docs: {
-    description: 'Pods and workloads in `kube-system` or `kube-public` blend in with the control plane and usually run with powerful service accounts. Only the control plane and cluster installers should create them.',
+    description:
+      'Pods and workloads in `kube-system` or `kube-public` blend in with the control plane and usually run with powerful service accounts. Only the control plane and cluster installers should create them.',
     remediation: 'Confirm the installer; deploy add-ons from a pipeline identity listed in `checks.PAL-A014.params.ignoreUsers`.',
   },
   target: { kind: 'audit-event' },
@@ -343,4 +351,3 @@ export const workloadRules = [
   dangerousCapabilities,
   podInKubeNamespace,
 ] as const;
-

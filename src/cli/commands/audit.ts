@@ -12,7 +12,7 @@ import { builtinAuditRules } from '../../audit-rules/index.js';
 import { auditRuleMeta, type AnyAuditRule } from '../../audit-rules/rule.js';
 import { followFile } from '../../audit/follow.js';
 import { AlertWriter } from '../../audit/output.js';
-import { DEFAULT_MAX_EVENT_BYTES, expandInputs, type InputProblem, readAuditFile } from '../../audit/read.js';
+import { expandInputs, type InputProblem, readAuditFile } from '../../audit/read.js';
 import type { AlertFormat } from '../../audit/render.js';
 import { engineOptions, loadAuditRules } from '../../audit/rules.js';
 import { serveAudit } from '../../audit/serve.js';
@@ -96,7 +96,10 @@ async function prepare(flags: CommonFlags, cmd: Command): Promise<Prepared> {
   const warn = (m: string): void => {
     process.stderr.write(`palisade: warning: ${m}\n`);
   };
-  const sinks = [...flags.webhook.map((url) => new AlertSink({ kind: 'webhook', url, warn })), ...flags.slack.map((url) => new AlertSink({ kind: 'slack', url, warn }))];
+  const sinks = [
+    ...flags.webhook.map((url) => new AlertSink({ kind: 'webhook', url, warn })),
+    ...flags.slack.map((url) => new AlertSink({ kind: 'slack', url, warn })),
+  ];
   const writer = new AlertWriter({
     format: flags.format,
     ...(flags.minSeverity ? { minSeverity: flags.minSeverity } : {}),
@@ -155,12 +158,15 @@ export function registerAudit(program: Command): void {
   )
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an alert is at or above this severity').choices([...SEVERITIES]))
     .option('--allow-incomplete', 'let --fail-on pass although some records could not be read')
-    .addHelpText('after', `${EXIT_CODES}
+    .addHelpText(
+      'after',
+      `${EXIT_CODES}
 Examples:
   palisade audit scan /var/log/kubernetes/audit/ --fail-on high
   palisade audit scan audit.log.gz -f json | jq 'select(.severity == "critical")'
   palisade audit scan eks-cloudwatch-export.json -f sarif > audit.sarif
-`)
+`,
+    )
     .action(async (files: string[], flags: CommonFlags & { failOn?: Severity; allowIncomplete?: boolean }, cmd: Command) => {
       const p = await prepare(flags, cmd);
       const inputs = await expandInputs(files);
@@ -180,10 +186,13 @@ Examples:
       }
     });
 
-  addCommon(audit.command('watch').description('follow a growing audit log (rotation and truncation handled), alerting as events arrive').argument('<file>', 'the audit log'), [
-    'table',
-    'json',
-  ])
+  addCommon(
+    audit
+      .command('watch')
+      .description('follow a growing audit log (rotation and truncation handled), alerting as events arrive')
+      .argument('<file>', 'the audit log'),
+    ['table', 'json'],
+  )
     .option('--from-start', 'read the file from its start instead of its end')
     .option('--poll-interval <duration>', 'how often to look for new data', '500ms')
     .action(async (file: string, flags: CommonFlags & { fromStart?: boolean; pollInterval: string }, cmd: Command) => {
@@ -259,7 +268,10 @@ cluster.server is https://HOST:PORT/k8s-audit and whose user.token is the conten
         const maxBodyBytes = parseSize(flags.maxBodySize);
         if (maxBodyBytes === undefined) throw new PalisadeError('usage', `--max-body-size ${flags.maxBodySize}: not a size`);
         if (flags.tokenFile === undefined && flags.clientCa === undefined && !flags.allowUnauthenticated)
-          throw new PalisadeError('usage', 'audit serve needs --token-file or --client-ca so that only the API server can send events (or --allow-unauthenticated for a test)');
+          throw new PalisadeError(
+            'usage',
+            'audit serve needs --token-file or --client-ca so that only the API server can send events (or --allow-unauthenticated for a test)',
+          );
         let token: string | undefined;
         if (flags.tokenFile !== undefined) {
           try {
@@ -278,7 +290,11 @@ cluster.server is https://HOST:PORT/k8s-audit and whose user.token is the conten
           }
         }
         const p = await prepare(flags, cmd);
-        const tls = await tlsPair(flags.tlsCert, flags.tlsKey, [...new Set([flags.host, '127.0.0.1', 'localhost'])].filter((h) => h !== '0.0.0.0' && h !== '::'));
+        const tls = await tlsPair(
+          flags.tlsCert,
+          flags.tlsKey,
+          [...new Set([flags.host, '127.0.0.1', 'localhost'])].filter((h) => h !== '0.0.0.0' && h !== '::'),
+        );
         const { server, address, stats } = await serveAudit({
           host: flags.host,
           port,
@@ -324,6 +340,8 @@ cluster.server is https://HOST:PORT/k8s-audit and whose user.token is the conten
         return;
       }
       for (const r of rules)
-        process.stdout.write(`${r.id.padEnd(10)} ${r.severity.padEnd(8)} ${r.name.padEnd(40)} ${r.frameworks.filter((f) => f.startsWith('mitre:')).join(',')}\n`);
+        process.stdout.write(
+          `${r.id.padEnd(10)} ${r.severity.padEnd(8)} ${r.name.padEnd(40)} ${r.frameworks.filter((f) => f.startsWith('mitre:')).join(',')}\n`,
+        );
     });
 }
