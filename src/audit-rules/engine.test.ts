@@ -8,7 +8,7 @@ import { defineAuditRule } from './rule.js';
 import { LruMap, TimeWindow } from './window.js';
 
 let seq = 0;
-function ev(over: Partial<AuditEvent> & Record<string, unknown> = {}): AuditEvent {
+function ev(over: Record<string, unknown> = {}): AuditEvent {
   seq++;
   return {
     kind: 'Event',
