@@ -19,18 +19,17 @@ export interface FollowOptions {
   readonly signal: AbortSignal;
 }
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
+}
 
 /**
  * Follows `file` until `signal` aborts.
@@ -106,6 +105,7 @@ export async function followFile(file: string, opts: FollowOptions): Promise<voi
         fh = await open(file, 'r');
         ino = st.ino;
         pos = first && !opts.fromStart ? st.size : 0;
+        if (first) opts.onNotice(`following ${file} from ${pos === 0 ? 'its start' : `byte ${pos}`}`);
         carry = [];
         carrySize = 0;
         line = 1;

@@ -72,10 +72,11 @@ export async function serveAudit(opts: ServeOptions): Promise<{ server: Server; 
       if (opts.token !== undefined && !tokenMatches(req.headers.authorization, opts.token)) return refuse(401, 'missing or wrong bearer token');
       if (req.method !== 'POST') return refuse(405, 'only POST of an audit.k8s.io/v1 EventList');
       const declared = Number(req.headers['content-length'] ?? '0');
+      // An oversized body is answered at once and the rest of it discarded unread (not held),
+      // so that the client reads the 413 instead of a reset; requestTimeout bounds a sender that never stops.
       if (declared > opts.maxBodyBytes) {
-        refuse(413, `body larger than ${opts.maxBodyBytes} bytes`);
-        res.on('finish', () => req.destroy());
-        return;
+        res.setHeader('connection', 'close');
+        return refuse(413, `body larger than ${opts.maxBodyBytes} bytes`);
       }
       const parts: Buffer[] = [];
       let size = 0;
@@ -86,8 +87,8 @@ export async function serveAudit(opts: ServeOptions): Promise<{ server: Server; 
         if (size > opts.maxBodyBytes) {
           done = true;
           parts.length = 0;
+          res.setHeader('connection', 'close');
           refuse(413, `body larger than ${opts.maxBodyBytes} bytes`);
-          res.on('finish', () => req.destroy());
           return;
         }
         parts.push(c);

@@ -203,7 +203,6 @@ Examples:
       const stop = (): void => ac.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      if (!flags.quiet) process.stderr.write(`palisade audit watch: following ${file}\n`);
       let timer: NodeJS.Timeout | undefined;
       await followFile(file, {
         fromStart: flags.fromStart === true,
