@@ -162,6 +162,12 @@ export class AuditEngine {
     return this.#exceptions.unused;
   }
 
+  /** Counts an event the reader did not parse because no rule reads its stage (RequestReceived). */
+  countSkipped(n = 1): void {
+    this.stats.events += n;
+    this.stats.skipped += n;
+  }
+
   /** Evaluates one event; returns its alerts (usually none). */
   process(event: AuditEvent): AuditAlert[] {
     this.stats.events++;
@@ -176,7 +182,7 @@ export class AuditEngine {
         this.stats.skipped++;
         return [];
       }
-      this.#seen.set(id, true);
+      this.#seen.add(id, true);
     }
     this.stats.requests++;
     const t = eventTime(event) ?? this.#lastTime;

@@ -4,47 +4,66 @@
  */
 
 /**
- * A map that forgets its least recently used key beyond `capacity`.
+ * A map that forgets its least recently used keys beyond `capacity`, in O(1) per operation:
+ * two generations of at most `capacity / 2` keys each; a read moves a key to the young
+ * generation, and when the young one is full the old one is dropped whole. (Evicting one key at
+ * a time through `Map#keys()` is quadratic in V8, whose maps keep deleted slots until a rehash.)
+ * A key survives at least `capacity / 2` insertions of other keys, at most `capacity`.
  *
  * @example
- * const m = new LruMap<string, number>(2); m.set('a', 1); m.set('b', 2); m.set('c', 3); m.has('a'); // false
+ * const m = new LruMap<string, number>(4); for (const k of 'abcdef') m.set(k, 1); m.has('a'); // false
  */
 export class LruMap<K, V> {
-  readonly #map = new Map<K, V>();
+  #young = new Map<K, V>();
+  #old = new Map<K, V>();
   readonly capacity: number;
+  readonly #half: number;
   /** Keys forgotten because the map was full. */
   evicted = 0;
   constructor(capacity: number) {
-    this.capacity = Math.max(1, Math.floor(capacity));
+    this.capacity = Math.max(2, Math.floor(capacity));
+    this.#half = Math.max(1, Math.floor(this.capacity / 2));
   }
   get size(): number {
-    return this.#map.size;
+    return this.#young.size + this.#old.size;
   }
   has(k: K): boolean {
-    return this.#map.has(k);
+    return this.#young.has(k) || this.#old.has(k);
   }
   /** Reads and marks as recently used. */
   get(k: K): V | undefined {
-    const v = this.#map.get(k);
-    if (v !== undefined) {
-      this.#map.delete(k);
-      this.#map.set(k, v);
+    const v = this.#young.get(k);
+    if (v !== undefined) return v;
+    const o = this.#old.get(k);
+    if (o !== undefined) {
+      this.#old.delete(k);
+      this.#insert(k, o);
     }
-    return v;
+    return o;
   }
   set(k: K, v: V): void {
-    if (this.#map.has(k)) this.#map.delete(k);
-    else if (this.#map.size >= this.capacity) {
-      const oldest = this.#map.keys().next();
-      if (!oldest.done) {
-        this.#map.delete(oldest.value);
-        this.evicted++;
-      }
+    if (this.#young.has(k)) {
+      this.#young.set(k, v);
+      return;
     }
-    this.#map.set(k, v);
+    this.#old.delete(k);
+    this.#insert(k, v);
+  }
+  /** Adds a key the caller knows is absent (it just asked {@link has}): one map operation fewer. */
+  add(k: K, v: V): void {
+    this.#insert(k, v);
   }
   delete(k: K): void {
-    this.#map.delete(k);
+    this.#young.delete(k);
+    this.#old.delete(k);
+  }
+  #insert(k: K, v: V): void {
+    if (this.#young.size >= this.#half) {
+      this.evicted += this.#old.size;
+      this.#old = this.#young;
+      this.#young = new Map();
+    }
+    this.#young.set(k, v);
   }
 }
 

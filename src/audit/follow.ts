@@ -6,7 +6,7 @@
  */
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { AuditEvent } from '../audit-rules/event.js';
-import { eventsOfLine, type InputProblem } from './read.js';
+import { eventsOfLine, type InputProblem, LineSplitter } from './read.js';
 
 export interface FollowOptions {
   readonly fromStart: boolean;
@@ -41,47 +41,25 @@ export async function followFile(file: string, opts: FollowOptions): Promise<voi
   let fh: FileHandle | undefined;
   let ino = -1;
   let pos = 0;
-  let carry: Buffer[] = [];
-  let carrySize = 0;
-  let skipping = false;
-  let line = 1;
   const buf = Buffer.alloc(1024 * 1024);
-
-  const emitLine = (b: Buffer): void => {
-    for (const e of eventsOfLine(b.toString('utf8'), file, line, opts.onProblem)) opts.onEvent(e);
-  };
-  const consume = (chunk: Buffer): void => {
-    let from = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, from);
-      const end = nl === -1 ? chunk.length : nl;
-      if (!skipping) {
-        if (carrySize + end - from > opts.maxEventBytes) {
-          skipping = true;
-          opts.onProblem({ file, line, message: `event larger than ${opts.maxEventBytes} bytes: skipped (raise --max-event-size)` });
-          carry = [];
-          carrySize = 0;
-        } else if (end > from) {
-          carry.push(Buffer.from(chunk.subarray(from, end)));
-          carrySize += end - from;
-        }
-      }
-      if (nl === -1) return;
-      if (!skipping && carrySize > 0) emitLine(Buffer.concat(carry, carrySize));
-      carry = [];
-      carrySize = 0;
-      skipping = false;
-      line++;
-      from = nl + 1;
-    }
-  };
+  const newSplitter = (): LineSplitter =>
+    new LineSplitter(
+      opts.maxEventBytes,
+      (text, line) => {
+        for (const e of eventsOfLine(text, file, line, opts.onProblem)) opts.onEvent(e);
+      },
+      (line) => opts.onProblem({ file, line, message: `event larger than ${opts.maxEventBytes} bytes: skipped (raise --max-event-size)` }),
+      // The read buffer is reused: partial lines must be copied.
+      true,
+    );
+  let splitter = newSplitter();
   const drain = async (): Promise<void> => {
     if (!fh) return;
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) return;
       pos += bytesRead;
-      consume(buf.subarray(0, bytesRead));
+      splitter.push(buf.subarray(0, bytesRead));
     }
   };
 
@@ -105,10 +83,8 @@ export async function followFile(file: string, opts: FollowOptions): Promise<voi
         fh = await open(file, 'r');
         ino = st.ino;
         pos = first && !opts.fromStart ? st.size : 0;
+        splitter = newSplitter();
         if (first) opts.onNotice(`following ${file} from ${pos === 0 ? 'its start' : `byte ${pos}`}`);
-        carry = [];
-        carrySize = 0;
-        line = 1;
         waiting = false;
       } else if (!st && !waiting) {
         opts.onNotice(`${file}: does not exist (yet); waiting for it`);
@@ -117,8 +93,7 @@ export async function followFile(file: string, opts: FollowOptions): Promise<voi
       if (st && fh && st.size < pos) {
         opts.onNotice(`${file}: truncated; reading from the start`);
         pos = 0;
-        carry = [];
-        carrySize = 0;
+        splitter = newSplitter();
       }
       await drain();
       await sleep(opts.pollMs, opts.signal);

@@ -62,11 +62,14 @@ export const deniedThenAllowed = defineAuditRule<DeniedState>({
   paramsSchema: THRESHOLD_SCHEMA,
   createState: (limits) => ({ byIdentity: new LruMap(limits.maxKeys), limits }),
   evaluate: ({ event, time, params, state }) => {
+    // Cheapest tests first: this rule sees every event.
+    const code = statusCode(event);
+    if (code !== 403 && (code < 200 || code >= 400)) return;
+    if (code !== 403 && state.byIdentity.size === 0) return;
     const res = resourceKey(event);
     if (res === '' || res.startsWith('selfsubject')) return;
-    const id = who(event);
     if (isControlPlane(userName(event))) return;
-    const code = statusCode(event);
+    const id = who(event);
     const threshold = numParam(params, 'threshold', 3);
     const windowMs = numParam(params, 'windowSeconds', 900) * 1000;
     if (code === 403) {
@@ -126,10 +129,12 @@ export const secretEnumeration = defineAuditRule<EnumState>({
   paramsSchema: { ...THRESHOLD_SCHEMA, properties: { ...THRESHOLD_SCHEMA.properties, newIdentitySeconds: { type: 'number', minimum: 1 } } },
   createState: (limits) => ({ windows: new LruMap(limits.maxKeys), firstSeen: new LruMap(limits.maxKeys), maxPerKey: limits.maxPerKey }),
   evaluate: ({ event, time, params, state }) => {
+    // Administrators and the control plane are neither counted nor remembered.
+    if (isPrivilegedIdentity(event)) return;
     const id = who(event);
-    if (!state.firstSeen.has(id)) state.firstSeen.set(id, time);
+    if (!state.firstSeen.has(id)) state.firstSeen.add(id, time);
     if (event.objectRef?.resource !== 'secrets' || event.objectRef.subresource) return;
-    if (!['get', 'list', 'watch'].includes(event.verb ?? '') || !succeeded(event) || isPrivilegedIdentity(event)) return;
+    if (!['get', 'list', 'watch'].includes(event.verb ?? '') || !succeeded(event)) return;
     const threshold = numParam(params, 'threshold', 10);
     const windowMs = numParam(params, 'windowSeconds', 600) * 1000;
     let s = state.windows.get(id);

@@ -12,7 +12,7 @@ import { builtinAuditRules } from '../../audit-rules/index.js';
 import { auditRuleMeta, type AnyAuditRule } from '../../audit-rules/rule.js';
 import { followFile } from '../../audit/follow.js';
 import { AlertWriter } from '../../audit/output.js';
-import { expandInputs, type InputProblem, readAuditFile } from '../../audit/read.js';
+import { expandInputs, type InputProblem, readAuditBatches } from '../../audit/read.js';
 import type { AlertFormat } from '../../audit/render.js';
 import { engineOptions, loadAuditRules } from '../../audit/rules.js';
 import { serveAudit } from '../../audit/serve.js';
@@ -172,7 +172,8 @@ Examples:
       const inputs = await expandInputs(files);
       const problems = problemPrinter(flags.quiet);
       for (const file of inputs) {
-        for await (const e of readAuditFile(file, { maxEventBytes: p.maxEventBytes, onProblem: problems.onProblem })) feed(p, e);
+        const onSkip = (): void => p.engine.countSkipped();
+        for await (const batch of readAuditBatches(file, { maxEventBytes: p.maxEventBytes, onProblem: problems.onProblem, onSkip })) for (const e of batch) feed(p, e);
       }
       await p.writer.finish();
       const unread = problems.count();
