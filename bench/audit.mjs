@@ -277,5 +277,6 @@ try {
   log(`wrote ${opts.out}`);
   if (opts.strict && !(result.met.eventsPerSecond && result.met.peakRss)) process.exitCode = 1;
 } finally {
-  if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); else log(file);
+  if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+  else log(file);
 }

@@ -173,7 +173,8 @@ Examples:
       const problems = problemPrinter(flags.quiet);
       for (const file of inputs) {
         const onSkip = (): void => p.engine.countSkipped();
-        for await (const batch of readAuditBatches(file, { maxEventBytes: p.maxEventBytes, onProblem: problems.onProblem, onSkip })) for (const e of batch) feed(p, e);
+        for await (const batch of readAuditBatches(file, { maxEventBytes: p.maxEventBytes, onProblem: problems.onProblem, onSkip }))
+          for (const e of batch) feed(p, e);
       }
       await p.writer.finish();
       const unread = problems.count();
