@@ -125,3 +125,14 @@ export {
   type Reachability,
   type WorkloadNode,
 } from './network/index.js';
+export {
+  AuditEngine,
+  type AuditAlert,
+  type AuditEngineOptions,
+  type AuditEvent,
+  type AuditRule,
+  type AuditRuleMeta,
+  builtinAuditRules,
+  celAuditRule,
+  defineAuditRule,
+} from './audit-rules/index.js';
