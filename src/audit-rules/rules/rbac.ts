@@ -201,4 +201,40 @@ export const selfBinding = defineAuditRule({
   },
 });
 
-export const rbacRules = [roleWildcard, roleSensitive, roleEscalateVerbs, clusterAdminBinding, systemRoleModified, rbacByNonAdmin, selfBinding] as const;
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection', '*']);
+
+export const roleWrite = defineAuditRule({
+  id: 'PAL-A027',
+  name: 'cluster-role-with-write-privileges',
+  title: 'ClusterRole granting write access created or changed',
+  severity: 'low',
+  category: 'rbac',
+  frameworks: ['mitre:T1098.006'],
+  docs: {
+    description:
+      'A ClusterRole that grants create, update, patch or delete was written (Falco\'s "ClusterRole With Write Privileges Created"). Cluster-wide write access is the raw material of most escalations; the other RBAC rules judge the worst cases, this one keeps the trail of every new writer role.',
+    remediation: 'Confirm the role is needed cluster-wide; prefer namespaced Roles.',
+  },
+  target: { kind: 'audit-event' },
+  match: { resources: ['clusterroles'], verbs: WRITE },
+  evaluate: ({ event }) => {
+    const verbs = new Set<string>();
+    for (const r of policyRules(storedRole(event))) for (const v of strings(r.verbs)) if (WRITE_VERBS.has(v)) verbs.add(v);
+    if (verbs.size === 0) return;
+    return {
+      message: `${kindName(event)} ${past(event.verb)} by ${actor(event)} grants ${[...verbs].sort().join(', ')}`,
+      evidence: { verbs: [...verbs].sort() },
+    };
+  },
+});
+
+export const rbacRules = [
+  roleWildcard,
+  roleSensitive,
+  roleEscalateVerbs,
+  clusterAdminBinding,
+  systemRoleModified,
+  rbacByNonAdmin,
+  selfBinding,
+  roleWrite,
+] as const;

@@ -179,6 +179,33 @@ export const nodeProxy = defineAuditRule({
   },
 });
 
+export const nodeRegistered = defineAuditRule({
+  id: 'PAL-A006',
+  name: 'node-registered-by-non-node',
+  title: 'Node object created by an identity other than that node',
+  severity: 'high',
+  category: 'persistence',
+  frameworks: ['mitre:T1078', 'mitre:T1610'],
+  docs: {
+    description:
+      'Kubelets register their own Node object as `system:node:<name>`. A Node created by anyone else (Falco\'s "Untrusted Node Successfully Joined") can attract pods, and with them their secrets and service account tokens, to a machine the attacker controls.',
+    remediation: 'Delete the Node if it is not expected; check who holds `create` on nodes and the bootstrap tokens.',
+  },
+  target: { kind: 'audit-event' },
+  match: { resources: ['nodes'], verbs: ['create'] },
+  evaluate: ({ event }) => {
+    const user = userName(event);
+    const obj = writtenObject(event);
+    const name = event.objectRef?.name ?? (isObject(obj?.metadata) && typeof obj.metadata.name === 'string' ? obj.metadata.name : '?');
+    if (user === `system:node:${name}` || (isControlPlane(user) && !user.startsWith('system:node:'))) return;
+    const sev = attemptSeverity(event);
+    return {
+      message: `Node ${name} ${succeeded(event) ? 'registered' : `registration refused (${statusCode(event)})`} by ${actor(event)}`,
+      ...(sev ? { severity: sev } : {}),
+    };
+  },
+});
+
 export const privilegedPod = defineAuditRule({
   id: 'PAL-A010',
   name: 'privileged-pod-written',
@@ -345,6 +372,7 @@ export const workloadRules = [
   podPortForward,
   ephemeralContainer,
   nodeProxy,
+  nodeRegistered,
   privilegedPod,
   hostNamespaces,
   sensitiveHostPath,
