@@ -140,3 +140,14 @@ export {
 } from './images/join.js';
 export { renderSbom, toCycloneDx, toSpdx, type SbomFormat } from './images/sbom.js';
 export { purlOf, osEcosystem } from './images/purl.js';
+export {
+  AuditEngine,
+  type AuditAlert,
+  type AuditEngineOptions,
+  type AuditEvent,
+  type AuditRule,
+  type AuditRuleMeta,
+  builtinAuditRules,
+  celAuditRule,
+  defineAuditRule,
+} from './audit-rules/index.js';

@@ -19,7 +19,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   // Analysers' models: pure, built from the inventory by the engine.
   models: ['rbac', 'pss', 'summary', 'pods', 'network', 'paths', 'vuln'],
   // The catalogues: checks and framework controls.
-  catalogue: ['checks', 'frameworks'],
+  catalogue: ['checks', 'frameworks', 'audit-rules'],
   // The I/O ring: reading, writing, rendering.
   ring: ['sources', 'reporters', 'config', 'custom', 'fix', 'images', 'docs', 'testing'],
   // The library API.

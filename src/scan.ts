@@ -2,6 +2,7 @@
  * The library entry point: load sources, select checks, run the engine, build the report.
  * The CLI, and later the webhook and server, call this; they add no logic of their own.
  */
+import { builtinAuditRules } from './audit-rules/index.js';
 import { parseKubernetesMinor } from './checks/api-deprecations.js';
 import { builtinChecks } from './checks/index.js';
 import { builtinModels } from './checks/models.js';
@@ -131,12 +132,16 @@ export function validateCheckNames(all: readonly AnyCheck[], config: PalisadeCon
     ...exclude.map((p) => unknown(p) && `--exclude: ${unknown(p)}`),
   ].filter((x): x is string => typeof x === 'string');
   if (flagProblems.length > 0) throw new PalisadeError('usage', `${flagProblems.join('; ')}; run palisade checks to list them`);
+  // One configuration serves `palisade scan` and `palisade audit`: settings, exceptions and
+  // non-waivable entries may name audit rules (PAL-A001...), which scans leave alone.
+  const auditRule = (pattern: string): boolean => builtinAuditRules.some((r) => globMatch(pattern, r.id) || globMatch(pattern, r.name));
+  const unknownHere = (pattern: string): string | undefined => (auditRule(pattern) ? undefined : unknown(pattern));
   const configProblems = [
     ...config.include.map((p, i) => unknown(p) && `include[${i}]: ${unknown(p)}`),
     ...config.exclude.map((p, i) => unknown(p) && `exclude[${i}]: ${unknown(p)}`),
-    ...config.nonWaivable.map((p, i) => unknown(p) && `nonWaivable[${i}]: ${unknown(p)}`),
-    ...Object.keys(config.checks).map((k) => (names.includes(k) ? undefined : `checks.${k}: names no check${didYouMean(k, names)}`)),
-    ...config.exceptions.map((e, i) => unknown(e.check) && `exceptions[${i}].check: ${unknown(e.check)}`),
+    ...config.nonWaivable.map((p, i) => unknownHere(p) && `nonWaivable[${i}]: ${unknownHere(p)}`),
+    ...Object.keys(config.checks).map((k) => (names.includes(k) || auditRule(k) ? undefined : `checks.${k}: names no check${didYouMean(k, names)}`)),
+    ...config.exceptions.map((e, i) => unknownHere(e.check) && `exceptions[${i}].check: ${unknownHere(e.check)}`),
   ].filter((x): x is string => typeof x === 'string');
   if (configProblems.length > 0)
     throw new PalisadeError('config-invalid', `${config.file ?? 'configuration'}: ${configProblems.join('; ')}; run palisade checks to list them`, {

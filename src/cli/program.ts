@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { didYouMean } from '../config/suggest.js';
 import { VERSION } from '../version.js';
+import { registerAudit } from './commands/audit.js';
 import { registerChecks } from './commands/checks.js';
 import { registerImage } from './commands/image.js';
 import { registerInventory } from './commands/inventory.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerRbac(program);
   registerNetwork(program);
   registerImage(program);
+  registerAudit(program);
   return program;
 }
 
