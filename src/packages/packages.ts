@@ -73,6 +73,16 @@ export interface PackageVulnerability {
   readonly status: VulnerabilityStatus;
   readonly fixedVersion?: string;
   readonly severity: Severity;
+  /**
+   * Where `severity` comes from: `vendor` (the distro's rating of this package, e.g. Debian
+   * urgency), `cvss` (the base score of the advisory's vector), `advisory` (a rating the advisory
+   * states without a vector, e.g. GHSA's), or `none` (no rating anywhere: `severity` is then `info`).
+   */
+  readonly severitySource?: 'vendor' | 'cvss' | 'advisory' | 'none';
+  /** The feeds whose advisories matched: `osv`, `debian-tracker`, `debian-dsa`, `alpine-secdb`. */
+  readonly sources?: readonly string[];
+  /** A source's remark on the status: `end-of-life`, the reason a release is not affected. */
+  readonly note?: string;
   /** CVSS vector and base score when the advisory has one. */
   readonly cvss?: { readonly vector: string; readonly score: number; readonly version: string };
   /** Listed in CISA's Known Exploited Vulnerabilities catalogue. */

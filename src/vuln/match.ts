@@ -1,0 +1,208 @@
+/**
+ * The matcher: installed packages in, advisories that concern them out, with a status each.
+ * Pure: the advisories come through an {@link AdvisoryLookup} (the SQLite database of
+ * `src/vulndb/`, or an in-memory one in tests). Distro packages are matched only against their
+ * distro's advisories under their source package (no CPE matching: the main source of false
+ * positives in peer tools), so a backported fix counts.
+ */
+import type { Severity } from '../core/types.js';
+import type { InstalledPackage, PackageVulnerability, VulnerabilityStatus } from '../packages/packages.js';
+import { type AdvisoryRecord, type AffectedPackage, severityFromLabel } from './advisory.js';
+import { parseCvss, severityFromScore } from './cvss.js';
+import { lookupKeyOf } from './ecosystem.js';
+import { evaluateAffected } from './ranges.js';
+import { comparatorFor } from './versions.js';
+
+/** A KEV catalogue entry, joined by CVE id. */
+export interface KevEntry {
+  readonly cve: string;
+  readonly dateAdded?: string;
+  readonly ransomware?: boolean;
+}
+
+/** Where the matcher reads advisories: implemented by the vulnerability database. */
+export interface AdvisoryLookup {
+  /** What advisories say about a package (ecosystem key as stored, advisory package name). */
+  affected(ecosystem: string, name: string): readonly AffectedPackage[];
+  /** Advisory records by id. */
+  advisory(id: string): AdvisoryRecord | undefined;
+  /** Other records naming any of these ids as id or alias (for a severity a feed lacks). */
+  related?(ids: readonly string[]): readonly AdvisoryRecord[];
+  kev?(ids: readonly string[]): KevEntry | undefined;
+  epss?(ids: readonly string[]): number | undefined;
+}
+
+export interface MatchOptions {
+  /** Drop vulnerabilities without a published fix (`--ignore-unfixed`). */
+  readonly ignoreUnfixed?: boolean;
+  /** Also return `not-affected` and `withdrawn` verdicts (to explain why nothing was reported). */
+  readonly includeNotAffected?: boolean;
+}
+
+/** A package the matcher could not judge, and why. */
+export interface Unmatched {
+  readonly purl: string;
+  readonly reason: string;
+}
+
+export interface MatchResult {
+  readonly vulnerabilities: readonly PackageVulnerability[];
+  readonly unmatched: readonly Unmatched[];
+}
+
+interface Verdict {
+  status: VulnerabilityStatus;
+  fixed?: string;
+  note?: string;
+}
+
+/** The identity of a vulnerability across feeds: its CVE when any id names one, else its id. */
+function identityOf(record: AdvisoryRecord | undefined, fallback: string): string {
+  if (record === undefined) return fallback;
+  if (record.id.startsWith('CVE-')) return record.id;
+  return record.aliases.find((a) => a.startsWith('CVE-')) ?? record.id;
+}
+
+function bestCvss(records: readonly AdvisoryRecord[]): { vector: string; score: number; version: string } | undefined {
+  let best: { vector: string; score: number; version: string } | undefined;
+  for (const r of records)
+    for (const s of r.severity) {
+      if (!s.type.startsWith('CVSS')) continue;
+      const parsed = parseCvss(s.score);
+      if (parsed?.score === undefined) continue;
+      // The newest CVSS version the records state wins; within one, the highest score.
+      if (best === undefined || parsed.version > best.version || (parsed.version === best.version && parsed.score > best.score))
+        best = { vector: parsed.vector, score: parsed.score, version: parsed.version };
+    }
+  return best;
+}
+
+const RANK: Readonly<Record<VulnerabilityStatus, number>> = { fixed: 3, affected: 3, 'not-affected': 1, withdrawn: 0 };
+
+/**
+ * Matches installed packages against the advisories of a lookup.
+ *
+ * @example
+ * const { vulnerabilities } = matchPackages(inventory.packages, openVulnDb(path), { ignoreUnfixed: true });
+ */
+export function matchPackages(packages: readonly InstalledPackage[], lookup: AdvisoryLookup, options: MatchOptions = {}): MatchResult {
+  const out: PackageVulnerability[] = [];
+  const unmatched: Unmatched[] = [];
+  const records = new Map<string, AdvisoryRecord | undefined>();
+  const recordOf = (id: string): AdvisoryRecord | undefined => {
+    if (!records.has(id)) records.set(id, lookup.advisory(id));
+    return records.get(id);
+  };
+  for (const pkg of packages) {
+    const key = lookupKeyOf(pkg);
+    const compare = comparatorFor(key.ecosystem);
+    const entries = lookup.affected(key.ecosystem, key.name);
+    if (compare === undefined && entries.some((e) => e.ranges.length > 0)) {
+      unmatched.push({ purl: pkg.purl, reason: `no version ordering for ecosystem ${key.ecosystem}: only exact version lists were checked` });
+    }
+    // Feeds describe one vulnerability under several ids (DSA + CVE, PYSEC + GHSA + CVE): group them.
+    const groups = new Map<string, { entries: AffectedPackage[]; records: AdvisoryRecord[] }>();
+    for (const e of entries) {
+      const record = recordOf(e.advisory);
+      const id = identityOf(record, e.advisory);
+      let g = groups.get(id);
+      if (g === undefined) {
+        g = { entries: [], records: [] };
+        groups.set(id, g);
+      }
+      g.entries.push(e);
+      if (record !== undefined && !g.records.includes(record)) g.records.push(record);
+    }
+    for (const [id, g] of groups) {
+      const verdict = judge(g.entries, g.records, key.version, compare);
+      if (verdict === undefined) continue;
+      if (verdict.status === 'not-affected' || verdict.status === 'withdrawn') {
+        if (!options.includeNotAffected) continue;
+      } else if (options.ignoreUnfixed && verdict.status === 'affected') continue;
+      out.push(describe(id, pkg, key.version, verdict, g.entries, g.records, lookup));
+    }
+  }
+  return { vulnerabilities: out, unmatched };
+}
+
+/** The status of one vulnerability for one version, from every entry the feeds give. */
+function judge(
+  entries: readonly AffectedPackage[],
+  records: readonly AdvisoryRecord[],
+  version: string,
+  compare: ((a: string, b: string) => number) | undefined,
+): Verdict | undefined {
+  // An explicit "not affected" from the distro overrides ranges from other feeds.
+  const nak = entries.find((e) => e.status === 'not-affected');
+  if (nak !== undefined) return { status: 'not-affected', ...(nak.note !== undefined ? { note: nak.note } : {}) };
+  const live = entries.filter((e) => {
+    const r = records.find((x) => x.id === e.advisory);
+    return r?.withdrawn === undefined;
+  });
+  if (live.length === 0) return entries.length > 0 ? { status: 'withdrawn' } : undefined;
+  let verdict: Verdict | undefined;
+  for (const e of live) {
+    const v = evaluateAffected(e, version, compare);
+    if (v.affected !== true) continue;
+    const next: Verdict = v.fixed !== undefined ? { status: 'fixed', fixed: v.fixed } : { status: 'affected' };
+    if (e.note !== undefined) next.note = e.note;
+    if (verdict === undefined) verdict = next;
+    else if (next.fixed !== undefined && compare !== undefined) {
+      // Several feeds fix it: the installed version must reach the highest of their fixes.
+      if (verdict.fixed === undefined || compare(next.fixed, verdict.fixed) > 0) verdict = { ...verdict, status: 'fixed', fixed: next.fixed };
+    }
+  }
+  return verdict !== undefined && RANK[verdict.status] > 0 ? verdict : undefined;
+}
+
+function describe(
+  id: string,
+  pkg: InstalledPackage,
+  version: string,
+  verdict: Verdict,
+  entries: readonly AffectedPackage[],
+  records: readonly AdvisoryRecord[],
+  lookup: AdvisoryLookup,
+): PackageVulnerability {
+  const ids = new Set<string>([id]);
+  for (const r of records) {
+    ids.add(r.id);
+    for (const a of r.aliases) ids.add(a);
+  }
+  for (const e of entries) ids.add(e.advisory);
+  const all = [...ids];
+  let cvss = bestCvss(records);
+  let related: readonly AdvisoryRecord[] | undefined;
+  if (cvss === undefined && lookup.related !== undefined) {
+    related = lookup.related(all);
+    cvss = bestCvss(related);
+  }
+  const vendor = entries.map((e) => severityFromLabel(e.severityLabel)).find((s) => s !== undefined);
+  const stated = [...records, ...(related ?? [])].map((r) => severityFromLabel(r.severityLabel)).find((s) => s !== undefined);
+  let severity: Severity = 'info';
+  let severitySource: PackageVulnerability['severitySource'] = 'none';
+  if (vendor !== undefined) [severity, severitySource] = [vendor, 'vendor'];
+  else if (cvss !== undefined) [severity, severitySource] = [severityFromScore(cvss.score), 'cvss'];
+  else if (stated !== undefined) [severity, severitySource] = [stated, 'advisory'];
+  const kev = lookup.kev?.(all);
+  const epss = lookup.epss?.(all);
+  const summary = records.map((r) => r.summary).find((s) => s !== undefined && s !== '');
+  const sources = [...new Set(entries.map((e) => e.source))];
+  return {
+    id,
+    aliases: all.filter((a) => a !== id).sort(),
+    purl: pkg.purl,
+    packageName: pkg.name,
+    installedVersion: version,
+    status: verdict.status,
+    ...(verdict.fixed !== undefined ? { fixedVersion: verdict.fixed } : {}),
+    severity,
+    severitySource,
+    ...(cvss !== undefined ? { cvss } : {}),
+    ...(kev !== undefined ? { kev: true } : {}),
+    ...(epss !== undefined ? { epss } : {}),
+    ...(summary !== undefined ? { summary } : {}),
+    sources,
+    ...(verdict.note !== undefined ? { note: verdict.note } : {}),
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * OSV range evaluation, as the schema's reference algorithm states it
+ * (https://ossf.github.io/osv-schema/#evaluation): events sorted by version, `introduced`
+ * opens, `fixed` closes (exclusive), `last_affected` closes after itself (inclusive), `limit`
+ * bounds the range; a version listed in `versions` is affected whatever the ranges say.
+ */
+import type { AffectedPackage, AffectedRange, RangeEvent } from './advisory.js';
+import { compareSemver } from './semver.js';
+import { type Comparator, comparatorFor, ecosystemBase } from './versions.js';
+
+/** The verdict for one version against one affected entry. */
+export type RangeVerdict =
+  | { readonly affected: false }
+  | { readonly affected: true; readonly fixed?: string; readonly lastAffected?: string }
+  | { readonly affected: 'unknown'; readonly reason: string };
+
+interface Keyed {
+  readonly kind: 'introduced' | 'fixed' | 'last_affected' | 'limit';
+  readonly version: string;
+}
+
+function keyed(e: RangeEvent): Keyed | undefined {
+  if (e.introduced !== undefined) return { kind: 'introduced', version: e.introduced };
+  if (e.fixed !== undefined) return { kind: 'fixed', version: e.fixed };
+  if (e.last_affected !== undefined) return { kind: 'last_affected', version: e.last_affected };
+  if (e.limit !== undefined) return { kind: 'limit', version: e.limit };
+  return undefined;
+}
+
+/** `0` is below every version, `*` (a limit) above every version. */
+function cmp(compare: Comparator, a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === '0') return -1;
+  if (b === '0') return 1;
+  if (a === '*') return 1;
+  if (b === '*') return -1;
+  return Math.sign(compare(a, b));
+}
+
+/**
+ * Evaluates one range for one version.
+ *
+ * @example
+ * evaluateRange({ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.2' }] }, '1.1', comparePep440);
+ * // { affected: true, fixed: '1.2' }
+ */
+export function evaluateRange(range: AffectedRange, version: string, compare: Comparator): RangeVerdict {
+  const events = range.events.map(keyed).filter((e): e is Keyed => e !== undefined);
+  events.sort((x, y) => cmp(compare, x.version, y.version));
+  let affected = false;
+  for (const e of events) {
+    if (e.kind === 'limit') {
+      if (cmp(compare, version, e.version) >= 0) return { affected: false };
+      continue;
+    }
+    if (e.kind === 'introduced' && cmp(compare, version, e.version) >= 0) affected = true;
+    else if (e.kind === 'fixed' && cmp(compare, version, e.version) >= 0) affected = false;
+    else if (e.kind === 'last_affected' && cmp(compare, version, e.version) > 0) affected = false;
+  }
+  if (!affected) return { affected: false };
+  // The fix to report is the first `fixed` event above the version (several introduced/fixed pairs may follow).
+  const fixed = events.find((e) => e.kind === 'fixed' && cmp(compare, e.version, version) > 0);
+  if (fixed !== undefined) return { affected: true, fixed: fixed.version };
+  const last = events.find((e) => e.kind === 'last_affected' && cmp(compare, e.version, version) >= 0);
+  return last !== undefined ? { affected: true, lastAffected: last.version } : { affected: true };
+}
+
+/**
+ * Evaluates an affected entry (its ranges and `versions` list) for one version of its package.
+ * Without a comparator for the ecosystem only the `versions` list can answer.
+ *
+ * @example
+ * evaluateAffected({ advisory: 'PYSEC-1', ecosystem: 'PyPI', name: 'x', versions: ['1.0'], ranges: [] }, '1.0');
+ * // { affected: true }
+ */
+export function evaluateAffected(entry: AffectedPackage, version: string, compare: Comparator | undefined = comparatorFor(entry.ecosystem)): RangeVerdict {
+  let best: RangeVerdict = { affected: false };
+  let unknown: RangeVerdict | undefined;
+  for (const range of entry.ranges) {
+    if (range.type !== 'ECOSYSTEM' && range.type !== 'SEMVER') continue;
+    if (compare === undefined) {
+      unknown = { affected: 'unknown', reason: `no version ordering for ${entry.ecosystem}` };
+      continue;
+    }
+    // A SEMVER range orders by SemVer whatever the ecosystem (Go's comparator is SemVer already).
+    const v = evaluateRange(range, version, range.type === 'SEMVER' && ecosystemBase(entry.ecosystem) !== 'Go' ? compareSemver : compare);
+    if (v.affected === true) {
+      // Prefer the verdict that names a fix, then the lowest fix.
+      if (best.affected !== true || (v.fixed !== undefined && (best.fixed === undefined || cmp(compare, v.fixed, best.fixed) < 0))) best = v;
+    }
+  }
+  if (best.affected === true) return best;
+  if (entry.versions.includes(version)) return { affected: true };
+  return unknown ?? best;
+}

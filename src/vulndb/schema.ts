@@ -1,0 +1,22 @@
+/**
+ * The database layout. Bump SCHEMA_VERSION when a table or a stored JSON shape changes:
+ * an older or newer file is then refused with a message to rebuild it (`palisade db build`),
+ * never misread.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (kind TEXT NOT NULL, path TEXT NOT NULL, records INTEGER NOT NULL, newest TEXT, detail TEXT);
+CREATE TABLE advisories (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE aliases (alias TEXT NOT NULL, id TEXT NOT NULL);
+CREATE TABLE affected (ecosystem TEXT NOT NULL, package TEXT NOT NULL, advisory TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE kev (cve TEXT PRIMARY KEY, date_added TEXT, ransomware INTEGER NOT NULL);
+CREATE TABLE epss (cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL);
+`;
+
+/** Built after the bulk insert: cheaper than maintaining them row by row. */
+export const INDEXES = `
+CREATE INDEX affected_package ON affected (ecosystem, package);
+CREATE INDEX aliases_alias ON aliases (alias);
+`;
