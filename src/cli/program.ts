@@ -7,12 +7,14 @@ import { VERSION } from '../version.js';
 import { registerAudit } from './commands/audit.js';
 import { registerChecks } from './commands/checks.js';
 import { registerImage } from './commands/image.js';
+import { registerDb } from './commands/db.js';
 import { registerInventory } from './commands/inventory.js';
 import { registerNetwork } from './commands/network.js';
 import { registerPss } from './commands/pss.js';
 import { registerRbac } from './commands/rbac.js';
 import { registerScan } from './commands/scan.js';
 import { registerSnapshot } from './commands/snapshot.js';
+import { registerVuln } from './commands/vuln.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerNetwork(program);
   registerImage(program);
   registerAudit(program);
+  registerDb(program);
+  registerVuln(program);
   return program;
 }
 

@@ -116,13 +116,14 @@ function debianEcosystem(codename: string): string | undefined {
 export function parseDebianList(text: string, file: string): FeedChunk {
   const records: AdvisoryRecord[] = [];
   const affected: AffectedPackage[] = [];
-  let current: { id: string; title: string; date: string; cves: string[] } | undefined;
+  let current: { id: string; pkg: string; title: string; date: string; cves: string[] } | undefined;
   const source = /DLA/i.test(file) ? 'debian-dla' : 'debian-dsa';
   const flush = (): void => {
     if (current === undefined) return;
     const c = current;
     const ids = c.cves.length > 0 ? c.cves : [c.id];
-    for (const id of ids) records.push({ id, aliases: id === c.id ? [] : [c.id], summary: `${c.id}: ${c.title}`, published: c.date, severity: [], source });
+    for (const id of ids)
+      records.push({ id, aliases: id === c.id ? [] : [c.id], summary: `${c.id} ${c.pkg}: ${c.title}`, published: c.date, severity: [], source });
   };
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -133,7 +134,13 @@ export function parseDebianList(text: string, file: string): FeedChunk {
       flush();
       const rest = header[3] as string;
       const dash = rest.indexOf(' - ');
-      current = { id: header[2] as string, title: dash >= 0 ? rest.slice(dash + 3) : rest, date: toIsoDate(header[1] as string), cves: [] };
+      current = {
+        id: header[2] as string,
+        pkg: dash >= 0 ? rest.slice(0, dash) : '',
+        title: dash >= 0 ? rest.slice(dash + 3) : rest,
+        date: toIsoDate(header[1] as string),
+        cves: [],
+      };
       continue;
     }
     if (current === undefined) throw new FeedError(`${file}:${i + 1}: expected an advisory header such as '[29 Mar 2023] DSA-5380-1 pkg - title'`);
