@@ -1,0 +1,340 @@
+/**
+ * Building the database: small fixtures written by the test (an OSV directory, an OSV
+ * all.zip, tracker JSON, Alpine secdb, KEV, EPSS), then the real samples in ../shared/vulndata
+ * with statuses checked by hand against the source files.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import type { InstalledPackage } from '../packages/packages.js';
+import { matchPackages } from '../vuln/match.js';
+import { buildVulnDb } from './build.js';
+import { VulnDb } from './db.js';
+import { defaultDbPath } from './location.js';
+
+/** A zip archive of deflated entries, as osv.dev's all.zip is (local headers + central directory). */
+export function makeZip(entries: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(entries)) {
+    const raw = Buffer.from(text);
+    const data = deflateRawSync(raw);
+    const nameBuf = Buffer.from(name);
+    const crc = crc32(raw);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(raw.length, 24);
+    central.writeUInt16LE(nameBuf.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBuf, data);
+    centrals.push(central, nameBuf);
+    offset += 30 + nameBuf.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(entries).length, 8);
+  end.writeUInt16LE(Object.keys(entries).length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+const osvRecord = (id: string, ecosystem: string, name: string, fixed: string, extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    id,
+    modified: '2024-05-01T00:00:00Z',
+    affected: [{ package: { ecosystem, name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }],
+    ...extra,
+  });
+
+/** Writes the small feed set used by the unit and end-to-end tests; returns the paths. */
+export function writeFixtureFeeds(dir: string): { osvDir: string; osvZip: string; tracker: string; alpine: string; kev: string; epss: string } {
+  const osvDir = join(dir, 'osv');
+  mkdirSync(join(osvDir, 'requests'), { recursive: true });
+  writeFileSync(
+    join(osvDir, 'requests', 'PYSEC-2023-74.yaml'),
+    `id: PYSEC-2023-74
+modified: 2023-06-05T00:00:00Z
+aliases: [CVE-2023-32681, GHSA-j8r2-6x86-q33q]
+summary: Proxy-Authorization header leak
+severity:
+- type: CVSS_V3
+  score: CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:H/I:N/A:N
+affected:
+- package: {name: requests, ecosystem: PyPI}
+  ranges:
+  - type: ECOSYSTEM
+    events: [{introduced: '2.3.0'}, {fixed: '2.31.0'}]
+`,
+  );
+  writeFileSync(join(osvDir, 'notes.yaml'), 'ids: [CVE-1]\n');
+  const osvZip = join(dir, 'all.zip');
+  writeFileSync(
+    osvZip,
+    makeZip({
+      'GO-2023-2102.json': osvRecord('GO-2023-2102', 'Go', 'golang.org/x/net', '0.17.0', { aliases: ['CVE-2023-39325'], summary: 'HTTP/2 rapid reset' }),
+      'GHSA-xxxx.json': osvRecord('GHSA-35jh-r3h4-6jhm', 'npm', 'lodash', '4.17.21', { aliases: ['CVE-2021-23337'], database_specific: { severity: 'HIGH' } }),
+      'PYSEC-2023-74.json': osvRecord('PYSEC-2023-74', 'PyPI', 'requests', '9.9'),
+    }),
+  );
+  const tracker = join(dir, 'tracker.json');
+  writeFileSync(
+    tracker,
+    JSON.stringify({
+      curl: {
+        'CVE-2023-38545': {
+          description: 'SOCKS5 heap buffer overflow',
+          releases: { bookworm: { status: 'resolved', fixed_version: '7.88.1-10+deb12u4', urgency: 'high' } },
+        },
+        'CVE-2023-38546': { description: 'cookie injection', releases: { bookworm: { status: 'resolved', fixed_version: '0', urgency: 'low' } } },
+      },
+      tiff: { 'CVE-2023-6277': { description: 'OOM in TIFFOpen', releases: { bookworm: { status: 'open', urgency: 'low' } } } },
+    }),
+  );
+  const alpine = join(dir, 'alpine');
+  mkdirSync(join(alpine, 'v3.19'), { recursive: true });
+  writeFileSync(
+    join(alpine, 'v3.19', 'main.json'),
+    JSON.stringify({
+      distroversion: 'v3.19',
+      reponame: 'main',
+      packages: [{ pkg: { name: 'openssl', secfixes: { '3.1.4-r1': ['CVE-2023-5678'], '0': ['CVE-2022-1234'] } } }],
+    }),
+  );
+  const kev = join(dir, 'kev.json');
+  writeFileSync(
+    kev,
+    JSON.stringify({
+      catalogVersion: '2025.01.01',
+      vulnerabilities: [
+        { cveID: 'CVE-2023-38545', dateAdded: '2024-01-01' },
+        { cveID: 'CVE-2023-39325', dateAdded: '2023-10-10' },
+      ],
+    }),
+  );
+  const epss = join(dir, 'epss.csv.gz');
+  writeFileSync(epss, gzipSync('#model_version:v2025,score_date:2025-01-01T00:00:00+0000\ncve,epss,percentile\nCVE-2023-38545,0.25,0.96\n'));
+  return { osvDir, osvZip, tracker, alpine, kev, epss };
+}
+
+const pkg = (ecosystem: string, name: string, version: string, purl: string, source?: { name: string; version: string }): InstalledPackage => ({
+  ecosystem,
+  name,
+  version,
+  purl,
+  locations: [],
+  ...(source !== undefined ? { source } : {}),
+});
+
+describe('buildVulnDb on fixture feeds', () => {
+  let dir: string;
+  let out: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-vulndb-'));
+    out = join(dir, 'db', 'vuln.db');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('builds from every feed kind and matches through the database', async () => {
+    const f = writeFixtureFeeds(dir);
+    const summary = await buildVulnDb({
+      osv: [f.osvDir, f.osvZip],
+      debianTracker: [f.tracker],
+      alpineSecdb: [f.alpine],
+      kev: f.kev,
+      epss: f.epss,
+      out,
+      now: new Date('2025-01-02T00:00:00Z'),
+    });
+    assert.equal(summary.kev, 2);
+    assert.equal(summary.epss, 1);
+    assert.equal(summary.skipped, 2, 'the non-record notes.yaml and the duplicate PYSEC id in the zip');
+    assert.match(summary.warnings.join('\n'), /notes\.yaml: not an OSV record/);
+    assert.match(summary.warnings.join('\n'), /PYSEC-2023-74 already read/);
+    assert.deepEqual(readdirSync(join(dir, 'db')), ['vuln.db'], 'no temporary or journal files left');
+
+    const db = VulnDb.open(out);
+    try {
+      const status = db.status(new Date('2025-01-12T00:00:00Z'));
+      assert.equal(status.ageDays, 10);
+      assert.equal(status.builtAt, '2025-01-02T00:00:00.000Z');
+      assert.deepEqual(
+        status.ecosystems.map((e) => e.ecosystem),
+        ['Alpine:v3.19', 'Debian:12', 'Go', 'PyPI', 'npm'],
+      );
+      const result = matchPackages(
+        [
+          pkg('Debian:12', 'libcurl4', '7.88.1-10+deb12u3', 'pkg:deb/debian/libcurl4@7.88.1-10+deb12u3', { name: 'curl', version: '7.88.1-10+deb12u3' }),
+          pkg('Debian:12', 'libtiff6', '4.5.0-6', 'pkg:deb/debian/libtiff6@4.5.0-6', { name: 'tiff', version: '4.5.0-6' }),
+          pkg('Alpine:v3.19', 'libcrypto3', '3.1.4-r0', 'pkg:apk/alpine/libcrypto3@3.1.4-r0', { name: 'openssl', version: '3.1.4-r0' }),
+          pkg('PyPI', 'requests', '2.28.0', 'pkg:pypi/requests@2.28.0'),
+          pkg('Go', 'golang.org/x/net', 'v0.0.0-20220722155237-a158d28d115b', 'pkg:golang/golang.org/x/net@v0.0.0-20220722155237-a158d28d115b'),
+          pkg('npm', 'lodash', '4.17.20', 'pkg:npm/lodash@4.17.20'),
+        ],
+        db,
+        { includeNotAffected: true },
+      );
+      const got = result.vulnerabilities.map((v) => [v.id, v.packageName, v.status, v.fixedVersion ?? '-', v.severity, v.kev === true, v.epss ?? '-']).sort();
+      assert.deepEqual(got, [
+        ['CVE-2021-23337', 'lodash', 'fixed', '4.17.21', 'high', false, '-'],
+        ['CVE-2022-1234', 'libcrypto3', 'not-affected', '-', 'info', false, '-'],
+        ['CVE-2023-32681', 'requests', 'fixed', '2.31.0', 'medium', false, '-'],
+        ['CVE-2023-38545', 'libcurl4', 'fixed', '7.88.1-10+deb12u4', 'high', true, 0.25],
+        ['CVE-2023-38546', 'libcurl4', 'not-affected', '-', 'low', false, '-'],
+        ['CVE-2023-39325', 'golang.org/x/net', 'fixed', '0.17.0', 'info', true, '-'],
+        ['CVE-2023-5678', 'libcrypto3', 'fixed', '3.1.4-r1', 'info', false, '-'],
+        ['CVE-2023-6277', 'libtiff6', 'affected', '-', 'low', false, '-'],
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('fails on an unreadable feed naming the file, and leaves the previous database in place', async () => {
+    const bad = join(dir, 'bad-tracker.json');
+    writeFileSync(bad, '{ not json');
+    await assert.rejects(buildVulnDb({ osv: [], debianTracker: [bad], out }), /bad-tracker\.json: /);
+    const db = VulnDb.open(out);
+    assert.ok(db.status().advisories > 0);
+    db.close();
+    assert.deepEqual(readdirSync(join(dir, 'db')), ['vuln.db']);
+  });
+
+  it('refuses missing inputs and an empty source list as usage errors', async () => {
+    await assert.rejects(
+      buildVulnDb({ osv: [join(dir, 'nope')], out }),
+      (e: Error & { exitCode?: number }) => /--osv .*nope: no such file/.test(e.message) && e.exitCode === 2,
+    );
+    await assert.rejects(buildVulnDb({ osv: [], out }), /nothing to build from/);
+  });
+
+  it('refuses a database of another schema version with a rebuild hint', () => {
+    const other = join(dir, 'other.db');
+    const d = new Database(other);
+    d.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '999');");
+    d.close();
+    assert.throws(() => VulnDb.open(other), /schema 999, this palisade reads schema 1: rebuild it/);
+    writeFileSync(join(dir, 'junk.db'), 'not sqlite at all, just text that is long enough to be read as a header');
+    assert.throws(() => VulnDb.open(join(dir, 'junk.db')), /junk\.db: not a Palisade vulnerability database/);
+    assert.throws(() => VulnDb.open(join(dir, 'absent.db')), /no vulnerability database at .*absent\.db: build one with palisade db build/);
+  });
+
+  it('defaults to the XDG data directory', () => {
+    assert.equal(defaultDbPath({ XDG_DATA_HOME: '/data' }), '/data/palisade/vuln.db');
+    assert.equal(defaultDbPath({ HOME: '/home/u' }), '/home/u/.local/share/palisade/vuln.db');
+  });
+});
+
+const VULNDATA = fileURLToPath(new URL('../../../shared/vulndata', import.meta.url));
+
+describe('buildVulnDb on the real samples in ../shared/vulndata', {
+  skip: existsSync(VULNDATA) ? false : `${VULNDATA} is absent: sample-data test skipped`,
+}, () => {
+  let dir: string;
+  let db: VulnDb;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-vulndata-'));
+    const out = join(dir, 'vuln.db');
+    const v = (p: string) => join(VULNDATA, p);
+    const summary = await buildVulnDb({
+      osv: [v('osv/go-vulndb/osv'), v('osv/pypi-pypa-advisory-database')],
+      debianTracker: [v('debian-security-tracker/DSA-list.gz'), v('debian-security-tracker/DLA-list.gz')],
+      alpineSecdb: [v('alpine-secdb')],
+      kev: v('kev/known_exploited_vulnerabilities.json.gz'),
+      out,
+    });
+    // SOURCES.md: 4,291 Go and 2,661 PyPI records, 1,404 KEV entries, 6 Alpine files.
+    assert.equal(summary.kev, 1404);
+    assert.equal(summary.sources.filter((s) => s.kind === 'alpine-secdb').length, 6);
+    assert.deepEqual(
+      summary.sources.filter((s) => s.kind === 'osv').map((s) => s.records),
+      [4291, 2661],
+    );
+    db = VulnDb.open(out);
+  });
+  after(() => {
+    db?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const find = (packages: InstalledPackage[], id: string, opts = {}) => matchPackages(packages, db, opts).vulnerabilities.find((v) => v.id === id);
+
+  it('Debian DSA: xorg-server in bullseye before and at the fix of DSA-5380-1', () => {
+    const at = (version: string) =>
+      pkg('Debian:11', 'xserver-xorg-core', version, `pkg:deb/debian/xserver-xorg-core@${version}`, { name: 'xorg-server', version });
+    const v = find([at('2:1.20.11-1+deb11u5')], 'CVE-2023-1393');
+    assert.equal(v?.status, 'fixed');
+    assert.equal(v?.fixedVersion, '2:1.20.11-1+deb11u6');
+    assert.ok(v?.aliases.includes('DSA-5380-1'));
+    assert.equal(find([at('2:1.20.11-1+deb11u6')], 'CVE-2023-1393'), undefined);
+  });
+
+  it('Debian DSA + KEV: log4j in bullseye (CVE-2021-44228) is KEV-listed; the ~deb11u1 fix orders after ~ versions', () => {
+    const v = find(
+      [pkg('Debian:11', 'liblog4j2-java', '2.13.3-1', 'pkg:deb/debian/liblog4j2-java@2.13.3-1', { name: 'apache-log4j2', version: '2.13.3-1' })],
+      'CVE-2021-44228',
+    );
+    assert.equal(v?.status, 'fixed');
+    assert.equal(v?.fixedVersion, '2.15.0-1~deb11u1');
+    assert.equal(v?.kev, true);
+  });
+
+  it('Debian DSA <not-affected>: openoffice.org in lenny', () => {
+    const p = [
+      pkg('Debian:5', 'openoffice.org-core', '1:3.0.0-1', 'pkg:deb/debian/openoffice.org-core@1:3.0.0-1', { name: 'openoffice.org', version: '1:3.0.0-1' }),
+    ];
+    const all = matchPackages(p, db, { includeNotAffected: true }).vulnerabilities.filter((v) => v.status === 'not-affected');
+    assert.ok(all.length > 0);
+    assert.match(all[0]?.note ?? '', /Vulnerable code not present/);
+    assert.equal(matchPackages(p, db).vulnerabilities.filter((v) => all.some((n) => n.id === v.id)).length, 0);
+  });
+
+  it('Alpine secdb: ansible (origin) in v3.11', () => {
+    const v = find([pkg('Alpine:v3.11', 'ansible', '2.9.2-r0', 'pkg:apk/alpine/ansible@2.9.2-r0', { name: 'ansible', version: '2.9.2-r0' })], 'CVE-2019-14904');
+    assert.equal(v?.fixedVersion, '2.9.3-r0');
+    assert.deepEqual(v?.sources, ['alpine-secdb']);
+  });
+
+  it('PyPI OSV: werkzeug 3.0.0 has CVE-2023-46136 (CVSS 7.5) fixed in 3.0.1; 3.0.1 does not', () => {
+    const v = find([pkg('PyPI', 'Werkzeug', '3.0.0', 'pkg:pypi/werkzeug@3.0.0')], 'CVE-2023-46136');
+    assert.equal(v?.fixedVersion, '3.0.1');
+    assert.equal(v?.cvss?.score, 7.5);
+    assert.equal(v?.severity, 'high');
+    assert.ok(v?.aliases.includes('PYSEC-2023-221'));
+    assert.equal(find([pkg('PyPI', 'werkzeug', '3.0.1', 'pkg:pypi/werkzeug@3.0.1')], 'CVE-2023-46136'), undefined);
+  });
+
+  it('PyPI OSV withdrawn: redis CVE-2023-31655 is not reported', () => {
+    const p = [pkg('PyPI', 'redis', '4.5.0', 'pkg:pypi/redis@4.5.0')];
+    assert.equal(find(p, 'CVE-2023-31655'), undefined);
+    assert.equal(find(p, 'CVE-2023-31655', { includeNotAffected: true })?.status, 'withdrawn');
+  });
+
+  it('Go vulndb: stdlib go1.20.1 and a golang.org/x/net pseudo-version', () => {
+    assert.equal(find([pkg('Go', 'stdlib', 'go1.20.1', 'pkg:golang/stdlib@go1.20.1')], 'CVE-2023-24532')?.fixedVersion, '1.20.2');
+    assert.equal(find([pkg('Go', 'stdlib', 'go1.20.2', 'pkg:golang/stdlib@go1.20.2')], 'CVE-2023-24532'), undefined);
+    const net = (version: string) => [pkg('Go', 'golang.org/x/net', version, `pkg:golang/golang.org/x/net@${version}`)];
+    assert.equal(find(net('v0.0.0-20220722155237-a158d28d115b'), 'CVE-2022-27664')?.fixedVersion, '0.0.0-20220906165146-f3363e06e74c');
+    assert.equal(find(net('v0.0.0-20220906165146-f3363e06e74c'), 'CVE-2022-27664'), undefined);
+  });
+});
