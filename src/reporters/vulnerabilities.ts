@@ -165,7 +165,6 @@ function toSarif(report: VulnReport): Log {
             suppressions: [
               {
                 kind: 'external',
-                status: 'accepted',
                 justification: [v.vex.status, v.vex.justification, v.vex.statement].filter((x) => x !== undefined).join(': '),
               },
             ],

@@ -4,138 +4,18 @@
  * with statuses checked by hand against the source files.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { InstalledPackage } from '../packages/packages.js';
 import { matchPackages } from '../vuln/match.js';
 import { buildVulnDb } from './build.js';
 import { VulnDb } from './db.js';
+import { writeFixtureFeeds } from './fixtures/feeds.js';
 import { defaultDbPath } from './location.js';
-
-/** A zip archive of deflated entries, as osv.dev's all.zip is (local headers + central directory). */
-export function makeZip(entries: Record<string, string>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of Object.entries(entries)) {
-    const raw = Buffer.from(text);
-    const data = deflateRawSync(raw);
-    const nameBuf = Buffer.from(name);
-    const crc = crc32(raw);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(nameBuf.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(nameBuf.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBuf, data);
-    centrals.push(central, nameBuf);
-    offset += 30 + nameBuf.length + data.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(entries).length, 8);
-  end.writeUInt16LE(Object.keys(entries).length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
-
-const osvRecord = (id: string, ecosystem: string, name: string, fixed: string, extra: Record<string, unknown> = {}): string =>
-  JSON.stringify({
-    id,
-    modified: '2024-05-01T00:00:00Z',
-    affected: [{ package: { ecosystem, name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }],
-    ...extra,
-  });
-
-/** Writes the small feed set used by the unit and end-to-end tests; returns the paths. */
-export function writeFixtureFeeds(dir: string): { osvDir: string; osvZip: string; tracker: string; alpine: string; kev: string; epss: string } {
-  const osvDir = join(dir, 'osv');
-  mkdirSync(join(osvDir, 'requests'), { recursive: true });
-  writeFileSync(
-    join(osvDir, 'requests', 'PYSEC-2023-74.yaml'),
-    `id: PYSEC-2023-74
-modified: 2023-06-05T00:00:00Z
-aliases: [CVE-2023-32681, GHSA-j8r2-6x86-q33q]
-summary: Proxy-Authorization header leak
-severity:
-- type: CVSS_V3
-  score: CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:H/I:N/A:N
-affected:
-- package: {name: requests, ecosystem: PyPI}
-  ranges:
-  - type: ECOSYSTEM
-    events: [{introduced: '2.3.0'}, {fixed: '2.31.0'}]
-`,
-  );
-  writeFileSync(join(osvDir, 'notes.yaml'), 'ids: [CVE-1]\n');
-  const osvZip = join(dir, 'all.zip');
-  writeFileSync(
-    osvZip,
-    makeZip({
-      'GO-2023-2102.json': osvRecord('GO-2023-2102', 'Go', 'golang.org/x/net', '0.17.0', { aliases: ['CVE-2023-39325'], summary: 'HTTP/2 rapid reset' }),
-      'GHSA-xxxx.json': osvRecord('GHSA-35jh-r3h4-6jhm', 'npm', 'lodash', '4.17.21', { aliases: ['CVE-2021-23337'], database_specific: { severity: 'HIGH' } }),
-      'PYSEC-2023-74.json': osvRecord('PYSEC-2023-74', 'PyPI', 'requests', '9.9'),
-    }),
-  );
-  const tracker = join(dir, 'tracker.json');
-  writeFileSync(
-    tracker,
-    JSON.stringify({
-      curl: {
-        'CVE-2023-38545': {
-          description: 'SOCKS5 heap buffer overflow',
-          releases: { bookworm: { status: 'resolved', fixed_version: '7.88.1-10+deb12u4', urgency: 'high' } },
-        },
-        'CVE-2023-38546': { description: 'cookie injection', releases: { bookworm: { status: 'resolved', fixed_version: '0', urgency: 'low' } } },
-      },
-      tiff: { 'CVE-2023-6277': { description: 'OOM in TIFFOpen', releases: { bookworm: { status: 'open', urgency: 'low' } } } },
-    }),
-  );
-  const alpine = join(dir, 'alpine');
-  mkdirSync(join(alpine, 'v3.19'), { recursive: true });
-  writeFileSync(
-    join(alpine, 'v3.19', 'main.json'),
-    JSON.stringify({
-      distroversion: 'v3.19',
-      reponame: 'main',
-      packages: [{ pkg: { name: 'openssl', secfixes: { '3.1.4-r1': ['CVE-2023-5678'], '0': ['CVE-2022-1234'] } } }],
-    }),
-  );
-  const kev = join(dir, 'kev.json');
-  writeFileSync(
-    kev,
-    JSON.stringify({
-      catalogVersion: '2025.01.01',
-      vulnerabilities: [
-        { cveID: 'CVE-2023-38545', dateAdded: '2024-01-01' },
-        { cveID: 'CVE-2023-39325', dateAdded: '2023-10-10' },
-      ],
-    }),
-  );
-  const epss = join(dir, 'epss.csv.gz');
-  writeFileSync(epss, gzipSync('#model_version:v2025,score_date:2025-01-01T00:00:00+0000\ncve,epss,percentile\nCVE-2023-38545,0.25,0.96\n'));
-  return { osvDir, osvZip, tracker, alpine, kev, epss };
-}
 
 const pkg = (ecosystem: string, name: string, version: string, purl: string, source?: { name: string; version: string }): InstalledPackage => ({
   ecosystem,

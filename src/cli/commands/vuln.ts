@@ -51,16 +51,18 @@ export function registerVuln(program: Command): void {
     )
     .action((flags: MatchFlags) => {
       if ((flags.sbom === undefined) === (flags.packages === undefined)) throw new PalisadeError('usage', 'give exactly one of --sbom FILE or --packages FILE');
-      let packages: InstalledPackage[];
-      if (flags.sbom !== undefined) {
-        const sbom = loadSbom(flags.sbom);
-        packages = sbom.packages;
-        if (sbom.skipped > 0 && !flags.quiet)
-          process.stderr.write(`palisade: warning: ${flags.sbom}: ${sbom.skipped} components without a versioned package URL of a matched type were skipped\n`);
-      } else packages = loadPackageList(flags.packages as string);
-      const statements = loadVex(flags.vex);
       const db = VulnDb.open(flags.db ?? defaultDbPath());
       try {
+        const statements = loadVex(flags.vex);
+        let packages: InstalledPackage[];
+        if (flags.sbom !== undefined) {
+          const sbom = loadSbom(flags.sbom);
+          packages = sbom.packages;
+          if (sbom.skipped > 0 && !flags.quiet)
+            process.stderr.write(
+              `palisade: warning: ${flags.sbom}: ${sbom.skipped} components without a versioned package URL of a matched type were skipped\n`,
+            );
+        } else packages = loadPackageList(flags.packages as string);
         const status = db.status();
         if (!flags.quiet) warnIfStale(status);
         const result = matchPackages(packages, db, {
