@@ -151,3 +151,17 @@ export {
   celAuditRule,
   defineAuditRule,
 } from './audit-rules/index.js';
+// Vulnerability matching: comparators, the matcher, VEX, CVSS, and the local database.
+export { compareVersions, comparatorFor, SUPPORTED_ECOSYSTEMS, type Comparator } from './vuln/versions.js';
+export { evaluateAffected, evaluateRange, type RangeVerdict } from './vuln/ranges.js';
+export { matchPackages, type AdvisoryLookup, type Enrichment, type KevEntry, type MatchOptions, type MatchResult, type Unmatched } from './vuln/match.js';
+export type { AdvisoryRecord, AffectedPackage, AffectedRange, RangeEvent, SeverityScore } from './vuln/advisory.js';
+export { applyVex, parseVex, type VexStatement } from './vuln/vex.js';
+export { parseCvss, severityFromScore, type CvssScore } from './vuln/cvss.js';
+export { parsePurl, purlCovers, type PackageUrl } from './vuln/purl.js';
+export { ecosystemKey, lookupKeyOf, packageFromPurl } from './vuln/ecosystem.js';
+export { buildVulnDb, type BuildOptions, type BuildSummary } from './vulndb/build.js';
+export { VulnDb, STALE_AFTER_DAYS, type DbStatus } from './vulndb/db.js';
+export { defaultDbPath } from './vulndb/location.js';
+export { loadPackageList, loadSbom, loadVex } from './vulndb/inputs.js';
+export { renderVulnReport, type VulnFormat, type VulnReport } from './reporters/vulnerabilities.js';

@@ -9,12 +9,22 @@ function memoryLookup(records: AdvisoryRecord[], affected: AffectedPackage[], ke
   return {
     affected: (ecosystem, name) => affected.filter((a) => a.ecosystem === ecosystem && a.name === name),
     advisory: (id) => records.find((r) => r.id === id),
-    related: (ids) => records.filter((r) => ids.includes(r.id) || r.aliases.some((a) => ids.includes(a))),
-    kev: (ids) => {
-      const cve = ids.find((i) => kev.includes(i));
-      return cve !== undefined ? { cve, ransomware: false } : undefined;
-    },
-    epss: (ids) => ids.map((i) => epss[i]).find((x) => x !== undefined),
+    enrichment: (ids) =>
+      new Map(
+        ids.map((id) => {
+          const named = records.filter((r) => r.id === id || r.aliases.includes(id));
+          const severityLabel = named.map((r) => r.severityLabel).find((l) => l !== undefined);
+          return [
+            id,
+            {
+              severity: named.flatMap((r) => r.severity),
+              ...(severityLabel !== undefined ? { severityLabel } : {}),
+              ...(kev.includes(id) ? { kev: { cve: id, ransomware: false } } : {}),
+              ...(epss[id] !== undefined ? { epss: epss[id] } : {}),
+            },
+          ];
+        }),
+      ),
   };
 }
 

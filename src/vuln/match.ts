@@ -7,7 +7,7 @@
  */
 import type { Severity } from '../core/types.js';
 import type { InstalledPackage, PackageVulnerability, VulnerabilityStatus } from '../packages/packages.js';
-import { type AdvisoryRecord, type AffectedPackage, severityFromLabel } from './advisory.js';
+import { type AdvisoryRecord, type AffectedPackage, type SeverityScore, severityFromLabel } from './advisory.js';
 import { parseCvss, severityFromScore } from './cvss.js';
 import { lookupKeyOf } from './ecosystem.js';
 import { evaluateAffected } from './ranges.js';
@@ -20,16 +20,28 @@ export interface KevEntry {
   readonly ransomware?: boolean;
 }
 
+/**
+ * What is known about a vulnerability beyond one feed's record, keyed by its identity (its CVE
+ * when it has one): severities other feeds state for it, KEV listing, EPSS probability.
+ */
+export interface Enrichment {
+  readonly severity?: readonly SeverityScore[];
+  readonly severityLabel?: string;
+  readonly kev?: KevEntry;
+  readonly epss?: number;
+}
+
 /** Where the matcher reads advisories: implemented by the vulnerability database. */
 export interface AdvisoryLookup {
   /** What advisories say about a package (ecosystem key as stored, advisory package name). */
   affected(ecosystem: string, name: string): readonly AffectedPackage[];
   /** Advisory records by id. */
   advisory(id: string): AdvisoryRecord | undefined;
-  /** Other records naming any of these ids as id or alias (for a severity a feed lacks). */
-  related?(ids: readonly string[]): readonly AdvisoryRecord[];
-  kev?(ids: readonly string[]): KevEntry | undefined;
-  epss?(ids: readonly string[]): number | undefined;
+  /**
+   * Severity, KEV and EPSS known for vulnerability ids (a CVE, or the advisory id when it has
+   * none), asked once per match for every finding: one batched query, not one per finding.
+   */
+  enrichment?(ids: readonly string[]): ReadonlyMap<string, Enrichment>;
 }
 
 export interface MatchOptions {
@@ -63,17 +75,16 @@ function identityOf(record: AdvisoryRecord | undefined, fallback: string): strin
   return record.aliases.find((a) => a.startsWith('CVE-')) ?? record.id;
 }
 
-function bestCvss(records: readonly AdvisoryRecord[]): { vector: string; score: number; version: string } | undefined {
+function bestCvss(scores: readonly SeverityScore[]): { vector: string; score: number; version: string } | undefined {
   let best: { vector: string; score: number; version: string } | undefined;
-  for (const r of records)
-    for (const s of r.severity) {
-      if (!s.type.startsWith('CVSS')) continue;
-      const parsed = parseCvss(s.score);
-      if (parsed?.score === undefined) continue;
-      // The newest CVSS version the records state wins; within one, the highest score.
-      if (best === undefined || parsed.version > best.version || (parsed.version === best.version && parsed.score > best.score))
-        best = { vector: parsed.vector, score: parsed.score, version: parsed.version };
-    }
+  for (const s of scores) {
+    if (!s.type.startsWith('CVSS')) continue;
+    const parsed = parseCvss(s.score);
+    if (parsed?.score === undefined) continue;
+    // The newest CVSS version the records state wins; within one, the highest score.
+    if (best === undefined || parsed.version > best.version || (parsed.version === best.version && parsed.score > best.score))
+      best = { vector: parsed.vector, score: parsed.score, version: parsed.version };
+  }
   return best;
 }
 
@@ -86,7 +97,7 @@ const RANK: Readonly<Record<VulnerabilityStatus, number>> = { fixed: 3, affected
  * const { vulnerabilities } = matchPackages(inventory.packages, openVulnDb(path), { ignoreUnfixed: true });
  */
 export function matchPackages(packages: readonly InstalledPackage[], lookup: AdvisoryLookup, options: MatchOptions = {}): MatchResult {
-  const out: PackageVulnerability[] = [];
+  const found: Found[] = [];
   const unmatched: Unmatched[] = [];
   const records = new Map<string, AdvisoryRecord | undefined>();
   const recordOf = (id: string): AdvisoryRecord | undefined => {
@@ -119,10 +130,20 @@ export function matchPackages(packages: readonly InstalledPackage[], lookup: Adv
       if (verdict.status === 'not-affected' || verdict.status === 'withdrawn') {
         if (!options.includeNotAffected) continue;
       } else if (options.ignoreUnfixed && verdict.status === 'affected') continue;
-      out.push(describe(id, pkg, key.version, verdict, g.entries, g.records, lookup));
+      found.push({ id, pkg, version: key.version, verdict, entries: g.entries, records: g.records });
     }
   }
-  return { vulnerabilities: out, unmatched };
+  const extra = lookup.enrichment?.([...new Set(found.map((f) => f.id))]) ?? new Map<string, Enrichment>();
+  return { vulnerabilities: found.map((f) => describe(f, extra.get(f.id))), unmatched };
+}
+
+interface Found {
+  readonly id: string;
+  readonly pkg: InstalledPackage;
+  readonly version: string;
+  readonly verdict: Verdict;
+  readonly entries: readonly AffectedPackage[];
+  readonly records: readonly AdvisoryRecord[];
 }
 
 /** The status of one vulnerability for one version, from every entry the feeds give. */
@@ -155,15 +176,8 @@ function judge(
   return verdict !== undefined && RANK[verdict.status] > 0 ? verdict : undefined;
 }
 
-function describe(
-  id: string,
-  pkg: InstalledPackage,
-  version: string,
-  verdict: Verdict,
-  entries: readonly AffectedPackage[],
-  records: readonly AdvisoryRecord[],
-  lookup: AdvisoryLookup,
-): PackageVulnerability {
+function describe(found: Found, extra: Enrichment | undefined): PackageVulnerability {
+  const { id, pkg, version, verdict, entries, records } = found;
   const ids = new Set<string>([id]);
   for (const r of records) {
     ids.add(r.id);
@@ -171,21 +185,16 @@ function describe(
   }
   for (const e of entries) ids.add(e.advisory);
   const all = [...ids];
-  let cvss = bestCvss(records);
-  let related: readonly AdvisoryRecord[] | undefined;
-  if (cvss === undefined && lookup.related !== undefined) {
-    related = lookup.related(all);
-    cvss = bestCvss(related);
-  }
+  const cvss = bestCvss(records.flatMap((r) => r.severity)) ?? bestCvss(extra?.severity ?? []);
   const vendor = entries.map((e) => severityFromLabel(e.severityLabel)).find((s) => s !== undefined);
-  const stated = [...records, ...(related ?? [])].map((r) => severityFromLabel(r.severityLabel)).find((s) => s !== undefined);
+  const stated = [...records.map((r) => r.severityLabel), extra?.severityLabel].map(severityFromLabel).find((s) => s !== undefined);
   let severity: Severity = 'info';
   let severitySource: PackageVulnerability['severitySource'] = 'none';
   if (vendor !== undefined) [severity, severitySource] = [vendor, 'vendor'];
   else if (cvss !== undefined) [severity, severitySource] = [severityFromScore(cvss.score), 'cvss'];
   else if (stated !== undefined) [severity, severitySource] = [stated, 'advisory'];
-  const kev = lookup.kev?.(all);
-  const epss = lookup.epss?.(all);
+  const kev = extra?.kev;
+  const epss = extra?.epss;
   const summary = records.map((r) => r.summary).find((s) => s !== undefined && s !== '');
   const sources = [...new Set(entries.map((e) => e.source))];
   return {

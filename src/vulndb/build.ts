@@ -11,8 +11,10 @@ import Database from 'better-sqlite3';
 import { parse as parseYaml } from 'yaml';
 import yauzl from 'yauzl';
 import { PalisadeError } from '../core/errors.js';
-import type { AdvisoryRecord, AffectedPackage } from '../vuln/advisory.js';
+import type { AdvisoryRecord, AffectedPackage, SeverityScore } from '../vuln/advisory.js';
 import { FeedError, type FeedChunk, parseAlpineSecdb, parseDebianList, parseDebianTrackerJson, parseEpss, parseKev, parseOsv } from './feeds.js';
+import { evaluateAffected } from '../vuln/ranges.js';
+import { comparatorFor } from '../vuln/versions.js';
 import { INDEXES, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export interface BuildOptions {
@@ -173,11 +175,25 @@ async function fill(db: Database.Database, options: BuildOptions): Promise<Omit<
   // Distro feeds describe a CVE in several files (DSA and DLA, three Alpine branches): merge
   // those records in memory and write them once at the end. OSV ids are unique: written at once.
   const merged = new Map<string, AdvisoryRecord>();
+  // Severities stated by records, under each of their ids, for findings whose own feed has none.
+  const severities = new Map<string, { severity: SeverityScore[]; label?: string }>();
+  const noteSeverity = (r: AdvisoryRecord): void => {
+    if (r.severity.length === 0 && r.severityLabel === undefined) return;
+    for (const id of [r.id, ...r.aliases]) {
+      const prev = severities.get(id);
+      if (prev === undefined) severities.set(id, { severity: [...r.severity], ...(r.severityLabel !== undefined ? { label: r.severityLabel } : {}) });
+      else {
+        prev.severity.push(...r.severity);
+        if (prev.label === undefined && r.severityLabel !== undefined) prev.label = r.severityLabel;
+      }
+    }
+  };
   const osvIds = new Set<string>();
   let affectedCount = 0;
   const sources: SourceSummary[] = [];
 
-  const writeAffected = (a: AffectedPackage): void => {
+  const writeAffected = (entry: AffectedPackage): void => {
+    const a = pruneVersions(entry);
     const { advisory, ecosystem, name, ...rest } = a;
     insertAffected.run(ecosystem, name, advisory, JSON.stringify(rest));
     affectedCount++;
@@ -194,6 +210,7 @@ async function fill(db: Database.Database, options: BuildOptions): Promise<Omit<
           return { records: 0 };
         }
         osvIds.add(r.id);
+        noteSeverity(r);
         insertAdvisory.run(r.id, JSON.stringify(r));
         for (const alias of r.aliases) insertAlias.run(alias, r.id);
       } else {
@@ -290,10 +307,29 @@ async function fill(db: Database.Database, options: BuildOptions): Promise<Omit<
     epssCount = epss.rows.length;
     sources.push({ kind: 'epss', path: options.epss, records: epssCount, ...(epss.date !== undefined ? { newest: epss.date } : {}) });
   }
+  const insertSeverity = db.prepare('INSERT INTO enrichment (id, severity, label) VALUES (?, ?, ?)');
+  for (const [id, s] of severities) insertSeverity.run(id, s.severity.length > 0 ? JSON.stringify(s.severity) : null, s.label ?? null);
+  db.exec(`INSERT INTO enrichment (id, kev_date, ransomware) SELECT cve, date_added, ransomware FROM kev WHERE true
+    ON CONFLICT (id) DO UPDATE SET kev_date = excluded.kev_date, ransomware = excluded.ransomware`);
+  db.exec('INSERT INTO enrichment (id, epss) SELECT cve, score FROM epss WHERE true ON CONFLICT (id) DO UPDATE SET epss = excluded.epss');
   for (const s of sources) insertSource.run(s.kind, s.path, s.records, s.newest ?? null, s.detail ?? null);
   db.exec('COMMIT');
   const advisories = (db.prepare('SELECT count(*) AS n FROM advisories').get() as { n: number }).n;
   return { advisories, affected: affectedCount, kev: kevCount, epss: epssCount, sources, warnings, skipped };
+}
+
+/**
+ * Drops an entry's `versions` list when its ranges already cover every listed version: OSV
+ * producers list both, and the lists (hundreds of versions per PyPI entry) would otherwise be
+ * stored and parsed on every match. A list that says more than the ranges is kept whole.
+ */
+export function pruneVersions(entry: AffectedPackage): AffectedPackage {
+  if (entry.versions.length === 0 || !entry.ranges.some((r) => r.type === 'ECOSYSTEM' || r.type === 'SEMVER')) return entry;
+  const compare = comparatorFor(entry.ecosystem);
+  if (compare === undefined) return entry;
+  const rangesOnly = { ...entry, versions: [] };
+  for (const v of entry.versions) if (evaluateAffected(rangesOnly, v, compare).affected !== true) return entry;
+  return rangesOnly;
 }
 
 function mergeRecords(a: AdvisoryRecord, b: AdvisoryRecord): AdvisoryRecord {

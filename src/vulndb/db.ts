@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { PalisadeError } from '../core/errors.js';
-import type { AdvisoryRecord, AffectedPackage } from '../vuln/advisory.js';
-import type { AdvisoryLookup, KevEntry } from '../vuln/match.js';
+import type { AdvisoryRecord, AffectedPackage, SeverityScore } from '../vuln/advisory.js';
+import type { AdvisoryLookup, Enrichment } from '../vuln/match.js';
 import { SCHEMA_VERSION } from './schema.js';
 
 export interface DbSource {
@@ -41,18 +41,18 @@ export class VulnDb implements AdvisoryLookup {
   private readonly db: Database.Database;
   private readonly affectedStmt: Database.Statement<[string, string]>;
   private readonly advisoryStmt: Database.Statement<[string]>;
-  private readonly aliasStmt: Database.Statement<[string]>;
-  private readonly kevStmt: Database.Statement<[string]>;
-  private readonly epssStmt: Database.Statement<[string]>;
+  private readonly enrichmentStmt: Database.Statement<[string]>;
+  /** Records read with their package entries, so that the matcher's advisory() needs no query. */
+  private readonly records = new Map<string, AdvisoryRecord | undefined>();
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.db = db;
-    this.affectedStmt = db.prepare('SELECT advisory, ecosystem, package, data FROM affected WHERE ecosystem = ? AND package = ?');
+    this.affectedStmt = db.prepare(
+      'SELECT f.advisory, f.ecosystem, f.package, f.data, a.data AS record FROM affected f LEFT JOIN advisories a ON a.id = f.advisory WHERE f.ecosystem = ? AND f.package = ?',
+    );
     this.advisoryStmt = db.prepare('SELECT data FROM advisories WHERE id = ?');
-    this.aliasStmt = db.prepare('SELECT a.data FROM aliases x JOIN advisories a ON a.id = x.id WHERE x.alias = ?');
-    this.kevStmt = db.prepare('SELECT cve, date_added, ransomware FROM kev WHERE cve = ?');
-    this.epssStmt = db.prepare('SELECT score FROM epss WHERE cve = ?');
+    this.enrichmentStmt = db.prepare('SELECT e.id, severity, label, kev_date, ransomware, epss FROM json_each(?) j JOIN enrichment e ON e.id = j.value');
   }
 
   /**
@@ -87,49 +87,41 @@ export class VulnDb implements AdvisoryLookup {
   }
 
   affected(ecosystem: string, name: string): AffectedPackage[] {
-    const rows = this.affectedStmt.all(ecosystem, name) as { advisory: string; ecosystem: string; package: string; data: string }[];
-    return rows.map((r) => ({
-      ...(JSON.parse(r.data) as Omit<AffectedPackage, 'advisory' | 'ecosystem' | 'name'>),
-      advisory: r.advisory,
-      ecosystem: r.ecosystem,
-      name: r.package,
-    }));
+    const rows = this.affectedStmt.all(ecosystem, name) as { advisory: string; ecosystem: string; package: string; data: string; record: string | null }[];
+    return rows.map((r) => {
+      if (!this.records.has(r.advisory)) this.records.set(r.advisory, r.record !== null ? (JSON.parse(r.record) as AdvisoryRecord) : undefined);
+      return {
+        ...(JSON.parse(r.data) as Omit<AffectedPackage, 'advisory' | 'ecosystem' | 'name'>),
+        advisory: r.advisory,
+        ecosystem: r.ecosystem,
+        name: r.package,
+      };
+    });
   }
 
   advisory(id: string): AdvisoryRecord | undefined {
+    if (this.records.has(id)) return this.records.get(id);
     const row = this.advisoryStmt.get(id) as { data: string } | undefined;
-    return row !== undefined ? (JSON.parse(row.data) as AdvisoryRecord) : undefined;
+    const record = row !== undefined ? (JSON.parse(row.data) as AdvisoryRecord) : undefined;
+    this.records.set(id, record);
+    return record;
   }
 
-  related(ids: readonly string[]): AdvisoryRecord[] {
-    const out = new Map<string, AdvisoryRecord>();
-    for (const id of ids) {
-      const direct = this.advisory(id);
-      if (direct !== undefined) out.set(direct.id, direct);
-      for (const row of this.aliasStmt.all(id) as { data: string }[]) {
-        const r = JSON.parse(row.data) as AdvisoryRecord;
-        out.set(r.id, r);
-      }
+  enrichment(ids: readonly string[]): Map<string, Enrichment> {
+    const out = new Map<string, Enrichment>();
+    if (ids.length === 0) return out;
+    type Row = { id: string; severity: string | null; label: string | null; kev_date: string | null; ransomware: number | null; epss: number | null };
+    for (const row of this.enrichmentStmt.all(JSON.stringify(ids)) as Row[]) {
+      const kev =
+        row.ransomware !== null ? { cve: row.id, ...(row.kev_date !== null ? { dateAdded: row.kev_date } : {}), ransomware: row.ransomware === 1 } : undefined;
+      out.set(row.id, {
+        ...(row.severity !== null ? { severity: JSON.parse(row.severity) as SeverityScore[] } : {}),
+        ...(row.label !== null ? { severityLabel: row.label } : {}),
+        ...(kev !== undefined ? { kev } : {}),
+        ...(row.epss !== null ? { epss: row.epss } : {}),
+      });
     }
-    return [...out.values()];
-  }
-
-  kev(ids: readonly string[]): KevEntry | undefined {
-    for (const id of ids) {
-      if (!id.startsWith('CVE-')) continue;
-      const row = this.kevStmt.get(id) as { cve: string; date_added: string | null; ransomware: number } | undefined;
-      if (row !== undefined) return { cve: row.cve, ...(row.date_added !== null ? { dateAdded: row.date_added } : {}), ransomware: row.ransomware === 1 };
-    }
-    return undefined;
-  }
-
-  epss(ids: readonly string[]): number | undefined {
-    for (const id of ids) {
-      if (!id.startsWith('CVE-')) continue;
-      const row = this.epssStmt.get(id) as { score: number } | undefined;
-      if (row !== undefined) return row.score;
-    }
-    return undefined;
+    return out;
   }
 
   /**
