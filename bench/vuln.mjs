@@ -83,7 +83,7 @@ try {
   // Packages the database knows, with a version low enough to sit inside most ranges, and one
   // in five the database has never heard of (the common case in a real image).
   const raw = new Database(out, { readonly: true });
-  const known = raw.prepare('SELECT DISTINCT ecosystem, package FROM affected').all();
+  const known = raw.prepare('SELECT ecosystem, package FROM packages').all();
   raw.close();
   const LOW = { Debian: '0.1-1', Alpine: '0.1-r0', PyPI: '0.1', Go: 'v0.0.0-20200101000000-000000000000' };
   const HIGH = { Debian: '999:1.0-1', Alpine: '9999.0-r0', PyPI: '9999.0', Go: 'v9999.0.0' };

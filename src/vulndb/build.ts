@@ -307,6 +307,11 @@ async function fill(db: Database.Database, options: BuildOptions): Promise<Omit<
     epssCount = epss.rows.length;
     sources.push({ kind: 'epss', path: options.epss, records: epssCount, ...(epss.date !== undefined ? { newest: epss.date } : {}) });
   }
+  // Fold the staged entries into one row per package, each entry with its advisory record.
+  db.exec(`INSERT INTO packages (ecosystem, package, entries, count)
+    SELECT f.ecosystem, f.package, json_group_array(json_object('advisory', f.advisory, 'data', json(f.data), 'record', json(a.data))), count(*)
+    FROM (SELECT * FROM affected ORDER BY rowid) f LEFT JOIN advisories a ON a.id = f.advisory
+    GROUP BY f.ecosystem, f.package`);
   const insertSeverity = db.prepare('INSERT INTO enrichment (id, severity, label) VALUES (?, ?, ?)');
   for (const [id, s] of severities) insertSeverity.run(id, s.severity.length > 0 ? JSON.stringify(s.severity) : null, s.label ?? null);
   db.exec(`INSERT INTO enrichment (id, kev_date, ransomware) SELECT cve, date_added, ransomware FROM kev WHERE true

@@ -48,9 +48,7 @@ export class VulnDb implements AdvisoryLookup {
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.db = db;
-    this.affectedStmt = db.prepare(
-      'SELECT f.advisory, f.ecosystem, f.package, f.data, a.data AS record FROM affected f LEFT JOIN advisories a ON a.id = f.advisory WHERE f.ecosystem = ? AND f.package = ?',
-    );
+    this.affectedStmt = db.prepare('SELECT entries FROM packages WHERE ecosystem = ? AND package = ?');
     this.advisoryStmt = db.prepare('SELECT data FROM advisories WHERE id = ?');
     this.enrichmentStmt = db.prepare('SELECT e.id, severity, label, kev_date, ransomware, epss FROM json_each(?) j JOIN enrichment e ON e.id = j.value');
   }
@@ -87,15 +85,16 @@ export class VulnDb implements AdvisoryLookup {
   }
 
   affected(ecosystem: string, name: string): AffectedPackage[] {
-    const rows = this.affectedStmt.all(ecosystem, name) as { advisory: string; ecosystem: string; package: string; data: string; record: string | null }[];
-    return rows.map((r) => {
-      if (!this.records.has(r.advisory)) this.records.set(r.advisory, r.record !== null ? (JSON.parse(r.record) as AdvisoryRecord) : undefined);
-      return {
-        ...(JSON.parse(r.data) as Omit<AffectedPackage, 'advisory' | 'ecosystem' | 'name'>),
-        advisory: r.advisory,
-        ecosystem: r.ecosystem,
-        name: r.package,
-      };
+    const row = this.affectedStmt.get(ecosystem, name) as { entries: string } | undefined;
+    if (row === undefined) return [];
+    const entries = JSON.parse(row.entries) as {
+      advisory: string;
+      data: Omit<AffectedPackage, 'advisory' | 'ecosystem' | 'name'>;
+      record: AdvisoryRecord | null;
+    }[];
+    return entries.map((e) => {
+      if (!this.records.has(e.advisory)) this.records.set(e.advisory, e.record ?? undefined);
+      return { ...e.data, advisory: e.advisory, ecosystem, name };
     });
   }
 
@@ -151,7 +150,7 @@ export class VulnDb implements AdvisoryLookup {
       ...(s.detail !== null ? { detail: s.detail } : {}),
     }));
     const ecosystems = (
-      this.db.prepare('SELECT ecosystem, count(*) AS n FROM affected GROUP BY ecosystem ORDER BY ecosystem').all() as { ecosystem: string; n: number }[]
+      this.db.prepare('SELECT ecosystem, sum(count) AS n FROM packages GROUP BY ecosystem ORDER BY ecosystem').all() as { ecosystem: string; n: number }[]
     ).map((r) => ({ ecosystem: r.ecosystem, entries: r.n }));
     return {
       path: this.path,
@@ -159,7 +158,7 @@ export class VulnDb implements AdvisoryLookup {
       builtAt,
       ageDays: Number.isFinite(built) ? Math.max(0, Math.floor((now.getTime() - built) / 86_400_000)) : Number.POSITIVE_INFINITY,
       advisories: count('SELECT count(*) AS n FROM advisories'),
-      affected: count('SELECT count(*) AS n FROM affected'),
+      affected: count('SELECT coalesce(sum(count), 0) AS n FROM packages'),
       ecosystems,
       kev: count('SELECT count(*) AS n FROM kev'),
       epss: count('SELECT count(*) AS n FROM epss'),
