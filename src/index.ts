@@ -27,7 +27,7 @@ export {
   type SourceSpec,
 } from './scan.js';
 export { builtinChecks } from './checks/index.js';
-export { defineCheck, metaOf } from './core/check.js';
+export { defineCheck, metaOf, NOT_APPLICABLE } from './core/check.js';
 export type {
   AnyCheck,
   Check,
