@@ -7,8 +7,10 @@ import { VERSION } from '../version.js';
 import { registerAudit } from './commands/audit.js';
 import { registerChecks } from './commands/checks.js';
 import { registerImage } from './commands/image.js';
+import { registerCompliance } from './commands/compliance.js';
 import { registerInventory } from './commands/inventory.js';
 import { registerNetwork } from './commands/network.js';
+import { registerNode } from './commands/node.js';
 import { registerPss } from './commands/pss.js';
 import { registerRbac } from './commands/rbac.js';
 import { registerScan } from './commands/scan.js';
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerNetwork(program);
   registerImage(program);
   registerAudit(program);
+  registerCompliance(program);
+  registerNode(program);
   return program;
 }
 
