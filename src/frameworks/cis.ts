@@ -1103,6 +1103,7 @@ export const cis: Framework = {
     },
     {
       id: '5.2.3',
+      pointerSuffix: '/hostPID',
       title: 'Limit hostPID',
       section: 'Pod Security Standards',
       automated: false,
@@ -1112,6 +1113,7 @@ export const cis: Framework = {
     },
     {
       id: '5.2.4',
+      pointerSuffix: '/hostIPC',
       title: 'Limit hostIPC',
       section: 'Pod Security Standards',
       automated: false,
@@ -1121,6 +1123,7 @@ export const cis: Framework = {
     },
     {
       id: '5.2.5',
+      pointerSuffix: '/hostNetwork',
       title: 'Limit hostNetwork',
       section: 'Pod Security Standards',
       automated: false,

@@ -111,6 +111,7 @@ function evaluateControl(framework: Framework, control: Control, input: Complian
   for (const c of ran)
     for (const f of byCheck.get(c.id) ?? []) {
       if (f.status === 'pass') continue;
+      if (control.pointerSuffix !== undefined && !f.pointer.endsWith(control.pointerSuffix)) continue;
       resources.push({
         resource: f.resource,
         check: f.check,
@@ -142,17 +143,19 @@ function evaluateControl(framework: Framework, control: Control, input: Complian
     ZERO,
   );
   const failing = resources.filter((r) => r.status === 'fail');
-  if (sum.fail > 0 || failing.length > 0) {
-    const n = Math.max(sum.fail, failing.length);
+  // A check shared with other controls fails this one only through the findings about its field.
+  const fails = control.pointerSuffix !== undefined ? failing.length : Math.max(sum.fail, failing.length);
+  if (fails > 0) {
+    const n = fails;
     const by = [...new Set(failing.map((r) => r.checkName))].join(', ');
     return result('fail', `${n} failing finding${n === 1 ? '' : 's'} (${by})`);
   }
-  if (sum.error > 0) {
+  if (control.pointerSuffix !== undefined ? resources.some((r) => r.status === 'error') : sum.error > 0) {
     const first = resources.find((r) => r.status === 'error');
     return result('error', `could not be assessed: ${first?.message ?? `${sum.error} check error(s)`}`);
   }
   // A cluster-wide check counts no passes: having run without a violation is its pass.
-  const assessed = sum.pass + sum.exempt > 0 || ran.some((c) => c.target.kind === 'cluster');
+  const assessed = sum.pass + sum.exempt + sum.fail > 0 || ran.some((c) => c.target.kind === 'cluster');
   const exempted = sum.exempt > 0 ? `; ${sum.exempt} exempted finding${sum.exempt === 1 ? '' : 's'}` : '';
   if (!assessed)
     return result(

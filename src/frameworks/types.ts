@@ -30,6 +30,11 @@ export interface Control {
   readonly manual?: string;
   /** On a managed control plane (EKS, GKE, AKS) the provider owns the control. */
   readonly provider?: boolean;
+  /**
+   * When a covering check judges several controls at once (one PSS check for hostPID, hostIPC
+   * and hostNetwork), the end of the finding pointers that belong to this control.
+   */
+  readonly pointerSuffix?: string;
   /** The control's ids in other versions of the framework: `cis-1.11:5.2.10`. */
   readonly aliases?: readonly string[];
 }

@@ -28,7 +28,7 @@ export const NODE_CATEGORIES: readonly string[] = ['node', 'control-plane'];
 
 /** `palisade node`: CIS sections 1-4 on the node itself, as kube-bench does. */
 export function registerNode(program: Command): void {
-  const cmd = program
+  program
     .command('node')
     .description("check this node's Kubernetes files, processes, kubelet configuration and certificates (CIS sections 1-4)")
     .option('--root <dir>', "the node's root filesystem (mounted read-only, e.g. /host, in a pod)", '/')
