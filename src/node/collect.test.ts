@@ -116,7 +116,7 @@ describe('node facts', () => {
     const facts = await collectNodeFacts({ root: node.root, profiles: ['master'], now: NOW });
     const pod = facts.objects.find((o) => o.kind === 'Pod' && (o.metadata as { name: string }).name.startsWith('kube-apiserver'));
     assert.equal(
-      (pod?.metadata as { annotations: Record<string, string> }).annotations['palisade.dev/source'],
+      (pod?.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.['palisade.dev/source'],
       '/etc/kubernetes/manifests/kube-apiserver.yaml',
     );
     assert.ok((await failing(node.root)).includes('apiserver-anonymous-auth'));
