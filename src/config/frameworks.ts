@@ -43,7 +43,10 @@ export const FRAMEWORK_SCHEMA: SchemaObject = {
           checks: { type: 'array', items: { type: 'string', minLength: 1 } },
           manual: { type: 'string', pattern: '\\S', 'x-hint': 'must say why no check can decide the control' },
         },
-        anyOf: [{ required: ['checks'] }, { required: ['manual'] }],
+        anyOf: [
+          { properties: { checks: {} }, required: ['checks'] },
+          { properties: { manual: {} }, required: ['manual'] },
+        ],
         'x-hint': 'needs checks or a manual reason',
       },
     },
