@@ -7,6 +7,7 @@ import type { ComplianceReport, ControlResult, ControlStatus } from '../framewor
 import { painter } from './ansi.js';
 import { renderComplianceHtml } from './compliance-html.js';
 import { xmlAttr, xmlText } from './junit.js';
+import { mdEscape } from './markdown.js';
 import { oneLine, resourceLabel } from './shared.js';
 
 /** A compliance format. */
@@ -85,16 +86,14 @@ function renderJson(reports: readonly ComplianceReport[]): string {
   return `${JSON.stringify(reports.length === 1 ? reports[0] : { reports }, null, 2)}\n`;
 }
 
-const mdCell = (s: string): string => oneLine(s).replace(/\|/g, '\\|');
-
 function renderMarkdown(reports: readonly ComplianceReport[]): string {
   const out: string[] = [];
   for (const r of reports) {
     out.push(`# ${heading(r)}`, '', `**${countsLine(r)}**`, '');
-    if (r.platform) out.push(`Managed platform: ${r.platform.name} (${mdCell(r.platform.evidence)}).`, '');
+    if (r.platform) out.push(`Managed platform: ${r.platform.name} (${mdEscape(r.platform.evidence)}).`, '');
     out.push('| Status | Control | Title | Reason | Evidence |', '|---|---|---|---|---|');
     for (const c of r.controls)
-      out.push(`| ${LABEL[c.status]} | ${mdCell(c.id)} | ${mdCell(c.title)} | ${mdCell(c.reason)} | ${evidenceLines(c, 3).map(mdCell).join('<br>')} |`);
+      out.push(`| ${LABEL[c.status]} | ${mdEscape(c.id)} | ${mdEscape(c.title)} | ${mdEscape(c.reason)} | ${evidenceLines(c, 3).map(mdEscape).join('<br>')} |`);
     out.push('');
   }
   return out.join('\n');
