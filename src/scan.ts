@@ -6,6 +6,7 @@ import { builtinAuditRules } from './audit-rules/index.js';
 import { parseKubernetesMinor } from './checks/api-deprecations.js';
 import { builtinChecks } from './checks/index.js';
 import { builtinModels } from './checks/models.js';
+import { NODE_FACTS_KIND } from './checks/node-facts.js';
 import type { PalisadeConfig } from './config/config.js';
 import { EMPTY_CONFIG } from './config/config.js';
 import { validateAgainst } from './config/schema.js';
@@ -430,7 +431,10 @@ function loadOptions(
 
 /** What the checks read, for coverage weighted by it: their kinds and their models' reads. */
 function coverageNeeds(checks: CoverageNeeds['checks']): CoverageNeeds {
-  return { checks, models: builtinModels };
+  // Checks of node facts read what `palisade node` collects on a node, never what a cluster
+  // serves: counting them as fully read would raise a cluster's coverage for nothing read.
+  const fromCluster = checks.filter((c) => !(c.target.kind === 'resource' && c.target.kinds.every((k) => k === NODE_FACTS_KIND)));
+  return { checks: fromCluster, models: builtinModels };
 }
 
 /**

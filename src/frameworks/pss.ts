@@ -49,7 +49,7 @@ export const pssRestricted: Framework = {
   ...common,
   id: 'pss-restricted',
   names: ['pss'],
-  title: 'Kubernetes Pod Security Standards: restricted',
+  title: 'Kubernetes Pod Security Standards',
   description: 'The restricted level: baseline plus current pod hardening practice.',
   controls: [...baseline, ...restricted],
 };
