@@ -90,3 +90,25 @@ describe('kubelet configuration through the API (built CLI)', () => {
     assert.match(byId(list, '4.2.1').reason, /not assessed/);
   });
 });
+
+describe('kubelet configuration in snapshots (built CLI)', () => {
+  it('palisade snapshot --kubelet-config keeps it for palisade compliance --snapshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-configz-snap-'));
+    const server = await startFakeApiProcess({
+      objects: [node('node-1', { authentication: { anonymous: { enabled: true } }, readOnlyPort: 10255 })],
+    });
+    try {
+      const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), [{ name: 'lab', server: server.url }]);
+      const snap = join(dir, 'lab.snapshot.json.gz');
+      const w = await runBuiltCli(['snapshot', '--kubeconfig', kubeconfig, '--kubelet-config', '-o', snap], dir);
+      assert.equal(w.code, 0, w.stderr);
+      const r = await runBuiltCli(['compliance', '--snapshot', snap, '-f', 'json'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      const list = (JSON.parse(r.stdout) as { controls: ControlJson[] }).controls;
+      assert.equal(list.find((c) => c.id === '4.2.4')?.status, 'fail');
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
