@@ -203,6 +203,11 @@ describe('palisade compliance and palisade node (built CLI)', () => {
     const low = await run(['compliance', '--snapshot', snap, '--fail-under', '100', '-f', 'csv']);
     assert.equal(low.code, 1);
     assert.match(low.stderr, /cis-1\.12 scores [\d.]+%, below --fail-under 100/);
+    const empty = mkdtempSync(join(tmpdir(), 'palisade-compliance-empty-'));
+    const nothing = await runBuiltCli(['compliance'], empty);
+    rmSync(empty, { recursive: true, force: true });
+    assert.equal(nothing.code, 2);
+    assert.match(nothing.stderr, /nothing to report on: no Kubernetes object found in \./);
     const root = await run(['node', '--root', join(dir, 'missing')]);
     assert.equal(root.code, 2);
     assert.match(root.stderr, /--root .*missing: cannot read the node's filesystem there/);

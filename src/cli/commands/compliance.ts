@@ -234,6 +234,10 @@ Examples:
         } finally {
           progress.done();
         }
+        // A report on nothing would list every control as not assessed and exit 0: say so instead.
+        const fromFiles = loaded.length > 0 && loaded.every((l) => l.cluster === undefined);
+        if (fromFiles && loaded.every((l) => l.inventory.size === 0) && flags.nodeResults.length === 0 && flags.nodeRoot === undefined)
+          throw new PalisadeError('usage', `nothing to report on: no Kubernetes object found in ${paths.length > 0 ? paths.join(', ') : '.'}`);
         const diagnostics = loaded.flatMap((l) => l.diagnostics);
         if (!flags.quiet) printDiagnostics(diagnostics);
         const platform = loaded.map((l) => detectPlatform(l.inventory, l.cluster?.kubernetesVersion)).find((p) => p !== undefined);
