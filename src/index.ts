@@ -27,7 +27,7 @@ export {
   type SourceSpec,
 } from './scan.js';
 export { builtinChecks } from './checks/index.js';
-export { defineCheck, metaOf } from './core/check.js';
+export { defineCheck, metaOf, NOT_APPLICABLE } from './core/check.js';
 export type {
   AnyCheck,
   Check,
@@ -97,7 +97,32 @@ export { readSnapshot, writeSnapshot, type Snapshot, type SnapshotCluster } from
 export { summarizeInventory, type InventorySummary } from './summary/inventory.js';
 export { loadCustomChecks } from './custom/load.js';
 export { reporters } from './reporters/index.js';
-export { FRAMEWORKS, resolveReference } from './frameworks/index.js';
+export {
+  BUILTIN_FRAMEWORKS,
+  checksFor,
+  type Control,
+  type ControlMethod,
+  covers,
+  FRAMEWORKS,
+  findFramework,
+  type Framework,
+  matchesControlPattern,
+  resolveReference,
+  selectControls,
+} from './frameworks/index.js';
+export {
+  type ComplianceInput,
+  type ComplianceReport,
+  type ComplianceSummary,
+  complianceReport,
+  type ControlResult,
+  type ControlStatus,
+  summarize as summarizeCompliance,
+} from './frameworks/compliance.js';
+export { detectPlatform, type Platform } from './frameworks/platform.js';
+export { complianceReporters, type ComplianceReporter } from './reporters/compliance.js';
+export { loadFrameworkFile, parseFramework } from './config/frameworks.js';
+export { collectNodeFacts, type NodeFacts, type NodeProfile } from './node/collect.js';
 export { VERSION } from './version.js';
 export { evaluatePodSecurity, type PodSecurityPolicy, parsePolicyVersion, pssReport } from './pss/index.js';
 export * from './rbac/index.js';

@@ -21,7 +21,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   // The catalogues: checks and framework controls.
   catalogue: ['checks', 'frameworks', 'audit-rules'],
   // The I/O ring: reading, writing, rendering.
-  ring: ['sources', 'reporters', 'config', 'custom', 'fix', 'images', 'vulndb', 'docs', 'testing'],
+  ring: ['sources', 'reporters', 'config', 'custom', 'fix', 'images', 'vulndb', 'node', 'docs', 'testing'],
   // The library API.
   library: ['scan.ts', 'index.ts'],
   // Thin entry points.

@@ -53,3 +53,37 @@ describe('gateVerdict', () => {
     assert.equal(gateVerdict(missing, { failOn: 'medium', allowIncomplete: true }).exitCode, 1, 'nginx without a tag is medium');
   });
 });
+
+describe('framework controls select checks', () => {
+  it('--include cis:5.2.* runs the checks that cover CIS 5.2.x, and older numbering resolves', () => {
+    const names = (include: string[]) => prepareChecks({ include }).map((c) => c.name);
+    assert.deepEqual(names(['cis:5.2.2']), ['pss-privileged']);
+    assert.ok(names(['cis:5.2.*']).includes('pss-host-namespaces'));
+    assert.ok(!names(['cis:5.2.*']).includes('apiserver-anonymous-auth'));
+    assert.deepEqual(names(['cis-1.10:5.7.4']), names(['cis:5.6.4']));
+    assert.ok(prepareChecks({ framework: ['nsa-1.2'] }).some((c) => c.name === 'apiserver-audit-log-path'));
+  });
+
+  it('rejects unknown frameworks, unknown controls and manual-only selections', () => {
+    assert.throws(() => prepareChecks({ include: ['cos:1.2.1'] }), /"cos" names no framework \(did you mean "cis"\?\)/);
+    assert.throws(() => prepareChecks({ include: ['cis:9.9'] }), /names no control of CIS Kubernetes Benchmark/);
+    assert.throws(() => prepareChecks({ include: ['cis:3.1.*'] }), /no check covers \(3\.1\.1, 3\.1\.2, 3\.1\.3: manual controls\)/);
+    assert.throws(
+      () => prepareChecks({ framework: ['nsb'] }),
+      (e: unknown) => e instanceof PalisadeError && e.exitCode === 2 && /did you mean "nsa"/.test(e.message),
+    );
+  });
+
+  it('an exception naming a control waives the checks that cover it', async () => {
+    const privileged =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  containers: [{name: c, image: nginx, securityContext: {privileged: true}}]\n';
+    const inventory = new Inventory();
+    const { parseAllDocuments } = await import('yaml');
+    for (const d of parseAllDocuments(privileged)) inventory.add({ object: d.toJS() });
+    const config = validateConfig({ exceptions: [{ check: 'cis:5.2.2', namespace: 'a', reason: 'node agent' }] }, 'c.yaml');
+    const report = scanInventory(inventory, { config, include: ['pss-privileged'], today: '2026-12-03' });
+    const f = report.findings.find((x) => x.check === 'PAL-0003');
+    assert.equal(f?.status, 'exempt');
+    assert.equal(f?.exemption?.reason, 'node agent');
+  });
+});

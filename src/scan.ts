@@ -6,6 +6,7 @@ import { builtinAuditRules } from './audit-rules/index.js';
 import { parseKubernetesMinor } from './checks/api-deprecations.js';
 import { builtinChecks } from './checks/index.js';
 import { builtinModels } from './checks/models.js';
+import { NODE_FACTS_KIND } from './checks/node-facts.js';
 import type { PalisadeConfig } from './config/config.js';
 import { EMPTY_CONFIG } from './config/config.js';
 import { validateAgainst } from './config/schema.js';
@@ -14,6 +15,15 @@ import { type AnyCheck, metaOf } from './core/check.js';
 import { runChecks } from './core/engine.js';
 import { PalisadeError } from './core/errors.js';
 import { ExceptionMatcher, globMatch } from './core/exceptions.js';
+import {
+  BUILTIN_FRAMEWORKS,
+  type Framework,
+  findFramework,
+  frameworkNames,
+  isControlPattern,
+  matchesControlPattern,
+  selectControls,
+} from './frameworks/index.js';
 import type { Inventory } from './core/inventory.js';
 import {
   type Coverage,
@@ -46,6 +56,13 @@ export interface ScanOptions {
   readonly include?: readonly string[];
   /** Check ids, names or globs not to run. */
   readonly exclude?: readonly string[];
+  /**
+   * Frameworks whose controls select the checks to run (`nsa-1.2`, `cis`), as `--framework`:
+   * the same as including `nsa-1.2:*`. Include patterns may also name controls (`cis:5.2.*`).
+   */
+  readonly framework?: readonly string[];
+  /** User-defined frameworks (from YAML files), usable in selections beside the built-in ones. */
+  readonly frameworks?: readonly Framework[];
   /** Extra checks (custom checks) run beside the built-in ones. */
   readonly extraChecks?: readonly AnyCheck[];
   /** Materialise pass findings too. */
@@ -93,8 +110,37 @@ export function targetKubernetesVersion(option: string | undefined, clusterVersi
   return minor !== undefined ? `v1.${minor}` : undefined;
 }
 
-function matchesAny(check: AnyCheck, patterns: readonly string[]): boolean {
-  return patterns.some((p) => globMatch(p, check.id) || globMatch(p, check.name) || (check.aliases ?? []).some((a) => globMatch(p, a)));
+function matchesAny(check: AnyCheck, patterns: readonly string[], frameworks: readonly Framework[] = BUILTIN_FRAMEWORKS): boolean {
+  return patterns.some((p) =>
+    // `cis:5.2.*` selects the checks that cover those controls; anything else is a check id, name or glob.
+    isControlPattern(p)
+      ? matchesControlPattern(p, check, frameworks)
+      : globMatch(p, check.id) || globMatch(p, check.name) || (check.aliases ?? []).some((a) => globMatch(p, a)),
+  );
+}
+
+/** A pattern that selects nothing, said as the user will understand it; undefined when it selects a check. */
+function unknownPattern(all: readonly AnyCheck[], pattern: string, frameworks: readonly Framework[], names: readonly string[]): string | undefined {
+  if (all.some((c) => matchesAny(c, [pattern], frameworks))) return undefined;
+  if (!isControlPattern(pattern)) return `"${pattern}" names no check${didYouMean(pattern, names)}`;
+  const sel = selectControls(pattern, frameworks);
+  const prefix = pattern.slice(0, pattern.indexOf(':'));
+  if (!sel) return `"${pattern}": "${prefix}" names no framework${didYouMean(prefix, frameworkNames(frameworks))}`;
+  if (sel.controls.length === 0) return `"${pattern}" names no control of ${sel.framework.title} ${sel.framework.version}`;
+  return `"${pattern}" selects controls no check covers (${sel.controls
+    .slice(0, 5)
+    .map((c) => c.id)
+    .join(', ')}${sel.controls.length > 5 ? ', ...' : ''}: manual controls)`;
+}
+
+/** The include patterns of `--framework NAME` (every control of the framework); unknown names are usage errors. */
+export function frameworkPatterns(names: readonly string[], frameworks: readonly Framework[] = BUILTIN_FRAMEWORKS): string[] {
+  return names.map((n) => {
+    const f = findFramework(n, frameworks);
+    if (!f)
+      throw new PalisadeError('usage', `--framework: "${n}" names no framework${didYouMean(n, frameworkNames(frameworks))}; run palisade compliance --list`);
+    return `${f.id}:*`;
+  });
 }
 
 /**
@@ -102,14 +148,20 @@ function matchesAny(check: AnyCheck, patterns: readonly string[]): boolean {
  * Precedence: `--include` (flags) over config `include`; excludes from both apply;
  * `enabled: false` in config removes a check unless it is named by `--include`.
  */
-export function selectChecks(all: readonly AnyCheck[], config: PalisadeConfig, include: readonly string[], exclude: readonly string[]): AnyCheck[] {
+export function selectChecks(
+  all: readonly AnyCheck[],
+  config: PalisadeConfig,
+  include: readonly string[],
+  exclude: readonly string[],
+  frameworks: readonly Framework[] = BUILTIN_FRAMEWORKS,
+): AnyCheck[] {
   const inc = include.length > 0 ? include : config.include;
   const exc = [...config.exclude, ...exclude];
   return all.filter((c) => {
     const settings = config.checks[c.id] ?? config.checks[c.name];
-    if (inc.length > 0 && !matchesAny(c, inc)) return false;
-    if (exc.length > 0 && matchesAny(c, exc)) return false;
-    if (settings?.enabled === false && !(include.length > 0 && matchesAny(c, include))) return false;
+    if (inc.length > 0 && !matchesAny(c, inc, frameworks)) return false;
+    if (exc.length > 0 && matchesAny(c, exc, frameworks)) return false;
+    if (settings?.enabled === false && !(include.length > 0 && matchesAny(c, include, frameworks))) return false;
     return true;
   });
 }
@@ -123,10 +175,15 @@ export function selectChecks(all: readonly AnyCheck[], config: PalisadeConfig, i
  * validateCheckNames(builtinChecks, EMPTY_CONFIG, ['imge-latest-tag'], []);
  * // throws: --include: "imge-latest-tag" names no check (did you mean "image-latest-tag"?)
  */
-export function validateCheckNames(all: readonly AnyCheck[], config: PalisadeConfig, include: readonly string[], exclude: readonly string[]): void {
+export function validateCheckNames(
+  all: readonly AnyCheck[],
+  config: PalisadeConfig,
+  include: readonly string[],
+  exclude: readonly string[],
+  frameworks: readonly Framework[] = BUILTIN_FRAMEWORKS,
+): void {
   const names = all.flatMap((c) => [c.id, c.name, ...(c.aliases ?? [])]);
-  const unknown = (pattern: string): string | undefined =>
-    all.some((c) => matchesAny(c, [pattern])) ? undefined : `"${pattern}" names no check${didYouMean(pattern, names)}`;
+  const unknown = (pattern: string): string | undefined => unknownPattern(all, pattern, frameworks, names);
   const flagProblems = [
     ...include.map((p) => unknown(p) && `--include: ${unknown(p)}`),
     ...exclude.map((p) => unknown(p) && `--exclude: ${unknown(p)}`),
@@ -187,20 +244,34 @@ export function validateCheckParams(all: readonly AnyCheck[], config: PalisadeCo
  * @example
  * const checks = prepareChecks({ config, include: ['PAL-01*'] });
  */
-export function prepareChecks(options: Pick<ScanOptions, 'config' | 'include' | 'exclude' | 'extraChecks'> = {}): AnyCheck[] {
+export function prepareChecks(options: Pick<ScanOptions, 'config' | 'include' | 'exclude' | 'extraChecks' | 'framework' | 'frameworks'> = {}): AnyCheck[] {
   const config = options.config ?? EMPTY_CONFIG;
   const all = [...builtinChecks, ...(options.extraChecks ?? [])];
-  const include = options.include ?? [];
+  const frameworks = [...BUILTIN_FRAMEWORKS, ...(options.frameworks ?? [])];
+  const include = [...(options.include ?? []), ...frameworkPatterns(options.framework ?? [], frameworks)];
   const exclude = options.exclude ?? [];
-  validateCheckNames(all, config, include, exclude);
+  validateCheckNames(all, config, include, exclude, frameworks);
   validateCheckParams(all, config);
-  const checks = selectChecks(all, config, include, exclude);
+  const checks = selectChecks(all, config, include, exclude, frameworks);
   if (checks.length === 0)
     throw new PalisadeError(
       'usage',
       `no check to run: the selection (--include/--exclude, and include/exclude/enabled in ${config.file ?? 'the configuration'}) leaves none of the ${all.length} checks`,
     );
   return checks;
+}
+
+/**
+ * The exception matcher of a scan. Exceptions and `nonWaivable` may name framework controls
+ * (`check: cis:5.2.*`): those waive (or protect) the checks that cover the controls.
+ */
+function exceptionMatcher(config: PalisadeConfig, today: string, checks: readonly AnyCheck[], frameworks: readonly Framework[]): ExceptionMatcher {
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  const nonWaivable = config.nonWaivable.flatMap((p) => (isControlPattern(p) ? checks.filter((c) => matchesAny(c, [p], frameworks)).map((c) => c.id) : [p]));
+  return new ExceptionMatcher(config.exceptions, today, nonWaivable, (pattern, checkId) => {
+    const check = byId.get(checkId);
+    return check !== undefined && isControlPattern(pattern) && matchesControlPattern(pattern, check, frameworks);
+  });
 }
 
 function overridesFor(
@@ -243,7 +314,7 @@ export function scanInventory(
   const config = options.config ?? EMPTY_CONFIG;
   const checks = prepareChecks(options);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
-  const exceptions = new ExceptionMatcher(config.exceptions, today, config.nonWaivable);
+  const exceptions = exceptionMatcher(config, today, checks, [...BUILTIN_FRAMEWORKS, ...(options.frameworks ?? [])]);
   const { severity, params } = overridesFor(checks, config);
   const kubernetesVersion = targetKubernetesVersion(options.kubernetesVersion, options.cluster?.kubernetesVersion);
   options.onProgress?.('check', 0, inventory.size);
@@ -360,7 +431,10 @@ function loadOptions(
 
 /** What the checks read, for coverage weighted by it: their kinds and their models' reads. */
 function coverageNeeds(checks: CoverageNeeds['checks']): CoverageNeeds {
-  return { checks, models: builtinModels };
+  // Checks of node facts read what `palisade node` collects on a node, never what a cluster
+  // serves: counting them as fully read would raise a cluster's coverage for nothing read.
+  const fromCluster = checks.filter((c) => !(c.target.kind === 'resource' && c.target.kinds.every((k) => k === NODE_FACTS_KIND)));
+  return { checks: fromCluster, models: builtinModels };
 }
 
 /**

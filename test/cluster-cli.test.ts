@@ -171,7 +171,8 @@ describe('palisade CLI on clusters', { skip: hasOpenssl() ? false : 'openssl is 
     };
     // Two forbidden types of about forty: by type that looked like 95%, while RBAC analysis was off.
     assert.ok(report.coverage.typesPercent > 90, String(report.coverage.typesPercent));
-    assert.ok(report.coverage.percent < 70, String(report.coverage.percent));
+    // Weighted by checks, it is far lower (how far depends on how many checks read RBAC data).
+    assert.ok(report.coverage.percent < report.coverage.typesPercent - 15, `${report.coverage.percent} vs ${report.coverage.typesPercent}`);
     assert.match(r.stderr, /coverage \d+(\.\d)?% is below --fail-on-coverage-below 90/);
     // The RBAC model reads ClusterRoles; the scopes model (what exists per namespace, for the
     // reference and selector checks) reads Secrets and Roles too.

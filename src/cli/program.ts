@@ -8,8 +8,10 @@ import { registerAudit } from './commands/audit.js';
 import { registerChecks } from './commands/checks.js';
 import { registerImage } from './commands/image.js';
 import { registerDb } from './commands/db.js';
+import { registerCompliance } from './commands/compliance.js';
 import { registerInventory } from './commands/inventory.js';
 import { registerNetwork } from './commands/network.js';
+import { registerNode } from './commands/node.js';
 import { registerPss } from './commands/pss.js';
 import { registerRbac } from './commands/rbac.js';
 import { registerScan } from './commands/scan.js';
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerDb(program);
   registerVuln(program);
+  registerCompliance(program);
+  registerNode(program);
   return program;
 }
 

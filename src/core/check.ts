@@ -136,9 +136,20 @@ export type ContextFor<T extends CheckTarget> = T extends { kind: 'pod' }
       ? ResourceContext
       : ClusterContext;
 
-/** What `evaluate` may return: nothing (pass), one violation, or several. */
+/**
+ * Returned by `evaluate` when the target is not something the check judges (a Pod that is not a
+ * kube-apiserver, for a check of API server flags): the engine records neither a pass nor a
+ * fail, so per-check counts say how many targets were really judged. Compliance reports rely
+ * on this to tell "compliant" from "nothing to judge".
+ *
+ * @example
+ * evaluate: ({ resource }) => (isApiServer(resource) ? checkFlags(resource) : NOT_APPLICABLE),
+ */
+export const NOT_APPLICABLE: unique symbol = Symbol.for('palisade.not-applicable');
+
+/** What `evaluate` may return: nothing (pass), one violation, several, or {@link NOT_APPLICABLE}. */
 // biome-ignore lint/suspicious/noConfusingVoidType: lets evaluate end without a return statement
-export type EvaluateResult = Violation | readonly Violation[] | undefined | void;
+export type EvaluateResult = Violation | readonly Violation[] | typeof NOT_APPLICABLE | undefined | void;
 
 /** A check: metadata plus behaviour. */
 export interface Check<T extends CheckTarget = CheckTarget> extends CheckMeta {

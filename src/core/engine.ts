@@ -3,7 +3,7 @@
  * Pass results are counted per check and only materialised as findings on request, so that
  * memory stays proportional to the problems, not to objects x checks.
  */
-import type { AnyCheck, Check, CheckTarget, EvaluateResult, Violation } from './check.js';
+import { type AnyCheck, type Check, type CheckTarget, type EvaluateResult, NOT_APPLICABLE, type Violation } from './check.js';
 import type { ExceptionMatcher } from './exceptions.js';
 import { EngineFinding, type FindingCheck, Locator } from './finding.js';
 import type { Inventory } from './inventory.js';
@@ -447,6 +447,7 @@ class EngineRun {
   }
 
   #settle(r: CheckRun, resource: Resource, base: string, container: string | undefined, pass: PassMessage, result: EvaluateResult): void {
+    if (result === NOT_APPLICABLE) return;
     if (result === undefined || result === null) {
       this.#record(r, 'pass', resource, base, pass, container, undefined);
       return;
@@ -589,7 +590,7 @@ class EngineRun {
 }
 
 function toArray(r: EvaluateResult): readonly Violation[] {
-  if (r === undefined || r === null) return [];
+  if (r === undefined || r === null || r === NOT_APPLICABLE) return [];
   if (Array.isArray(r)) return r as readonly Violation[];
   return [r as Violation];
 }

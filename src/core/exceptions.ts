@@ -70,13 +70,17 @@ export class ExceptionMatcher {
   readonly #nonWaivable: ReadonlySet<string>;
   readonly #used = new Set<ExceptionRule>();
   readonly #unexplained = new Map<string, UnexplainedWaiver>();
+  readonly #matchOther: ((pattern: string, checkId: string) => boolean) | undefined;
 
   /**
    * @param rules configuration rules
    * @param today ISO date (YYYY-MM-DD) used to decide expiry
    * @param nonWaivable check ids or names that no exception may waive
+   * @param matchOther matches a rule's `check` patterns the core does not know itself (framework
+   *   controls such as `cis:5.2.*`, which the catalogue resolves) against a check id
    */
-  constructor(rules: readonly ExceptionRule[], today: string, nonWaivable: readonly string[] = []) {
+  constructor(rules: readonly ExceptionRule[], today: string, nonWaivable: readonly string[] = [], matchOther?: (pattern: string, checkId: string) => boolean) {
+    this.#matchOther = matchOther;
     this.#active = rules.filter((r) => r.expires === undefined || r.expires >= today);
     this.#expired = rules.filter((r) => r.expires !== undefined && r.expires < today);
     this.#nonWaivable = new Set(nonWaivable);
@@ -121,7 +125,11 @@ export class ExceptionMatcher {
     }
     const ref = s.resource.ref;
     for (const rule of this.#active) {
-      const checkMatches = globMatch(rule.check, s.checkId) || globMatch(rule.check, s.checkName) || (s.aliases ?? []).some((a) => globMatch(rule.check, a));
+      const checkMatches =
+        globMatch(rule.check, s.checkId) ||
+        globMatch(rule.check, s.checkName) ||
+        (s.aliases ?? []).some((a) => globMatch(rule.check, a)) ||
+        this.#matchOther?.(rule.check, s.checkId) === true;
       if (!checkMatches) continue;
       if (rule.kind !== undefined && !globMatch(rule.kind, ref.kind)) continue;
       if (rule.namespace !== undefined && !globMatch(rule.namespace, ref.namespace ?? '')) continue;

@@ -450,6 +450,19 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     } else {
       resource = segs[0] as string;
       name = segs[1];
+      // The kubelet's running configuration through the node proxy: the Node object's
+      // `fake.palisade.dev/kubeletconfig` annotation (JSON) stands for the kubelet's answer.
+      if (group === '' && resource === 'nodes' && segs.length === 4 && segs[2] === 'proxy' && segs[3] === 'configz') {
+        if (options.authorize?.({ user, verb: 'get', group: '', resource: 'nodes/proxy', name: name as string }) === false)
+          return send(
+            403,
+            status(403, 'Forbidden', `nodes "${name}" is forbidden: User "${user}" cannot get resource "nodes/proxy" in API group "" at the cluster scope`),
+          );
+        const node = collections.get(typeKey('', 'nodes'))?.items.find((o) => (o.metadata as { name?: string } | undefined)?.name === name);
+        const config = (node?.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.['fake.palisade.dev/kubeletconfig'];
+        if (config === undefined) return send(404, status(404, 'NotFound', `nodes "${name}" has no kubelet answering`));
+        return send(200, { kubeletconfig: JSON.parse(config) });
+      }
       if (segs.length > 2) return send(404, status(404, 'NotFound', 'subresources are not served'));
     }
     const t = types.find((x) => x.group === group && x.version === v && x.resource === resource);

@@ -28,6 +28,7 @@ interface ScanFlags extends SourceFlags {
   checksDir: string[];
   include: string[];
   exclude: string[];
+  framework: string[];
   maxFileSize?: string;
   allowIncomplete?: boolean;
   values: string[];
@@ -67,7 +68,19 @@ export function registerScan(program: Command): void {
         .argParser(collectRaw)
         .default([]),
     )
-    .addOption(new Option('--include <checks>', 'only run these checks (ids, names or globs; comma-separated, repeatable)').argParser(collectList).default([]))
+    .addOption(
+      new Option('--include <checks>', "only run these checks (ids, names, globs, or framework controls such as 'cis:5.2.*'; comma-separated, repeatable)")
+        .argParser(collectList)
+        .default([]),
+    )
+    .addOption(
+      new Option(
+        '--framework <name>',
+        'only run the checks that cover the controls of this framework (cis-1.12, nsa-1.2, pss-restricted, mitre, soc2, ...); repeatable',
+      )
+        .argParser(collectList)
+        .default([]),
+    )
     .addOption(
       new Option('--exclude <checks>', 'do not run these checks (ids, names or globs; comma-separated, repeatable)').argParser(collectList).default([]),
     )
@@ -114,6 +127,8 @@ Examples:
   palisade scan --cluster --exclude-namespace kube-system --fail-on-coverage-below 90
   palisade scan --context prod --context staging -o json=fleet.json
   palisade scan --snapshot cluster.snapshot.json.gz
+  palisade scan k8s/ --include 'cis:5.2.*'            # the checks covering CIS 5.2.x
+  palisade scan --cluster --framework nsa-1.2
   helm template my-release ./chart | palisade scan - --fail-on high
   palisade scan k8s/ -o table -o sarif=palisade.sarif -o html=report.html
   palisade scan deploy/ --images --image-max-age 180     # also what the images hold (docs/images.md)`,
@@ -151,6 +166,7 @@ Examples:
         config,
         include: flags.include,
         exclude: flags.exclude,
+        framework: flags.framework,
         extraChecks: custom.checks,
         includePassed: flags.includePassed === true,
         ...(settings.maxFileSize !== undefined ? { maxFileSize: settings.maxFileSize } : {}),

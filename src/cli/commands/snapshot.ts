@@ -148,6 +148,7 @@ export function sourceFromFlags(paths: readonly string[], flags: SourceFlags, pr
 interface SnapshotFlags extends SourceFlags {
   output?: string;
   quiet?: boolean;
+  kubeletConfig?: boolean;
 }
 
 /** `palisade snapshot`: writes what a cluster scan reads to one file. */
@@ -156,7 +157,8 @@ export function registerSnapshot(program: Command): void {
     .command('snapshot')
     .description('read clusters and write everything a scan reads (Secrets redacted) to one file, to scan offline with --snapshot')
     .requiredOption('-o, --output <file>', 'snapshot file to write (gzip-compressed when it ends in .gz, e.g. cluster.snapshot.json.gz)')
-    .option('-q, --quiet', 'do not print diagnostics on stderr');
+    .option('-q, --quiet', 'do not print diagnostics on stderr')
+    .option('--kubelet-config', "also read each node's running kubelet configuration (nodes/<name>/proxy/configz), for palisade compliance");
   addSourceOptions(cmd, { snapshot: false });
   cmd.addHelpText(
     'after',
@@ -164,6 +166,7 @@ export function registerSnapshot(program: Command): void {
 Examples:
   palisade snapshot --cluster -o cluster.snapshot.json.gz
   palisade snapshot --context prod --context staging --no-secrets -o fleet.snapshot.json.gz
+  palisade snapshot --cluster --kubelet-config -o cis.snapshot.json.gz && palisade compliance --snapshot cis.snapshot.json.gz
   palisade scan --snapshot cluster.snapshot.json.gz`,
   );
   cmd.action(async (flags: SnapshotFlags) => {
@@ -179,7 +182,10 @@ Examples:
     const progress = startProgress();
     let loaded: Awaited<ReturnType<typeof loadSource>>;
     try {
-      loaded = await loadSource(sourceFromFlags([], flags, progress));
+      const spec = sourceFromFlags([], flags, progress);
+      loaded = await loadSource(
+        spec.kind === 'cluster' && flags.kubeletConfig === true ? { ...spec, options: { ...spec.options, kubeletConfigs: true } } : spec,
+      );
     } finally {
       progress.done();
     }

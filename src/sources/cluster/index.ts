@@ -10,6 +10,7 @@ import type { Diagnostic, ResourceTypeCoverage } from '../../core/types.js';
 import { discover, listableTypes } from './discovery.js';
 import { ApiClient, type ApiClientOptions, ApiError } from './http.js';
 import { type ClusterTarget, type KubeconfigOptions, resolveClusterTargets } from './kubeconfig.js';
+import { fetchKubeletConfigs } from './kubelet.js';
 import { type ListPlan, listType, type TypeResult } from './list.js';
 
 export { ApiClient, ApiError, type ApiClientOptions } from './http.js';
@@ -21,6 +22,11 @@ export { listType, type ListPlan, type TypeResult } from './list.js';
 export interface ClusterLoadOptions extends KubeconfigOptions, ApiClientOptions, Omit<ListPlan, 'onObjects'> {
   /** Progress of listing, per cluster (for a TTY progress line). */
   readonly onProgress?: (progress: ListProgress) => void;
+  /**
+   * Also read each node's running kubelet configuration (`nodes/<name>/proxy/configz`, one
+   * request per node) as `KubeletConfiguration` objects, for the CIS 4.2 checks.
+   */
+  readonly kubeletConfigs?: boolean;
 }
 
 /** Listing progress of one cluster. */
@@ -137,6 +143,15 @@ export async function loadCluster(target: ClusterTarget, options: ClusterLoadOpt
       coverage.push({ cluster: target.context, ...r.coverage });
     }
     for (const f of discovery.failures) coverage.push({ cluster: target.context, ...f });
+    if (options.kubeletConfigs === true) {
+      const nodes = inventory
+        .ofKind('Node')
+        .map((n) => n.ref.name)
+        .filter((n) => n !== '');
+      const kubelets = await fetchKubeletConfigs(client, nodes, target.context, concurrency);
+      for (const object of kubelets.objects) inventory.add({ object });
+      coverage.push(kubelets.coverage);
+    }
     const diagnostics: Diagnostic[] = [];
     if (discovery.kubernetesVersion === undefined)
       diagnostics.push({ level: 'warning', code: 'cluster-version-unknown', message: `context ${target.context}: /version could not be read` });

@@ -1,0 +1,18 @@
+import { nodeFileCheck } from '../node-facts.js';
+
+/** CIS 1.1.3: the kube-controller-manager static Pod manifest, from the facts `palisade node` collects. */
+export default nodeFileCheck({
+  id: 'PAL-0872',
+  name: 'controller-manager-manifest-permissions',
+  title: 'The kube-controller-manager static Pod manifest is more permissive than 600',
+  severity: 'medium',
+  frameworks: ['cis:1.1.3'],
+  roles: ['controller-manager-manifest'],
+  rule: { maxMode: 0o600 },
+  docs: {
+    description:
+      'CIS 1.1.3 asks that the kube-controller-manager static Pod manifest have mode 600 or stricter, compared bit by bit: a group or world permission bit outside 600 lets other local users change how the node runs Kubernetes.',
+    remediation: 'chmod 600 /etc/kubernetes/manifests/kube-controller-manager.yaml (and the same for every file of this kind).',
+    references: ['https://www.cisecurity.org/benchmark/kubernetes', 'https://github.com/aquasecurity/kube-bench/tree/main/cfg/cis-1.12'],
+  },
+});
