@@ -20,6 +20,8 @@ export interface FindingCheck {
   readonly defaultSeverity: Severity;
   readonly category: string;
   readonly frameworks: readonly string[];
+  /** The check's {@link CheckMeta.fixSafety}. */
+  readonly fixSafety?: 'safe' | 'review' | undefined;
 }
 
 /** Where a finding's location comes from until it is resolved. */
@@ -178,6 +180,12 @@ export class EngineFinding implements Finding {
   get fix(): readonly FixOperation[] | undefined {
     return this.#fix;
   }
+  /** On failing findings: whether `palisade fix` applies its fix (see {@link Finding.fixable}). */
+  get fixable(): boolean | 'unsafe' | undefined {
+    if (this.status !== 'fail') return undefined;
+    if (this.#fix === undefined || this.#fix.length === 0) return false;
+    return this.#check.fixSafety === 'review' ? 'unsafe' : true;
+  }
   get exemption(): Exemption | undefined {
     return this.#exemption;
   }
@@ -261,6 +269,7 @@ export class EngineFinding implements Finding {
       location: this.location,
       evidence: this.#evidence,
       fix: this.#fix,
+      fixable: this.fixable,
       exemption: this.#exemption,
       frameworks: c.frameworks,
       affectedPods: this.#affectedPods,
@@ -384,6 +393,7 @@ const ORDER: readonly (keyof Finding)[] = [
   'location',
   'evidence',
   'fix',
+  'fixable',
   'exemption',
   'frameworks',
   'affectedPods',
