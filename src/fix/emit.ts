@@ -46,10 +46,22 @@ export function kustomizeOverlay(objects: readonly ObjectFix[], resources: reado
     const name = `patches/${fileName(o.resource, used)}`;
     const { group, version } = groupVersion(o.resource.apiVersion);
     const checks = [...new Set(o.findings.map((f) => `${f.check} ${f.name}`))].join(', ');
-    files.set(name, `# palisade fix: ${checks}\n${stringify(o.patch.map((op) => ({ ...op })), { lineWidth: 0 })}`);
+    files.set(
+      name,
+      `# palisade fix: ${checks}\n${stringify(
+        o.patch.map((op) => ({ ...op })),
+        { lineWidth: 0 },
+      )}`,
+    );
     patches.push({
       path: name,
-      target: { ...(group ? { group } : {}), version, kind: o.resource.kind, ...(o.resource.namespace ? { namespace: o.resource.namespace } : {}), name: o.resource.name },
+      target: {
+        ...(group ? { group } : {}),
+        version,
+        kind: o.resource.kind,
+        ...(o.resource.namespace ? { namespace: o.resource.namespace } : {}),
+        name: o.resource.name,
+      },
     });
   }
   files.set(
@@ -99,7 +111,9 @@ export function kubectlPatches(objects: readonly ObjectFix[], ownerOf: (o: Objec
     const context = r.cluster !== undefined ? ` --context ${shellQuote(r.cluster)}` : '';
     const ns = r.namespace ? ` -n ${shellQuote(r.namespace)}` : '';
     out.push(`# ${checks}`);
-    out.push(`kubectl${context} patch ${shellQuote(kubectlType(r))} ${shellQuote(r.name)}${ns} --type=json -p ${shellQuote(JSON.stringify(o.patch as readonly FixOperation[]))}`);
+    out.push(
+      `kubectl${context} patch ${shellQuote(kubectlType(r))} ${shellQuote(r.name)}${ns} --type=json -p ${shellQuote(JSON.stringify(o.patch as readonly FixOperation[]))}`,
+    );
   }
   return out.length > 0 ? `${out.join('\n')}\n` : '';
 }

@@ -176,10 +176,14 @@ export function planFixes(input: FixInput): FixOutcome {
   let built: FixedSources = { texts: new Map(), objects: new Map() };
   // Each round drops the objects the rescan disproved; a round without one ends it.
   for (let round = 0; round <= targets.size; round++) {
-    built = build([...targets.values()].filter((t) => active.has(t.key)), textOf, (t, reason) => {
-      active.delete(t.key);
-      refuse(t, reason);
-    });
+    built = build(
+      [...targets.values()].filter((t) => active.has(t.key)),
+      textOf,
+      (t, reason) => {
+        active.delete(t.key);
+        refuse(t, reason);
+      },
+    );
     if (active.size === 0) break;
     after = input.rescan(built);
     const counts = countByCheck(after);

@@ -313,7 +313,9 @@ function replaceNode(text: string, node: ParsedNode | null | undefined, value: J
   const [start, end] = rangeOf(node);
   if (isScalar(node) || ((isMap(node) || isSeq(node)) && node.flow)) {
     if (!isCollection(value) || style.json || !isScalar(node)) {
-      const text2 = isCollection(value) ? flowValueText(value, column(text, start), style, isMultiline(text, node)) : scalarText(value, style, isScalar(node) ? node : undefined);
+      const text2 = isCollection(value)
+        ? flowValueText(value, column(text, start), style, isMultiline(text, node))
+        : scalarText(value, style, isScalar(node) ? node : undefined);
       return { start, end: isScalar(node) ? end : trimEnd(text, start, end), text: text2 };
     }
     // A scalar (`null`, `~`) becomes a block collection on the following lines.
@@ -364,13 +366,20 @@ function applyOne(text: string, root: ParsedNode, op: FixOperation, style: EditS
     if (op.op === 'replace') throw new EditError(`${op.path}: nothing to replace`);
     if (parent.flow || style.json) {
       const multiline = isMultiline(text, parent);
-      return splice(text, flowInsert(text, parent, parent.items.length, (col) => `${keyText(at.token, style)}: ${flowValueText(value, col, style, multiline)}`, style));
+      return splice(
+        text,
+        flowInsert(text, parent, parent.items.length, (col) => `${keyText(at.token, style)}: ${flowValueText(value, col, style, multiline)}`, style),
+      );
     }
     const items = parent.items;
     if (items.length === 0) throw new EditError(`${op.path}: an empty block mapping`);
     const col = column(text, itemStart(items[0]));
     const after = blockItemLineEnd(text, items[items.length - 1]);
-    return splice(text, { start: after, end: after, text: `${style.newline}${' '.repeat(col)}${keyText(at.token, style)}:${blockPairValue(value, col, style)}` });
+    return splice(text, {
+      start: after,
+      end: after,
+      text: `${style.newline}${' '.repeat(col)}${keyText(at.token, style)}:${blockPairValue(value, col, style)}`,
+    });
   }
   // Sequence.
   const seq = parent as YAMLSeq;
@@ -428,4 +437,3 @@ export function editDocument(text: string, objectPath: ObjectPath, ops: readonly
   if (check.errors.length > 0) throw new EditError(`the edited document would not parse: ${check.errors[0]?.message ?? ''}`);
   return out;
 }
-

@@ -65,8 +65,12 @@ export function registerFix(program: Command): void {
         .argParser(collectRaw)
         .default([]),
     )
-    .addOption(new Option('--include <checks>', 'only fix the findings of these checks (ids, names or globs; comma-separated)').argParser(collectList).default([]))
-    .addOption(new Option('--exclude <checks>', 'do not fix the findings of these checks (ids, names or globs; comma-separated)').argParser(collectList).default([]))
+    .addOption(
+      new Option('--include <checks>', 'only fix the findings of these checks (ids, names or globs; comma-separated)').argParser(collectList).default([]),
+    )
+    .addOption(
+      new Option('--exclude <checks>', 'do not fix the findings of these checks (ids, names or globs; comma-separated)').argParser(collectList).default([]),
+    )
     .addOption(new Option('--values <file>', 'values file for helm template when a path is a Helm chart; repeatable').argParser(collectRaw).default([]))
     .addOption(new Option('--set <key=value>', 'value for helm template when a path is a Helm chart; repeatable').argParser(collectRaw).default([]))
     .option('--k8s-version <version>', 'Kubernetes version the manifests target, e.g. v1.29')
@@ -219,6 +223,8 @@ function printSummary(outcomes: readonly FixOutcome[], preview: boolean): void {
   for (const n of notFixed) {
     const f = n.finding;
     const where = f.location ? `${f.location.file}:${f.location.line}: ` : '';
-    process.stderr.write(`  ${where}${f.check} ${f.name} on ${describe(f.resource)} ${f.pointer}: ${n.reason}\n    remediation: ${n.remediation.replace(/\s+/g, ' ')}\n`);
+    process.stderr.write(
+      `  ${where}${f.check} ${f.name} on ${describe(f.resource)} ${f.pointer}: ${n.reason}\n    remediation: ${n.remediation.replace(/\s+/g, ' ')}\n`,
+    );
   }
 }
