@@ -102,7 +102,10 @@ function countByCheck(findings: readonly Finding[]): Map<string, Map<string, num
     if (f.status !== 'fail') continue;
     const key = objectKey(f.resource, f.location?.file);
     let m = out.get(key);
-    if (!m) out.set(key, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      out.set(key, m);
+    }
     m.set(f.check, (m.get(f.check) ?? 0) + 1);
   }
   return out;
@@ -129,7 +132,10 @@ export function planFixes(input: FixInput): FixOutcome {
     const file = f.location?.file;
     const key = objectKey(f.resource, file);
     let t = targets.get(key);
-    if (!t) targets.set(key, (t = { key, resource: f.resource, file, findings: [] }));
+    if (!t) {
+      t = { key, resource: f.resource, file, findings: [] };
+      targets.set(key, t);
+    }
     t.findings.push(f);
   }
   // Find each object and rebase its operations on it.
@@ -145,7 +151,10 @@ export function planFixes(input: FixInput): FixOutcome {
     let object: JsonObject | undefined;
     if (text !== undefined && t.file !== undefined) {
       let list = sites.get(t.file);
-      if (!list) sites.set(t.file, (list = objectSites(text)));
+      if (!list) {
+        list = objectSites(text);
+        sites.set(t.file, list);
+      }
       const line = t.findings.find((f) => f.location)?.location?.line;
       t.site = siteOf(list, t.resource, line);
       if (!t.site) {
