@@ -86,11 +86,19 @@ export function objectKey(ref: ResourceRef, file: string | undefined): string {
   return `${file ?? ''}\u0000${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}${ref.cluster !== undefined ? `\u0000${ref.cluster}` : ''}`;
 }
 
+/** Rounds in which the fixes of findings revealed by earlier fixes are taken up. */
+const MAX_FOLLOW_UP_ROUNDS = 5;
+
 interface Target {
   readonly key: string;
   readonly resource: ResourceRef;
   readonly file: string | undefined;
   readonly findings: Finding[];
+  /**
+   * Findings that appeared only once the first fixes were applied (un-privileging a container
+   * reveals that it keeps NET_RAW) and whose own fixes the run applies too, as ESLint's passes do.
+   */
+  readonly followUps: Finding[];
   site?: ObjectSite | undefined;
   object?: JsonObject;
   ops?: FixOperation[];
@@ -133,7 +141,7 @@ export function planFixes(input: FixInput): FixOutcome {
     const key = objectKey(f.resource, file);
     let t = targets.get(key);
     if (!t) {
-      t = { key, resource: f.resource, file, findings: [] };
+      t = { key, resource: f.resource, file, findings: [], followUps: [] };
       targets.set(key, t);
     }
     t.findings.push(f);
@@ -184,7 +192,7 @@ export function planFixes(input: FixInput): FixOutcome {
   let after: readonly Finding[] = [];
   let built: FixedSources = { texts: new Map(), objects: new Map() };
   // Each round drops the objects the rescan disproved; a round without one ends it.
-  for (let round = 0; round <= targets.size; round++) {
+  for (let round = 0; round <= targets.size + MAX_FOLLOW_UP_ROUNDS; round++) {
     built = build(
       [...targets.values()].filter((t) => active.has(t.key)),
       textOf,
@@ -197,6 +205,7 @@ export function planFixes(input: FixInput): FixOutcome {
     after = input.rescan(built);
     const counts = countByCheck(after);
     const disproved: Target[] = [];
+    let retry = false;
     for (const key of active) {
       const t = targets.get(key) as Target;
       const was = before.get(key) ?? new Map<string, number>();
@@ -204,18 +213,47 @@ export function planFixes(input: FixInput): FixOutcome {
       const fixedPerCheck = new Map<string, number>();
       for (const f of t.findings) fixedPerCheck.set(f.check, (fixedPerCheck.get(f.check) ?? 0) + 1);
       const problems: string[] = [];
+      const worse = new Set<string>();
       for (const [check, n] of fixedPerCheck) {
         const left = now.get(check) ?? 0;
-        if (left > (was.get(check) ?? 0) - n) problems.push(`${check} still fails after the fix`);
+        if (left > (was.get(check) ?? 0) - n) {
+          problems.push(`${check} still fails after the fix`);
+          worse.add(check);
+        }
       }
-      for (const [check, n] of now) if (!fixedPerCheck.has(check) && n > (was.get(check) ?? 0)) problems.push(`the fix makes ${check} fail`);
-      if (problems.length > 0) {
-        disproved.push(t);
-        active.delete(key);
-        refuse(t, `rolled back: ${problems.join('; ')}`);
+      for (const [check, n] of now)
+        if (!fixedPerCheck.has(check) && n > (was.get(check) ?? 0)) {
+          problems.push(`the fix makes ${check} fail`);
+          worse.add(check);
+        }
+      if (problems.length === 0) continue;
+      // Findings the fixes revealed: when the run would fix them too, take their fixes and retry.
+      const seen = new Set([...t.findings, ...t.followUps].map((f) => `${f.check} ${f.pointer}`));
+      const revealed =
+        round < MAX_FOLLOW_UP_ROUNDS
+          ? after.filter(
+              (f) =>
+                worse.has(f.check) &&
+                objectKey(f.resource, f.location?.file) === key &&
+                !seen.has(`${f.check} ${f.pointer}`) &&
+                selectedForFix(f, input.selection),
+            )
+          : [];
+      if (revealed.length > 0 && t.object) {
+        try {
+          t.ops = rebaseOperations(t.object, [...(t.ops ?? []), ...revealed.flatMap((f) => f.fix ?? [])]);
+          t.followUps.push(...revealed);
+          retry = true;
+          continue;
+        } catch {
+          // The revealed fixes do not apply: the object is rolled back below.
+        }
       }
+      disproved.push(t);
+      active.delete(key);
+      refuse(t, `rolled back: ${problems.join('; ')}`);
     }
-    if (disproved.length === 0) break;
+    if (disproved.length === 0 && !retry) break;
   }
   if (active.size === 0) {
     built = { texts: new Map(), objects: new Map() };
