@@ -7,7 +7,7 @@ import { parseKubernetesMinor } from './checks/api-deprecations.js';
 import { builtinChecks } from './checks/index.js';
 import { builtinModels } from './checks/models.js';
 import type { PalisadeConfig } from './config/config.js';
-import { EMPTY_CONFIG } from './config/config.js';
+import { EMPTY_CONFIG, fixValueFor } from './config/config.js';
 import { validateAgainst } from './config/schema.js';
 import { didYouMean } from './config/suggest.js';
 import { type AnyCheck, metaOf } from './core/check.js';
@@ -216,7 +216,9 @@ function overridesFor(
   for (const c of checks) {
     const s = config.checks[c.id] ?? config.checks[c.name];
     if (s?.severity) severity[c.id] = s.severity;
-    if (s?.params) params[c.id] = s.params;
+    const fixValue = fixValueFor(c.name, config);
+    if (fixValue !== undefined) params[c.id] = { fixValue, ...s?.params };
+    else if (s?.params) params[c.id] = s.params;
   }
   return { severity, params };
 }

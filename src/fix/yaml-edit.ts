@@ -13,6 +13,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, parseDoc
 import type { FixOperation } from '../core/check.js';
 import { parsePointer } from '../core/pointer.js';
 import type { JsonValue } from '../core/types.js';
+import { splitDocuments } from '../sources/yaml-loader.js';
 
 /** Why an operation cannot be applied to the text: the fix is then reported as not automatic. */
 export class EditError extends Error {
@@ -29,6 +30,8 @@ export interface EditStyle {
   readonly indentSeq: boolean;
   /** JSON document: new values are JSON. */
   readonly json: boolean;
+  /** Minified JSON (`{"a":1,"b":2}`): new values carry no spaces either. */
+  readonly compact?: boolean;
 }
 
 type ParsedNode = Node;
@@ -93,7 +96,8 @@ export function detectStyle(text: string): EditStyle {
     } else if (isSeq(node)) for (const item of node.items) visit(item, depth + 1);
   };
   visit(doc.contents, 0);
-  return { newline, indent: indent || 2, indentSeq: indentSeq ?? true, json };
+  const compact = json && /":/.test(text) && !/[:,]\s/.test(text.replace(/"(?:[^"\\]|\\.)*"/g, '""'));
+  return { newline, indent: indent || 2, indentSeq: indentSeq ?? true, json, ...(compact ? { compact } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -125,6 +129,7 @@ function isEmptyCollection(v: JsonValue): boolean {
 
 /** A value in flow style: `{a: 1, b: [x]}` (JSON in JSON documents). */
 function flowText(value: JsonValue, style: EditStyle): string {
+  if (style.compact) return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v) => flowText(v, style)).join(', ')}]`;
   if (isCollection(value))
     return `{${Object.entries(value)
@@ -133,10 +138,32 @@ function flowText(value: JsonValue, style: EditStyle): string {
   return scalarText(value, style);
 }
 
+/** The lines of a non-empty collection in block style, relative to column 0. */
+function blockLines(value: JsonValue[] | { [k: string]: JsonValue }, style: EditStyle): string[] {
+  const out: string[] = [];
+  const nested = (v: JsonValue, pad: number): string[] => blockLines(v as JsonValue[] | { [k: string]: JsonValue }, style).map((l) => `${' '.repeat(pad)}${l}`);
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (!isCollection(item) || isEmptyCollection(item)) {
+        out.push(`- ${flowText(item, style)}`);
+        continue;
+      }
+      const [first = '', ...rest] = nested(item, 2);
+      out.push(`- ${first.slice(2)}`, ...rest);
+    }
+    return out;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (!isCollection(v) || isEmptyCollection(v)) out.push(`${keyText(k, style)}: ${flowText(v, style)}`);
+    else out.push(`${keyText(k, style)}:`, ...nested(v, Array.isArray(v) && !style.indentSeq ? 0 : style.indent));
+  }
+  return out;
+}
+
 /** A value in block style; its first line is not indented, the others start at `col`. */
 function blockText(value: JsonValue, col: number, style: EditStyle): string {
   if (!isCollection(value) || isEmptyCollection(value)) return flowText(value, style);
-  const lines = stringify(value, { indent: style.indent, indentSeq: style.indentSeq, lineWidth: 0 }).replace(/\n$/, '').split('\n');
+  const lines = blockLines(value, style);
   const pad = ' '.repeat(col);
   return lines.map((l, i) => (i === 0 ? l : `${pad}${l}`)).join(style.newline);
 }
@@ -275,14 +302,15 @@ function flowInsert(text: string, coll: YAMLMap | YAMLSeq, index: number, entry:
     return { start: start + 1, end: close, text: entry(column(text, start) + 1) };
   }
   const multiline = isMultiline(text, coll);
+  const sep = style.compact ? ',' : ', ';
   const first = items[0];
   const col = column(text, itemStart(first));
   if (index >= items.length) {
     const at = trimEnd(text, start, itemEnd(items[items.length - 1]));
-    return { start: at, end: at, text: multiline ? `,${style.newline}${' '.repeat(col)}${entry(col)}` : `, ${entry(col)}` };
+    return { start: at, end: at, text: multiline ? `,${style.newline}${' '.repeat(col)}${entry(col)}` : `${sep}${entry(col)}` };
   }
   const at = itemStart(items[index]);
-  return { start: at, end: at, text: multiline ? `${entry(col)},${style.newline}${' '.repeat(col)}` : `${entry(col)}, ` };
+  return { start: at, end: at, text: multiline ? `${entry(col)},${style.newline}${' '.repeat(col)}` : `${entry(col)}${sep}` };
 }
 
 function flowRemove(text: string, coll: YAMLMap | YAMLSeq, index: number): Splice {
@@ -368,7 +396,13 @@ function applyOne(text: string, root: ParsedNode, op: FixOperation, style: EditS
       const multiline = isMultiline(text, parent);
       return splice(
         text,
-        flowInsert(text, parent, parent.items.length, (col) => `${keyText(at.token, style)}: ${flowValueText(value, col, style, multiline)}`, style),
+        flowInsert(
+          text,
+          parent,
+          parent.items.length,
+          (col) => `${keyText(at.token, style)}${style.compact ? ':' : ': '}${flowValueText(value, col, style, multiline)}`,
+          style,
+        ),
       );
     }
     const items = parent.items;
@@ -435,5 +469,36 @@ export function editDocument(text: string, objectPath: ObjectPath, ops: readonly
   }
   const check = parseDocument(out, { keepSourceTokens: false, uniqueKeys: false });
   if (check.errors.length > 0) throw new EditError(`the edited document would not parse: ${check.errors[0]?.message ?? ''}`);
+  return out;
+}
+
+/** Edits of one object in a YAML stream: the document (0-based) and the path to the object in it. */
+export interface StreamEdit {
+  readonly document: number;
+  readonly object?: ObjectPath;
+  readonly ops: readonly FixOperation[];
+}
+
+/**
+ * Applies edits to the documents of a YAML stream (`---`-separated; a JSON file is one
+ * document), each document written in its own style; the text between documents is untouched.
+ * Throws {@link EditError} as {@link editDocument} does.
+ *
+ * @example
+ * editStream('a: 1\n---\nkind: Pod\nspec: {}\n', [{ document: 1, ops: [{ op: 'add', path: '/spec/hostPID', value: false }] }]);
+ * // 'a: 1\n---\nkind: Pod\nspec: {hostPID: false}\n'
+ */
+export function editStream(text: string, edits: readonly StreamEdit[]): string {
+  const chunks = splitDocuments(text);
+  let out = text;
+  const docs = [...new Set(edits.map((e) => e.document))].sort((a, b) => b - a);
+  for (const d of docs) {
+    const chunk = chunks[d];
+    if (!chunk) throw new EditError(`no document ${d + 1} (the file has ${chunks.length})`);
+    let doc = out.slice(chunk.start, chunk.end);
+    const style = detectStyle(doc);
+    for (const e of edits) if (e.document === d) doc = editDocument(doc, e.object ?? [], e.ops, style);
+    out = out.slice(0, chunk.start) + doc + out.slice(chunk.end);
+  }
   return out;
 }
