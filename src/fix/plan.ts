@@ -126,7 +126,7 @@ export interface ObjectSite {
 function refOf(o: JsonObject): ObjectSite['ref'] | undefined {
   const meta = isObject(o.metadata) ? o.metadata : undefined;
   if (typeof o.kind !== 'string') return undefined;
-  const name = typeof meta?.name === 'string' ? meta.name : typeof meta?.generateName === 'string' ? meta.generateName : '';
+  const name = typeof meta?.name === 'string' ? meta.name : typeof meta?.generateName === 'string' ? `${meta.generateName}*` : '';
   const namespace = typeof meta?.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
   return { kind: o.kind, name, ...(namespace !== undefined ? { namespace } : {}) };
 }
