@@ -236,7 +236,8 @@ export function planFixes(input: FixInput): FixOutcome {
                 worse.has(f.check) &&
                 objectKey(f.resource, f.location?.file) === key &&
                 !seen.has(`${f.check} ${f.pointer}`) &&
-                selectedForFix(f, input.selection),
+                // Whatever their severity: without them the fixes the run selected would make the object worse.
+                selectedForFix(f, { ...(input.selection?.unsafe ? { unsafe: true } : {}) }),
             )
           : [];
       if (revealed.length > 0 && t.object) {
