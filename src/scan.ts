@@ -35,6 +35,7 @@ import {
 } from './core/report.js';
 import type { Diagnostic, Finding, JsonValue, Resource, ResourceTypeCoverage, Severity } from './core/types.js';
 import { type FixOutcome, objectKey, planFixes } from './fix/fix.js';
+import { sourceFileOf } from './core/finding.js';
 import type { ClusterLoadOptions } from './sources/cluster/index.js';
 import { addManifestText, type LoadOptions, type LoadStats, loadManifests } from './sources/files.js';
 import { VERSION } from './version.js';
@@ -697,13 +698,36 @@ export function fixLoaded(loaded: readonly LoadedSource[], options: FixRunOption
     const byKey = new Map<string, Resource>();
     for (const r of l.inventory.all) byKey.set(objectKey(r.ref, r.location?.file), r);
     const remediation = new Map(report.checks.map((c) => [c.id, c.docs.remediation]));
+    const checks = prepareChecks(options);
+    // Checks that judge an object by itself: the ones that carry fixes. Models and cluster-wide
+    // checks would be built for nothing on a one-object inventory.
+    const localChecks = checks.filter((c) => c.target.kind !== 'cluster' && (c.uses ?? []).length === 0 && (c.needs ?? []).length === 0);
+    const config = options.config ?? EMPTY_CONFIG;
+    const { severity, params } = overridesFor(checks, config);
+    const exceptions = new ExceptionMatcher(config.exceptions, options.today ?? new Date().toISOString().slice(0, 10), config.nonWaivable);
+    const kubernetesVersion = targetKubernetesVersion(options.kubernetesVersion, l.cluster?.kubernetesVersion);
     outcomes.push(
       planFixes({
         findings: report.findings,
         selection: { ...(options.unsafe ? { unsafe: true } : {}), ...(options.minSeverity ? { minSeverity: options.minSeverity } : {}) },
         readText: options.readText,
-        objectOf: (f) => byKey.get(objectKey(f.resource, f.location?.file))?.object,
+        objectOf: (f) => byKey.get(objectKey(f.resource, sourceFileOf(f)))?.object,
         remediationOf: (id) => remediation.get(id) ?? '',
+        checkObject: (object) => {
+          const inv = new Inventory({
+            ...(l.inventory.cluster !== undefined ? { cluster: l.inventory.cluster } : {}),
+            ...(l.inventory.defaultNamespace !== undefined ? { defaultNamespace: l.inventory.defaultNamespace } : {}),
+          });
+          inv.add({ object });
+          return runChecks(inv, {
+            checks: localChecks,
+            models: builtinModels,
+            severityOverrides: severity,
+            params,
+            exceptions,
+            ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
+          }).findings;
+        },
         rescan: ({ texts, objects }) => {
           const inv = new Inventory({
             ...(l.inventory.cluster !== undefined ? { cluster: l.inventory.cluster } : {}),
@@ -721,7 +745,15 @@ export function fixLoaded(loaded: readonly LoadedSource[], options: FixRunOption
           }
           const stats = { files: 0, documents: 0, resources: 0, nonKubernetes: 0, parseErrors: 0, skippedFiles: 0 };
           for (const [file, text] of texts) addManifestText(inv, text, file, [], stats);
-          return scanInventory(inv, { ...base, diagnostics: [] }).findings;
+          // The engine alone, as the first scan ran it: the report's grouping is not needed to compare.
+          return runChecks(inv, {
+            checks,
+            models: builtinModels,
+            severityOverrides: severity,
+            params,
+            exceptions,
+            ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
+          }).findings;
         },
       }),
     );

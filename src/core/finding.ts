@@ -193,6 +193,11 @@ export class EngineFinding implements Finding {
     return this.#affectedPods;
   }
 
+  /** The file of the finding's object, without resolving the position inside it. */
+  get sourceFile(): string | undefined {
+    return this.#location === UNRESOLVED ? this.#fallback?.file : this.#location?.file;
+  }
+
   /** Where the finding sits in its source file; resolved on first read (see {@link Locator}). */
   get location(): SourceLocation | undefined {
     if (this.#location === UNRESOLVED && this.#positions) this.#locator?.resolve(this.#positions);
@@ -402,3 +407,14 @@ const ORDER: readonly (keyof Finding)[] = [
   'primary',
   'related',
 ];
+
+/**
+ * The file a finding's object comes from, without resolving the finding's position (which
+ * indexes the document): for grouping findings by file.
+ *
+ * @example
+ * sourceFileOf(finding); // 'deploy/web.yaml'
+ */
+export function sourceFileOf(f: Finding): string | undefined {
+  return f instanceof EngineFinding ? f.sourceFile : f.location?.file;
+}

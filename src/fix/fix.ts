@@ -11,6 +11,7 @@
  */
 import type { FixOperation } from '../core/check.js';
 import { applyFixes } from '../core/fix.js';
+import { sourceFileOf } from '../core/finding.js';
 import type { Finding, JsonObject, ResourceRef } from '../core/types.js';
 import { splitDocuments } from '../sources/yaml-loader.js';
 import { type FixSelection, type ObjectSite, objectSites, rebaseOperations, selectedForFix, siteOf } from './plan.js';
@@ -37,6 +38,11 @@ export interface FixInput {
   rescan(fixed: FixedSources): readonly Finding[];
   /** The manual remediation text of a check. */
   remediationOf(checkId: string): string;
+  /**
+   * Runs the checks on one object alone (no other object of the inventory): used to find, before
+   * the full rescan, the findings an object's fixes reveal, so that one rescan usually proves all.
+   */
+  checkObject?(object: JsonObject): readonly Finding[];
 }
 
 /** One object whose fixes were applied and proven. */
@@ -108,7 +114,7 @@ function countByCheck(findings: readonly Finding[]): Map<string, Map<string, num
   const out = new Map<string, Map<string, number>>();
   for (const f of findings) {
     if (f.status !== 'fail') continue;
-    const key = objectKey(f.resource, f.location?.file);
+    const key = objectKey(f.resource, sourceFileOf(f));
     let m = out.get(key);
     if (!m) {
       m = new Map();
@@ -137,7 +143,7 @@ export function planFixes(input: FixInput): FixOutcome {
   const targets = new Map<string, Target>();
   for (const f of input.findings) {
     if (!selectedForFix(f, input.selection)) continue;
-    const file = f.location?.file;
+    const file = sourceFileOf(f);
     const key = objectKey(f.resource, file);
     let t = targets.get(key);
     if (!t) {
@@ -163,8 +169,7 @@ export function planFixes(input: FixInput): FixOutcome {
         list = objectSites(text);
         sites.set(t.file, list);
       }
-      const line = t.findings.find((f) => f.location)?.location?.line;
-      t.site = siteOf(list, t.resource, line);
+      t.site = siteOf(list, t.resource, () => t.findings.find((f) => f.location)?.location?.line);
       if (!t.site) {
         refuse(t, `the object was not found in ${t.file} (a document the editor cannot parse?)`);
         continue;
@@ -188,9 +193,43 @@ export function planFixes(input: FixInput): FixOutcome {
     active.add(t.key);
   }
 
+  // Findings the fixes reveal (an un-privileged container that keeps NET_RAW) are found on each
+  // object alone first, and their fixes taken up, so that the full rescan rarely needs a second round.
+  if (input.checkObject) {
+    const unsafeOnly = input.selection?.unsafe ? { unsafe: true } : {};
+    for (const t of targets.values()) {
+      if (!active.has(t.key) || !t.object || !t.ops) continue;
+      const keyOf = (f: Finding): string => `${f.check} ${f.pointer}`;
+      const had = new Set(
+        input
+          .checkObject(t.object)
+          .filter((f) => f.status === 'fail')
+          .map(keyOf),
+      );
+      for (let round = 0; round < MAX_FOLLOW_UP_ROUNDS; round++) {
+        let patched: JsonObject;
+        try {
+          patched = applyFixes(t.object, t.ops);
+        } catch {
+          break;
+        }
+        const seen = new Set([...t.findings, ...t.followUps].map(keyOf));
+        const revealed = input.checkObject(patched).filter((f) => !had.has(keyOf(f)) && !seen.has(keyOf(f)) && selectedForFix(f, unsafeOnly));
+        if (revealed.length === 0) break;
+        try {
+          t.ops = rebaseOperations(t.object, [...t.ops, ...revealed.flatMap((f) => f.fix ?? [])]);
+        } catch {
+          break;
+        }
+        t.followUps.push(...revealed);
+      }
+    }
+  }
+
   const before = countByCheck(input.findings);
   let after: readonly Finding[] = [];
   let built: FixedSources = { texts: new Map(), objects: new Map() };
+  const memo: EditMemo = new Map();
   // Each round drops the objects the rescan disproved; a round without one ends it.
   for (let round = 0; round <= targets.size + MAX_FOLLOW_UP_ROUNDS; round++) {
     built = build(
@@ -200,6 +239,7 @@ export function planFixes(input: FixInput): FixOutcome {
         active.delete(t.key);
         refuse(t, reason);
       },
+      memo,
     );
     if (active.size === 0) break;
     after = input.rescan(built);
@@ -234,7 +274,7 @@ export function planFixes(input: FixInput): FixOutcome {
           ? after.filter(
               (f) =>
                 worse.has(f.check) &&
-                objectKey(f.resource, f.location?.file) === key &&
+                objectKey(f.resource, sourceFileOf(f)) === key &&
                 !seen.has(`${f.check} ${f.pointer}`) &&
                 // Whatever their severity: without them the fixes the run selected would make the object worse.
                 selectedForFix(f, { ...(input.selection?.unsafe ? { unsafe: true } : {}) }),
@@ -254,7 +294,21 @@ export function planFixes(input: FixInput): FixOutcome {
       active.delete(key);
       refuse(t, `rolled back: ${problems.join('; ')}`);
     }
-    if (disproved.length === 0 && !retry) break;
+    // Rolling an object back does not call for another rescan: the objects left were proven with
+    // those edits in place, and the fields fixes write are not what cross-object checks read.
+    if (!retry) {
+      if (disproved.length > 0)
+        built = build(
+          [...targets.values()].filter((t) => active.has(t.key)),
+          textOf,
+          (t, reason) => {
+            active.delete(t.key);
+            refuse(t, reason);
+          },
+          memo,
+        );
+      break;
+    }
   }
   if (active.size === 0) {
     built = { texts: new Map(), objects: new Map() };
@@ -272,7 +326,18 @@ export function planFixes(input: FixInput): FixOutcome {
 }
 
 /** Applies the operations of the active targets: edits the texts of files, patches the other objects. */
-function build(active: readonly Target[], textOf: (file: string) => string | undefined, fail: (t: Target, reason: string) => void): FixedSources {
+/**
+ * One object's edit of one document, by the document's text and the operations: rounds after
+ * the first re-apply the same edits to the documents they did not change, which then cost nothing.
+ */
+type EditMemo = Map<string, { readonly text: string } | { readonly error: string }>;
+
+function build(
+  active: readonly Target[],
+  textOf: (file: string) => string | undefined,
+  fail: (t: Target, reason: string) => void,
+  memo: EditMemo,
+): FixedSources {
   const texts = new Map<string, string>();
   const objects = new Map<string, JsonObject>();
   const byFile = new Map<string, Target[]>();
@@ -304,13 +369,21 @@ function build(active: readonly Target[], textOf: (file: string) => string | und
       const chunk = chunks[c];
       if (!chunk) continue;
       let doc = text.slice(chunk.start, chunk.end);
-      const style = detectStyle(doc);
-      for (const t of byChunk.get(c) as Target[]) {
-        try {
-          doc = editDocument(doc, (t.site as ObjectSite).path, t.ops ?? [], style);
-        } catch (err) {
-          fail(t, err instanceof EditError ? `the edit cannot be written safely: ${err.message}` : `the edit failed: ${String(err)}`);
+      const targets = byChunk.get(c) as Target[];
+      const style = targets.length > 1 ? detectStyle(doc) : undefined;
+      for (const t of targets) {
+        const key = `${doc}\u0000${JSON.stringify((t.site as ObjectSite).path)}\u0000${JSON.stringify(t.ops ?? [])}`;
+        let result = memo.get(key);
+        if (!result) {
+          try {
+            result = { text: editDocument(doc, (t.site as ObjectSite).path, t.ops ?? [], style) };
+          } catch (err) {
+            result = { error: err instanceof EditError ? `the edit cannot be written safely: ${err.message}` : `the edit failed: ${String(err)}` };
+          }
+          memo.set(key, result);
         }
+        if ('text' in result) doc = result.text;
+        else fail(t, result.error);
       }
       text = text.slice(0, chunk.start) + doc + text.slice(chunk.end);
     }

@@ -4,14 +4,13 @@
  * both create `securityContext` must not overwrite each other), and where each object sits in
  * its file.
  */
-import { parseDocument } from 'yaml';
 import type { FixOperation } from '../core/check.js';
 import { applyFixes } from '../core/fix.js';
 import { isObject } from '../core/object.js';
 import { getAt, joinPointer, parsePointer } from '../core/pointer.js';
 import type { Finding, JsonObject, JsonValue, ResourceRef, Severity } from '../core/types.js';
 import { severityRank } from '../core/types.js';
-import { splitDocuments } from '../sources/yaml-loader.js';
+import { parseYamlStream, splitDocuments } from '../sources/yaml-loader.js';
 import type { ObjectPath } from './yaml-edit.js';
 
 /** Whether a failing finding is fixed by `palisade fix` (`true`), only with `--unsafe-fixes`, or not at all. */
@@ -132,26 +131,22 @@ function refOf(o: JsonObject): ObjectSite['ref'] | undefined {
 }
 
 /**
- * The Kubernetes objects of a YAML/JSON file with where they are, parsed with the editor's
- * parser (the `yaml` package) so that what is edited is what was found.
+ * The Kubernetes objects of a YAML/JSON file with where they are (document and path), parsed
+ * as the scan's loader parses them.
  *
  * @example
  * objectSites('kind: Pod\nmetadata: {name: a}\n')[0]?.ref; // { kind: 'Pod', name: 'a' }
  */
 export function objectSites(text: string): ObjectSite[] {
   const out: ObjectSite[] = [];
-  const chunks = splitDocuments(text);
-  chunks.forEach((c, i) => {
+  // js-yaml, as the loader: the objects are what the scan saw; the editor parses what it edits.
+  const chunkIndex = new Map(splitDocuments(text).map((c, i) => [c.start, i]));
+  for (const d of parseYamlStream(text).documents) {
+    const value = d.value;
+    const c = d.chunk;
+    const i = chunkIndex.get(c.start);
+    if (!isObject(value) || i === undefined) continue;
     const slice = text.slice(c.start, c.end);
-    const doc = parseDocument(slice, { keepSourceTokens: false, uniqueKeys: false });
-    if (doc.errors.length > 0) return;
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 1000 });
-    } catch {
-      return;
-    }
-    if (!isObject(value)) return;
     const lines = slice.split('\n').length - (slice.endsWith('\n') ? 1 : 0);
     const base = { chunk: i, start: c.start, end: c.end, firstLine: c.line + 1, lastLine: c.line + Math.max(1, lines) };
     const kind = value.kind;
@@ -160,17 +155,19 @@ export function objectSites(text: string): ObjectSite[] {
         const ref = isObject(item) ? refOf(item) : undefined;
         if (ref && isObject(item)) out.push({ ...base, path: ['items', j], ref, object: item });
       });
-      return;
+      continue;
     }
     const ref = refOf(value);
     if (ref) out.push({ ...base, path: [], ref, object: value });
-  });
+  }
   return out;
 }
 
 /** The site of the object a finding is about, in the sites of its file. */
-export function siteOf(sites: readonly ObjectSite[], ref: ResourceRef, line: number | undefined): ObjectSite | undefined {
+export function siteOf(sites: readonly ObjectSite[], ref: ResourceRef, lineOf: () => number | undefined): ObjectSite | undefined {
   const same = sites.filter((s) => s.ref.kind === ref.kind && s.ref.name === ref.name && s.ref.namespace === ref.namespace);
-  if (same.length <= 1 || line === undefined) return same[0];
+  // Only objects that share their identity in one file need the finding's line (which costs a position lookup).
+  const line = same.length > 1 ? lineOf() : undefined;
+  if (line === undefined) return same[0];
   return same.find((s) => line >= s.firstLine && line <= s.lastLine) ?? same[0];
 }

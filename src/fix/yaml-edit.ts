@@ -11,6 +11,8 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, parseDocument, type Scalar, stringify, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { FixOperation } from '../core/check.js';
+import jsYaml from 'js-yaml';
+import { applyFixes } from '../core/fix.js';
 import { parsePointer } from '../core/pointer.js';
 import type { JsonValue } from '../core/types.js';
 import { splitDocuments } from '../sources/yaml-loader.js';
@@ -70,12 +72,12 @@ function rangeOf(node: ParsedNode | null | undefined): [number, number] {
  * @example
  * detectStyle('a:\r\n    b: 1\r\n'); // { newline: '\r\n', indent: 4, indentSeq: true, json: false }
  */
-export function detectStyle(text: string): EditStyle {
+export function detectStyle(text: string, parsed?: ReturnType<typeof parseDocument>): EditStyle {
   const newline = /\r\n/.test(text) ? '\r\n' : '\n';
   const json = /^\s*[[{]/.test(text.replace(/^(?:\s*(?:#[^\n]*)?\n)*\s*(?:---[^\n]*\n)?/, ''));
   let indent = 0;
   let indentSeq: boolean | undefined;
-  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false });
+  const doc = parsed ?? parseDocument(text, { keepSourceTokens: false, uniqueKeys: false });
   const visit = (node: unknown, depth: number): void => {
     if (depth > 50 || (indent > 0 && indentSeq !== undefined)) return;
     if (isMap(node)) {
@@ -362,72 +364,79 @@ function replaceNode(text: string, node: ParsedNode | null | undefined, value: J
 }
 
 /**
- * Applies one operation to the text of the document whose parsed object is `root`; returns the
- * new text. Throws {@link EditError} when the operation cannot be written safely.
+ * The splice that applies one operation to the text of the document whose parsed object is
+ * `root`. Throws {@link EditError} when the operation cannot be written safely.
  */
-function applyOne(text: string, root: ParsedNode, op: FixOperation, style: EditStyle): string {
+function spliceFor(text: string, root: ParsedNode, op: FixOperation, style: EditStyle): Splice {
   const at = locate(root, op.path);
   const { parent } = at;
   if (op.op === 'remove') {
     if (at.node === undefined && !at.pair) throw new EditError(`${op.path}: nothing to remove`);
     const items = parent.items as unknown[];
     const item = items[at.index];
-    if (parent.flow || style.json) return splice(text, flowRemove(text, parent, at.index));
+    if (parent.flow || style.json) return flowRemove(text, parent, at.index);
     if (items.length === 1) {
       // The last entry of a block collection: the collection becomes empty (`{}` / `[]`).
       const from = trimEnd(text, 0, lineStart(text, itemStart(item)));
       const stop = blockItemLineEnd(text, item);
-      return splice(text, { start: from, end: stop, text: isMap(parent) ? ' {}' : ' []' });
+      return { start: from, end: stop, text: isMap(parent) ? ' {}' : ' []' };
     }
-    const from = lineStart(text, isSeq(parent) ? dashOf(text, item) : itemStart(item));
+    const keyAt = itemStart(item);
+    if (isMap(parent) && text.slice(lineStart(text, keyAt), keyAt).trim() !== '') {
+      // The first pair of a sequence item (`- hostPort: 80`): the dash stays with the next pair.
+      const next = items[at.index + 1];
+      if (at.index !== 0 || next === undefined) throw new EditError(`${op.path}: a pair that shares its line`);
+      return { start: keyAt, end: itemStart(next), text: '' };
+    }
+    const from = lineStart(text, isSeq(parent) ? dashOf(text, item) : keyAt);
     const stop = blockItemLineEnd(text, item);
     const next = text.indexOf('\n', stop);
-    return splice(text, { start: from, end: next === -1 ? stop : next + 1, text: '' });
+    return { start: from, end: next === -1 ? stop : next + 1, text: '' };
   }
   const value = op.value;
   if (isMap(parent)) {
     if (at.pair) {
       const key = at.pair.key as ParsedNode;
       const [ks, ke] = rangeOf(key);
-      return splice(text, replaceNode(text, at.node, value, style, column(text, ks), ke));
+      return replaceNode(text, at.node, value, style, column(text, ks), ke);
     }
     if (op.op === 'replace') throw new EditError(`${op.path}: nothing to replace`);
     if (parent.flow || style.json) {
       const multiline = isMultiline(text, parent);
-      return splice(
+      return flowInsert(
         text,
-        flowInsert(
-          text,
-          parent,
-          parent.items.length,
-          (col) => `${keyText(at.token, style)}${style.compact ? ':' : ': '}${flowValueText(value, col, style, multiline)}`,
-          style,
-        ),
+        parent,
+        parent.items.length,
+        (col) => `${keyText(at.token, style)}${style.compact ? ':' : ': '}${flowValueText(value, col, style, multiline)}`,
+        style,
       );
     }
     const items = parent.items;
     if (items.length === 0) throw new EditError(`${op.path}: an empty block mapping`);
     const col = column(text, itemStart(items[0]));
     const after = blockItemLineEnd(text, items[items.length - 1]);
-    return splice(text, {
+    return {
       start: after,
       end: after,
       text: `${style.newline}${' '.repeat(col)}${keyText(at.token, style)}:${blockPairValue(value, col, style)}`,
-    });
+    };
   }
   // Sequence.
   const seq = parent as YAMLSeq;
   if (op.op === 'replace' || (at.node !== undefined && op.op !== 'add')) {
     if (at.node === undefined) throw new EditError(`${op.path}: nothing to replace`);
     const [s] = rangeOf(at.node);
-    return splice(text, replaceNode(text, at.node, value, style, column(text, s), s));
+    return replaceNode(text, at.node, value, style, column(text, s), s);
   }
   if (seq.flow || style.json) {
     const multiline = isMultiline(text, seq);
     const like = seq.items.find((i) => isScalar(i)) as Scalar | undefined;
-    return splice(
+    return flowInsert(
       text,
-      flowInsert(text, seq, at.index, (col) => (isCollection(value) ? flowValueText(value, col, style, multiline) : scalarText(value, style, like)), style),
+      seq,
+      at.index,
+      (col) => (isCollection(value) ? flowValueText(value, col, style, multiline) : scalarText(value, style, like)),
+      style,
     );
   }
   const items = seq.items;
@@ -437,10 +446,10 @@ function applyOne(text: string, root: ParsedNode, op: FixOperation, style: EditS
   const entry = `${' '.repeat(dashCol)}- ${isCollection(value) ? blockText(value, dashCol + 2, style) : scalarText(value, style, like)}`;
   if (at.index >= items.length) {
     const after = blockItemLineEnd(text, items[items.length - 1]);
-    return splice(text, { start: after, end: after, text: `${style.newline}${entry}` });
+    return { start: after, end: after, text: `${style.newline}${entry}` };
   }
   const before = lineStart(text, dashOf(text, items[at.index]));
-  return splice(text, { start: before, end: before, text: `${entry}${style.newline}` });
+  return { start: before, end: before, text: `${entry}${style.newline}` };
 }
 
 /** Where in a document the object to edit is: the root, or an item of a `List`. */
@@ -457,19 +466,128 @@ export type ObjectPath = readonly (string | number)[];
  * editDocument('kind: Pod # web\nspec:\n  hostPID: true\n', [], [{ op: 'replace', path: '/spec/hostPID', value: false }]);
  * // 'kind: Pod # web\nspec:\n  hostPID: false\n'
  */
-export function editDocument(text: string, objectPath: ObjectPath, ops: readonly FixOperation[], style: EditStyle = detectStyle(text)): string {
+export function editDocument(text: string, objectPath: ObjectPath, ops: readonly FixOperation[], style?: EditStyle): string {
   let out = text;
-  for (const op of ops) {
-    const doc = parseDocument(out, { keepSourceTokens: false, uniqueKeys: false });
-    if (doc.errors.length > 0) throw new EditError(`the document does not parse: ${doc.errors[0]?.message ?? ''}`);
+  let pending = foldOperations(ops);
+  let doc = parseChecked(out, 'the document does not parse');
+  const used = style ?? detectStyle(text, doc);
+  // Operations on unrelated parts of the object are spliced from one parse, in batches: an
+  // operation waits for the next batch when its parent or path is related (one a prefix of the
+  // other) to one already in the batch, so that every splice of a batch is computed on the text
+  // it applies to and no two splices touch the same place.
+  while (pending.length > 0) {
     let root: unknown = doc.contents;
     for (const t of objectPath) root = childOf(root, String(t), '/');
     if (!isMap(root)) throw new EditError('the object is not a mapping');
-    out = applyOne(out, root as YAMLMap, op, style);
+    const batch: (Splice & { readonly order: number })[] = [];
+    const takenPaths: string[] = [];
+    const takenParents: string[] = [];
+    const exclusive = new Set<string>();
+    const deferred: FixOperation[] = [];
+    pending.forEach((op, order) => {
+      const parent = op.path.slice(0, op.path.lastIndexOf('/'));
+      const last = op.path.slice(op.path.lastIndexOf('/') + 1);
+      // Several keys may be added to (or replaced in) one mapping, and items appended to one
+      // sequence, from one parse: their splices are at distinct places or, appended at the same
+      // place, kept in order. A removal or an indexed insertion shifts what follows, so it is
+      // alone on its parent; edits in nested collections wait (their text may end where the
+      // parent's next key goes).
+      const shifts = op.op === 'remove' || (last !== '-' && /^\d+$/.test(last) && op.op === 'add');
+      const conflict =
+        takenPaths.some((t) => isPrefix(t, op.path) || isPrefix(op.path, t)) ||
+        takenParents.some((p) => p !== parent && (isPrefix(p, parent) || isPrefix(parent, p))) ||
+        exclusive.has(parent) ||
+        (shifts && takenParents.includes(parent)) ||
+        deferred.some((d) => isPrefix(d.path.slice(0, d.path.lastIndexOf('/')), op.path) || isPrefix(op.path, d.path) || d.path.startsWith(`${parent}/`));
+      if (conflict) {
+        deferred.push(op);
+        return;
+      }
+      const sp = spliceFor(out, root as YAMLMap, op, used);
+      // A replacement that overlaps another splice waits too (an empty flow collection filled twice).
+      if (
+        batch.some(
+          (b) =>
+            (sp.start < b.end && b.start < sp.end) ||
+            (b.start === b.end && sp.start < b.start && b.start < sp.end) ||
+            (sp.start === sp.end && b.start < sp.start && sp.start < b.end) ||
+            (sp.start === b.start && (sp.end !== sp.start || b.end !== b.start)),
+        )
+      ) {
+        deferred.push(op);
+        return;
+      }
+      batch.push({ ...sp, order });
+      takenPaths.push(op.path);
+      takenParents.push(parent);
+      if (shifts) exclusive.add(parent);
+    });
+    // Last place first, so that earlier offsets stay valid; at one place, the later operation
+    // first, so that the texts end up in the operations' order.
+    batch.sort((a, b) => b.start - a.start || b.order - a.order);
+    for (const sp of batch) out = splice(out, sp);
+    pending = deferred;
+    if (pending.length > 0) doc = parseChecked(out, 'the document does not parse');
   }
-  const check = parseDocument(out, { keepSourceTokens: false, uniqueKeys: false });
-  if (check.errors.length > 0) throw new EditError(`the edited document would not parse: ${check.errors[0]?.message ?? ''}`);
+  // A key written twice (a new key where a merge or a duplicate hid the old one) parses, but is
+  // not what was meant: refuse it unless the original had the same problem.
+  // Checked with the loader's parser (js-yaml, several times faster): the edited text must load
+  // as the scan will load it.
+  const problem = loadProblem(out);
+  if (problem !== undefined) {
+    if (/duplicated mapping key/.test(problem) && loadProblem(text) !== undefined) return out;
+    throw new EditError(/duplicated mapping key/.test(problem) ? 'the edit would write a key twice' : `the edited document would not parse: ${problem}`);
+  }
   return out;
+}
+
+/**
+ * Folds each operation that edits inside a value an earlier operation adds into that value
+ * (`add /sc {a: 1}` then `add /sc/b 2` becomes `add /sc {a: 1, b: 2}`): the same result in fewer
+ * splices, and fewer parses.
+ */
+function foldOperations(ops: readonly FixOperation[]): FixOperation[] {
+  const out: FixOperation[] = [];
+  for (const op of ops) {
+    // The latest earlier operation at or above this path decides: folding past a later one would reorder them.
+    let host = -1;
+    for (let i = out.length - 1; i >= 0 && host < 0; i--) {
+      const p = (out[i] as FixOperation).path;
+      if (op.path === p || op.path.startsWith(`${p}/`) || p.startsWith(`${op.path}/`)) host = i;
+    }
+    const h = out[host];
+    if (h === undefined || h.op === 'remove' || !isCollection(h.value) || !op.path.startsWith(`${h.path}/`)) {
+      out.push(op);
+      continue;
+    }
+    try {
+      const value = applyFixes({ v: h.value }, [{ ...op, path: `/v${op.path.slice(h.path.length)}` }]).v as JsonValue;
+      out[host] = { op: h.op, path: h.path, value };
+    } catch {
+      out.push(op);
+    }
+  }
+  return out;
+}
+
+/** Why a document does not load strictly (duplicate keys included), or undefined. */
+function loadProblem(text: string): string | undefined {
+  try {
+    jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
+    return undefined;
+  } catch (err) {
+    return (err as { reason?: string }).reason ?? String(err);
+  }
+}
+
+function isPrefix(prefix: string, pointer: string): boolean {
+  return pointer === prefix || pointer.startsWith(`${prefix}/`);
+}
+
+function parseChecked(text: string, what: string): ReturnType<typeof parseDocument> {
+  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false });
+  if (doc.errors.length > 0) throw new EditError(`${what}: ${doc.errors[0]?.message ?? ''}`);
+  return doc;
 }
 
 /** Edits of one object in a YAML stream: the document (0-based) and the path to the object in it. */
