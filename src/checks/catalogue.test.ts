@@ -45,6 +45,17 @@ describe('catalogue', () => {
     }
   });
 
+  it('carries fixes for at least 30 checks, each proven by a fixed golden', () => {
+    const withGolden = builtinChecks.filter((c) => {
+      const dir = join(here, c.name, 'fixtures');
+      return existsSync(dir) && readdirSync(dir).some((f) => f.includes('.fixed.'));
+    });
+    assert.ok(withGolden.length >= 30, `only ${withGolden.length} checks have fail.*.fixed.yaml goldens`);
+    // A check that says how safe its fixes are must show one.
+    for (const c of builtinChecks.filter((x) => x.fixSafety !== undefined))
+      assert.ok(withGolden.includes(c), `${c.id}: declares fixSafety but no fixture of it is fixed (fail.*.fixed.yaml)`);
+  });
+
   it('keeps src/checks/index.ts in step with the check folders', () => {
     const dirs = readdirSync(here, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(here, d.name, `${d.name}.ts`)));
     assert.equal(builtinChecks.length, dirs.length, 'run npm run gen');
