@@ -699,9 +699,9 @@ export function fixLoaded(loaded: readonly LoadedSource[], options: FixRunOption
     for (const r of l.inventory.all) byKey.set(objectKey(r.ref, r.location?.file), r);
     const remediation = new Map(report.checks.map((c) => [c.id, c.docs.remediation]));
     const checks = prepareChecks(options);
-    // Checks that judge an object by itself: the ones that carry fixes. Models and cluster-wide
-    // checks would be built for nothing on a one-object inventory.
-    const localChecks = checks.filter((c) => c.target.kind !== 'cluster' && (c.uses ?? []).length === 0 && (c.needs ?? []).length === 0);
+    // Checks that judge an object by itself: the ones that carry fixes. Models other than the
+    // per-pod PSS view, and cluster-wide checks, would be built for nothing on a one-object inventory.
+    const localChecks = checks.filter((c) => c.target.kind !== 'cluster' && (c.uses ?? []).every((m) => m === 'pss') && (c.needs ?? []).length === 0);
     const config = options.config ?? EMPTY_CONFIG;
     const { severity, params } = overridesFor(checks, config);
     const exceptions = new ExceptionMatcher(config.exceptions, options.today ?? new Date().toISOString().slice(0, 10), config.nonWaivable);
