@@ -246,6 +246,8 @@ export class EngineFinding implements Finding {
     if (location !== undefined) out += `,"location":${JSON.stringify(location)}`;
     if (this.#evidence !== undefined) out += `,"evidence":${JSON.stringify(this.#evidence)}`;
     if (this.#fix !== undefined) out += `,"fix":${JSON.stringify(this.#fix)}`;
+    const fixable = this.fixable;
+    if (fixable !== undefined) out += `,"fixable":${JSON.stringify(fixable)}`;
     if (this.#exemption !== undefined) out += `,"exemption":${JSON.stringify(this.#exemption)}`;
     out += c.frameworks;
     if (this.#affectedPods !== undefined) out += `,"affectedPods":${JSON.stringify(this.#affectedPods)}`;
