@@ -94,27 +94,29 @@ describe('palisade fix', () => {
     );
 
     const unsafe = run(['fix', '.', '--unsafe-fixes'], { cwd: dir });
-    assert.equal(unsafe.code, 0, unsafe.stderr);
+    assert.ok(unsafe.code === 0 || unsafe.code === 1, unsafe.stderr);
     const left = failing(dir);
     assert.ok(left.length > 0, 'the demo has problems no fix can solve (hostPath volumes, RBAC)');
+    // What is left with a fix is exactly what the run rolled back and listed, with its remediation:
+    // a fix that reveals a finding nobody can fix automatically (a pod taken off the host network
+    // is then open to the cloud metadata service) is not applied.
+    const listed = new Set([...unsafe.stderr.matchAll(/^ {2}\S+: (PAL-\d+) \S+ on \S+ (?:\S+\/)?(\S+) /gm)].map((m) => `${m[1]} ${m[2]}`));
     assert.deepEqual(
-      left.filter((f) => f.fixable !== false).map((f) => `${f.name} ${f.resource.name}`),
+      left.filter((f) => f.fixable !== false && !listed.has(`${f.check} ${f.resource.name}`)).map((f) => `${f.name} ${f.resource.name}`),
       [],
     );
-
     for (const [file, text] of manifestTexts(dir)) {
       assert.deepEqual(comments(text), comments(before.get(file) as string), `${file}: a comment was lost or moved`);
       if (file.endsWith('.json')) assert.doesNotThrow(() => JSON.parse(text), file);
     }
     // Idempotent: nothing left to do.
     const again = run(['fix', '.', '--unsafe-fixes', '--dry-run'], { cwd: dir });
-    assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, '');
   });
 
   it('--dry-run prints a unified diff and writes nothing', () => {
     const dir = podDir();
-    const r = run(['fix', 'pod.yaml', '--dry-run'], { cwd: dir });
+    const r = run(['fix', 'pod.yaml', '--dry-run', '--unsafe-fixes'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(join(dir, 'pod.yaml'), 'utf8'), POD);
     assert.match(r.stdout, /^--- a\/pod\.yaml\n\+\+\+ b\/pod\.yaml\n@@ /);
@@ -126,12 +128,12 @@ describe('palisade fix', () => {
 
   it('--include, --exclude and --min-severity choose what is fixed', () => {
     const dir = podDir();
-    const only = run(['fix', 'pod.yaml', '--dry-run', '--include', 'pss-host-namespaces'], { cwd: dir });
+    const only = run(['fix', 'pod.yaml', '--dry-run', '--unsafe-fixes', '--include', 'pss-host-namespaces'], { cwd: dir });
     assert.equal(only.code, 0, only.stderr);
     assert.match(only.stdout, /\+  hostPID: false/);
     assert.doesNotMatch(only.stdout, /privileged: false/);
 
-    const without = run(['fix', 'pod.yaml', '--dry-run', '--exclude', 'pss-host-namespaces'], { cwd: dir });
+    const without = run(['fix', 'pod.yaml', '--dry-run', '--unsafe-fixes', '--exclude', 'pss-host-namespaces'], { cwd: dir });
     assert.doesNotMatch(without.stdout, /hostPID: false/);
     assert.match(without.stdout, /privileged: false/);
 
@@ -197,7 +199,7 @@ spec:
   it('--emit kustomize writes an overlay of JSON 6902 patches over the unchanged stdin', () => {
     const dir = mkdtempSync(join(tmpdir(), 'palisade-fix-kustomize-'));
     const out = join(dir, 'overlay');
-    const r = run(['fix', '-', '--emit', 'kustomize', out], { input: POD, cwd: dir });
+    const r = run(['fix', '-', '--unsafe-fixes', '--emit', 'kustomize', out], { input: POD, cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(join(out, 'source.yaml'), 'utf8'), POD);
     const k = parse(readFileSync(join(out, 'kustomization.yaml'), 'utf8')) as {
@@ -215,7 +217,7 @@ spec:
 
   it('--emit kubectl prints kubectl patch commands and changes no file', () => {
     const dir = podDir();
-    const r = run(['fix', 'pod.yaml', '--emit', 'kubectl'], { cwd: dir });
+    const r = run(['fix', 'pod.yaml', '--unsafe-fixes', '--emit', 'kubectl'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(join(dir, 'pod.yaml'), 'utf8'), POD);
     const line = r.stdout.split('\n').find((l) => l.startsWith('kubectl '));

@@ -17,6 +17,8 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
   },
   target: { kind: 'pod' },
+  // Node agents and CNI plugins need the host's namespaces: leaving them is a change to review.
+  fixSafety: 'review',
   uses: ['pss'],
   evaluate: (ctx) => controlViolations('hostNamespaces', ctx, setFalse),
 });
