@@ -6,6 +6,7 @@
  * const report = await scan(['deploy/']);
  */
 export {
+  fixLoaded,
   gateVerdict,
   loadSource,
   mergeReports,
@@ -20,6 +21,8 @@ export {
   validateCheckParams,
   targetKubernetesVersion,
   type ClusterSource,
+  type FixRun,
+  type FixRunOptions,
   type GateOptions,
   type GateVerdict,
   type LoadedSource,
@@ -27,6 +30,13 @@ export {
   type SourceSpec,
 } from './scan.js';
 export { builtinChecks } from './checks/index.js';
+export { fixPatchFor, type FixPatch, type FixPatchOptions } from './fix/patch.js';
+export { planFixes, objectKey, type FileChange, type FixInput, type FixOutcome, type FixedSources, type NotFixed, type ObjectFix } from './fix/fix.js';
+export { rebaseOperations, selectedForFix, type Fixable, type FixSelection } from './fix/plan.js';
+export { detectStyle, EditError, editDocument, editStream, type EditStyle, type StreamEdit } from './fix/yaml-edit.js';
+export { unifiedDiff } from './fix/diff.js';
+export { kubectlPatches, kustomizeOverlay } from './fix/emit.js';
+export { applyFixes, FIX_DEFAULTS } from './core/fix.js';
 export { defineCheck, metaOf, NOT_APPLICABLE } from './core/check.js';
 export type {
   AnyCheck,
@@ -37,6 +47,7 @@ export type {
   ClusterContext,
   ContainerContext,
   FixOperation,
+  FixSafety,
   PodContext,
   ResourceContext,
   Violation,

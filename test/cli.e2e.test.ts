@@ -367,9 +367,9 @@ describe('the gate fails when it should', () => {
   });
 
   it('an unknown command is exit 2, with --help too', () => {
-    const r = run(['fix', '--help']);
+    const r = run(['frobnicate', '--help']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /unknown command 'fix'/);
+    assert.match(r.stderr, /unknown command 'frobnicate'/);
     assert.doesNotMatch(r.stdout, /Usage:/);
     assert.match(run(['scna', 'x']).stderr, /unknown command 'scna' \(did you mean "scan"\?\)/);
     assert.equal(run(['help', 'scan']).code, 0);

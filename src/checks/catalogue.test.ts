@@ -1,19 +1,23 @@
 /**
  * The catalogue meta-test: ids and names unique and well-formed, every framework reference
  * resolves, every check has pass and fail fixtures, and each fail fixture fails at exactly
- * the pointers it declares (`# expect:` lines).
+ * the pointers it declares (`# expect:` lines). A fail fixture whose findings carry fixes has a
+ * `fail.*.fixed.yaml` golden: the fix writer's output (rescan included, `--unsafe-fixes`), and
+ * fixing the golden again changes nothing. `UPDATE_GOLDEN=1 npm test -- catalogue` rewrites them.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { applyFixes } from '../core/fix.js';
 import type { ResourceRef } from '../core/types.js';
 import { resolveReference } from '../frameworks/index.js';
 import { expectedPointers, fixtureParams, inventoryOf, runOn } from '../../test/support/fixtures.js';
+import { fixText } from '../../test/support/fix.js';
 import { builtinChecks } from './index.js';
 
 const here = new URL('.', import.meta.url).pathname;
+const goldenName = (f: string): string => f.replace(/\.(ya?ml|json)$/, '.fixed.$1');
 const sameRef = (a: ResourceRef, b: ResourceRef): boolean => a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
 
 describe('catalogue', () => {
@@ -39,6 +43,17 @@ describe('catalogue', () => {
       assert.ok(c.docs.description.length > 30, `${c.id}: description too short`);
       assert.ok(c.docs.remediation.length > 10, `${c.id}: remediation too short`);
     }
+  });
+
+  it('carries fixes for at least 30 checks, each proven by a fixed golden', () => {
+    const withGolden = builtinChecks.filter((c) => {
+      const dir = join(here, c.name, 'fixtures');
+      return existsSync(dir) && readdirSync(dir).some((f) => f.includes('.fixed.'));
+    });
+    assert.ok(withGolden.length >= 30, `only ${withGolden.length} checks have fail.*.fixed.yaml goldens`);
+    // A check that says how safe its fixes are must show one.
+    for (const c of builtinChecks.filter((x) => x.fixSafety !== undefined))
+      assert.ok(withGolden.includes(c), `${c.id}: declares fixSafety but no fixture of it is fixed (fail.*.fixed.yaml)`);
   });
 
   it('keeps src/checks/index.ts in step with the check folders', () => {
@@ -114,6 +129,19 @@ for (const check of builtinChecks) {
               still.map((x) => `${x.resource.kind}/${x.resource.name} ${x.pointer}`),
               [],
             );
+          });
+        if (fixable)
+          it(`fixes ${f} in the source as its golden ${goldenName(f)} says, and the golden is a fixed point`, () => {
+            const golden = join(dir, goldenName(f));
+            const { after, outcome } = fixText([check], text, f, params);
+            assert.deepEqual(
+              outcome.notFixed.map((n) => `${n.finding.pointer}: ${n.reason}`),
+              [],
+            );
+            if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, after);
+            assert.ok(existsSync(golden), `${check.id}: no golden ${goldenName(f)} (run UPDATE_GOLDEN=1 npm test -- catalogue and review it)`);
+            assert.equal(after, readFileSync(golden, 'utf8'));
+            assert.equal(fixText([check], after, f, params).after, after, 'fixing the fixed file again changes it');
           });
       }
     }

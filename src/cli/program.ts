@@ -6,6 +6,7 @@ import { didYouMean } from '../config/suggest.js';
 import { VERSION } from '../version.js';
 import { registerAudit } from './commands/audit.js';
 import { registerChecks } from './commands/checks.js';
+import { registerFix } from './commands/fix.js';
 import { registerImage } from './commands/image.js';
 import { registerDb } from './commands/db.js';
 import { registerCompliance } from './commands/compliance.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerScan(program);
+  registerFix(program);
   registerInventory(program);
   registerSnapshot(program);
   registerChecks(program);
@@ -44,11 +46,11 @@ export function buildProgram(): Command {
 
 /**
  * Rejects an unknown command before commander parses: commander prints the global help (exit 0)
- * for `palisade fix --help`, which would tell a script the command exists. The root program
+ * for `palisade frobnicate --help`, which would tell a script the command exists. The root program
  * only has flags without values (`-v`, `-h`), so the first operand is the command.
  *
  * @example
- * checkCommandName(buildProgram(), ['fix', '--help']); // throws a usage error: unknown command 'fix'
+ * checkCommandName(buildProgram(), ['frobnicate', '--help']); // throws a usage error: unknown command 'frobnicate'
  */
 export function checkCommandName(program: Command, args: readonly string[]): void {
   const first = args.find((a) => !a.startsWith('-'));

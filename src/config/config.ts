@@ -34,8 +34,47 @@ export interface PalisadeConfig {
   readonly maxFileSize?: number;
   /** Let a gate pass although some input could not be read (as `--allow-incomplete`). */
   readonly allowIncomplete?: boolean;
+  /** Values `palisade fix` writes (the `fix` section). */
+  readonly fix?: FixConfig;
   /** The file this came from, when any. */
   readonly file?: string;
+}
+
+/** The `fix` section: values fixes write where the right one depends on the workload. */
+export interface FixConfig {
+  readonly resources?: {
+    readonly limits?: Readonly<Record<'cpu' | 'memory' | 'ephemeral-storage', string | undefined>>;
+    readonly requests?: Readonly<Record<'cpu' | 'memory' | 'ephemeral-storage', string | undefined>>;
+  };
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly emptyDirSizeLimit?: string;
+}
+
+/** Which value of the `fix` section each fixing check takes as its `fixValue` parameter. */
+const FIX_VALUE_OF: Readonly<Record<string, (fix: FixConfig) => string | number | undefined>> = {
+  'missing-cpu-limit': (f) => f.resources?.limits?.cpu,
+  'missing-memory-limit': (f) => f.resources?.limits?.memory,
+  'missing-ephemeral-storage-limit': (f) => f.resources?.limits?.['ephemeral-storage'],
+  'missing-cpu-request': (f) => f.resources?.requests?.cpu,
+  'missing-memory-request': (f) => f.resources?.requests?.memory,
+  'pss-run-as-user': (f) => f.runAsUser,
+  'pss-run-as-non-root': (f) => f.runAsUser,
+  'run-as-low-uid': (f) => f.runAsUser,
+  'run-as-root-group': (f) => f.runAsGroup,
+  'emptydir-without-size-limit': (f) => f.emptyDirSizeLimit,
+};
+
+/**
+ * The `fixValue` parameter the `fix` section gives a check (by check name), if any; a check's
+ * own `checks.<id>.params.fixValue` wins over it.
+ *
+ * @example
+ * fixValueFor('missing-cpu-limit', { checks: {}, ..., fix: { resources: { limits: { cpu: '1' } } } }); // '1'
+ */
+export function fixValueFor(checkName: string, config: PalisadeConfig): string | number | undefined {
+  const pick = FIX_VALUE_OF[checkName];
+  return pick && config.fix ? pick(config.fix) : undefined;
 }
 
 export const EMPTY_CONFIG: PalisadeConfig = { checks: {}, include: [], exclude: [], exceptions: [], nonWaivable: [], checksDirs: [] };
@@ -106,6 +145,7 @@ export function validateConfig(raw: unknown, file: string): PalisadeConfig {
     ...(failOn ? { failOn } : {}),
     ...(maxFileSize ? { maxFileSize } : {}),
     ...(input.allowIncomplete === true ? { allowIncomplete: true } : {}),
+    ...(isObject(input.fix) ? { fix: input.fix as FixConfig } : {}),
     file,
   };
 }

@@ -29,6 +29,24 @@ export const CONFIG_SCHEMA: SchemaObject = {
     nonWaivable: { $ref: '#/definitions/stringList', description: 'checks no exception may waive' },
     checksDir: { $ref: '#/definitions/stringList', description: 'custom check directories, relative to the file' },
     allowIncomplete: { type: 'boolean', description: 'as --allow-incomplete' },
+    fix: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'values palisade fix writes where the right one depends on the workload (see docs/fix.md)',
+      properties: {
+        resources: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limits: { $ref: '#/definitions/quantities', description: 'limits set on containers without one (cpu, memory, ephemeral-storage)' },
+            requests: { $ref: '#/definitions/quantities', description: 'requests set on containers without one (cpu, memory)' },
+          },
+        },
+        runAsUser: { type: 'integer', minimum: 1, description: 'the non-root UID fixes set (default 10001)' },
+        runAsGroup: { type: 'integer', minimum: 1, description: 'the non-root GID fixes set (default 10001)' },
+        emptyDirSizeLimit: { $ref: '#/definitions/quantity', description: 'the sizeLimit set on unbounded emptyDir volumes (default 1Gi)' },
+      },
+    },
     checks: {
       type: 'object',
       description: 'per check id or name: enabled, severity, params',
@@ -61,6 +79,20 @@ export const CONFIG_SCHEMA: SchemaObject = {
     },
   },
   definitions: {
+    quantity: {
+      type: 'string',
+      pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
+      'x-hint': 'must be a Kubernetes quantity such as 500m or 512Mi',
+    },
+    quantities: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        cpu: { $ref: '#/definitions/quantity' },
+        memory: { $ref: '#/definitions/quantity' },
+        'ephemeral-storage': { $ref: '#/definitions/quantity' },
+      },
+    },
     stringList: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], 'x-hint': 'must be a string or a list of strings' },
   },
 };

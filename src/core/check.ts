@@ -63,7 +63,16 @@ export interface CheckMeta {
   readonly paramsSchema?: JsonObject;
   /** Where the check comes from: `builtin` or the file that defined it. */
   readonly origin?: string;
+  /**
+   * How safe the fix operations of this check's violations are to apply unattended: `safe`
+   * (the default) for `palisade fix`, `review` when the fix could break the workload (a
+   * read-only root filesystem, a non-root user) and is applied only with `--unsafe-fixes`.
+   */
+  readonly fixSafety?: FixSafety;
 }
+
+/** See {@link CheckMeta.fixSafety}. */
+export type FixSafety = 'safe' | 'review';
 
 /** A JSON-Patch-like edit produced by a check's fix. */
 export type FixOperation =
@@ -199,6 +208,7 @@ export function defineCheck<T extends CheckTarget>(check: Check<T>): Check<T> {
     problems.push('uses must be an array of model names');
   if (check.paramsSchema !== undefined && (typeof check.paramsSchema !== 'object' || check.paramsSchema === null || Array.isArray(check.paramsSchema)))
     problems.push('paramsSchema must be a JSON Schema object');
+  if (check.fixSafety !== undefined && check.fixSafety !== 'safe' && check.fixSafety !== 'review') problems.push('fixSafety must be safe or review');
   if (typeof check.evaluate !== 'function') problems.push('evaluate must be a function');
   if (problems.length > 0) {
     throw new PalisadeError('check-invalid', `invalid check ${String(check.id)}: ${problems.join('; ')}`, {
@@ -211,7 +221,7 @@ export function defineCheck<T extends CheckTarget>(check: Check<T>): Check<T> {
 
 /** The serialisable metadata of a check (for docs, SARIF rules, `palisade checks -f json`). */
 export function metaOf(check: CheckMeta): CheckMeta {
-  const { id, name, title, severity, category, frameworks, docs, target, needs, uses, aliases, paramsSchema, origin } = check;
+  const { id, name, title, severity, category, frameworks, docs, target, needs, uses, aliases, paramsSchema, origin, fixSafety } = check;
   return {
     id,
     name,
@@ -226,5 +236,6 @@ export function metaOf(check: CheckMeta): CheckMeta {
     ...(aliases ? { aliases } : {}),
     ...(paramsSchema ? { paramsSchema } : {}),
     ...(origin ? { origin } : {}),
+    ...(fixSafety ? { fixSafety } : {}),
   };
 }

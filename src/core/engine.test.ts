@@ -213,8 +213,11 @@ describe('findings', () => {
       'pointer',
       'message',
       'location',
+      // A failing finding says whether palisade fix fixes it (this one has no fix).
+      'fixable',
       'frameworks',
     ]);
+    assert.equal(json.fixable, false);
     assert.deepEqual(json.location, { file: 'w.yaml', line: 11, column: 15 });
     assert.deepEqual(plainFinding(f), json);
     assert.equal(f.title, 'Reports every container');

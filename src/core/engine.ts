@@ -284,6 +284,7 @@ class EngineRun {
           defaultSeverity: check.severity,
           category: check.category,
           frameworks: check.frameworks,
+          fixSafety: check.fixSafety,
         },
         counts,
         override: overrides[check.id],

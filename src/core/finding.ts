@@ -20,6 +20,8 @@ export interface FindingCheck {
   readonly defaultSeverity: Severity;
   readonly category: string;
   readonly frameworks: readonly string[];
+  /** The check's {@link CheckMeta.fixSafety}. */
+  readonly fixSafety?: 'safe' | 'review' | undefined;
 }
 
 /** Where a finding's location comes from until it is resolved. */
@@ -178,11 +180,22 @@ export class EngineFinding implements Finding {
   get fix(): readonly FixOperation[] | undefined {
     return this.#fix;
   }
+  /** On failing findings: whether `palisade fix` applies its fix (see {@link Finding.fixable}). */
+  get fixable(): boolean | 'unsafe' | undefined {
+    if (this.status !== 'fail') return undefined;
+    if (this.#fix === undefined || this.#fix.length === 0) return false;
+    return this.#check.fixSafety === 'review' ? 'unsafe' : true;
+  }
   get exemption(): Exemption | undefined {
     return this.#exemption;
   }
   get affectedPods(): number | undefined {
     return this.#affectedPods;
+  }
+
+  /** The file of the finding's object, without resolving the position inside it. */
+  get sourceFile(): string | undefined {
+    return this.#location === UNRESOLVED ? this.#fallback?.file : this.#location?.file;
   }
 
   /** Where the finding sits in its source file; resolved on first read (see {@link Locator}). */
@@ -233,6 +246,8 @@ export class EngineFinding implements Finding {
     if (location !== undefined) out += `,"location":${JSON.stringify(location)}`;
     if (this.#evidence !== undefined) out += `,"evidence":${JSON.stringify(this.#evidence)}`;
     if (this.#fix !== undefined) out += `,"fix":${JSON.stringify(this.#fix)}`;
+    const fixable = this.fixable;
+    if (fixable !== undefined) out += `,"fixable":${JSON.stringify(fixable)}`;
     if (this.#exemption !== undefined) out += `,"exemption":${JSON.stringify(this.#exemption)}`;
     out += c.frameworks;
     if (this.#affectedPods !== undefined) out += `,"affectedPods":${JSON.stringify(this.#affectedPods)}`;
@@ -261,6 +276,7 @@ export class EngineFinding implements Finding {
       location: this.location,
       evidence: this.#evidence,
       fix: this.#fix,
+      fixable: this.fixable,
       exemption: this.#exemption,
       frameworks: c.frameworks,
       affectedPods: this.#affectedPods,
@@ -384,6 +400,7 @@ const ORDER: readonly (keyof Finding)[] = [
   'location',
   'evidence',
   'fix',
+  'fixable',
   'exemption',
   'frameworks',
   'affectedPods',
@@ -392,3 +409,14 @@ const ORDER: readonly (keyof Finding)[] = [
   'primary',
   'related',
 ];
+
+/**
+ * The file a finding's object comes from, without resolving the finding's position (which
+ * indexes the document): for grouping findings by file.
+ *
+ * @example
+ * sourceFileOf(finding); // 'deploy/web.yaml'
+ */
+export function sourceFileOf(f: Finding): string | undefined {
+  return f instanceof EngineFinding ? f.sourceFile : f.location?.file;
+}

@@ -115,6 +115,11 @@ export interface Finding {
   /** JSON-Patch-like operations that fix this finding (absolute pointers into the object). */
   readonly fix?: readonly FixOperation[] | undefined;
   /**
+   * On failing findings: `true` when `palisade fix` fixes it, `"unsafe"` when only
+   * `palisade fix --unsafe-fixes` does (the fix needs review), `false` when it must be fixed by hand.
+   */
+  readonly fixable?: boolean | 'unsafe' | undefined;
+  /**
    * For a workload whose Pods (or ReplicaSets/Jobs) are in the inventory: how many running
    * Pods it owns. Findings are reported once, on the owner, instead of once per Pod.
    */

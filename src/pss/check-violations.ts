@@ -3,18 +3,23 @@
  * newest policy version and report one violation per offending field.
  */
 import type { PodContext, Violation } from '../core/check.js';
+import type { ControlFixer } from './check-fixes.js';
 import type { PodSpecTarget } from '../core/workloads.js';
 import { evaluateControl, evaluateControlOn } from './evaluate.js';
 import type { ControlId } from './types.js';
 
 /**
  * Runs one control on a check's pod target and turns its findings into violations with
- * absolute pointers, prefixed with the object they concern.
+ * absolute pointers, prefixed with the object they concern, each with the fix `fixer` makes.
  *
  * @example
  * export default defineCheck({ ..., target: { kind: 'pod' }, evaluate: (ctx) => controlViolations('privileged', ctx) });
  */
-export function controlViolations(id: ControlId, ctx: Pick<PodContext, 'pod' | 'resource'> & { readonly models?: PodContext['models'] }): Violation[] {
+export function controlViolations(
+  id: ControlId,
+  ctx: Pick<PodContext, 'pod' | 'resource' | 'params'> & { readonly models?: PodContext['models'] },
+  fixer?: ControlFixer,
+): Violation[] {
   const { kind, name } = ctx.resource.ref;
   const seen = new Set<string>();
   const out: Violation[] = [];
@@ -26,7 +31,13 @@ export function controlViolations(id: ControlId, ctx: Pick<PodContext, 'pod' | '
     // Two reasons about one field would be two findings at one place; keep the first.
     if (seen.has(pointer)) continue;
     seen.add(pointer);
-    out.push({ pointer, message: `${kind} ${name}: ${v.reason}`, evidence: { control: id, ...volumeOf(ctx.pod, pointer) } });
+    const fix = fixer?.(pointer, ctx);
+    out.push({
+      pointer,
+      message: `${kind} ${name}: ${v.reason}`,
+      evidence: { control: id, ...volumeOf(ctx.pod, pointer) },
+      ...(fix && fix.length > 0 ? { fix } : {}),
+    });
   }
   return out;
 }

@@ -75,6 +75,12 @@ describe('html reporter', () => {
     assert.ok(hostile?.m.includes('<script>alert'));
     for (const c of ['\u0001', '\u001b', '\u202e']) assert.ok(!hostile?.m.includes(c));
     assert.equal(data.checks['PAL-0001']?.n, 'privileged-container');
+    // Fixable findings carry how to fix them and the fix as diff lines; the others carry neither.
+    const hostPid = data.findings.find((f) => f.c === 'PAL-0002' && f.n === 'web') as { fx?: string; fd?: string[] } | undefined;
+    assert.equal(hostPid?.fx, 'palisade fix');
+    assert.deepEqual(hostPid?.fd, ['- /spec/template/spec/hostPID', '+ /spec/template/spec/hostPID: false']);
+    assert.equal((privileged as { fx?: string } | undefined)?.fx, 'palisade fix --unsafe-fixes');
+    assert.equal((hostile as { fx?: string } | undefined)?.fx, undefined);
     assert.equal(jsonForScript({ s: '</script><!--\u2028' }), '{"s":"\\u003c/script\\u003e\\u003c!--\\u2028"}');
   });
 

@@ -15,7 +15,19 @@ import { type Problem, problemsOf } from '../core/grouping.js';
 import { filterReport, problemCounts, type ScanReport } from '../core/report.js';
 import type { Finding, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
-import { coverageGaps, failingByCategory, frameworkLabel, hiddenNote, isMultiCluster, oneLine, type Ranked, topNamespaces, topResources } from './shared.js';
+import {
+  coverageGaps,
+  failingByCategory,
+  fixCommand,
+  fixDiffLines,
+  frameworkLabel,
+  hiddenNote,
+  isMultiCluster,
+  oneLine,
+  type Ranked,
+  topNamespaces,
+  topResources,
+} from './shared.js';
 import type { Reporter } from './types.js';
 
 /**
@@ -334,6 +346,9 @@ interface FindingData {
   /** Problem id and rank. */
   gid?: string;
   rk?: number;
+  /** How to fix it automatically (`palisade fix ...`) and the fix as diff lines. */
+  fx?: string;
+  fd?: string[];
   /** The other findings of the problem: check, name, severity, message, pointer. */
   rel?: { c: string; n: string; s: Severity; m: string; p: string }[];
 }
@@ -365,7 +380,13 @@ function findingData(f: Finding, problem?: Problem): FindingData {
     ...(f.evidence ? { ev: Object.fromEntries(Object.entries(f.evidence).map(([k, v]) => [oneLine(k), oneLine(JSON.stringify(v))])) } : {}),
     ...(problem ? { gid: problem.id, rk: problem.rank } : {}),
     ...(rel && rel.length > 0 ? { rel } : {}),
+    ...fixData(f),
   };
+}
+
+function fixData(f: Finding): Pick<FindingData, 'fx' | 'fd'> {
+  const how = fixCommand(f);
+  return how ? { fx: how, fd: fixDiffLines(f).map(oneLine) } : {};
 }
 
 function checkData(c: CheckMeta): Record<string, unknown> {
@@ -399,6 +420,8 @@ const CSS = `
 body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 main{max-width:1360px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:0 0 12px}
+pre.diff{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:rgba(127,127,127,.08);padding:6px 8px;border-radius:4px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
+pre.diff .add{color:#1a7f37}pre.diff .del{color:#cf222e}
 code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:rgba(127,127,127,.12);padding:1px 4px;border-radius:3px;overflow-wrap:anywhere}
 .meta{color:var(--muted);margin:0 0 8px}
 .verdict{font-weight:600;font-size:16px;margin:0 0 16px}.verdict.bad{color:var(--high)}.verdict.good{color:#2e7d32}
@@ -578,6 +601,12 @@ const SCRIPT = `
     box.appendChild(el('h3', null, f.c + ' ' + (c.n || '') + (c.t ? ': ' + c.t : '')));
     if (c.d) prose(box, c.d);
     if (c.r && f.st !== 'pass') { box.appendChild(el('strong', null, 'Remediation')); prose(box, c.r); }
+    if (f.fx) {
+      box.appendChild(el('strong', null, 'Automatic fix: ' + f.fx));
+      var pre = el('pre', 'diff');
+      f.fd.forEach(function (l) { pre.appendChild(el('span', l.charAt(0) === '+' ? 'add' : 'del', l + '\\n')); });
+      box.appendChild(pre);
+    }
     var dl = el('dl');
     item(dl, 'Resource', f.a + ' ' + f.res);
     item(dl, 'Cluster', f.cl);

@@ -6,7 +6,7 @@
  */
 import { type Problem, problemsOf } from '../core/grouping.js';
 import { filterReport, problemCounts, type ScanReport } from '../core/report.js';
-import type { Severity } from '../core/types.js';
+import type { Finding, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import {
   alsoChecks,
@@ -18,6 +18,8 @@ import {
   podsNote,
   problemsAndFindings,
   severityBreakdown,
+  fixCommand,
+  fixDiffLines,
   targetLabel,
 } from './shared.js';
 import type { Reporter } from './types.js';
@@ -72,13 +74,30 @@ function countTable(report: ScanReport, problems: readonly Problem[]): string[] 
   return ['| Severity | Problems | Findings |', '| :-- | --: | --: |', ...SEVERITIES.map((k) => `| ${TITLE[k]} | ${p[k]} | ${s[k]} |`)];
 }
 
-const TABLE_HEAD: readonly string[] = ['| Check | Resource | Location | Message | Also reported by |', '| :-- | :-- | :-- | :-- | :-- |'];
+const TABLE_HEAD: readonly string[] = ['| Check | Resource | Location | Message | Also reported by | Fix |', '| :-- | :-- | :-- | :-- | :-- | :-- |'];
 
 function row(problem: Problem, withCluster: boolean): string {
   const f = problem.primary;
   const loc = locationLabel(f.location);
   const also = alsoChecks(problem);
-  return `| ${mdEscape(`${f.check} ${f.name}`)} | ${mdEscape(targetLabel(f, withCluster) + podsNote(f))} | ${loc ? mdEscape(loc) : '–'} | ${mdEscape(f.message)} | ${also.length > 0 ? mdEscape(also.join(', ')) : '–'} |`;
+  return `| ${mdEscape(`${f.check} ${f.name}`)} | ${mdEscape(targetLabel(f, withCluster) + podsNote(f))} | ${loc ? mdEscape(loc) : '–'} | ${mdEscape(f.message)} | ${also.length > 0 ? mdEscape(also.join(', ')) : '–'} | ${fixLabel(f)} |`;
+}
+
+/** The Fix column: `auto` (`palisade fix`), `review` (`--unsafe-fixes`) or `manual`. */
+function fixLabel(f: Finding): string {
+  return f.fixable === true ? '`auto`' : f.fixable === 'unsafe' ? '`review`' : 'manual';
+}
+
+/** One fix as a collapsed diff of the fields it changes. */
+function fixItem(f: Finding, withCluster: boolean): string {
+  const how = fixCommand(f) ?? '';
+  return [
+    `- ${mdEscape(`${f.check} ${f.name}`)} on ${mdEscape(targetLabel(f, withCluster))} (\`${how}\`):`,
+    '',
+    '  ```diff',
+    ...fixDiffLines(f).map((l) => `  ${l.replace(/```/g, '`\u200b``')}`),
+    '  ```',
+  ].join('\n');
 }
 
 /** What `--min-severity` left out, as a paragraph. */
@@ -190,6 +209,17 @@ export function renderMarkdown(report: ScanReport, limit: number = GITHUB_COMMEN
       group.map((p) => row(p, withCluster)),
     );
     first = false;
+  }
+
+  const fixable = problems.filter((p) => fixCommand(p.primary) !== undefined);
+  if (fixable.length > 0) {
+    omitted += section(
+      budget,
+      `Automatic fixes: ${plural(fixable.length, 'problem')} (\`palisade fix\`; \`review\` ones with \`--unsafe-fixes\`)`,
+      false,
+      [],
+      fixable.map((p) => fixItem(p.primary, withCluster)),
+    );
   }
 
   if (exempt.length > 0) {

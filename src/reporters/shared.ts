@@ -235,3 +235,32 @@ const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u206
 export function oneLine(text: string): string {
   return text.replace(/\r\n|[\r\n\t]/g, ' ').replace(UNSAFE_CHARS, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
 }
+
+/**
+ * How a failing finding is fixed, for reports: `palisade fix`, `palisade fix --unsafe-fixes`
+ * (the fix needs review), or undefined when it is fixed by hand.
+ *
+ * @example
+ * fixCommand({ status: 'fail', fixable: 'unsafe' }); // 'palisade fix --unsafe-fixes'
+ */
+export function fixCommand(f: Pick<Finding, 'status' | 'fixable'>): string | undefined {
+  if (f.status !== 'fail') return undefined;
+  return f.fixable === true ? 'palisade fix' : f.fixable === 'unsafe' ? 'palisade fix --unsafe-fixes' : undefined;
+}
+
+/**
+ * A finding's fix as diff lines over the fields it changes (`+ /path: value`, `- /path`): the
+ * report has the operations, not the source text, so the lines name fields rather than file lines.
+ *
+ * @example
+ * fixDiffLines({ fix: [{ op: 'replace', path: '/spec/hostPID', value: false }] });
+ * // ['- /spec/hostPID', '+ /spec/hostPID: false']
+ */
+export function fixDiffLines(f: Pick<Finding, 'fix'>): string[] {
+  const out: string[] = [];
+  for (const op of f.fix ?? []) {
+    if (op.op === 'remove' || op.op === 'replace') out.push(`- ${op.path}`);
+    if (op.op !== 'remove') out.push(`+ ${op.path}: ${JSON.stringify(op.value)}`);
+  }
+  return out;
+}

@@ -18,6 +18,7 @@ import {
   oneLine,
   podsNote,
   problemsAndFindings,
+  fixCommand,
   targetLabel,
   topResources,
 } from './shared.js';
@@ -93,6 +94,8 @@ function failingSection(ctx: Ctx, severity: Severity, problems: readonly Problem
       lines.push(...targetLines(ctx, f));
       lines.push(...wrap(oneLine(f.message), WIDTH, '    '));
       lines.push(...alsoLines(p, problem));
+      const fix = fixCommand(f);
+      if (fix) lines.push(p.dim(`    fixable: ${fix}`));
     }
     lines.push('');
   }

@@ -48,10 +48,16 @@ export default defineCheck({
     ],
   },
   target: { kind: 'container' },
+  fixSafety: 'review',
   evaluate({ container }) {
     if (isWindowsPod(container.pod)) return undefined;
     const out: Violation[] = [];
-    for (const cap of capabilitiesOf(container.container).add) {
+    const caps = capabilitiesOf(container.container);
+    // One replace of the whole `add` list, the same for every dangerous entry: the operations of
+    // several findings agree instead of shifting each other's indexes.
+    const kept = caps.add.filter((c) => DANGEROUS[c.name] === undefined).map((c) => c.raw);
+    const fix = [{ op: 'replace' as const, path: `${container.pointer}/securityContext/capabilities/add`, value: kept }];
+    for (const cap of caps.add) {
       const why = DANGEROUS[cap.name];
       if (why === undefined) continue;
       const severity: Severity = CRITICAL.has(cap.name) ? 'critical' : 'high';
@@ -60,6 +66,7 @@ export default defineCheck({
         message: `${describeContainer(container)} adds capability ${cap.raw}: it can ${why}`,
         severity,
         evidence: { capability: cap.name },
+        fix,
       });
     }
     return out;

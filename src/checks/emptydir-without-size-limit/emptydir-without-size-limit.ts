@@ -1,5 +1,6 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { podVolumes, resourceBound, volumeMounts } from '../../security-context/security-context.js';
+import { FIX_DEFAULTS, fixParam, fixValueSchema } from '../../core/fix.js';
+import { addOperation, podVolumes, resourceBound, volumeMounts } from '../../security-context/security-context.js';
 import type { JsonValue } from '../../core/types.js';
 import { containersOf } from '../../core/workloads.js';
 import { describeObject, isObject } from '../../core/object.js';
@@ -30,8 +31,10 @@ export default defineCheck({
     ],
   },
   target: { kind: 'pod' },
+  fixSafety: 'review',
+  paramsSchema: fixValueSchema('string', 'the sizeLimit the fix sets (default 1Gi)'),
   needs: ['LimitRange'],
-  evaluate({ pod, resource, inventory }) {
+  evaluate({ pod, resource, inventory, params }) {
     const out: Violation[] = [];
     for (const v of podVolumes(pod)) {
       const emptyDir = v.volume.emptyDir;
@@ -53,6 +56,7 @@ export default defineCheck({
           : `${describeObject(resource.ref)} has emptyDir volume "${v.name}" without sizeLimit, and not every container has an ephemeral-storage limit`,
         severity: memory ? 'medium' : 'low',
         evidence: { volume: v.name, medium: memory ? 'Memory' : 'disk' },
+        fix: [addOperation(resource.object, `${pod.pointer}${v.path}/emptyDir/sizeLimit`, fixParam(params, FIX_DEFAULTS.emptyDirSizeLimit))],
       });
     }
     return out;

@@ -36,6 +36,7 @@ export default defineCheck({
       path: '/imagePullPolicy',
       message: `${describeContainer(container)} uses the mutable image "${image}" with imagePullPolicy ${imagePullPolicy}, so each node runs whichever build it cached first`,
       evidence: { image, imagePullPolicy },
+      fix: [{ op: 'replace', path: `${container.pointer}/imagePullPolicy`, value: 'Always' }],
     };
   },
 });

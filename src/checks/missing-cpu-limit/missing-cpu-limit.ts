@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, resourceBound } from '../../security-context/security-context.js';
+import { FIX_DEFAULTS, fixParam, fixValueSchema, limitAtLeastRequest, requestOf } from '../../core/fix.js';
+import { addOperation, describeContainer, resourceBound } from '../../security-context/security-context.js';
 
 /** An unbounded container can take every idle core of its node, which is what cryptominers want. */
 export default defineCheck({
@@ -21,10 +22,22 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/', 'https://kubernetes.io/docs/concepts/policy/limit-range/'],
   },
   target: { kind: 'container' },
+  fixSafety: 'review',
+  paramsSchema: fixValueSchema('string', 'the CPU limit the fix sets (default 500m)'),
   needs: ['LimitRange'],
-  evaluate({ container, inventory }) {
+  evaluate({ container, inventory, resource, params }) {
     if (container.list === 'ephemeralContainers') return undefined;
     if (resourceBound(container, 'limits', 'cpu', inventory) !== undefined) return undefined;
-    return { path: '/resources/limits/cpu', message: `${describeContainer(container)} has no CPU limit` };
+    return {
+      path: '/resources/limits/cpu',
+      message: `${describeContainer(container)} has no CPU limit`,
+      fix: [
+        addOperation(
+          resource.object,
+          `${container.pointer}/resources/limits/cpu`,
+          limitAtLeastRequest(requestOf(container.container, 'cpu'), fixParam(params, FIX_DEFAULTS.cpuLimit)),
+        ),
+      ],
+    };
   },
 });

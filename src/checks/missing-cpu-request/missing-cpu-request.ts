@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, resourceBound } from '../../security-context/security-context.js';
+import { FIX_DEFAULTS, fixParam, fixValueSchema } from '../../core/fix.js';
+import { addOperation, describeContainer, resourceBound } from '../../security-context/security-context.js';
 
 /** The scheduler places pods by their requests: without one it overcommits nodes and CPU shares are minimal. */
 export default defineCheck({
@@ -24,10 +25,15 @@ export default defineCheck({
     ],
   },
   target: { kind: 'container' },
+  paramsSchema: fixValueSchema('string', 'the CPU request the fix sets (default 100m)'),
   needs: ['LimitRange'],
-  evaluate({ container, inventory }) {
+  evaluate({ container, inventory, resource, params }) {
     if (container.list === 'ephemeralContainers') return undefined;
     if (resourceBound(container, 'requests', 'cpu', inventory) !== undefined) return undefined;
-    return { path: '/resources/requests/cpu', message: `${describeContainer(container)} has no CPU request (nor a CPU limit it would default to)` };
+    return {
+      path: '/resources/requests/cpu',
+      message: `${describeContainer(container)} has no CPU request (nor a CPU limit it would default to)`,
+      fix: [addOperation(resource.object, `${container.pointer}/resources/requests/cpu`, fixParam(params, FIX_DEFAULTS.cpuRequest))],
+    };
   },
 });

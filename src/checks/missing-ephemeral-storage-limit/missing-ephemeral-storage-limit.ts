@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, resourceBound } from '../../security-context/security-context.js';
+import { FIX_DEFAULTS, fixParam, fixValueSchema, limitAtLeastRequest, requestOf } from '../../core/fix.js';
+import { addOperation, describeContainer, resourceBound } from '../../security-context/security-context.js';
 
 /** Logs, the writable layer and emptyDir volumes share the node's disk; one container can fill it for all. */
 export default defineCheck({
@@ -20,10 +21,22 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#local-ephemeral-storage'],
   },
   target: { kind: 'container' },
+  fixSafety: 'review',
+  paramsSchema: fixValueSchema('string', 'the ephemeral-storage limit the fix sets (default 1Gi)'),
   needs: ['LimitRange'],
-  evaluate({ container, inventory }) {
+  evaluate({ container, inventory, resource, params }) {
     if (container.list === 'ephemeralContainers') return undefined;
     if (resourceBound(container, 'limits', 'ephemeral-storage', inventory) !== undefined) return undefined;
-    return { path: '/resources/limits/ephemeral-storage', message: `${describeContainer(container)} has no ephemeral-storage limit` };
+    return {
+      path: '/resources/limits/ephemeral-storage',
+      message: `${describeContainer(container)} has no ephemeral-storage limit`,
+      fix: [
+        addOperation(
+          resource.object,
+          `${container.pointer}/resources/limits/ephemeral-storage`,
+          limitAtLeastRequest(requestOf(container.container, 'ephemeral-storage'), fixParam(params, FIX_DEFAULTS.ephemeralStorageLimit)),
+        ),
+      ],
+    };
   },
 });

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, resourceBound } from '../../security-context/security-context.js';
+import { FIX_DEFAULTS, fixParam, fixValueSchema, limitAtLeastRequest, requestOf } from '../../core/fix.js';
+import { addOperation, describeContainer, resourceBound } from '../../security-context/security-context.js';
 
 /** Memory is not compressible: an unbounded container pushes the node into OOM kills and evictions of others. */
 export default defineCheck({
@@ -22,10 +23,22 @@ export default defineCheck({
     ],
   },
   target: { kind: 'container' },
+  fixSafety: 'review',
+  paramsSchema: fixValueSchema('string', 'the memory limit the fix sets (default 512Mi)'),
   needs: ['LimitRange'],
-  evaluate({ container, inventory }) {
+  evaluate({ container, inventory, resource, params }) {
     if (container.list === 'ephemeralContainers') return undefined;
     if (resourceBound(container, 'limits', 'memory', inventory) !== undefined) return undefined;
-    return { path: '/resources/limits/memory', message: `${describeContainer(container)} has no memory limit` };
+    return {
+      path: '/resources/limits/memory',
+      message: `${describeContainer(container)} has no memory limit`,
+      fix: [
+        addOperation(
+          resource.object,
+          `${container.pointer}/resources/limits/memory`,
+          limitAtLeastRequest(requestOf(container.container, 'memory'), fixParam(params, FIX_DEFAULTS.memoryLimit)),
+        ),
+      ],
+    };
   },
 });

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, resourceBound } from '../../security-context/security-context.js';
+import { FIX_DEFAULTS, fixParam, fixValueSchema } from '../../core/fix.js';
+import { addOperation, describeContainer, resourceBound } from '../../security-context/security-context.js';
 
 /** Without a memory request a pod is scheduled as if it used nothing, and is evicted first under pressure. */
 export default defineCheck({
@@ -24,10 +25,15 @@ export default defineCheck({
     ],
   },
   target: { kind: 'container' },
+  paramsSchema: fixValueSchema('string', 'the memory request the fix sets (default 128Mi)'),
   needs: ['LimitRange'],
-  evaluate({ container, inventory }) {
+  evaluate({ container, inventory, resource, params }) {
     if (container.list === 'ephemeralContainers') return undefined;
     if (resourceBound(container, 'requests', 'memory', inventory) !== undefined) return undefined;
-    return { path: '/resources/requests/memory', message: `${describeContainer(container)} has no memory request (nor a memory limit it would default to)` };
+    return {
+      path: '/resources/requests/memory',
+      message: `${describeContainer(container)} has no memory request (nor a memory limit it would default to)`,
+      fix: [addOperation(resource.object, `${container.pointer}/resources/requests/memory`, fixParam(params, FIX_DEFAULTS.memoryRequest))],
+    };
   },
 });

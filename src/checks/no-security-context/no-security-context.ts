@@ -1,5 +1,5 @@
 import { defineCheck, type Violation } from '../../core/check.js';
-import { containerSecurityContext, describeContainer, podSecurityContext } from '../../security-context/security-context.js';
+import { addOperation, containerSecurityContext, describeContainer, podSecurityContext } from '../../security-context/security-context.js';
 import { containersOf } from '../../core/workloads.js';
 
 /** With no security context anywhere, every runtime default applies: root, writable filesystem, default capabilities. */
@@ -26,13 +26,15 @@ export default defineCheck({
     ],
   },
   target: { kind: 'pod' },
-  evaluate({ pod }) {
+  evaluate({ pod, resource }) {
     if (Object.keys(podSecurityContext(pod)).length > 0) return undefined;
     const out: Violation[] = [];
     for (const c of containersOf(pod)) {
       if (c.list === 'ephemeralContainers' || Object.keys(containerSecurityContext(c)).length > 0) continue;
       out.push({
         pointer: `${c.pointer}/securityContext`,
+        // The least a security context can say without changing how the workload runs.
+        fix: [addOperation(resource.object, `${c.pointer}/securityContext`, { allowPrivilegeEscalation: false })],
         message: `${describeContainer(c)} has no securityContext and neither has its pod, so it runs with every runtime default`,
       });
     }

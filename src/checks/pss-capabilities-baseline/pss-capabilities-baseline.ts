@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.js';
+import { capabilitiesBaseline } from '../../pss/check-fixes.js';
 import { controlViolations } from '../../pss/check-violations.js';
 
 /** Pod Security Standards Baseline: PSA control `capabilities_baseline`, at the newest policy version. */
@@ -17,5 +18,6 @@ export default defineCheck({
   },
   target: { kind: 'pod' },
   uses: ['pss'],
-  evaluate: (ctx) => controlViolations('capabilities_baseline', ctx),
+  fixSafety: 'review',
+  evaluate: (ctx) => controlViolations('capabilities_baseline', ctx, capabilitiesBaseline),
 });

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.js';
+import { capabilitiesRestricted } from '../../pss/check-fixes.js';
 import { controlViolations } from '../../pss/check-violations.js';
 
 /** Pod Security Standards Restricted: PSA control `capabilities_restricted`, at the newest policy version. */
@@ -17,5 +18,6 @@ export default defineCheck({
   },
   target: { kind: 'pod' },
   uses: ['pss'],
-  evaluate: (ctx) => controlViolations('capabilities_restricted', ctx),
+  fixSafety: 'review',
+  evaluate: (ctx) => controlViolations('capabilities_restricted', ctx, capabilitiesRestricted),
 });

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.js';
+import { setFalse } from '../../pss/check-fixes.js';
 import { controlViolations } from '../../pss/check-violations.js';
 
 /** Pod Security Standards Baseline: PSA control `hostNamespaces`, at the newest policy version. */
@@ -16,6 +17,8 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
   },
   target: { kind: 'pod' },
+  // Node agents and CNI plugins need the host's namespaces: leaving them is a change to review.
+  fixSafety: 'review',
   uses: ['pss'],
-  evaluate: (ctx) => controlViolations('hostNamespaces', ctx),
+  evaluate: (ctx) => controlViolations('hostNamespaces', ctx, setFalse),
 });

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.js';
+import { removeHostPort } from '../../pss/check-fixes.js';
 import { controlViolations } from '../../pss/check-violations.js';
 
 /** Pod Security Standards Baseline: PSA control `hostPorts`, at the newest policy version. */
@@ -18,5 +19,6 @@ export default defineCheck({
   },
   target: { kind: 'pod' },
   uses: ['pss'],
-  evaluate: (ctx) => controlViolations('hostPorts', ctx),
+  fixSafety: 'review',
+  evaluate: (ctx) => controlViolations('hostPorts', ctx, removeHostPort),
 });

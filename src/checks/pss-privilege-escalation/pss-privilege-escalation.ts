@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.js';
+import { setFalse } from '../../pss/check-fixes.js';
 import { controlViolations } from '../../pss/check-violations.js';
 
 /** Pod Security Standards Restricted: PSA control `allowPrivilegeEscalation`, at the newest policy version. */
@@ -17,5 +18,5 @@ export default defineCheck({
   },
   target: { kind: 'pod' },
   uses: ['pss'],
-  evaluate: (ctx) => controlViolations('allowPrivilegeEscalation', ctx),
+  evaluate: (ctx) => controlViolations('allowPrivilegeEscalation', ctx, setFalse),
 });

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.js';
+import { procMountDefault } from '../../pss/check-fixes.js';
 import { controlViolations } from '../../pss/check-violations.js';
 
 /** Pod Security Standards Restricted: PSA control `procMount_restricted`, at the newest policy version. */
@@ -17,5 +18,5 @@ export default defineCheck({
   },
   target: { kind: 'pod' },
   uses: ['pss'],
-  evaluate: (ctx) => controlViolations('procMount_restricted', ctx),
+  evaluate: (ctx) => controlViolations('procMount_restricted', ctx, procMountDefault),
 });

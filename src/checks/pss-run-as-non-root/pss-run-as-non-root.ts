@@ -1,4 +1,6 @@
 import { defineCheck } from '../../core/check.js';
+import { fixValueSchema } from '../../core/fix.js';
+import { runAsNonRoot } from '../../pss/check-fixes.js';
 import { controlViolations } from '../../pss/check-violations.js';
 
 /** Pod Security Standards Restricted: PSA control `runAsNonRoot`, at the newest policy version. */
@@ -17,5 +19,7 @@ export default defineCheck({
   },
   target: { kind: 'pod' },
   uses: ['pss'],
-  evaluate: (ctx) => controlViolations('runAsNonRoot', ctx),
+  fixSafety: 'review',
+  paramsSchema: fixValueSchema('integer', 'the non-root UID the fix sets (default 10001)'),
+  evaluate: (ctx) => controlViolations('runAsNonRoot', ctx, runAsNonRoot),
 });

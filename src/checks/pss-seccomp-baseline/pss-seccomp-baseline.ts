@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.js';
+import { seccompRuntimeDefault } from '../../pss/check-fixes.js';
 import { controlViolations } from '../../pss/check-violations.js';
 
 /** Pod Security Standards Baseline: PSA control `seccompProfile_baseline`, at the newest policy version. */
@@ -17,5 +18,5 @@ export default defineCheck({
   },
   target: { kind: 'pod' },
   uses: ['pss'],
-  evaluate: (ctx) => controlViolations('seccompProfile_baseline', ctx),
+  evaluate: (ctx) => controlViolations('seccompProfile_baseline', ctx, seccompRuntimeDefault),
 });

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.js';
-import { describeContainer, effectiveSetting, isWindowsPod } from '../../security-context/security-context.js';
+import { FIX_DEFAULTS, fixParam, fixValueSchema } from '../../core/fix.js';
+import { addOperation, describeContainer, effectiveSetting, isWindowsPod } from '../../security-context/security-context.js';
 
 /** Below this, UIDs overlap the system and human accounts of typical Linux hosts. */
 const MIN_UID = 10000;
@@ -29,7 +30,9 @@ export default defineCheck({
     ],
   },
   target: { kind: 'container' },
-  evaluate({ container }) {
+  fixSafety: 'review',
+  paramsSchema: fixValueSchema('integer', 'the UID the fix sets (default 10001)'),
+  evaluate({ container, resource, params }) {
     if (isWindowsPod(container.pod)) return undefined;
     const setting = effectiveSetting(container, 'runAsUser');
     const uid = setting?.value;
@@ -38,6 +41,7 @@ export default defineCheck({
       pointer: setting.pointer,
       message: `${describeContainer(container)} runs as UID ${uid}${setting.level === 'pod' ? ' (set on the pod)' : ''}, below ${MIN_UID}, which may be a user of the node`,
       evidence: { runAsUser: uid, level: setting.level },
+      fix: [addOperation(resource.object, setting.pointer, fixParam(params, FIX_DEFAULTS.runAsUser))],
     };
   },
 });

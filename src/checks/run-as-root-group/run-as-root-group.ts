@@ -1,4 +1,6 @@
 import { defineCheck, type Violation } from '../../core/check.js';
+import type { JsonValue } from '../../core/types.js';
+import { FIX_DEFAULTS, fixParam, fixValueSchema } from '../../core/fix.js';
 import { joinPointer } from '../../core/pointer.js';
 import { describeContainer, effectiveSetting, isWindowsPod, podSecurityContext } from '../../security-context/security-context.js';
 import { containersOf } from '../../core/workloads.js';
@@ -22,7 +24,9 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
   },
   target: { kind: 'pod' },
-  evaluate({ pod, resource }) {
+  fixSafety: 'review',
+  paramsSchema: fixValueSchema('integer', 'the GID the fix sets (default 10001)'),
+  evaluate({ pod, resource, params }) {
     if (isWindowsPod(pod)) return undefined;
     const out: Violation[] = [];
     const seen = new Set<string>();
@@ -37,6 +41,7 @@ export default defineCheck({
             ? `${describeObject(resource.ref)} runs its containers with group ID 0 (root) through the pod's securityContext.runAsGroup`
             : `${describeContainer(c)} runs with group ID 0 (root) through securityContext.runAsGroup`,
         evidence: { runAsGroup: 0, level: s.level },
+        fix: [{ op: 'replace', path: s.pointer, value: fixParam(params, FIX_DEFAULTS.runAsGroup) }],
       });
     }
     const sc = podSecurityContext(pod);
@@ -46,6 +51,7 @@ export default defineCheck({
         pointer: `${base}/fsGroup`,
         message: `${describeObject(resource.ref)} sets fsGroup: 0, adding the root group to every container`,
         evidence: { fsGroup: 0 },
+        fix: [{ op: 'replace', path: `${base}/fsGroup`, value: fixParam(params, FIX_DEFAULTS.runAsGroup) }],
       });
     }
     if (Array.isArray(sc.supplementalGroups)) {
@@ -55,6 +61,8 @@ export default defineCheck({
             pointer: joinPointer(base, 'supplementalGroups', i),
             message: `${describeObject(resource.ref)} lists group 0 (root) in supplementalGroups, adding it to every container`,
             evidence: { supplementalGroup: 0 },
+            // One replace of the whole list: the fixes of several entries agree.
+            fix: [{ op: 'replace', path: joinPointer(base, 'supplementalGroups'), value: (sc.supplementalGroups as JsonValue[]).filter((x) => x !== 0) }],
           });
         }
       });

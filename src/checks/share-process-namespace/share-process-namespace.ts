@@ -21,11 +21,13 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/'],
   },
   target: { kind: 'pod' },
+  fixSafety: 'review',
   evaluate({ pod, resource }) {
     if (pod.spec.shareProcessNamespace !== true) return undefined;
     return {
       path: '/shareProcessNamespace',
       message: `${describeObject(resource.ref)} sets shareProcessNamespace: true, so its containers see each other's processes, environment and files through /proc`,
+      fix: [{ op: 'replace', path: `${pod.pointer}/shareProcessNamespace`, value: false }],
     };
   },
 });

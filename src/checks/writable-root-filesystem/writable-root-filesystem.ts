@@ -21,6 +21,7 @@ export default defineCheck({
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/', 'https://kubernetes.io/docs/concepts/storage/volumes/#emptydir'],
   },
   target: { kind: 'container' },
+  fixSafety: 'review',
   evaluate({ container, resource }) {
     if (container.list === 'ephemeralContainers' || isWindowsPod(container.pod)) return undefined;
     const setting = effectiveSetting(container, 'readOnlyRootFilesystem');
