@@ -140,6 +140,7 @@ export function validateCheckNames(all: readonly AnyCheck[], config: PalisadeCon
     ...config.include.map((p, i) => unknown(p) && `include[${i}]: ${unknown(p)}`),
     ...config.exclude.map((p, i) => unknown(p) && `exclude[${i}]: ${unknown(p)}`),
     ...config.nonWaivable.map((p, i) => unknownHere(p) && `nonWaivable[${i}]: ${unknownHere(p)}`),
+    ...(config.admission?.mutateChecks ?? []).map((p, i) => unknown(p) && `admission.mutateChecks[${i}]: ${unknown(p)}`),
     ...Object.keys(config.checks).map((k) => (names.includes(k) || auditRule(k) ? undefined : `checks.${k}: names no check${didYouMean(k, names)}`)),
     ...config.exceptions.map((e, i) => unknownHere(e.check) && `exceptions[${i}].check: ${unknownHere(e.check)}`),
   ].filter((x): x is string => typeof x === 'string');

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { didYouMean } from '../config/suggest.js';
 import { VERSION } from '../version.js';
+import { registerAdmission } from './commands/admission.js';
 import { registerAudit } from './commands/audit.js';
 import { registerChecks } from './commands/checks.js';
 import { registerImage } from './commands/image.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerNetwork(program);
   registerImage(program);
   registerAudit(program);
+  registerAdmission(program);
   return program;
 }
 

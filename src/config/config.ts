@@ -20,6 +20,20 @@ export interface CheckSettings {
   readonly params?: Readonly<Record<string, JsonValue>>;
 }
 
+/** How namespaces without a `palisade.dev/enforce` label are treated at admission. */
+export type AdmissionMode = 'enforce' | 'warn' | 'audit';
+
+/** The `admission` section: settings of `palisade admission serve`. */
+export interface AdmissionConfig {
+  readonly defaultMode?: AdmissionMode;
+  readonly failOn?: Severity;
+  readonly exemptNamespaces: readonly string[];
+  readonly exemptUsers: readonly string[];
+  readonly exemptGroups: readonly string[];
+  /** Checks whose fixes the mutating webhook applies; absent: the built-in default. */
+  readonly mutateChecks?: readonly string[];
+}
+
 /** The validated configuration. */
 export interface PalisadeConfig {
   /** Keyed by check id or name. */
@@ -34,6 +48,8 @@ export interface PalisadeConfig {
   readonly maxFileSize?: number;
   /** Let a gate pass although some input could not be read (as `--allow-incomplete`). */
   readonly allowIncomplete?: boolean;
+  /** Settings of the admission webhook. */
+  readonly admission?: AdmissionConfig;
   /** The file this came from, when any. */
   readonly file?: string;
 }
@@ -106,7 +122,19 @@ export function validateConfig(raw: unknown, file: string): PalisadeConfig {
     ...(failOn ? { failOn } : {}),
     ...(maxFileSize ? { maxFileSize } : {}),
     ...(input.allowIncomplete === true ? { allowIncomplete: true } : {}),
+    ...(isObject(input.admission) ? { admission: admissionConfig(input.admission) } : {}),
     file,
+  };
+}
+
+function admissionConfig(raw: Record<string, unknown>): AdmissionConfig {
+  return {
+    ...(raw.defaultMode !== undefined ? { defaultMode: raw.defaultMode as AdmissionMode } : {}),
+    ...(raw.failOn !== undefined ? { failOn: raw.failOn as Severity } : {}),
+    exemptNamespaces: asList(raw.exemptNamespaces),
+    exemptUsers: asList(raw.exemptUsers),
+    exemptGroups: asList(raw.exemptGroups),
+    ...(raw.mutateChecks !== undefined ? { mutateChecks: asList(raw.mutateChecks) } : {}),
   };
 }
 
