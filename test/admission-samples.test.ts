@@ -51,7 +51,9 @@ describe('recorded AdmissionReviews (kube-apiserver v1.25.9)', { skip: present ?
     }
     // The recorded objects (nginx, busybox, a Role reading Secrets) have findings up to medium only.
     assert.equal(outcomes.get('denied') ?? 0, 0, 'nothing recorded has a finding at or above high');
-    assert.ok((outcomes.get('warned') ?? 0) >= 20, `warned ${outcomes.get('warned') ?? 0}`);
+    assert.ok((outcomes.get('warned') ?? 0) >= 10, `warned ${outcomes.get('warned') ?? 0}`);
+    // The mutating calls for Pods and Deployments get the NET_RAW fix.
+    assert.ok((outcomes.get('patched') ?? 0) >= 5, `patched ${outcomes.get('patched') ?? 0}`);
   });
 
   it('every evaluated CREATE gets the verdict palisade scan gives the same object in a manifest', async () => {
