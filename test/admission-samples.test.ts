@@ -84,7 +84,10 @@ describe('recorded AdmissionReviews (kube-apiserver v1.25.9)', { skip: present ?
   it('the ephemeral-container update is judged on the debug container, and dry-run requests are evaluated alike', () => {
     const eph = parseAdmissionReview(JSON.parse(readFileSync(join(SAMPLES, '008-update-pods-ephemeralcontainers.json'), 'utf8')));
     const d = decide(engine, 'validate', eph, { [ENFORCE_LABEL]: 'warn' }, TODAY);
-    assert.ok(d.failing.some((f) => f.pointer.startsWith('/spec/ephemeralContainers/0')), 'findings on the debug container');
+    assert.ok(
+      d.failing.some((f) => f.pointer.startsWith('/spec/ephemeralContainers/0')),
+      'findings on the debug container',
+    );
     for (const file of files.filter((f) => f.includes('-dryrun'))) {
       const body = JSON.parse(readFileSync(join(SAMPLES, file), 'utf8')) as { request: Record<string, unknown> };
       const dry = parseAdmissionReview(body);

@@ -210,6 +210,9 @@ describe('admission decisions on recorded AdmissionReviews', () => {
     assert.equal(enforce.response.allowed, true, '/mutate never denies: /validate does');
     const none = run('mutate', req, { [ENFORCE_LABEL]: 'enforce' }, { admission: { mutateChecks: ['writable-root-filesystem'] } });
     const ops = JSON.parse(Buffer.from(none.response.patch ?? '', 'base64').toString('utf8')) as JsonPatchOperation[];
-    assert.ok(ops.every((op) => op.path.endsWith('readOnlyRootFilesystem')), JSON.stringify(ops));
+    assert.ok(
+      ops.every((op) => op.path.endsWith('readOnlyRootFilesystem')),
+      JSON.stringify(ops),
+    );
   });
 });

@@ -125,7 +125,16 @@ export function admissionManifests(options: ManifestOptions): JsonObject[] {
   objects.push({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, namespace: ns, labels },
+    metadata: {
+      name,
+      namespace: ns,
+      labels,
+      annotations: {
+        // The token is what --cluster reads namespace labels with (get/list namespaces only).
+        'palisade.dev/ignore.service-account-token-automount':
+          'the webhook reads namespace labels with it; its ClusterRole grants get/list/watch on namespaces only',
+      },
+    },
     spec: {
       replicas: options.replicas ?? 2,
       selector: { matchLabels: selector },
@@ -207,7 +216,15 @@ export function admissionManifests(options: ManifestOptions): JsonObject[] {
     objects.push({
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'MutatingWebhookConfiguration',
-      metadata: { name, labels, ...(annotations ? { annotations } : {}) },
+      metadata: {
+        name,
+        labels,
+        annotations: {
+          ...annotations,
+          'palisade.dev/ignore.webhook-fails-open-on-security-resources':
+            'mutation only applies fixes; the validating webhook checks the same resources and fails closed',
+        },
+      },
       webhooks: [
         {
           name: 'mutate.palisade.dev',

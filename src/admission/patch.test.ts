@@ -26,7 +26,12 @@ describe('RFC 6902 patches from fix operations', () => {
   });
 
   it('turns fixes into operations that apply in order, dropping repeats and frozen fields', () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', securityContext: { capabilities: { drop: ['NET_RAW'] } } }] } };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'a', securityContext: { capabilities: { drop: ['NET_RAW'] } } }] },
+    };
     const r = fixesToJsonPatch(pod, [
       { op: 'replace', path: '/spec/automountServiceAccountToken', value: false },
       { op: 'add', path: '/spec/containers/0/securityContext/capabilities/drop/-', value: 'NET_RAW' },

@@ -31,7 +31,11 @@ describe('AdmissionReview parsing', () => {
       [{ ...recorded(), request: { ...(recorded().request as object), kind: { group: '' } } }, /request.kind.kind/],
       [{ ...recorded(), request: { ...(recorded().request as object), object: [1] } }, /request.object must be an object or null/],
     ];
-    for (const [body, message] of cases) assert.throws(() => parseAdmissionReview(body), (e: unknown) => e instanceof InvalidReviewError && message.test(e.message));
+    for (const [body, message] of cases)
+      assert.throws(
+        () => parseAdmissionReview(body),
+        (e: unknown) => e instanceof InvalidReviewError && message.test(e.message),
+      );
   });
 
   it('wraps a response in an AdmissionReview', () => {

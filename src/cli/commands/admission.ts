@@ -19,6 +19,7 @@ import { isSeverity, SEVERITIES, type Severity } from '../../core/types.js';
 import { loadCustomChecks } from '../../custom/load.js';
 import { targetKubernetesVersion } from '../../scan.js';
 import { loadManifests } from '../../sources/files.js';
+import { VERSION } from '../../version.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { collectList, collectRaw } from '../flags.js';
 import { sourcedValue } from '../sourced.js';
@@ -287,7 +288,7 @@ function registerManifests(admission: Command): void {
     .description('print the objects that install the webhook: ServiceAccount, RBAC, Deployment, Service, webhook registrations')
     .option('--namespace <ns>', 'namespace of the webhook', 'palisade')
     .option('--name <name>', 'name of every object', 'palisade-admission')
-    .option('--image <image>', 'container image running palisade (see docs/admission.md to build one)', 'kube-palisade:latest')
+    .option('--image <image>', 'container image running palisade (see docs/admission.md to build one)', `kube-palisade:${VERSION}`)
     .option('--replicas <n>', 'webhook pods', '2')
     .addOption(new Option('--fail-on <severity>', 'as palisade admission serve --fail-on').choices([...SEVERITIES]))
     .addOption(new Option('--default-mode <mode>', 'as palisade admission serve --default-mode').choices([...ADMISSION_MODES]))
