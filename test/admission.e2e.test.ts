@@ -17,6 +17,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { CLI } from './support/cli.js';
+import { startFakeApiProcess } from './support/fake-apiserver-process.js';
+import { writeKubeconfig } from './support/kubeconfig.js';
 import { createTestPki, hasOpenssl } from './support/pki.js';
 
 const run = promisify(execFile);
@@ -406,6 +408,51 @@ describe('palisade admission manifests (built CLI)', { skip: hasOpenssl() ? fals
       assert.equal((missing as { code: number }).code, 2);
       assert.match((missing as { stderr: string }).stderr, /--ca-bundle FILE .* --cert-manager, or --generate-certs DIR/);
     } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('palisade admission serve --cluster (namespace labels from the API server)', {
+  skip: hasOpenssl() ? false : 'openssl not installed; skipping',
+}, () => {
+  it('reads the labels of listed namespaces, fetches a namespace created after the list, and fails fast when namespaces are forbidden', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'palisade-admission-cluster-'));
+    const ns = (name: string, labels: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: randomUUID(), labels } });
+    const api = await startFakeApiProcess({
+      objects: [ns('team-a', { 'palisade.dev/enforce': 'enforce' }), ns('team-b', {})],
+      tokens: { 'webhook-token': 'webhook', 'blind-token': 'blind' },
+      access: [{ allow: false, user: 'blind', resource: 'namespaces' }],
+    });
+    let s: Served | undefined;
+    try {
+      const kubeconfig = writeKubeconfig(join(tmp, 'kubeconfig'), [
+        { name: 'test', server: api.url, token: 'webhook-token' },
+        { name: 'blind', server: api.url, token: 'blind-token' },
+      ]);
+      s = await serve(['--kubeconfig', kubeconfig, '--default-mode', 'warn', '--namespace-resync', '1h']);
+      assert.equal((await request(s, 'GET', '/readyz')).status, 200);
+      const agent = (namespace: string) => ({ ...MANIFESTS.privileged, metadata: { name: 'agent', namespace } }) as Obj;
+      const a = await review(s, '/validate', admissionReview(agent('team-a'), 'team-a'));
+      assert.equal(a.allowed, false, 'team-a is labelled enforce');
+      const b = await review(s, '/validate', admissionReview(agent('team-b'), 'team-b'));
+      assert.equal(b.allowed, true, 'team-b has no label: the default mode, warn');
+      assert.equal((b.auditAnnotations as Obj).mode, 'warn');
+      // Not listed at start: fetched on first use (404 here), then the default mode.
+      const c = await review(s, '/validate', admissionReview(agent('team-c'), 'team-c'));
+      assert.equal((c.auditAnnotations as Obj).mode, 'warn');
+      const paths = (await api.requests()).map((r) => r.path.split('?')[0]);
+      assert.ok(paths.includes('/api/v1/namespaces'), paths.join(' '));
+      assert.ok(paths.includes('/api/v1/namespaces/team-c'), paths.join(' '));
+      assert.ok(!paths.includes('/api/v1/namespaces/team-a'), 'listed namespaces are served from the cache');
+      const blind = await run(process.execPath, [CLI, 'admission', 'serve', '--port', '0', '--kubeconfig', kubeconfig, '--context', 'blind']).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
+      assert.equal((blind as { code: number }).code, 3);
+      assert.match((blind as { stderr: string }).stderr, /cannot list namespaces: .*forbidden \(403\)/);
+    } finally {
+      await stop(s);
+      await api.close();
       rmSync(tmp, { recursive: true, force: true });
     }
   });

@@ -111,7 +111,7 @@ async function namespaceSource(flags: ServeFlags, warn: (line: string) => void):
   if (!cluster) return NO_NAMESPACES;
   const resyncMs = parseDuration(flags.namespaceResync);
   if (resyncMs === undefined) throw new PalisadeError('usage', `--namespace-resync: "${flags.namespaceResync}" is not a duration such as 60s`);
-  const { resolveClusterTargets, ApiClient } = await import('../../sources/cluster/index.js');
+  const { resolveClusterTargets, ApiClient, ApiError } = await import('../../sources/cluster/index.js');
   const [target] = await resolveClusterTargets({
     ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
     ...(flags.context !== undefined ? { contexts: [flags.context] } : {}),
@@ -120,13 +120,14 @@ async function namespaceSource(flags: ServeFlags, warn: (line: string) => void):
   const client = new ApiClient(target.kubeConfig, { timeoutMs: 5000, retries: 1 });
   const source = new ClusterNamespaces(client, {
     resyncMs,
-    onError: (err) => warn(`namespace labels: ${err instanceof Error ? err.message : String(err)} (keeping the labels read before)`),
+    onError: (err) =>
+      warn(`namespace labels: ${err instanceof ApiError ? err.describe() : err instanceof Error ? err.message : String(err)} (keeping the labels read before)`),
   });
   try {
     await source.start();
   } catch (err) {
     client.close();
-    const message = err instanceof Error ? err.message : String(err);
+    const message = err instanceof ApiError ? err.describe() : err instanceof Error ? err.message : String(err);
     throw new PalisadeError('cluster-unreachable', `context ${target.context} (${target.server}): cannot list namespaces: ${message}`);
   }
   return source;
