@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 
 type Scope = Readonly<Record<string, unknown>>;
 
-type Node = { kind: 'text'; text: string } | { kind: 'action'; expr: string } | { kind: 'if'; cond: string; then: Node[]; else: Node[] };
+type Node = { kind: 'text'; text: string } | { kind: 'action'; expr: string } | { kind: 'if'; cond: string; yes: Node[]; no: Node[] };
 
 function tokenize(template: string): { kind: 'text' | 'action'; text: string }[] {
   const out: { kind: 'text' | 'action'; text: string }[] = [];
@@ -52,7 +52,7 @@ function parse(tokens: { kind: 'text' | 'action'; text: string }[]): Node[] {
         const then = block(true);
         const otherwise = then.end === 'else' ? block(true) : { nodes: [], end: 'end' as const };
         if (then.end === 'eof' || otherwise.end !== 'end') throw new Error(`unterminated {{ ${t.text} }}`);
-        nodes.push({ kind: 'if', cond: t.text.slice(3), then: then.nodes, else: otherwise.nodes });
+        nodes.push({ kind: 'if', cond: t.text.slice(3), yes: then.nodes, no: otherwise.nodes });
         continue;
       }
       if (/^(range|with|define|template|include|block)\b/.test(t.text)) throw new Error(`helm-lite does not support {{ ${t.text} }}`);
@@ -158,7 +158,7 @@ function render(nodes: readonly Node[], scope: Scope): string {
     else if (n.kind === 'action') {
       const v = pipeline(n.expr, scope);
       out += typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-    } else out += render(truthy(pipeline(n.cond, scope)) ? n.then : n.else, scope);
+    } else out += render(truthy(pipeline(n.cond, scope)) ? n.yes : n.no, scope);
   }
   return out;
 }
