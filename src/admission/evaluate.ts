@@ -332,30 +332,43 @@ function mutate(
   const base = { uid: req.uid };
   const fixable = common.failing.filter((f) => f.fix !== undefined && f.fix.length > 0 && matchesCheck(engine.mutateChecks, f, engine.checks));
   if (fixable.length === 0) return { ...common, response: { ...base, allowed: true }, outcome: 'allowed', blocking: [] };
-  const { patch, patched } = fixesToJsonPatch(
-    object,
-    fixable.flatMap((f) => f.fix ?? []),
-  );
-  if (patch.length === 0) return { ...common, response: { ...base, allowed: true }, outcome: 'allowed', blocking: [] };
-  // A fix is sent only when the same evaluation of the patched object no longer finds what it fixes.
-  const after = new Set(
-    evaluateObject(patched, engine.scanOptions, today)
+  // A patch is sent only when the same evaluation of the patched object no longer finds what
+  // it fixes and finds nothing new. Fixes that do not resolve their finding are left out and the
+  // rest is verified again, once.
+  const before = new Set(common.failing.map(keyOf));
+  let candidates = fixable;
+  let verified: { patch: readonly JsonPatchOperation[]; fixed: Finding[]; still: Finding[] } | undefined;
+  for (let round = 0; round < 2 && candidates.length > 0; round++) {
+    const { patch, patched } = fixesToJsonPatch(
+      object,
+      candidates.flatMap((f) => f.fix ?? []),
+    );
+    if (patch.length === 0) break;
+    const after = evaluateObject(patched, engine.scanOptions, today)
       .findings.filter((f) => f.status === 'fail')
-      .map(keyOf),
-  );
-  const still = fixable.filter((f) => after.has(keyOf(f)));
-  const fixed = fixable.filter((f) => !after.has(keyOf(f)));
-  if (still.length > 0)
+      .map(keyOf);
+    const afterSet = new Set(after);
+    const still = candidates.filter((f) => afterSet.has(keyOf(f)));
+    const introduced = after.some((k) => !before.has(k));
+    if (still.length === 0 && !introduced) {
+      verified = { patch, fixed: candidates, still: fixable.filter((f) => !candidates.includes(f)) };
+      break;
+    }
+    if (introduced) break;
+    candidates = candidates.filter((f) => !afterSet.has(keyOf(f)));
+  }
+  if (!verified)
     return {
       ...common,
       response: {
         ...base,
         allowed: true,
-        warnings: warningsFor([], '', [`palisade: no fix applied: after patching, ${still.map((f) => f.check).join(', ')} still fail`]),
+        warnings: warningsFor([], '', [`palisade: no fix applied: patching did not resolve ${[...new Set(fixable.map((f) => f.check))].join(', ')} cleanly`]),
       },
       outcome: 'allowed',
       blocking: [],
     };
+  const { patch, fixed, still } = verified;
   const names = [...new Set(fixed.map((f) => `${f.check} ${f.name}`))];
   if (policy.mode === 'audit')
     return {
@@ -372,7 +385,10 @@ function mutate(
       allowed: true,
       patchType: 'JSONPatch',
       patch: toBase64(JSON.stringify(patch)),
-      warnings: warningsFor([], '', [`palisade: fixed ${names.join(', ')}`]),
+      warnings: warningsFor([], '', [
+        `palisade: fixed ${names.join(', ')}`,
+        ...(still.length > 0 ? [`palisade: not fixed (the fix did not resolve it): ${[...new Set(still.map((f) => f.check))].join(', ')}`] : []),
+      ]),
       auditAnnotations: { mode: policy.mode, patched: truncate(names.join(', '), MAX_ANNOTATION_LENGTH) },
     },
     outcome: 'patched',

@@ -7,7 +7,8 @@ import { generateTls, serviceNames, subjectAltName } from './tls.js';
 describe('webhook certificates', () => {
   it('names only IP addresses and DNS names in the subjectAltName, nothing that could reach the openssl configuration', () => {
     assert.equal(subjectAltName(['127.0.0.1', '::1', ...serviceNames('hook', 'sec')]), 'IP:127.0.0.1,IP:::1,DNS:hook.sec.svc,DNS:hook.sec.svc.cluster.local');
-    for (const bad of ['a,IP:10.0.0.1', 'x\nbasicConstraints=CA:TRUE', 'a b', '', 'under_score.example']) assert.throws(() => subjectAltName([bad]), /--tls-san/);
+    for (const bad of ['a,IP:10.0.0.1', 'x\nbasicConstraints=CA:TRUE', 'a b', '', 'under_score.example'])
+      assert.throws(() => subjectAltName([bad]), /--tls-san/);
   });
 
   it('generates a CA and a server certificate it signed, for the names asked', { skip: hasOpenssl() ? false : 'openssl not installed' }, async () => {
