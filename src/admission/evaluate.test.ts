@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../config/config.js';
+import { defineCheck } from '../core/check.js';
 import type { JsonObject } from '../core/types.js';
 import { buildAdmissionEngine } from './engine.js';
 import { type AdmissionPath, decide, ENFORCE_LABEL, namespacePolicy, SEVERITY_LABEL } from './evaluate.js';
@@ -214,5 +215,33 @@ describe('admission decisions on recorded AdmissionReviews', () => {
       ops.every((op) => op.path.endsWith('readOnlyRootFilesystem')),
       JSON.stringify(ops),
     );
+  });
+
+  it('/mutate sends only fixes that the patched object confirms, and says which did not work', () => {
+    const labelCheck = (id: string, name: string, label: string, fixLabel: string) =>
+      defineCheck({
+        id,
+        name,
+        title: `has a ${label} label`,
+        severity: 'low',
+        category: 'hygiene',
+        frameworks: [],
+        docs: { description: 'test', remediation: 'test' },
+        target: { kind: 'resource', kinds: ['Deployment'] },
+        evaluate: ({ resource }) =>
+          (resource.object.metadata as { labels?: Record<string, string> }).labels?.[label] !== undefined
+            ? undefined
+            : { path: `/metadata/labels/${label}`, message: `no ${label} label`, fix: [{ op: 'add', path: `/metadata/labels/${fixLabel}`, value: 'x' }] },
+      });
+    const extraChecks = [labelCheck('ACME-0001', 'team-label', 'team', 'team'), labelCheck('ACME-0002', 'owner-label', 'owner', 'ownr')];
+    const e = buildAdmissionEngine({
+      config: validateConfig({ admission: { mutateChecks: ['team-label', 'owner-label'] } }, 'test.yaml'),
+      extraChecks,
+    });
+    const req = requestOf('018-create-deployments.json');
+    const d = decide(e, 'mutate', req, { [ENFORCE_LABEL]: 'warn' }, TODAY);
+    const patch = JSON.parse(Buffer.from(d.response.patch ?? '', 'base64').toString('utf8')) as JsonPatchOperation[];
+    assert.deepEqual(patch, [{ op: 'add', path: '/metadata/labels/team', value: 'x' }]);
+    assert.deepEqual(d.response.warnings, ['palisade: fixed ACME-0001 team-label', 'palisade: not fixed (the fix did not resolve it): ACME-0002']);
   });
 });
