@@ -125,7 +125,7 @@ function bodies(n) {
 /* ----------------------------------------------------------------------------- server */
 
 async function startServer() {
-  const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'admission', 'serve', '--port', '0', '--default-mode', 'enforce'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF] : []), join(root, 'dist/cli/main.js'), 'admission', 'serve', '--port', '0', '--default-mode', 'enforce'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -48,6 +48,12 @@ export interface ScanOptions {
   readonly exclude?: readonly string[];
   /** Extra checks (custom checks) run beside the built-in ones. */
   readonly extraChecks?: readonly AnyCheck[];
+  /**
+   * The checks to run, as {@link prepareChecks} returned them for these options: a caller that
+   * scans many inventories with one configuration (the admission webhook, one object per
+   * request) selects and validates once instead of per scan.
+   */
+  readonly preparedChecks?: readonly AnyCheck[];
   /** Materialise pass findings too. */
   readonly includePassed?: boolean;
   /** Largest file read, in bytes (stdin and rendered charts included). */
@@ -242,7 +248,7 @@ export function scanInventory(
   } = {},
 ): ScanReport {
   const config = options.config ?? EMPTY_CONFIG;
-  const checks = prepareChecks(options);
+  const checks = options.preparedChecks ?? prepareChecks(options);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const exceptions = new ExceptionMatcher(config.exceptions, today, config.nonWaivable);
   const { severity, params } = overridesFor(checks, config);

@@ -54,10 +54,10 @@ export function buildAdmissionEngine(options: AdmissionEngineOptions = {}): Admi
     ...(options.kubernetesVersion !== undefined ? { kubernetesVersion: targetKubernetesVersion(options.kubernetesVersion, undefined) as string } : {}),
   };
   // Fails (exit 2) on unknown names, bad params or an empty selection, as palisade scan does.
-  prepareChecks(scanOptions);
+  const preparedChecks = prepareChecks(scanOptions);
   const a = config.admission;
   return {
-    scanOptions,
+    scanOptions: { ...scanOptions, preparedChecks },
     failOn: options.failOn ?? a?.failOn ?? config.failOn ?? 'high',
     defaultMode: options.defaultMode ?? a?.defaultMode ?? 'warn',
     allowIncomplete: options.allowIncomplete ?? config.allowIncomplete ?? false,
