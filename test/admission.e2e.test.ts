@@ -10,6 +10,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -346,9 +347,23 @@ describe('palisade admission serve (built CLI, HTTPS on loopback)', { skip: hasO
 
   it('serves a given --tls-cert/--tls-key pair', async () => {
     const pki = await createTestPki(tmp);
-    const own = await serve(['--tls-cert', pki.server.certFile, '--tls-key', pki.server.keyFile, '-q'], pki.ca);
+    const own = await serve(['--tls-cert', pki.server.certFile, '--tls-key', pki.server.keyFile, '-q', '--request-timeout', '1s'], pki.ca);
     try {
       assert.equal((await request(own, 'GET', '/healthz')).status, 200);
+      // A client that never sends the body it announced is cut at the request timeout.
+      const url = new URL(own.url);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: pki.ca }, () => {
+          socket.write('POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
+        });
+        let text = '';
+        socket.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+      assert.match(answer, /^HTTP\/1\.1 408 /);
       assert.equal(own.logs.length, 1, 'no CA bundle is generated and no request is logged with -q');
       assert.equal((JSON.parse(own.logs[0] as string) as { caBundle?: string }).caBundle, undefined);
     } finally {

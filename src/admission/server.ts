@@ -181,25 +181,35 @@ export function createAdmissionServer(options: AdmissionServerOptions): Admissio
     }
   }
 
-  const server = https.createServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, (req, res) => {
-    const url = (req.url ?? '/').split('?')[0];
-    if (url === '/validate' || url === '/mutate') {
-      if (req.method !== 'POST') {
-        res.setHeader('Allow', 'POST');
-        return problem(res, 405, 'use POST');
+  const server = https.createServer(
+    {
+      key: options.tls.key,
+      cert: options.tls.cert,
+      minVersion: 'TLSv1.2',
+      // How often node looks for requests past their deadline (default 30 s, longer than the deadline itself).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(timeoutMs / 4))),
+    },
+    (req, res) => {
+      const url = (req.url ?? '/').split('?')[0];
+      if (url === '/validate' || url === '/mutate') {
+        if (req.method !== 'POST') {
+          res.setHeader('Allow', 'POST');
+          return problem(res, 405, 'use POST');
+        }
+        void review(url === '/validate' ? 'validate' : 'mutate', req, res);
+        return;
       }
-      void review(url === '/validate' ? 'validate' : 'mutate', req, res);
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET');
-      return problem(res, 405, 'use GET');
-    }
-    if (url === '/healthz') return send(res, 200, 'ok\n', 'text/plain');
-    if (url === '/readyz') return options.namespaces.ready ? send(res, 200, 'ok\n', 'text/plain') : send(res, 503, 'namespaces not listed yet\n', 'text/plain');
-    if (url === '/metrics') return send(res, 200, metrics.render(), 'text/plain; version=0.0.4');
-    return problem(res, 404, 'not found: the paths are /validate, /mutate, /healthz, /readyz and /metrics');
-  });
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET');
+        return problem(res, 405, 'use GET');
+      }
+      if (url === '/healthz') return send(res, 200, 'ok\n', 'text/plain');
+      if (url === '/readyz')
+        return options.namespaces.ready ? send(res, 200, 'ok\n', 'text/plain') : send(res, 503, 'namespaces not listed yet\n', 'text/plain');
+      if (url === '/metrics') return send(res, 200, metrics.render(), 'text/plain; version=0.0.4');
+      return problem(res, 404, 'not found: the paths are /validate, /mutate, /healthz, /readyz and /metrics');
+    },
+  );
   server.requestTimeout = timeoutMs;
   server.headersTimeout = Math.min(timeoutMs, 60_000);
   // The API server keeps connections to webhooks alive; idle ones are closed after this.
