@@ -125,9 +125,22 @@ function bodies(n) {
 /* ----------------------------------------------------------------------------- server */
 
 async function startServer() {
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF] : []), join(root, 'dist/cli/main.js'), 'admission', 'serve', '--port', '0', '--default-mode', 'enforce'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF] : []),
+      join(root, 'dist/cli/main.js'),
+      'admission',
+      'serve',
+      '--port',
+      '0',
+      '--default-mode',
+      'enforce',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (c) => {
     stderr += c.toString();
@@ -179,7 +192,7 @@ async function metric(agent, server, name) {
       })
       .on('error', fail);
   });
-  const m = new RegExp(`^${name} (\\d+)$`, 'm').exec(r);
+  const m = new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(r);
   return m ? Number(m[1]) : Number.NaN;
 }
 
@@ -239,6 +252,7 @@ function percentile(sorted, p) {
 
 /* ----------------------------------------------------------------------------- main */
 
+const loadStart = loadavg();
 const payloads = bodies(Number(opts.variants));
 const meanKb = payloads.reduce((n, b) => n + b.length, 0) / payloads.length / 1024;
 log(`admission bench: ${RATE} requests/s for ${SECONDS} s (${WARMUP} s warm-up), ${payloads.length} Deployments, ${meanKb.toFixed(1)} KB per review`);
@@ -249,18 +263,26 @@ try {
   if (WARMUP > 0) await load(agent, server, payloads, RATE, WARMUP);
   globalThis.gc?.();
   const rssStart = await metric(agent, server, 'process_resident_memory_bytes');
+  const cpuStart = await metric(agent, server, 'process_cpu_seconds_total');
   const rssSamples = [rssStart];
   const run = await load(agent, server, payloads, RATE, SECONDS, (second) => {
     if (second % 5 === 0) metric(agent, server, 'process_resident_memory_bytes').then((v) => rssSamples.push(v));
   });
   const rssEnd = await metric(agent, server, 'process_resident_memory_bytes');
+  const cpuEnd = await metric(agent, server, 'process_cpu_seconds_total');
   rssSamples.push(rssEnd);
   const sorted = [...run.latencies].sort((a, b) => a - b);
   const mb = (b) => Math.round((b / 1024 / 1024) * 10) / 10;
   const round = (v) => Math.round(v * 100) / 100;
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1024 ** 3), load: loadavg().map((l) => round(l)) },
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model,
+      memoryGb: Math.round(totalmem() / 1024 ** 3),
+      loadStart: loadStart.map((l) => round(l)),
+      loadEnd: loadavg().map((l) => round(l)),
+    },
     node: process.version,
     rate: RATE,
     seconds: SECONDS,
@@ -277,6 +299,8 @@ try {
       p999: round(percentile(sorted, 99.9)),
       max: round(sorted[sorted.length - 1] ?? Number.NaN),
     },
+    // CPU the server spent per answered request: what the machine's load does not change much.
+    serverCpuMsPerRequest: round(((cpuEnd - cpuStart) * 1000) / Math.max(1, run.latencies.length)),
     rssMb: { start: mb(rssStart), end: mb(rssEnd), max: mb(Math.max(...rssSamples)), samples: rssSamples.map(mb) },
     reviewKb: round(meanKb),
     targets: TARGETS,
@@ -288,11 +312,16 @@ try {
   result.missed = missed;
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);
-  console.log('\n| rate/s | sent | errors | allowed | denied | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | RSS start MB | RSS end MB | RSS max MB |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    '\n| rate/s | sent | errors | allowed | denied | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | server CPU ms/request | RSS start MB | RSS end MB | RSS max MB |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const l = result.latencyMs;
   console.log(
-    `| ${result.achievedRate} | ${result.sent} | ${result.errors} | ${result.verdicts.allowed} | ${result.verdicts.denied} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.p999} | ${l.max} | ${result.rssMb.start} | ${result.rssMb.end} | ${result.rssMb.max} |`,
+    `| ${result.achievedRate} | ${result.sent} | ${result.errors} | ${result.verdicts.allowed} | ${result.verdicts.denied} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.p999} | ${l.max} | ${result.serverCpuMsPerRequest} | ${result.rssMb.start} | ${result.rssMb.end} | ${result.rssMb.max} |`,
+  );
+  log(
+    `machine load (1, 5, 15 min) at start ${result.machine.loadStart.join(', ')}, at end ${result.machine.loadEnd.join(', ')} on ${result.machine.cpus} CPUs`,
   );
   console.log(missed.length === 0 ? '\nadmission: all targets met' : `\nadmission: targets missed: ${missed.join('; ')}`);
   if (missed.length > 0 && opts.strict) exitCode = 1;

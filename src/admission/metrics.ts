@@ -95,11 +95,14 @@ export class AdmissionMetrics {
   /** The exposition text. */
   render(): string {
     const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
     return (
       this.requests.render() +
       this.verdicts.render() +
       this.findings.render() +
       this.latency.render() +
+      '# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n# TYPE process_cpu_seconds_total counter\n' +
+      `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}\n` +
       '# HELP process_resident_memory_bytes Resident memory size in bytes.\n# TYPE process_resident_memory_bytes gauge\n' +
       `process_resident_memory_bytes ${mem.rss}\n` +
       '# HELP nodejs_heap_used_bytes V8 heap used in bytes.\n# TYPE nodejs_heap_used_bytes gauge\n' +
