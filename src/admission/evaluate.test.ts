@@ -200,6 +200,10 @@ describe('admission decisions on recorded AdmissionReviews', () => {
     const again = run('validate', { ...req, object: patched }, { [ENFORCE_LABEL]: 'warn' });
     assert.ok(!again.failing.some((f) => f.name === 'net-raw-not-dropped'));
     assert.match((d.response.warnings ?? []).join('\n'), /palisade: fixed PAL-\d+ net-raw-not-dropped/);
+    // A waived finding is accepted as it is: mutation does not "fix" it either.
+    const waived = run('mutate', req, { [ENFORCE_LABEL]: 'enforce' }, { exceptions: [{ check: 'net-raw-not-dropped', reason: 'needs raw sockets' }] });
+    assert.equal(waived.response.patch, undefined);
+    assert.equal(waived.outcome, 'allowed');
   });
 
   it('/mutate in audit mode records the patch without sending it, and never denies', () => {
