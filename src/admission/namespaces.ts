@@ -66,6 +66,8 @@ export class StaticNamespaces implements NamespaceLabelSource {
 /** What {@link ClusterNamespaces} needs of an API client (the cluster source's `ApiClient`). */
 export interface NamespaceGetter {
   get<T = unknown>(path: string): Promise<T>;
+  /** Closes idle connections (called by {@link ClusterNamespaces.close}). */
+  close?(): void;
 }
 
 /** Options of {@link ClusterNamespaces}. */
@@ -152,6 +154,7 @@ export class ClusterNamespaces implements NamespaceLabelSource {
 
   close(): void {
     if (this.#timer) clearInterval(this.#timer);
+    this.#client.close?.();
   }
 }
 
