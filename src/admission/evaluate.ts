@@ -226,6 +226,7 @@ export function decide(
   const policy = namespacePolicy(namespaceLabels, engine.defaultMode, engine.failOn);
   const report = evaluateObject(target.object, engine.scanOptions, today);
   const failing = report.findings.filter((f) => f.status === 'fail').sort(bySeverity);
+  if (path === 'mutate') return mutate(engine, req, target.object, policy, { mode: policy.mode, failOn: policy.failOn, failing }, today);
   const errors = report.findings.filter((f) => f.status === 'error');
   const verdict = gateVerdict(report, { failOn: policy.failOn, allowIncomplete: engine.allowIncomplete });
   const old =
@@ -253,21 +254,20 @@ export function decide(
   });
   const common = { mode: policy.mode, failOn: policy.failOn, failing } as const;
 
-  if (path === 'mutate') return mutate(engine, req, target.object, policy, common, today);
-
   if (policy.mode === 'enforce') {
     if (denies) {
       const shown = blocking.slice(0, MAX_DENIAL_FINDINGS).map((f) => `${f.check} ${f.name} at ${f.pointer || '/'}: ${f.message}`);
       if (blocking.length > MAX_DENIAL_FINDINGS) shown.push(`and ${blocking.length - MAX_DENIAL_FINDINGS} more`);
       if (countErrors) shown.push(...verdict.reasons.filter((r) => r.includes('could not be fully evaluated')));
       const message = `palisade (enforce, fail-on ${policy.failOn}) denied ${who}: ${shown.join('; ')}`;
+      const warnings = warningsFor(below, '', policy.problems);
       return {
         ...common,
         response: {
           ...base,
           allowed: false,
           status: { code: 403, reason: 'Forbidden', message },
-          warnings: warningsFor(below, '', policy.problems),
+          ...(warnings.length > 0 ? { warnings } : {}),
           auditAnnotations: annotations('denied'),
         },
         outcome: 'denied',
