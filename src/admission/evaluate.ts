@@ -13,7 +13,8 @@ import { describeObject, isObject } from '../core/object.js';
 import type { ScanReport } from '../core/report.js';
 import { type Finding, type JsonObject, type Severity, severityRank } from '../core/types.js';
 import { gateVerdict, type ScanOptions, scanInventory } from '../scan.js';
-import { fixesToJsonPatch, type JsonPatchOperation } from './patch.js';
+import { proposeFixes } from './fixes.js';
+import type { JsonPatchOperation } from './patch.js';
 import type { AdmissionRequest, AdmissionResponse } from './review.js';
 
 /** Namespace label choosing the mode: `enforce`, `warn` or `audit`. */
@@ -332,32 +333,10 @@ function mutate(
   const base = { uid: req.uid };
   const fixable = common.failing.filter((f) => f.fix !== undefined && f.fix.length > 0 && matchesCheck(engine.mutateChecks, f, engine.checks));
   if (fixable.length === 0) return { ...common, response: { ...base, allowed: true }, outcome: 'allowed', blocking: [] };
-  // A patch is sent only when the same evaluation of the patched object no longer finds what
-  // it fixes and finds nothing new. Fixes that do not resolve their finding are left out and the
-  // rest is verified again, once.
-  const before = new Set(common.failing.map(keyOf));
-  let candidates = fixable;
-  let verified: { patch: readonly JsonPatchOperation[]; fixed: Finding[]; still: Finding[] } | undefined;
-  for (let round = 0; round < 2 && candidates.length > 0; round++) {
-    const { patch, patched } = fixesToJsonPatch(
-      object,
-      candidates.flatMap((f) => f.fix ?? []),
-    );
-    if (patch.length === 0) break;
-    const after = evaluateObject(patched, engine.scanOptions, today)
-      .findings.filter((f) => f.status === 'fail')
-      .map(keyOf);
-    const afterSet = new Set(after);
-    const still = candidates.filter((f) => afterSet.has(keyOf(f)));
-    const introduced = after.some((k) => !before.has(k));
-    if (still.length === 0 && !introduced) {
-      verified = { patch, fixed: candidates, still: fixable.filter((f) => !candidates.includes(f)) };
-      break;
-    }
-    if (introduced) break;
-    candidates = candidates.filter((f) => !afterSet.has(keyOf(f)));
-  }
-  if (!verified)
+  const { patch, fixed, notFixed } = proposeFixes(object, fixable, common.failing, (patched) =>
+    evaluateObject(patched, engine.scanOptions, today).findings.filter((f) => f.status === 'fail'),
+  );
+  if (patch.length === 0)
     return {
       ...common,
       response: {
@@ -368,7 +347,7 @@ function mutate(
       outcome: 'allowed',
       blocking: [],
     };
-  const { patch, fixed, still } = verified;
+  const still = notFixed;
   const names = [...new Set(fixed.map((f) => `${f.check} ${f.name}`))];
   if (policy.mode === 'audit')
     return {
