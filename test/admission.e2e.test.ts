@@ -399,12 +399,13 @@ describe('palisade admission manifests (built CLI)', { skip: hasOpenssl() ? fals
           'Deployment',
           'PodDisruptionBudget',
           'Service',
+          'NetworkPolicy',
           'ValidatingWebhookConfiguration',
           'MutatingWebhookConfiguration',
         ],
       );
       const ca = readFileSync(join(dir, 'ca.crt'), 'utf8');
-      const vwc = docs[6] as { webhooks: { clientConfig: { caBundle: string; service: Obj }; failurePolicy: string; sideEffects: string }[] };
+      const vwc = docs[7] as { webhooks: { clientConfig: { caBundle: string; service: Obj }; failurePolicy: string; sideEffects: string }[] };
       assert.equal(vwc.webhooks[0]?.clientConfig.caBundle, Buffer.from(ca).toString('base64'));
       assert.deepEqual(vwc.webhooks[0]?.clientConfig.service, { name: 'palisade-admission', namespace: 'sec', path: '/validate', port: 443 });
       assert.equal(vwc.webhooks[0]?.failurePolicy, 'Fail');

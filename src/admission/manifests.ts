@@ -182,6 +182,28 @@ export function admissionManifests(options: ManifestOptions): JsonObject[] {
     metadata: { name, namespace: ns, labels },
     spec: { type: 'ClusterIP', selector, ports: [{ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' }] },
   });
+  // The API server calls in (from control-plane addresses no selector can name); the webhook calls
+  // out only to the API server, for namespace labels. Egress elsewhere (the cloud metadata
+  // service above all) is closed.
+  objects.push({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: ns, labels },
+    spec: {
+      podSelector: { matchLabels: selector },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ ports: [{ port: 8443, protocol: 'TCP' }] }],
+      egress: [
+        {
+          to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }],
+          ports: [
+            { port: 443, protocol: 'TCP' },
+            { port: 6443, protocol: 'TCP' },
+          ],
+        },
+      ],
+    },
+  });
   const annotations = options.certificate.kind === 'cert-manager' ? { 'cert-manager.io/inject-ca-from': `${ns}/${name}` } : undefined;
   const clientConfig = (path: string): JsonObject => ({
     service: { name, namespace: ns, path, port: 443 },
