@@ -248,4 +248,52 @@ describe('admission decisions on recorded AdmissionReviews', () => {
     assert.deepEqual(patch, [{ op: 'add', path: '/metadata/labels/team', value: 'x' }]);
     assert.deepEqual(d.response.warnings, ['palisade: fixed ACME-0001 team-label', 'palisade: not fixed (the fix did not resolve it): ACME-0002']);
   });
+
+  it('never returns a secret value of the object, in any mode or path', () => {
+    const key = 'AKIAIOSFODNN7EXAMPLE';
+    const password = 'hunter2-Sup3rS3cret!';
+    const token = `ghp_${'a'.repeat(36)}`;
+    const objects = [
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'n', annotations: { 'example.com/token': token } },
+        spec: {
+          containers: [
+            {
+              name: 'c',
+              image: 'x:1',
+              env: [
+                { name: 'AWS_ACCESS_KEY_ID', value: key },
+                { name: 'DB_PASSWORD', value: password },
+              ],
+            },
+          ],
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'c', namespace: 'n' },
+        data: { 'app.properties': `password=${password}\naws_access_key_id=${key}\n` },
+      },
+    ];
+    for (const object of objects) {
+      const req = parseAdmissionReview({
+        apiVersion: 'admission.k8s.io/v1',
+        kind: 'AdmissionReview',
+        request: { uid: 'u', kind: { kind: object.kind }, resource: { resource: 'x' }, operation: 'CREATE', namespace: 'n', userInfo: {}, object },
+      });
+      for (const path of ['validate', 'mutate'] as const)
+        for (const mode of ['enforce', 'warn', 'audit']) {
+          const d = run(path, req, { [ENFORCE_LABEL]: mode, [SEVERITY_LABEL]: 'info' });
+          assert.ok(
+            d.failing.some((f) => /secret|credentials/.test(f.name)),
+            `${object.kind}: a credential check fails`,
+          );
+          const text = JSON.stringify(d.response) + Buffer.from(d.response.patch ?? '', 'base64').toString('utf8');
+          for (const value of [key, password, token]) assert.ok(!text.includes(value), `${object.kind} ${path} ${mode} returns a secret value`);
+        }
+    }
+  });
 });
