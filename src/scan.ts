@@ -67,6 +67,12 @@ export interface ScanOptions {
   readonly frameworks?: readonly Framework[];
   /** Extra checks (custom checks) run beside the built-in ones. */
   readonly extraChecks?: readonly AnyCheck[];
+  /**
+   * The checks to run, as {@link prepareChecks} returned them for these options: a caller that
+   * scans many inventories with one configuration (the admission webhook, one object per
+   * request) selects and validates once instead of per scan.
+   */
+  readonly preparedChecks?: readonly AnyCheck[];
   /** Materialise pass findings too. */
   readonly includePassed?: boolean;
   /** Largest file read, in bytes (stdin and rendered charts included). */
@@ -199,6 +205,7 @@ export function validateCheckNames(
     ...config.include.map((p, i) => unknown(p) && `include[${i}]: ${unknown(p)}`),
     ...config.exclude.map((p, i) => unknown(p) && `exclude[${i}]: ${unknown(p)}`),
     ...config.nonWaivable.map((p, i) => unknownHere(p) && `nonWaivable[${i}]: ${unknownHere(p)}`),
+    ...(config.admission?.mutateChecks ?? []).map((p, i) => unknown(p) && `admission.mutateChecks[${i}]: ${unknown(p)}`),
     ...Object.keys(config.checks).map((k) => (names.includes(k) || auditRule(k) ? undefined : `checks.${k}: names no check${didYouMean(k, names)}`)),
     ...config.exceptions.map((e, i) => unknownHere(e.check) && `exceptions[${i}].check: ${unknownHere(e.check)}`),
   ].filter((x): x is string => typeof x === 'string');
@@ -316,7 +323,7 @@ export function scanInventory(
   } = {},
 ): ScanReport {
   const config = options.config ?? EMPTY_CONFIG;
-  const checks = prepareChecks(options);
+  const checks = options.preparedChecks ?? prepareChecks(options);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const exceptions = exceptionMatcher(config, today, checks, [...BUILTIN_FRAMEWORKS, ...(options.frameworks ?? [])]);
   const { severity, params } = overridesFor(checks, config);

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { didYouMean } from '../config/suggest.js';
 import { VERSION } from '../version.js';
+import { registerAdmission } from './commands/admission.js';
 import { registerAudit } from './commands/audit.js';
 import { registerChecks } from './commands/checks.js';
 import { registerFix } from './commands/fix.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerVuln(program);
   registerCompliance(program);
   registerNode(program);
+  registerAdmission(program);
   return program;
 }
 

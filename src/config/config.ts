@@ -20,6 +20,20 @@ export interface CheckSettings {
   readonly params?: Readonly<Record<string, JsonValue>>;
 }
 
+/** How namespaces without a `palisade.dev/enforce` label are treated at admission. */
+export type AdmissionMode = 'enforce' | 'warn' | 'audit';
+
+/** The `admission` section: settings of `palisade admission serve`. */
+export interface AdmissionConfig {
+  readonly defaultMode?: AdmissionMode;
+  readonly failOn?: Severity;
+  readonly exemptNamespaces: readonly string[];
+  readonly exemptUsers: readonly string[];
+  readonly exemptGroups: readonly string[];
+  /** Checks whose fixes the mutating webhook applies; absent: the built-in default. */
+  readonly mutateChecks?: readonly string[];
+}
+
 /** The validated configuration. */
 export interface PalisadeConfig {
   /** Keyed by check id or name. */
@@ -36,6 +50,8 @@ export interface PalisadeConfig {
   readonly allowIncomplete?: boolean;
   /** Values `palisade fix` writes (the `fix` section). */
   readonly fix?: FixConfig;
+  /** Settings of the admission webhook. */
+  readonly admission?: AdmissionConfig;
   /** The file this came from, when any. */
   readonly file?: string;
 }
@@ -146,7 +162,19 @@ export function validateConfig(raw: unknown, file: string): PalisadeConfig {
     ...(maxFileSize ? { maxFileSize } : {}),
     ...(input.allowIncomplete === true ? { allowIncomplete: true } : {}),
     ...(isObject(input.fix) ? { fix: input.fix as FixConfig } : {}),
+    ...(isObject(input.admission) ? { admission: admissionConfig(input.admission) } : {}),
     file,
+  };
+}
+
+function admissionConfig(raw: Record<string, unknown>): AdmissionConfig {
+  return {
+    ...(raw.defaultMode !== undefined ? { defaultMode: raw.defaultMode as AdmissionMode } : {}),
+    ...(raw.failOn !== undefined ? { failOn: raw.failOn as Severity } : {}),
+    exemptNamespaces: asList(raw.exemptNamespaces),
+    exemptUsers: asList(raw.exemptUsers),
+    exemptGroups: asList(raw.exemptGroups),
+    ...(raw.mutateChecks !== undefined ? { mutateChecks: asList(raw.mutateChecks) } : {}),
   };
 }
 

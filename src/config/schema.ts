@@ -47,6 +47,19 @@ export const CONFIG_SCHEMA: SchemaObject = {
         emptyDirSizeLimit: { $ref: '#/definitions/quantity', description: 'the sizeLimit set on unbounded emptyDir volumes (default 1Gi)' },
       },
     },
+    admission: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'palisade admission serve: defaults for namespaces without labels, exemptions, mutation',
+      properties: {
+        defaultMode: { enum: ['enforce', 'warn', 'audit'], description: 'mode of namespaces without the palisade.dev/enforce label' },
+        failOn: { enum: [...SEVERITIES], description: 'as --fail-on of palisade admission serve' },
+        exemptNamespaces: { $ref: '#/definitions/stringList', description: 'namespaces admitted without evaluation (globs)' },
+        exemptUsers: { $ref: '#/definitions/stringList', description: 'usernames admitted without evaluation (globs)' },
+        exemptGroups: { $ref: '#/definitions/stringList', description: 'user groups admitted without evaluation' },
+        mutateChecks: { $ref: '#/definitions/stringList', description: 'checks whose fixes /mutate applies (ids, names or globs)' },
+      },
+    },
     checks: {
       type: 'object',
       description: 'per check id or name: enabled, severity, params',
