@@ -93,6 +93,21 @@ describe('attack graph scenarios', () => {
     );
   });
 
+  it('a service account federated with a cloud identity leads to cloud credentials', () => {
+    const g = graphOf(
+      BASE.replace(
+        'metadata: {name: web, namespace: shop}\n---\napiVersion: rbac',
+        "metadata: {name: web, namespace: shop, annotations: {eks.amazonaws.com/role-arn: 'arn:aws:iam::1:role/web'}}\n---\napiVersion: rbac",
+      ),
+    );
+    const edge = g.edges.find((e) => e.kind === 'workload-identity');
+    assert.equal(edge?.evidence[0]?.pointer, '/metadata/annotations/eks.amazonaws.com~1role-arn');
+    assert.equal(
+      graphOf(BASE).edges.find((e) => e.kind === 'workload-identity'),
+      undefined,
+    );
+  });
+
   it('escape edges: one fixture that creates each, one that does not', () => {
     const pod = (spec: string) => `apiVersion: v1
 kind: Pod

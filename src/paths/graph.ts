@@ -541,6 +541,19 @@ export class AttackGraph {
           ]);
       }
     }
+    // Federated service accounts: the token is exchanged for cloud credentials.
+    for (const v of [...this.vertices]) {
+      const subject = v.kind === 'identity' ? subjectOfKey(v.key) : undefined;
+      if (subject?.kind !== 'ServiceAccount') continue;
+      const sa = this.rbac.serviceAccountObject(subject.namespace, subject.name);
+      const meta = sa && isObject(sa.object.metadata) ? sa.object.metadata : undefined;
+      const annotations = meta && isObject(meta.annotations) ? meta.annotations : {};
+      const key = WORKLOAD_IDENTITY_ANNOTATIONS.find((a) => typeof annotations[a] === 'string');
+      if (sa && key !== undefined)
+        this.#edge(v.id, this.#sink('cloud-credentials'), 'workload-identity', [
+          { resource: sa, pointer: `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, text: `${key}: ${String(annotations[key])}` },
+        ]);
+    }
     const graph = escalationPathsOf(this.rbac);
     for (const v of [...this.vertices]) {
       if (v.kind !== 'identity') continue;
@@ -738,7 +751,11 @@ export class AttackGraph {
 
 function uniqueEvidence(list: readonly Evidence[]): Evidence[] {
   const seen = new Set<string>();
-  return list.filter((e) => !seen.has(e.text) && (seen.add(e.text), true));
+  return list.filter((e) => {
+    if (seen.has(e.text)) return false;
+    seen.add(e.text);
+    return true;
+  });
 }
 
 function bindingName(row: WhoCanRow): string {
