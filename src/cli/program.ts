@@ -10,6 +10,7 @@ import { registerImage } from './commands/image.js';
 import { registerDb } from './commands/db.js';
 import { registerInventory } from './commands/inventory.js';
 import { registerNetwork } from './commands/network.js';
+import { registerPaths } from './commands/paths.js';
 import { registerPss } from './commands/pss.js';
 import { registerRbac } from './commands/rbac.js';
 import { registerScan } from './commands/scan.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerDb(program);
   registerVuln(program);
+  registerPaths(program);
   return program;
 }
 
