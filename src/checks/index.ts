@@ -21,6 +21,7 @@ import imageLatestTag from './image-latest-tag/image-latest-tag.js';
 import ingressNginxSnippetAnnotation from './ingress-nginx-snippet-annotation/ingress-nginx-snippet-annotation.js';
 import ingressWildcardHost from './ingress-wildcard-host/ingress-wildcard-host.js';
 import ingressWithoutTls from './ingress-without-tls/ingress-without-tls.js';
+import internetExposedAttackPath from './internet-exposed-attack-path/internet-exposed-attack-path.js';
 import latestImageNotAlwaysPulled from './latest-image-not-always-pulled/latest-image-not-always-pulled.js';
 import legacyServiceAccountTokenSecret from './legacy-service-account-token-secret/legacy-service-account-token-secret.js';
 import missingCpuLimit from './missing-cpu-limit/missing-cpu-limit.js';
@@ -135,6 +136,7 @@ import untrustedRegistry from './untrusted-registry/untrusted-registry.js';
 import webhookFailsOpenOnSecurityResources from './webhook-fails-open-on-security-resources/webhook-fails-open-on-security-resources.js';
 import webhookInsecureClientConfig from './webhook-insecure-client-config/webhook-insecure-client-config.js';
 import webhookInterceptsKubeSystem from './webhook-intercepts-kube-system/webhook-intercepts-kube-system.js';
+import workloadCompromiseSpreads from './workload-compromise-spreads/workload-compromise-spreads.js';
 import workloadInDefaultNamespace from './workload-in-default-namespace/workload-in-default-namespace.js';
 import workloadNotSelectedByNetworkPolicy from './workload-not-selected-by-network-policy/workload-not-selected-by-network-policy.js';
 import writableHostPath from './writable-host-path/writable-host-path.js';
@@ -163,6 +165,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   ingressNginxSnippetAnnotation as AnyCheck,
   ingressWildcardHost as AnyCheck,
   ingressWithoutTls as AnyCheck,
+  internetExposedAttackPath as AnyCheck,
   latestImageNotAlwaysPulled as AnyCheck,
   legacyServiceAccountTokenSecret as AnyCheck,
   missingCpuLimit as AnyCheck,
@@ -277,6 +280,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   webhookFailsOpenOnSecurityResources as AnyCheck,
   webhookInsecureClientConfig as AnyCheck,
   webhookInterceptsKubeSystem as AnyCheck,
+  workloadCompromiseSpreads as AnyCheck,
   workloadInDefaultNamespace as AnyCheck,
   workloadNotSelectedByNetworkPolicy as AnyCheck,
   writableHostPath as AnyCheck,
