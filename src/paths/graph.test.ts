@@ -21,7 +21,7 @@ describe('attack graph scenarios', () => {
   it('finds internet -> ingress -> web -> token -> bind -> cluster-admin, ranked first', () => {
     const g = graphOf(BASE);
     const [top] = g.paths();
-    assert.equal(top?.entry.label, 'internet via Ingress shop/web');
+    assert.equal(top?.entry.label, 'internet via Ingress shop/web to Deployment shop/web');
     assert.equal(top?.sinkKind, 'cluster-admin');
     assert.deepEqual(edgesOf(top as NonNullable<typeof top>), ['exploit-exposed-service', 'token-theft', 'rbac:bind']);
     assert.equal(top?.hops[1]?.mitre.id, 'T1528');

@@ -51,8 +51,12 @@ export const SINK_IMPACT: Readonly<Record<SinkKind, number>> = {
   'namespace-secrets': 6,
 };
 
-/** Likelihood that an attacker holds an entry point at all: the internet is everyone. */
-export const ENTRY_LIKELIHOOD: Readonly<Record<EntryKind, number>> = { internet: 1, identity: 0.5, pod: 0.3 };
+/**
+ * Likelihood that an attacker holds an entry point at all: anyone can send traffic from the
+ * internet; a compromised pod needs a supply-chain or application compromise first; an
+ * identity needs stolen credentials.
+ */
+export const ENTRY_LIKELIHOOD: Readonly<Record<EntryKind, number>> = { internet: 1, pod: 0.2, identity: 0.1 };
 
 /** One vertex. */
 export interface Vertex {
@@ -416,7 +420,10 @@ export class AttackGraph {
       const w = x.workload;
       const eid = this.#vertex(`entry:${x.via}:${x.entry.index}:${w.namespace}/${w.kind}/${w.name}`, () => ({
         kind: 'entry',
-        label: `internet via ${x.entry.ref.kind} ${x.entry.ref.namespace ? `${x.entry.ref.namespace}/` : ''}${x.entry.ref.name}`,
+        label:
+          x.via === 'hostNetwork' || x.via === 'hostPort'
+            ? `internet via ${x.via} of ${w.kind} ${w.namespace}/${w.name}`
+            : `internet via ${x.entry.ref.kind} ${x.entry.ref.namespace ? `${x.entry.ref.namespace}/` : ''}${x.entry.ref.name} to ${w.kind} ${w.namespace}/${w.name}`,
         namespace: x.entry.ref.namespace ?? w.namespace,
         resource: x.entry,
         entry: 'internet',

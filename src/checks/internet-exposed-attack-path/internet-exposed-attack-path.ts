@@ -37,7 +37,7 @@ export default defineCheck({
     return {
       pointer: pod.metadataPointer,
       message:
-        `${resource.ref.kind} ${resource.ref.namespace ?? 'default'}/${resource.ref.name} is reachable from the internet (${best.entry.label.replace(/^internet via /, '')}) ` +
+        `${resource.ref.kind} ${resource.ref.namespace ?? 'default'}/${resource.ref.name} is reachable from the internet (${best.entry.label.replace(/^internet via /, '').replace(/ to [^ ]+ [^ ]+$/, '')}) ` +
         `and leads to ${best.sink.label} in ${best.hops.length} hops (${steps}); score ${best.score.toFixed(1)}`,
       evidence: {
         sinks: [...sinks],
