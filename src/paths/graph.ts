@@ -202,6 +202,9 @@ export class AttackGraph {
   readonly #byWorkload = new Map<number, { internet: number[]; pod?: number }>();
   /** The RBAC model's workload identities by resource index (its own map is keyed by object). */
   #identitiesByResource: Map<number, WorkloadIdentity[]> | undefined;
+  #dist: Float64Array | undefined;
+  #hopCount: Int32Array | undefined;
+  readonly #heap = new MinHeap();
 
   constructor(
     readonly inventory: Inventory,
@@ -485,6 +488,15 @@ export class AttackGraph {
       { ...(row.binding.resource ? { resource: row.binding.resource, pointer: row.subject.path } : {}), text },
     ];
     const allContainers = [...containersOfNamespace.values()].flat();
+    // Cluster-wide grants answer alike for every namespace: take each (binding, subject) once.
+    const clusterWideSeen = new Set<string>();
+    const fresh = (row: WhoCanRow, what: string): boolean => {
+      if (row.namespace !== undefined) return true;
+      const key = `${what}:${row.binding.order}:${row.subject.index}`;
+      if (clusterWideSeen.has(key)) return false;
+      clusterWideSeen.add(key);
+      return true;
+    };
     for (const ns of [...namespaces].sort()) {
       for (const row of [...rows('list', 'secrets', ns), ...rows('get', 'secrets', ns)]) {
         const subject = subjectOf(row);
@@ -500,7 +512,7 @@ export class AttackGraph {
         );
       }
       for (const row of [...rows('create', 'pods', ns, 'exec'), ...rows('create', 'pods', ns, 'attach'), ...rows('patch', 'pods', ns)]) {
-        const subject = subjectOf(row);
+        const subject = fresh(row, 'exec') ? subjectOf(row) : undefined;
         if (!subject) continue;
         const scope = row.namespace ?? '*';
         const pods = this.#vertex(`pods:${scope}`, () => ({
@@ -524,7 +536,7 @@ export class AttackGraph {
       const enforced = this.#psaEnforced(ns);
       if (!enforced)
         for (const row of rows('create', 'pods', ns)) {
-          const subject = subjectOf(row);
+          const subject = fresh(row, 'create') ? subjectOf(row) : undefined;
           if (!subject) continue;
           this.#edge(
             this.#identity(subject),
@@ -590,14 +602,22 @@ export class AttackGraph {
   /** Dijkstra backwards from a sink on -ln(likelihood); ties go to fewer hops, then lower edge id. */
   #search(sink: number): Int32Array {
     const n = this.vertices.length;
-    const dist = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-    const hops = new Int32Array(n);
+    // Scratch arrays shared by every sink's search: only `next` is kept.
+    if (!this.#dist || this.#dist.length !== n) {
+      this.#dist = new Float64Array(n);
+      this.#hopCount = new Int32Array(n);
+    }
+    const dist = this.#dist.fill(Number.POSITIVE_INFINITY);
+    const hops = (this.#hopCount as Int32Array).fill(0);
     const next = new Int32Array(n).fill(-1);
     dist[sink] = 0;
-    const heap = new MinHeap();
+    const heap = this.#heap;
+    heap.clear();
     heap.push(0, 0, sink);
     while (heap.size > 0) {
-      const [d, h, v] = heap.pop();
+      const d = heap.topCost;
+      const h = heap.topHops;
+      const v = heap.pop();
       if (d > (dist[v] as number) || (d === dist[v] && h > (hops[v] as number))) continue;
       for (const e of this.#in[v] ?? []) {
         const edge = this.edges[e] as GraphEdge;
@@ -789,13 +809,24 @@ export function comparePaths(a: AttackPath, b: AttackPath): number {
   return b.score - a.score || a.hops.length - b.hops.length || a.entry.key.localeCompare(b.entry.key) || a.sink.key.localeCompare(b.sink.key);
 }
 
-/** A binary min-heap of (cost, hops, vertex). */
+/** A binary min-heap of (cost, hops, vertex), in parallel arrays so that a search allocates nothing per step. */
 class MinHeap {
-  readonly #d: number[] = [];
-  readonly #h: number[] = [];
-  readonly #v: number[] = [];
+  #d: number[] = [];
+  #h: number[] = [];
+  #v: number[] = [];
   get size(): number {
     return this.#v.length;
+  }
+  get topCost(): number {
+    return this.#d[0] as number;
+  }
+  get topHops(): number {
+    return this.#h[0] as number;
+  }
+  clear(): void {
+    this.#d = [];
+    this.#h = [];
+    this.#v = [];
   }
   #less(i: number, j: number): boolean {
     const a = this.#d[i] as number;
@@ -803,11 +834,15 @@ class MinHeap {
     return a < b || (a === b && (this.#h[i] as number) < (this.#h[j] as number));
   }
   #swap(i: number, j: number): void {
-    for (const arr of [this.#d, this.#h, this.#v]) {
-      const t = arr[i] as number;
-      arr[i] = arr[j] as number;
-      arr[j] = t;
-    }
+    const d = this.#d[i] as number;
+    this.#d[i] = this.#d[j] as number;
+    this.#d[j] = d;
+    const h = this.#h[i] as number;
+    this.#h[i] = this.#h[j] as number;
+    this.#h[j] = h;
+    const v = this.#v[i] as number;
+    this.#v[i] = this.#v[j] as number;
+    this.#v[j] = v;
   }
   push(d: number, h: number, v: number): void {
     this.#d.push(d);
@@ -821,8 +856,9 @@ class MinHeap {
       i = p;
     }
   }
-  pop(): [number, number, number] {
-    const top: [number, number, number] = [this.#d[0] as number, this.#h[0] as number, this.#v[0] as number];
+  /** Removes the top and returns its vertex (read topCost and topHops first). */
+  pop(): number {
+    const top = this.#v[0] as number;
     const last = this.#v.length - 1;
     this.#swap(0, last);
     this.#d.pop();
