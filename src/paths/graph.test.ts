@@ -93,6 +93,27 @@ describe('attack graph scenarios', () => {
     );
   });
 
+  it('a RoleBinding in another namespace that lets the service account list Secrets is a path to them', () => {
+    const reader = `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: payments}
+rules: [{apiGroups: [''], resources: [secrets], verbs: [list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: shop-web-reads, namespace: payments}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
+`;
+    const g = graphOf(`${BASE}${reader}`);
+    const [p] = g.paths({ from: ['pod'], to: ['namespace-secrets'] }).filter((x) => x.entry.label === 'Deployment shop/web');
+    assert.equal(p?.sink.label, 'Secrets of namespace payments');
+    assert.deepEqual(edgesOf(p as NonNullable<typeof p>), ['run-in-container', 'token-theft', 'read-secrets']);
+    assert.match(p?.hops[2]?.evidence[0]?.text ?? '', /RoleBinding payments\/shop-web-reads \(Role reader\) grants list on secrets in payments/);
+    assert.deepEqual(graphOf(BASE).paths({ to: ['namespace-secrets'] }), []);
+  });
+
   it('a service account federated with a cloud identity leads to cloud credentials', () => {
     const g = graphOf(
       BASE.replace(

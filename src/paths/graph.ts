@@ -196,8 +196,12 @@ export class AttackGraph {
   readonly #keys = new Map<string, number>();
   readonly #out: number[][] = [];
   readonly #in: number[][] = [];
-  /** Per sink vertex: vertex -> edge id of its next hop (-1: no path). */
-  readonly #next = new Map<number, Int32Array>();
+  /**
+   * Per sink kind: vertex -> edge id of its next hop towards the nearest sink of that kind
+   * (-1: no path). The Secrets of every namespace are one search with many targets, so the
+   * cost does not grow with the number of namespaces.
+   */
+  readonly #next = new Map<SinkKind, Int32Array>();
   /** Workload resource index -> entry vertex ids that reach it (internet) and its own vertex (pod). */
   readonly #byWorkload = new Map<number, { internet: number[]; pod?: number }>();
   /** The RBAC model's workload identities by resource index (its own map is keyed by object). */
@@ -217,7 +221,17 @@ export class AttackGraph {
     if (network.clusterWideUnmodelled || network.unmodelledNamespaces.size > 0)
       this.notes.push('CNI-specific network policies are not evaluated: cloud-metadata edges are left out where they apply');
     this.#build();
-    for (const v of this.vertices) if (v.kind === 'sink' && (this.#in[v.id]?.length ?? 0) > 0) this.#next.set(v.id, this.#search(v.id));
+    const targets = new Map<SinkKind, number[]>();
+    for (const v of this.vertices)
+      if (v.kind === 'sink' && (this.#in[v.id]?.length ?? 0) > 0) {
+        const list = targets.get(v.sink as SinkKind) ?? [];
+        list.push(v.id);
+        targets.set(v.sink as SinkKind, list);
+      }
+    for (const kind of SINK_KINDS) {
+      const list = targets.get(kind);
+      if (list) this.#next.set(kind, this.#search(list));
+    }
   }
 
   /* -------------------------------------------------------------------------- building */
@@ -599,8 +613,8 @@ export class AttackGraph {
 
   /* -------------------------------------------------------------------------- search */
 
-  /** Dijkstra backwards from a sink on -ln(likelihood); ties go to fewer hops, then lower edge id. */
-  #search(sink: number): Int32Array {
+  /** Dijkstra backwards from the sinks of one kind on -ln(likelihood); ties go to fewer hops, then lower edge id. */
+  #search(sinks: readonly number[]): Int32Array {
     const n = this.vertices.length;
     // Scratch arrays shared by every sink's search: only `next` is kept.
     if (!this.#dist || this.#dist.length !== n) {
@@ -610,10 +624,12 @@ export class AttackGraph {
     const dist = this.#dist.fill(Number.POSITIVE_INFINITY);
     const hops = (this.#hopCount as Int32Array).fill(0);
     const next = new Int32Array(n).fill(-1);
-    dist[sink] = 0;
     const heap = this.#heap;
     heap.clear();
-    heap.push(0, 0, sink);
+    for (const sink of sinks) {
+      dist[sink] = 0;
+      heap.push(0, 0, sink);
+    }
     while (heap.size > 0) {
       const d = heap.topCost;
       const h = heap.topHops;
@@ -638,19 +654,19 @@ export class AttackGraph {
     return next;
   }
 
-  /** The most likely path from a vertex to a sink vertex, as edge ids. */
-  #route(from: number, sink: number): number[] | undefined {
-    const next = this.#next.get(sink);
+  /** The most likely path from a vertex to the nearest sink of a kind, as edge ids, and that sink. */
+  #route(from: number, kind: SinkKind): { edges: number[]; sink: Vertex } | undefined {
+    const next = this.#next.get(kind);
     if (!next || next[from] === -1) return undefined;
-    const out: number[] = [];
+    const edges: number[] = [];
     let at = from;
-    while (at !== sink && out.length <= this.vertices.length) {
+    while (this.vertices[at]?.kind !== 'sink' && edges.length <= this.vertices.length) {
       const e = next[at] as number;
       if (e < 0) return undefined;
-      out.push(e);
+      edges.push(e);
       at = (this.edges[e] as GraphEdge).to;
     }
-    return out;
+    return { edges, sink: this.vertices[at] as Vertex };
   }
 
   #hops(edges: readonly number[]): Hop[] {
@@ -703,16 +719,14 @@ export class AttackGraph {
   paths(query: PathQuery = {}): AttackPath[] {
     const from = new Set(query.from ?? ENTRY_KINDS);
     const to = new Set(query.to ?? SINK_KINDS);
-    const sinks = [...this.#next.keys()].map((s) => this.vertices[s] as Vertex).filter((s) => to.has(s.sink as SinkKind));
+    const kinds = [...this.#next.keys()].filter((k) => to.has(k));
     const out: AttackPath[] = [];
     for (const v of this.vertices) {
       if (!v.entry || !from.has(v.entry)) continue;
-      for (const s of sinks) {
-        // Secrets of its own namespace are not a step up for a workload of that namespace.
-        if (s.sink === 'namespace-secrets' && v.entry !== 'internet' && v.namespace === s.namespace) continue;
-        const route = this.#route(v.id, s.id);
-        if (!route || (query.maxHops !== undefined && route.length > query.maxHops)) continue;
-        out.push(this.#path(v, v.entry, s, route));
+      for (const kind of kinds) {
+        const route = this.#route(v.id, kind);
+        if (!route || (query.maxHops !== undefined && route.edges.length > query.maxHops)) continue;
+        out.push(this.#path(v, v.entry, route.sink, route.edges));
       }
     }
     return out.sort(comparePaths);
@@ -729,13 +743,11 @@ export class AttackGraph {
     const at = this.#byWorkload.get(resource.index);
     const result = { internet: [] as AttackPath[], pod: [] as AttackPath[] };
     if (!at) return result;
-    const sinks = [...this.#next.keys()].map((s) => this.vertices[s] as Vertex);
     const add = (list: AttackPath[], vid: number, kind: EntryKind) => {
       const v = this.vertices[vid] as Vertex;
-      for (const s of sinks) {
-        if (s.sink === 'namespace-secrets' && kind === 'pod' && v.namespace === s.namespace) continue;
-        const route = this.#route(vid, s.id);
-        if (route) list.push(this.#path(v, kind, s, route));
+      for (const sinkKind of this.#next.keys()) {
+        const route = this.#route(vid, sinkKind);
+        if (route) list.push(this.#path(v, kind, route.sink, route.edges));
       }
       list.sort(comparePaths);
     };

@@ -1,10 +1,12 @@
 import { defineCheck } from '../../core/check.js';
 import type { AttackPath } from '../../paths/graph.js';
 
-/** Hops that leave the workload for another pod, node or namespace: lateral movement. */
-const LATERAL: ReadonlySet<string> = new Set(['pod-exec', 'create-privileged-pod', 'read-secrets']);
+/** Hops that leave the workload for another pod or node: lateral movement. */
+const LATERAL: ReadonlySet<string> = new Set(['pod-exec', 'create-privileged-pod']);
 
-const spreads = (p: AttackPath): boolean => p.hops.some((h) => LATERAL.has(h.edge));
+/** Lateral hops, or the Secrets of another namespace than the workload's. */
+const spreads = (p: AttackPath): boolean =>
+  p.hops.some((h) => LATERAL.has(h.edge)) || (p.sinkKind === 'namespace-secrets' && p.sink.namespace !== p.entry.namespace);
 
 /**
  * A compromised pod that does not stop at itself: the attack graph's paths that move to other
