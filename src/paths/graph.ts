@@ -209,6 +209,7 @@ export class AttackGraph {
   #dist: Float64Array | undefined;
   #hopCount: Int32Array | undefined;
   readonly #heap = new MinHeap();
+  readonly #edgeKeys = new Set<string>();
 
   constructor(
     readonly inventory: Inventory,
@@ -251,10 +252,9 @@ export class AttackGraph {
   #edge(from: number, to: number, kind: EdgeKind, evidence: readonly Evidence[], likelihood = EDGE_SPECS[kind].likelihood, steps?: readonly PathStep[]): void {
     if (from === to) return;
     // One edge per (from, to, kind): the first evidence found is enough to explain it.
-    for (const e of this.#out[from] ?? []) {
-      const x = this.edges[e] as GraphEdge;
-      if (x.to === to && x.kind === kind) return;
-    }
+    const key = `${from},${to},${kind}`;
+    if (this.#edgeKeys.has(key)) return;
+    this.#edgeKeys.add(key);
     const id = this.edges.length;
     this.edges.push({ from, to, kind, likelihood, evidence, ...(steps ? { steps } : {}) });
     this.#out[from]?.push(id);
