@@ -52,13 +52,13 @@ function generate() {
     });
     for (const tier of TIERS) objects.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: tier, namespace: ns } });
     objects.push({
-      apiVersion: rbac + '/v1',
+      apiVersion: `${rbac}/v1`,
       kind: 'Role',
       metadata: { name: 'debug', namespace: ns },
       rules: [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }],
     });
     objects.push({
-      apiVersion: rbac + '/v1',
+      apiVersion: `${rbac}/v1`,
       kind: 'RoleBinding',
       metadata: { name: 'backend-debug', namespace: ns },
       roleRef: { apiGroup: rbac, kind: 'Role', name: 'debug' },
@@ -67,13 +67,13 @@ function generate() {
     // Workers of namespace n read the Secrets of namespace n+1; some create pods.
     const next = `team-${(n + 1) % N.namespaces}`;
     objects.push({
-      apiVersion: rbac + '/v1',
+      apiVersion: `${rbac}/v1`,
       kind: 'Role',
       metadata: { name: 'secret-reader', namespace: next },
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }],
     });
     objects.push({
-      apiVersion: rbac + '/v1',
+      apiVersion: `${rbac}/v1`,
       kind: 'RoleBinding',
       metadata: { name: `reader-from-${ns}`, namespace: next },
       roleRef: { apiGroup: rbac, kind: 'Role', name: 'secret-reader' },
@@ -109,7 +109,7 @@ function generate() {
   }
   for (let i = 0; i < 10; i++)
     objects.push({
-      apiVersion: rbac + '/v1',
+      apiVersion: `${rbac}/v1`,
       kind: 'ClusterRoleBinding',
       metadata: { name: `escalate-${i}` },
       roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: i % 2 === 0 ? 'edit' : 'cluster-admin' },
