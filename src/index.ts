@@ -165,6 +165,7 @@ export { VulnDb, STALE_AFTER_DAYS, type DbStatus } from './vulndb/db.js';
 export { defaultDbPath } from './vulndb/location.js';
 export { loadPackageList, loadSbom, loadVex } from './vulndb/inputs.js';
 export { renderVulnReport, type VulnFormat, type VulnReport } from './reporters/vulnerabilities.js';
+export {
   AttackGraph,
   type AttackGraphOptions,
   type AttackPath,
