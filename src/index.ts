@@ -201,3 +201,27 @@ export { VulnDb, STALE_AFTER_DAYS, type DbStatus } from './vulndb/db.js';
 export { defaultDbPath } from './vulndb/location.js';
 export { loadPackageList, loadSbom, loadVex } from './vulndb/inputs.js';
 export { renderVulnReport, type VulnFormat, type VulnReport } from './reporters/vulnerabilities.js';
+export {
+  AttackGraph,
+  type AttackGraphOptions,
+  type AttackPath,
+  buildAttackGraph,
+  type ChokePoint,
+  comparePaths,
+  EDGE_SPECS,
+  type EdgeKind as AttackEdgeKind,
+  type EdgeSpec,
+  ENTRY_KINDS,
+  ENTRY_LIKELIHOOD,
+  type EntryKind,
+  type Evidence as AttackEvidence,
+  type GraphEdge,
+  type Hop,
+  type PathQuery,
+  pathsModelProvider,
+  SINK_IMPACT,
+  SINK_KINDS,
+  type SinkKind,
+  type TechniqueRef,
+  type Vertex,
+} from './paths/index.js';

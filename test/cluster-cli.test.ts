@@ -175,12 +175,14 @@ describe('palisade CLI on clusters', { skip: hasOpenssl() ? false : 'openssl is 
     assert.ok(report.coverage.percent < report.coverage.typesPercent - 15, `${report.coverage.percent} vs ${report.coverage.typesPercent}`);
     assert.match(r.stderr, /coverage \d+(\.\d)?% is below --fail-on-coverage-below 90/);
     // The RBAC model reads ClusterRoles; the scopes model (what exists per namespace, for the
-    // reference and selector checks) reads Secrets and Roles too.
+    // reference and selector checks) reads Secrets and Roles too; the attack graph reads what
+    // the RBAC model reads.
     assert.deepEqual(
       report.coverage.degraded.map((d) => [d.analysis, d.missing]),
       [
         ['rbac', ['clusterroles.rbac.authorization.k8s.io: forbidden']],
         ['scopes', ['secrets: forbidden', 'clusterroles.rbac.authorization.k8s.io: forbidden']],
+        ['paths', ['clusterroles.rbac.authorization.k8s.io: forbidden']],
       ],
     );
     assert.match(r.stderr, /warning: rbac-blind: RBAC analysis degraded: clusterroles\.rbac\.authorization\.k8s\.io: forbidden \(\d+ checks rely on it\)/);

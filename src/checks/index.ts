@@ -79,6 +79,7 @@ import imageLatestTag from './image-latest-tag/image-latest-tag.js';
 import ingressNginxSnippetAnnotation from './ingress-nginx-snippet-annotation/ingress-nginx-snippet-annotation.js';
 import ingressWildcardHost from './ingress-wildcard-host/ingress-wildcard-host.js';
 import ingressWithoutTls from './ingress-without-tls/ingress-without-tls.js';
+import internetExposedAttackPath from './internet-exposed-attack-path/internet-exposed-attack-path.js';
 import kubeProxyKubeconfigOwnership from './kube-proxy-kubeconfig-ownership/kube-proxy-kubeconfig-ownership.js';
 import kubeProxyKubeconfigPermissions from './kube-proxy-kubeconfig-permissions/kube-proxy-kubeconfig-permissions.js';
 import kubeProxyMetricsBindAddress from './kube-proxy-metrics-bind-address/kube-proxy-metrics-bind-address.js';
@@ -227,6 +228,7 @@ import untrustedRegistry from './untrusted-registry/untrusted-registry.js';
 import webhookFailsOpenOnSecurityResources from './webhook-fails-open-on-security-resources/webhook-fails-open-on-security-resources.js';
 import webhookInsecureClientConfig from './webhook-insecure-client-config/webhook-insecure-client-config.js';
 import webhookInterceptsKubeSystem from './webhook-intercepts-kube-system/webhook-intercepts-kube-system.js';
+import workloadCompromiseSpreads from './workload-compromise-spreads/workload-compromise-spreads.js';
 import workloadInDefaultNamespace from './workload-in-default-namespace/workload-in-default-namespace.js';
 import workloadNotSelectedByNetworkPolicy from './workload-not-selected-by-network-policy/workload-not-selected-by-network-policy.js';
 import writableHostPath from './writable-host-path/writable-host-path.js';
@@ -313,6 +315,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   ingressNginxSnippetAnnotation as AnyCheck,
   ingressWildcardHost as AnyCheck,
   ingressWithoutTls as AnyCheck,
+  internetExposedAttackPath as AnyCheck,
   kubeProxyKubeconfigOwnership as AnyCheck,
   kubeProxyKubeconfigPermissions as AnyCheck,
   kubeProxyMetricsBindAddress as AnyCheck,
@@ -461,6 +464,7 @@ export const builtinChecks: readonly AnyCheck[] = [
   webhookFailsOpenOnSecurityResources as AnyCheck,
   webhookInsecureClientConfig as AnyCheck,
   webhookInterceptsKubeSystem as AnyCheck,
+  workloadCompromiseSpreads as AnyCheck,
   workloadInDefaultNamespace as AnyCheck,
   workloadNotSelectedByNetworkPolicy as AnyCheck,
   writableHostPath as AnyCheck,

@@ -4,10 +4,18 @@
  */
 import type { AnyModelProvider } from '../core/models.js';
 import { networkModelProvider } from '../network/provider.js';
+import { pathsModelProvider } from '../paths/provider.js';
 import { podsModelProvider } from '../pods/provider.js';
 import { pssModelProvider } from '../pss/views.js';
 import { rbacModelProvider } from '../rbac/provider.js';
 import { scopeModelProvider } from './scope-model.js';
 
 /** Every built-in model provider. */
-export const builtinModels: readonly AnyModelProvider[] = [rbacModelProvider, scopeModelProvider, podsModelProvider, networkModelProvider, pssModelProvider];
+export const builtinModels: readonly AnyModelProvider[] = [
+  rbacModelProvider,
+  scopeModelProvider,
+  podsModelProvider,
+  networkModelProvider,
+  pssModelProvider,
+  pathsModelProvider,
+];

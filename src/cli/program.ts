@@ -14,6 +14,7 @@ import { registerCompliance } from './commands/compliance.js';
 import { registerInventory } from './commands/inventory.js';
 import { registerNetwork } from './commands/network.js';
 import { registerNode } from './commands/node.js';
+import { registerPaths } from './commands/paths.js';
 import { registerPss } from './commands/pss.js';
 import { registerRbac } from './commands/rbac.js';
 import { registerScan } from './commands/scan.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerCompliance(program);
   registerNode(program);
   registerAdmission(program);
+  registerPaths(program);
   return program;
 }
 

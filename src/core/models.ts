@@ -39,15 +39,25 @@ export interface ModelProvider<K extends ModelName = ModelName> {
   readonly name: K;
   /** Kinds the model is built from: when a cluster scan could not read one, the model is degraded. */
   readonly reads: readonly string[];
-  /** Builds the model; pure. A throw makes every check that uses the model an `error`. */
-  build(inventory: Inventory): Models[K];
+  /**
+   * Builds the model; pure. A throw makes every check that uses the model an `error`. A model
+   * built on others (the attack graph on RBAC and network) reads them through `models`, so
+   * each is still built once per scan.
+   */
+  build(inventory: Inventory, models: ModelLookup): Models[K];
 }
+
+/**
+ * Reads another model of the same scan from inside a provider's `build`; throws with the other
+ * model's failure reason when it could not be built.
+ */
+export type ModelLookup = <K extends ModelName>(name: K) => Models[K];
 
 /** A provider of any model, as stored in a registry (every `ModelProvider<K>` is one). */
 export interface AnyModelProvider {
   readonly name: string;
   readonly reads: readonly string[];
-  build(inventory: Inventory): unknown;
+  build(inventory: Inventory, models: ModelLookup): unknown;
 }
 
 /** Thrown when a check reads a model it did not declare in `uses`. */
@@ -93,13 +103,19 @@ export class ScanModels {
     if (!provider) result = { ok: false, reason: `no analyser provides the "${name}" model` };
     else {
       try {
-        result = { ok: true, value: provider.build(this.inventory) };
+        result = { ok: true, value: provider.build(this.inventory, (other) => this.#require(other)) };
       } catch (err) {
         result = { ok: false, reason: `the ${name} model could not be built: ${err instanceof Error ? err.message : String(err)}` };
       }
     }
     this.#built.set(name, result);
     return result;
+  }
+
+  #require<K extends ModelName>(name: K): Models[K] {
+    const m = this.get(name);
+    if (!m.ok) throw new Error(m.reason);
+    return m.value as Models[K];
   }
 
   /** The providers' `reads`, for coverage: which models a gap in a kind degrades. */

@@ -16,7 +16,7 @@ import { printDiagnostics } from '../diagnostics.js';
 import { collectList } from '../flags.js';
 import { DEFAULT_NAMESPACE_HELP, type SourceFlags, sourceFromFlags } from './snapshot.js';
 
-interface CommonFlags {
+export interface CommonFlags {
   snapshot?: string;
   cluster?: boolean;
   kubeconfig?: string;
@@ -26,7 +26,7 @@ interface CommonFlags {
   quiet?: boolean;
 }
 
-function addCommonOptions(cmd: Command): Command {
+export function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('--snapshot <file>', 'read a snapshot written by palisade snapshot instead of files')
     .option('--cluster', 'read the cluster of the current kubeconfig context instead of files')
@@ -42,7 +42,11 @@ function isLive(flags: CommonFlags): boolean {
 }
 
 /** Loads the one inventory the command analyses: manifests, one snapshot cluster, or one live cluster. */
-async function loadInventory(paths: readonly string[], flags: CommonFlags): Promise<{ inventory: Inventory; diagnostics: readonly Diagnostic[] }> {
+export async function loadInventory(
+  paths: readonly string[],
+  flags: CommonFlags,
+  command = 'palisade network',
+): Promise<{ inventory: Inventory; diagnostics: readonly Diagnostic[] }> {
   const live = isLive(flags);
   const source: SourceFlags = {
     ...(live ? { cluster: true } : {}),
@@ -62,7 +66,7 @@ async function loadInventory(paths: readonly string[], flags: CommonFlags): Prom
   if (chosen.length === 0) throw new PalisadeError('usage', `--context ${flags.context}: no such cluster in ${flags.snapshot}`);
   if (chosen.length > 1) {
     const names = chosen.map((l) => l.cluster?.name ?? '?').join(', ');
-    throw new PalisadeError('usage', `palisade network analyses one cluster at a time; choose one with --context (${names})`);
+    throw new PalisadeError('usage', `${command} analyses one cluster at a time; choose one with --context (${names})`);
   }
   const one = chosen[0] as (typeof chosen)[number];
   const missing = one.diagnostics.filter((d) => d.code === 'path-not-found');

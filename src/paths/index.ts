@@ -1,0 +1,7 @@
+/**
+ * The attack-path analyser: one graph joining exposure, network reachability, workloads,
+ * identities and RBAC; the most likely path from each entry to each sink; choke points.
+ */
+export * from './graph.js';
+export { pathsModelProvider } from './provider.js';
+export * from './techniques.js';
