@@ -310,7 +310,10 @@ describe('palisade admission serve (built CLI, HTTPS on loopback)', { skip: hasO
     const mutated = await review(s, '/mutate', admissionReview(plain, 'team-warn'));
     assert.equal(mutated.patchType, 'JSONPatch');
     const patch = JSON.parse(Buffer.from(String(mutated.patch), 'base64').toString('utf8')) as { op: string; path: string; value: unknown }[];
-    assert.deepEqual(patch, [{ op: 'add', path: '/spec/template/spec/containers/0/securityContext', value: { capabilities: { drop: ['NET_RAW'] } } }]);
+    // The fix engine's safe fixes: NET_RAW dropped, no privilege escalation; never a "review" fix such as a read-only root filesystem.
+    const added = patch.find((op) => op.path === '/spec/template/spec/containers/0/securityContext');
+    assert.deepEqual((added?.value as Obj | undefined)?.capabilities, { drop: ['NET_RAW'] });
+    assert.ok(!JSON.stringify(patch).includes('readOnlyRootFilesystem'), JSON.stringify(patch));
   });
 
   it('serves probes and metrics, and refuses what is not a bounded JSON AdmissionReview', async () => {

@@ -13,13 +13,11 @@ import { prepareChecks, targetKubernetesVersion } from '../scan.js';
 import type { AdmissionEngine } from './evaluate.js';
 
 /**
- * Checks whose fixes `/mutate` applies when the configuration names none. The fix engine's own
- * notion of a safe fix is not available to admission yet, so this is the checks' own `fix`
- * operations, limited to those that take away nothing a workload is expected to use: dropping
- * `NET_RAW`. Fixes such as a read-only root filesystem or no service-account token can break
- * an application and are applied only when listed in `admission.mutateChecks`.
+ * Checks whose fixes `/mutate` applies when the configuration names none: every check, since the
+ * fix engine applies only the fixes it classifies safe (`fixSafety`), proven by a rescan.
+ * `admission.mutateChecks` narrows this.
  */
-export const DEFAULT_MUTATE_CHECKS: readonly string[] = ['net-raw-not-dropped'];
+export const DEFAULT_MUTATE_CHECKS: readonly string[] = ['*'];
 
 /** Inputs of {@link buildAdmissionEngine}. */
 export interface AdmissionEngineOptions {

@@ -187,7 +187,7 @@ describe('admission decisions on recorded AdmissionReviews', () => {
     assert.ok(!w.blocking.some((f) => f.name === 'pss-privileged'));
   });
 
-  it('/mutate returns the fixes of the mutate checks as a JSON Patch that applies and fixes them', () => {
+  it('/mutate returns the safe fixes of the fix engine as a JSON Patch that applies and fixes them', () => {
     const req = requestOf('018-create-deployments.json');
     const d = run('mutate', req, { [ENFORCE_LABEL]: 'enforce' });
     assert.equal(d.response.allowed, true);
@@ -195,33 +195,46 @@ describe('admission decisions on recorded AdmissionReviews', () => {
     const patch = JSON.parse(Buffer.from(d.response.patch ?? '', 'base64').toString('utf8')) as JsonPatchOperation[];
     assert.ok(patch.length > 0);
     const patched = applyJsonPatch(req.object as JsonObject, patch);
-    assert.deepEqual(containers(patched)[0]?.securityContext, { capabilities: { drop: ['NET_RAW'] } });
-    // The patched object passes the fixed check.
+    const sc = containers(patched)[0]?.securityContext as JsonObject;
+    assert.deepEqual(sc.capabilities, { drop: ['NET_RAW'] });
+    assert.equal(sc.allowPrivilegeEscalation, false);
+    // Fixes the engine marks "review" are never applied by admission.
+    assert.equal(sc.readOnlyRootFilesystem, undefined);
+    assert.equal(sc.runAsNonRoot, undefined);
+    // The patched object no longer fails what was fixed, and fails nothing new.
+    const before = run('validate', req, { [ENFORCE_LABEL]: 'warn' });
     const again = run('validate', { ...req, object: patched }, { [ENFORCE_LABEL]: 'warn' });
-    assert.ok(!again.failing.some((f) => f.name === 'net-raw-not-dropped'));
-    assert.match((d.response.warnings ?? []).join('\n'), /palisade: fixed PAL-\d+ net-raw-not-dropped/);
+    assert.ok(!again.failing.some((f) => f.name === 'net-raw-not-dropped' || f.name === 'pss-privilege-escalation'));
+    const had = new Set(before.failing.map((f) => `${f.check} ${f.pointer}`));
+    assert.deepEqual(
+      again.failing.filter((f) => !had.has(`${f.check} ${f.pointer}`)).map((f) => f.check),
+      [],
+    );
+    assert.match((d.response.warnings ?? []).join('\n'), /palisade: fixed .*PAL-\d+ net-raw-not-dropped/);
     // A waived finding is accepted as it is: mutation does not "fix" it either.
-    const waived = run('mutate', req, { [ENFORCE_LABEL]: 'enforce' }, { exceptions: [{ check: 'net-raw-not-dropped', reason: 'needs raw sockets' }] });
+    const waived = run(
+      'mutate',
+      req,
+      { [ENFORCE_LABEL]: 'enforce' },
+      { exceptions: [{ check: 'net-raw-not-dropped', reason: 'needs raw sockets' }], admission: { mutateChecks: ['net-raw-not-dropped'] } },
+    );
     assert.equal(waived.response.patch, undefined);
     assert.equal(waived.outcome, 'allowed');
   });
 
-  it('/mutate in audit mode records the patch without sending it, and never denies', () => {
+  it('/mutate in audit mode records the patch without sending it, never denies, and never applies a fix marked review', () => {
     const req = requestOf('018-create-deployments.json', (r) => containers(r.object).forEach(privileged));
     const audit = run('mutate', req, { [ENFORCE_LABEL]: 'audit' });
     assert.equal(audit.response.allowed, true);
     assert.equal(audit.response.patch, undefined);
+    assert.ok((audit.response.auditAnnotations?.['would-patch'] ?? '').startsWith('[{'));
     const enforce = run('mutate', req, { [ENFORCE_LABEL]: 'enforce' });
     assert.equal(enforce.response.allowed, true, '/mutate never denies: /validate does');
-    const none = run('mutate', req, { [ENFORCE_LABEL]: 'enforce' }, { admission: { mutateChecks: ['writable-root-filesystem'] } });
-    const ops = JSON.parse(Buffer.from(none.response.patch ?? '', 'base64').toString('utf8')) as JsonPatchOperation[];
-    assert.ok(
-      ops.every((op) => op.path.endsWith('readOnlyRootFilesystem')),
-      JSON.stringify(ops),
-    );
+    const review = run('mutate', req, { [ENFORCE_LABEL]: 'enforce' }, { admission: { mutateChecks: ['writable-root-filesystem'] } });
+    assert.equal(review.response.patch, undefined);
   });
 
-  it('/mutate sends only fixes that the patched object confirms, and says which did not work', () => {
+  it('/mutate sends only fixes that the patched object confirms', () => {
     const labelCheck = (id: string, name: string, label: string, fixLabel: string) =>
       defineCheck({
         id,
@@ -243,10 +256,16 @@ describe('admission decisions on recorded AdmissionReviews', () => {
       extraChecks,
     });
     const req = requestOf('018-create-deployments.json');
+    // The fix engine rolls back an object whose fixes the rescan disproves, all of them.
     const d = decide(e, 'mutate', req, { [ENFORCE_LABEL]: 'warn' }, TODAY);
-    const patch = JSON.parse(Buffer.from(d.response.patch ?? '', 'base64').toString('utf8')) as JsonPatchOperation[];
+    assert.equal(d.response.patch, undefined);
+    assert.match((d.response.warnings ?? []).join('\n'), /palisade: no fix applied/);
+    // Without the broken fix, the other is sent.
+    const ok = buildAdmissionEngine({ config: validateConfig({ admission: { mutateChecks: ['team-label'] } }, 'test.yaml'), extraChecks });
+    const patched = decide(ok, 'mutate', req, { [ENFORCE_LABEL]: 'warn' }, TODAY);
+    const patch = JSON.parse(Buffer.from(patched.response.patch ?? '', 'base64').toString('utf8')) as JsonPatchOperation[];
     assert.deepEqual(patch, [{ op: 'add', path: '/metadata/labels/team', value: 'x' }]);
-    assert.deepEqual(d.response.warnings, ['palisade: fixed ACME-0001 team-label', 'palisade: not fixed (the fix did not resolve it): ACME-0002']);
+    assert.deepEqual(patched.response.warnings, ['palisade: fixed ACME-0001 team-label']);
   });
 
   it('never returns a secret value of the object, in any mode or path', () => {

@@ -1,14 +1,16 @@
 /**
- * The fixes `/mutate` proposes for one object, proven like every fix: the object is patched, the
- * patched object is evaluated again by the same scan, and the patch is kept only when the fixed
- * findings are gone and nothing new fails.
- *
- * Source of the fixes: the `fix` operations checks emit with their findings (`FixOperation` in
- * core/check.ts), for the findings the caller selected (`admission.mutateChecks`). The fix
- * engine's classification of safe fixes (src/fix/) replaces this selection when it is on main.
+ * The fixes `/mutate` proposes for one object: the safe fixes of the fix engine (src/fix/,
+ * `planFixes`), proven as `palisade fix` proves them: the object is patched, the patched object
+ * is evaluated again by the same scan (same checks, configuration and exceptions), and the patch
+ * is kept only when the fixed findings are gone and nothing new fails. Fixes the engine marks
+ * "review" (`fixSafety: 'review'`: a read-only root filesystem, a non-root user) are never applied
+ * by admission. The patch is then checked once more with RFC 6902's strict rules, since the API
+ * server rejects a whole request when one operation does not apply.
  */
+import { plainFinding } from '../core/finding.js';
 import type { Finding, JsonObject } from '../core/types.js';
-import { fixesToJsonPatch, type JsonPatchOperation } from './patch.js';
+import { planFixes } from '../fix/fix.js';
+import { applyJsonPatch, FROZEN_POINTER, type JsonPatchOperation } from './patch.js';
 
 /** A proven patch and what it does. */
 export interface FixProposal {
@@ -16,18 +18,13 @@ export interface FixProposal {
   readonly patch: readonly JsonPatchOperation[];
   /** The findings the patch fixes. */
   readonly fixed: readonly Finding[];
-  /** Selected findings whose fix did not resolve them (left out of the patch). */
+  /** Selected findings left unfixed (a fix marked "review", a fix the rescan disproved). */
   readonly notFixed: readonly Finding[];
 }
 
-/** Identity of a finding across the object and its patched copy. */
-const keyOf = (f: Finding): string => `${f.check}\u0000${f.pointer}`;
-
 /**
- * Patches `object` with the fixes of `selected` and proves the result with `rescan` (the failing
- * findings of the patched object). Fixes that do not resolve their finding are left out and the
- * rest is proven again, once; a patch after which a finding fails that did not before is never
- * proposed.
+ * The proven safe fixes of `selected` (failing findings of `object`, waivers already applied)
+ * as a JSON Patch. `rescan` returns the failing findings of a patched copy of the object.
  *
  * @example
  * const { patch } = proposeFixes(pod, fixable, failing, (p) => evaluateObject(p, options, today).findings.filter(isFail));
@@ -38,20 +35,29 @@ export function proposeFixes(
   failing: readonly Finding[],
   rescan: (patched: JsonObject) => readonly Finding[],
 ): FixProposal {
-  const before = new Set(failing.map(keyOf));
-  let candidates = [...selected];
-  for (let round = 0; round < 2 && candidates.length > 0; round++) {
-    const { patch, patched } = fixesToJsonPatch(
-      object,
-      candidates.flatMap((f) => f.fix ?? []),
-    );
-    if (patch.length === 0) break;
-    const after = rescan(patched).map(keyOf);
-    const afterSet = new Set(after);
-    if (after.some((k) => !before.has(k))) break;
-    const still = candidates.filter((f) => afterSet.has(keyOf(f)));
-    if (still.length === 0) return { patch, fixed: candidates, notFixed: selected.filter((f) => !candidates.includes(f)) };
-    candidates = candidates.filter((f) => !afterSet.has(keyOf(f)));
+  const none = { patch: [], fixed: [], notFixed: selected };
+  if (selected.length === 0) return none;
+  // The fix engine proves a fix by comparing every failing finding of the object before and after,
+  // so it sees them all; those not selected (`admission.mutateChecks`) go without their fix.
+  const chosen = new Set(selected);
+  const outcome = planFixes({
+    findings: failing.map((f) => (chosen.has(f) ? f : { ...plainFinding(f), fix: undefined })),
+    // Safe fixes only: admission changes objects nobody reviews.
+    selection: {},
+    readText: () => undefined,
+    objectOf: () => object,
+    rescan: ({ objects }) => rescan([...objects.values()][0] ?? object),
+    remediationOf: () => '',
+  });
+  const applied = outcome.objects[0];
+  if (!applied || applied.patch.length === 0) return none;
+  const patch: JsonPatchOperation[] = [...applied.patch];
+  if (patch.some((op) => FROZEN_POINTER.test(op.path))) return none;
+  try {
+    applyJsonPatch(object, patch);
+  } catch {
+    return none;
   }
-  return { patch: [], fixed: [], notFixed: selected };
+  const fixed = new Set(applied.findings);
+  return { patch, fixed: applied.findings, notFixed: selected.filter((f) => !fixed.has(f)) };
 }

@@ -70,7 +70,7 @@ export function applyJsonPatch(doc: JsonObject, patch: readonly JsonPatchOperati
 }
 
 /** Pointers the API server does not let admission change, or that a fix must not change there. */
-const FROZEN = /^\/(apiVersion|kind|metadata\/(name|namespace|uid|generateName|resourceVersion))(\/|$)/;
+export const FROZEN_POINTER = /^\/(apiVersion|kind|metadata\/(name|namespace|uid|generateName|resourceVersion))(\/|$)/;
 
 /** The patch made of fix operations, and what was left out. */
 export interface FixPatch {
@@ -100,7 +100,7 @@ export function fixesToJsonPatch(object: JsonObject, ops: readonly FixOperation[
     const key = JSON.stringify(op);
     if (seen.has(key)) continue;
     seen.add(key);
-    if (FROZEN.test(op.path)) {
+    if (FROZEN_POINTER.test(op.path)) {
       skipped.push({ op, reason: `${op.path} cannot be changed by admission` });
       continue;
     }
