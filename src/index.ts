@@ -52,7 +52,18 @@ export type {
   ResourceContext,
   Violation,
 } from './core/check.js';
-export { kindsReadBy, runChecks, WORKLOAD_KINDS, type DataGap, type EngineOptions, type EngineResult, type StatusCounts } from './core/engine.js';
+export {
+  kindsReadBy,
+  missingInputs,
+  runChecks,
+  WORKLOAD_KINDS,
+  type DataGap,
+  type EngineOptions,
+  type EngineResult,
+  type SkippedCheck,
+  type StatusCounts,
+} from './core/engine.js';
+export type { InputName, ModelInputs, ScanInputs } from './core/models.js';
 export { ExceptionMatcher, type ExceptionRule } from './core/exceptions.js';
 export { plainFinding } from './core/finding.js';
 export { Inventory, isKubernetesObject, type InventoryOptions, UNSET_NAMESPACE } from './core/inventory.js';
@@ -72,6 +83,7 @@ export {
   type IncompleteReason,
   type HiddenFindings,
   type ScanReport,
+  type SkippedCheckInfo,
 } from './core/report.js';
 export {
   countProblems,
@@ -164,16 +176,15 @@ export {
 export type { ImageInventory, InstalledPackage, OsRelease, PackageLocation, PackageVulnerability, VulnerabilityStatus } from './packages/packages.js';
 export { analyzeImage, openImage, scanImage, type ImageScanOptions, type ImageScanResult } from './images/image.js';
 export { LayerCache, defaultCacheDir } from './images/cache.js';
+export { imageInputs, imageUses, scanImages, type ImageInputOptions, type ImageUse, type ScanImagesOptions, type ScannedImage } from './images/join.js';
 export {
-  IMAGE_CHECKS,
-  imageFindings,
-  imageUses,
-  scanImages,
-  withImageFindings,
-  type ImageUse,
-  type ScanImagesOptions,
-  type ScannedImage,
-} from './images/join.js';
+  buildImagesModel,
+  ImagesModel,
+  imagesModelProvider,
+  type ImageFacts,
+  type ImageScanResults,
+  type VulnerabilityMatches,
+} from './image-scan/model.js';
 export { renderSbom, toCycloneDx, toSpdx, type SbomFormat } from './images/sbom.js';
 export { purlOf, osEcosystem } from './images/purl.js';
 export {

@@ -17,7 +17,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   // Kubernetes domain helpers: pure functions over objects.
   domain: ['security-context', 'image-ref', 'credentials', 'packages'],
   // Analysers' models: pure, built from the inventory by the engine.
-  models: ['rbac', 'pss', 'summary', 'pods', 'network', 'paths', 'vuln'],
+  models: ['rbac', 'pss', 'summary', 'pods', 'network', 'paths', 'vuln', 'image-scan'],
   // The catalogues: checks and framework controls.
   catalogue: ['checks', 'frameworks', 'audit-rules'],
   // The I/O ring: reading, writing, rendering.

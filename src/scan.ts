@@ -12,7 +12,8 @@ import { EMPTY_CONFIG, fixValueFor } from './config/config.js';
 import { validateAgainst } from './config/schema.js';
 import { didYouMean } from './config/suggest.js';
 import { type AnyCheck, metaOf } from './core/check.js';
-import { runChecks } from './core/engine.js';
+import { runChecks, type SkippedCheck } from './core/engine.js';
+import type { InputName, ScanInputs } from './core/models.js';
 import { PalisadeError } from './core/errors.js';
 import { ExceptionMatcher, globMatch } from './core/exceptions.js';
 import {
@@ -98,6 +99,27 @@ export interface ScanOptions {
    * version when known, else each check's own default (the newest version it knows).
    */
   readonly kubernetesVersion?: string;
+  /**
+   * Per-scan data fetched before the engine runs, for checks that `requires` it: `images`
+   * (image inventories by reference, {@link ImageScanResults}) and `vulnerabilities` (their
+   * matches). Checks whose inputs are not given are skipped and listed in `skippedChecks`.
+   *
+   * @example
+   * await scan(['deploy/'], { inputs: { images: { scannedAt: new Date().toISOString(), images } } });
+   */
+  readonly inputs?: ScanInputs;
+}
+
+/** How to give a check each model input, for the report's skipped checks. */
+const INPUT_HINTS: Readonly<Partial<Record<InputName, string>>> = {
+  images: 'run with --images',
+  vulnerabilities: 'run with --images and a vulnerability database',
+};
+
+/** Why a check was skipped, in the user's words: the hint of its first missing input. */
+export function skipReason(missing: readonly InputName[]): string {
+  const first = missing[0];
+  return first !== undefined ? (INPUT_HINTS[first] ?? `the scan was not given its ${first} input`) : 'a required input was not given';
 }
 
 /**
@@ -253,7 +275,12 @@ export function validateCheckParams(all: readonly AnyCheck[], config: PalisadeCo
  * @example
  * const checks = prepareChecks({ config, include: ['PAL-01*'] });
  */
-export function prepareChecks(options: Pick<ScanOptions, 'config' | 'include' | 'exclude' | 'extraChecks' | 'framework' | 'frameworks'> = {}): AnyCheck[] {
+export function prepareChecks(
+  options: Pick<ScanOptions, 'config' | 'include' | 'exclude' | 'extraChecks' | 'framework' | 'frameworks' | 'inputs'> & {
+    /** The inputs the scan will be given, when they are fetched after this call (`scan --images`); default: the keys of `inputs`. */
+    readonly inputNames?: readonly InputName[];
+  } = {},
+): AnyCheck[] {
   const config = options.config ?? EMPTY_CONFIG;
   const all = [...builtinChecks, ...(options.extraChecks ?? [])];
   const frameworks = [...BUILTIN_FRAMEWORKS, ...(options.frameworks ?? [])];
@@ -266,6 +293,17 @@ export function prepareChecks(options: Pick<ScanOptions, 'config' | 'include' | 
     throw new PalisadeError(
       'usage',
       `no check to run: the selection (--include/--exclude, and include/exclude/enabled in ${config.file ?? 'the configuration'}) leaves none of the ${all.length} checks`,
+    );
+  // A selection of opt-in checks only, without their inputs, would run nothing and pass.
+  const given = new Set<string>(options.inputNames ?? (Object.keys(options.inputs ?? {}) as InputName[]));
+  const runnable = checks.filter((c) => (c.requires ?? []).every((n) => given.has(n)));
+  if (runnable.length === 0)
+    throw new PalisadeError(
+      'usage',
+      `no check to run: the selected checks need input this scan is not given (${checks
+        .slice(0, 5)
+        .map((c) => `${c.id} ${c.name}: ${skipReason((c.requires ?? []).filter((n) => !given.has(n)))}`)
+        .join('; ')}${checks.length > 5 ? '; ...' : ''})`,
     );
   return checks;
 }
@@ -337,14 +375,22 @@ export function scanInventory(
     exceptions,
     models: builtinModels,
     ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
+    ...(options.inputs ? { inputs: options.inputs } : {}),
     ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress?.('check', done, total) } : {}),
     ...(options.coverage ? { gaps: gapsFromCoverage(options.coverage) } : {}),
   });
+  // Skipped checks (an input they require was not given) did not run: not counted, not coverage.
+  const skippedIds = new Set(result.skipped.map((k) => k.id));
+  const ran = skippedIds.size > 0 ? checks.filter((c) => !skippedIds.has(c.id)) : checks;
   // Coverage entries carry their cluster, so that merged reports weigh each cluster's checks apart.
   const name = options.cluster?.name;
   const types = name !== undefined ? options.coverage?.map((t) => (t.cluster === undefined ? { ...t, cluster: name } : t)) : options.coverage;
-  const coverage = types ? computeCoverage(types, coverageNeeds(checks)) : undefined;
+  const coverage = types ? computeCoverage(types, coverageNeeds(ran)) : undefined;
   const diagnostics: Diagnostic[] = [...(options.diagnostics ?? [])];
+  const named = namedSkipped(result.skipped, config, options.include ?? []);
+  for (const k of result.skipped)
+    if (named.has(k.id))
+      diagnostics.push({ level: 'warning', code: 'check-skipped', message: `${k.id} (${k.name}) was selected but not run: ${skipReason(k.missing)}` });
   for (const w of exceptions.unexplained) {
     const r = w.resource;
     diagnostics.push({
@@ -376,9 +422,14 @@ export function scanInventory(
       skippedFiles: stats.skippedFiles,
     },
     // The engine's findings are this report's own: grouped in place, not copied.
-    ...grouped(result.findings, { totals: result.totals, checksRun: checks.length }, true),
+    ...grouped(result.findings, { totals: result.totals, checksRun: ran.length }, true),
     perCheck: Object.fromEntries(result.perCheck),
-    checks: checks.map(metaOf),
+    checks: ran.map(metaOf),
+    ...(result.skipped.length > 0
+      ? {
+          skippedChecks: result.skipped.map((k) => ({ id: k.id, name: k.name, reason: skipReason(k.missing), ...(named.has(k.id) ? { selected: true } : {}) })),
+        }
+      : {}),
     exceptions: { expired: exceptions.expired, unused: exceptions.unused },
     diagnostics,
     ...(options.cluster
@@ -397,6 +448,17 @@ export function scanInventory(
     ...(coverage ? { coverage } : {}),
     ...incompleteSection(options.incomplete ?? []),
   };
+}
+
+/**
+ * The skipped checks the selection named on purpose (`--include` or the configuration's
+ * `include`): asked for, not run, so a warning and, under `--fail-on`, not a pass. Checks
+ * skipped only because every check was selected are listed in the report, without noise.
+ */
+function namedSkipped(skipped: readonly SkippedCheck[], config: PalisadeConfig, include: readonly string[]): Set<string> {
+  const inc = include.length > 0 ? include : config.include;
+  if (inc.length === 0) return new Set();
+  return new Set(skipped.filter((k) => inc.some((p) => globMatch(p, k.id) || globMatch(p, k.name))).map((k) => k.id));
 }
 
 function incompleteSection(reasons: readonly IncompleteReason[]): Pick<ScanReport, 'incomplete'> {
@@ -721,6 +783,12 @@ export function gateVerdict(report: ScanReport, options: GateOptions = {}): Gate
     reasons.push(`coverage ${report.coverage?.percent ?? 100}% is below --fail-on-coverage-below ${options.minCoverage}`);
   if (options.failOn && report.incomplete && !options.allowIncomplete)
     reasons.push(`the scan is ${describeIncomplete(report.incomplete)}; fix the input or pass --allow-incomplete`);
+  // A check the selection named but the scan could not run (no vulnerability database) was not checked.
+  const notRun = (report.skippedChecks ?? []).filter((k) => k.selected === true);
+  if (options.failOn && notRun.length > 0 && !options.allowIncomplete)
+    reasons.push(
+      `${notRun.length} selected check${notRun.length === 1 ? ' was' : 's were'} not run (${notRun.map((k) => `${k.id}: ${k.reason}`).join('; ')}); pass --allow-incomplete to accept it`,
+    );
   // A check that could not evaluate (data forbidden, a model that could not be built, a check
   // that threw) did work the gate cannot vouch for: it never passes silently.
   const errors = report.summary.totals.error;

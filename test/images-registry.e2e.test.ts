@@ -169,7 +169,7 @@ describe('registry: anonymous pulls', { skip }, () => {
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     const image = report.findings
-      .filter((f: { check: string }) => f.check.startsWith('PAL-09'))
+      .filter((f: { check: string }) => f.check.startsWith('PAL-10'))
       .map((f: { name: string; container: string; status: string; location: { line: number } }) => [f.name, f.container, f.status, f.location.line]);
     assert.deepEqual(
       image.sort((a: string[], b: string[]) => String(a[1]).localeCompare(String(b[1]))),
@@ -182,7 +182,64 @@ describe('registry: anonymous pulls', { skip }, () => {
     const gated = await run(['scan', dir, '--images', '--no-image-cache', '--fail-on', 'critical', '-f', 'json']);
     assert.equal(gated.code, 1, 'an image that could not be scanned makes the gated scan incomplete');
     const sarif = await run(['scan', dir, '--images', '--image-max-age', '30', '--no-image-cache', '-f', 'sarif']);
-    assert.ok(JSON.parse(sarif.stdout).runs[0].tool.driver.rules.some((rule: { id: string }) => rule.id === 'PAL-0901'));
+    assert.ok(JSON.parse(sarif.stdout).runs[0].tool.driver.rules.some((rule: { id: string }) => rule.id === 'PAL-1001'));
+    // Catalogue checks: a configuration severity override and parameter, and --exclude, name them.
+    writeFileSync(join(tmp, 'images.palisade.yaml'), 'checks:\n  image-stale:\n    severity: high\n    params: {maxAgeDays: 30}\n');
+    const configured = await run(
+      ['scan', dir, '--images', '--no-image-cache', '-c', join(tmp, 'images.palisade.yaml'), '--exclude', 'image-not-scanned', '-f', 'json'],
+      { XDG_DATA_HOME: join(tmp, 'no-data') },
+    );
+    assert.equal(configured.code, 0, configured.stderr);
+    const cr = JSON.parse(configured.stdout);
+    assert.deepEqual(
+      cr.findings.filter((f: { check: string }) => f.check.startsWith('PAL-10')).map((f: { check: string; severity: string }) => `${f.check} ${f.severity}`),
+      ['PAL-1001 high', 'PAL-1001 high'],
+    );
+    // Without a vulnerability database PAL-1002/1003 are skipped, never passed; listed with the reason.
+    assert.deepEqual(
+      cr.skippedChecks.map((k: { id: string; reason: string }) => `${k.id}: ${k.reason}`),
+      ['PAL-1002: run with --images and a vulnerability database', 'PAL-1003: run with --images and a vulnerability database'],
+    );
+    assert.match(configured.stderr, /no vulnerability database at .*no-data.*PAL-1002 and PAL-1003 are not evaluated/);
+    // A database named with --vuln-db must open: a missing one is an error, not a skip.
+    const badDb = await run(['scan', dir, '--images', '--no-image-cache', '--vuln-db', join(tmp, 'missing.db')]);
+    assert.equal(badDb.code, 2, badDb.stderr);
+    assert.match(badDb.stderr, /no vulnerability database at .*missing\.db/);
+    // With a database (built by palisade db build), PAL-1002/1003 run on the matched vulnerabilities.
+    const feeds = join(tmp, 'feeds');
+    mkdirSync(join(feeds, 'osv'), { recursive: true });
+    writeFileSync(
+      join(feeds, 'osv', 'CVE-2099-0001.json'),
+      JSON.stringify({
+        schema_version: '1.6.0',
+        id: 'CVE-2099-0001',
+        modified: '2026-01-01T00:00:00Z',
+        summary: 'test advisory',
+        severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+        affected: [
+          { package: { ecosystem: 'Debian:12', name: 'curl' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '7.88.1-10+deb12u6' }] }] },
+        ],
+      }),
+    );
+    writeFileSync(join(feeds, 'kev.json'), JSON.stringify({ vulnerabilities: [{ cveID: 'CVE-2099-0001', dateAdded: '2026-01-01' }] }));
+    const built = await run(['db', 'build', '--osv', join(feeds, 'osv'), '--kev', join(feeds, 'kev.json'), '--out', join(feeds, 'v.db')]);
+    assert.equal(built.code, 0, built.stderr);
+    const withDb = await run(['scan', dir, '--images', '--no-image-cache', '--vuln-db', join(feeds, 'v.db'), '--include', 'PAL-1002,PAL-1003', '-f', 'json']);
+    assert.equal(withDb.code, 0, withDb.stderr);
+    const vr = JSON.parse(withDb.stdout);
+    assert.equal(vr.skippedChecks, undefined);
+    assert.deepEqual(vr.findings.map((f: { check: string; container: string; severity: string }) => `${f.check} ${f.container} ${f.severity}`).sort(), [
+      'PAL-1002 api critical',
+      'PAL-1002 sidecar critical',
+      'PAL-1003 api critical',
+      'PAL-1003 sidecar critical',
+    ]);
+    // Without --images the image checks do not run, and a selection of them alone is a usage error.
+    const plain = await run(['scan', dir, '-f', 'json']);
+    assert.ok(!JSON.parse(plain.stdout).checks.some((c: { id: string }) => c.id.startsWith('PAL-10')));
+    const only = await run(['scan', dir, '--include', 'image-stale']);
+    assert.equal(only.code, 2);
+    assert.match(only.stderr, /PAL-1001 image-stale: run with --images/);
   });
 
   it('the second scan of an image comes from the layer cache', async () => {

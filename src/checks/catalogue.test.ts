@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import { applyFixes } from '../core/fix.js';
 import type { ResourceRef } from '../core/types.js';
 import { resolveReference } from '../frameworks/index.js';
-import { expectedPointers, fixtureParams, inventoryOf, runOn } from '../../test/support/fixtures.js';
+import { expectedErrorPointers, expectedPointers, fixtureInputs, fixtureParams, inventoryOf, runOn } from '../../test/support/fixtures.js';
 import { fixText } from '../../test/support/fix.js';
 import { builtinChecks } from './index.js';
 
@@ -71,6 +71,12 @@ for (const check of builtinChecks) {
   describe(`${check.id} ${check.name}`, () => {
     const dir = join(here, check.name, 'fixtures');
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.includes('.fixed.')) : [];
+    // A check that requires model inputs (scan --images) gets them from fixtures/inputs.json.
+    const inputs = existsSync(dir) ? fixtureInputs(dir) : undefined;
+    if (check.requires && check.requires.length > 0)
+      it('has the model inputs it requires in fixtures/inputs.json', () => {
+        for (const name of check.requires ?? []) assert.ok(inputs?.[name] !== undefined, `${check.id}: fixtures/inputs.json has no "${name}"`);
+      });
     it('has pass and fail fixtures', () => {
       assert.ok(
         files.some((f) => f.startsWith('pass.')),
@@ -88,7 +94,7 @@ for (const check of builtinChecks) {
       const params = p ? { [check.id]: p } : undefined;
       if (f.startsWith('pass.')) {
         it(`passes ${f}`, () => {
-          const findings = runOn([check], text, f, params);
+          const findings = runOn([check], text, f, params, inputs);
           const bad = findings.filter((x) => x.status !== 'pass');
           assert.deepEqual(
             bad.map((x) => `${x.status} ${x.pointer}: ${x.message}`),
@@ -99,13 +105,15 @@ for (const check of builtinChecks) {
       } else if (f.startsWith('fail.')) {
         it(`fails ${f} at exactly the expected pointers`, () => {
           const expected = expectedPointers(path);
-          assert.ok(expected.length > 0, `${f}: declare the failing pointers with "# expect: /pointer" lines`);
-          const findings = runOn([check], text, f, params);
-          const errors = findings.filter((x) => x.status === 'error');
-          assert.deepEqual(
-            errors.map((e) => e.message),
-            [],
+          // A check of an input that may be unreadable reports an error there (`# expect-error:`).
+          const expectedErrors = expectedErrorPointers(text);
+          assert.ok(
+            expected.length + expectedErrors.length > 0,
+            `${f}: declare the failing pointers with "# expect: /pointer" (or "# expect-error: /pointer") lines`,
           );
+          const findings = runOn([check], text, f, params, inputs);
+          const errors = findings.filter((x) => x.status === 'error');
+          assert.deepEqual(errors.map((e) => (expectedErrors.includes(e.pointer) ? e.pointer : e.message)).sort(), [...expectedErrors].sort());
           const fails = findings.filter((x) => x.status === 'fail');
           const first = inventoryOf(text, f).inventory.all[0]?.ref;
           const got = fails.map((x) => `${x.resource.kind}/${x.resource.name} ${x.pointer}`).sort();
@@ -114,16 +122,16 @@ for (const check of builtinChecks) {
           for (const x of fails) assert.ok(x.message.length > 10 && x.location, `${f}: finding without message or location`);
         });
         // Only fixtures whose findings carry fix operations get this test.
-        const fixable = runOn([check], text, f, params).some((x) => x.status === 'fail' && x.fix);
+        const fixable = runOn([check], text, f, params, inputs).some((x) => x.status === 'fail' && x.fix);
         if (fixable)
           it(`fixes ${f}: after applying its fix operations the check passes there`, () => {
             const { inventory } = inventoryOf(text, f);
-            const findings = runOn([check], text, f, params).filter((x) => x.status === 'fail' && x.fix);
+            const findings = runOn([check], text, f, params, inputs).filter((x) => x.status === 'fail' && x.fix);
             const fixed = inventory.all.map((r) => {
               const ops = findings.filter((x) => sameRef(x.resource, r.ref)).flatMap((x) => x.fix ?? []);
               return ops.length > 0 ? applyFixes(r.object, ops) : r.object;
             });
-            const again = runOn([check], fixed.map((o) => `---\n${JSON.stringify(o)}\n`).join(''), f, params);
+            const again = runOn([check], fixed.map((o) => `---\n${JSON.stringify(o)}\n`).join(''), f, params, inputs);
             const still = again.filter((x) => x.status === 'fail' && findings.some((y) => sameRef(y.resource, x.resource) && y.pointer === x.pointer));
             assert.deepEqual(
               still.map((x) => `${x.resource.kind}/${x.resource.name} ${x.pointer}`),

@@ -75,7 +75,11 @@ import exposedDashboard from './exposed-dashboard/exposed-dashboard.js';
 import exposedWithoutTls from './exposed-without-tls/exposed-without-tls.js';
 import hardcodedSecretInEnv from './hardcoded-secret-in-env/hardcoded-secret-in-env.js';
 import imageDigestMissing from './image-digest-missing/image-digest-missing.js';
+import imageFixableVulnerability from './image-fixable-vulnerability/image-fixable-vulnerability.js';
+import imageKnownExploitedVulnerability from './image-known-exploited-vulnerability/image-known-exploited-vulnerability.js';
 import imageLatestTag from './image-latest-tag/image-latest-tag.js';
+import imageNotScanned from './image-not-scanned/image-not-scanned.js';
+import imageStale from './image-stale/image-stale.js';
 import ingressNginxSnippetAnnotation from './ingress-nginx-snippet-annotation/ingress-nginx-snippet-annotation.js';
 import ingressWildcardHost from './ingress-wildcard-host/ingress-wildcard-host.js';
 import ingressWithoutTls from './ingress-without-tls/ingress-without-tls.js';
@@ -311,7 +315,11 @@ export const builtinChecks: readonly AnyCheck[] = [
   exposedWithoutTls as AnyCheck,
   hardcodedSecretInEnv as AnyCheck,
   imageDigestMissing as AnyCheck,
+  imageFixableVulnerability as AnyCheck,
+  imageKnownExploitedVulnerability as AnyCheck,
   imageLatestTag as AnyCheck,
+  imageNotScanned as AnyCheck,
+  imageStale as AnyCheck,
   ingressNginxSnippetAnnotation as AnyCheck,
   ingressWildcardHost as AnyCheck,
   ingressWithoutTls as AnyCheck,

@@ -3,6 +3,7 @@
  * A new analyser (network, images, attack paths) adds its provider here.
  */
 import type { AnyModelProvider } from '../core/models.js';
+import { imagesModelProvider } from '../image-scan/model.js';
 import { networkModelProvider } from '../network/provider.js';
 import { pathsModelProvider } from '../paths/provider.js';
 import { podsModelProvider } from '../pods/provider.js';
@@ -18,4 +19,5 @@ export const builtinModels: readonly AnyModelProvider[] = [
   networkModelProvider,
   pssModelProvider,
   pathsModelProvider,
+  imagesModelProvider,
 ];

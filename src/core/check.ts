@@ -4,7 +4,7 @@
  */
 import { PalisadeError } from './errors.js';
 import type { Inventory } from './inventory.js';
-import type { ModelName, Models } from './models.js';
+import type { InputName, ModelName, Models } from './models.js';
 import type { Evidence, JsonObject, JsonValue, Resource, Severity } from './types.js';
 import { isSeverity } from './types.js';
 import type { ContainerTarget, PodSpecTarget } from './workloads.js';
@@ -52,6 +52,13 @@ export interface CheckMeta {
    * running.
    */
   readonly uses?: readonly ModelName[];
+  /**
+   * Model inputs the check needs from the I/O ring (`['images']`: the images `scan --images`
+   * pulled). An explicit opt-in: a scan that was not given every one of them does not run the
+   * check; it is not counted as run, as coverage or as an error, and the report lists it under
+   * `skippedChecks` with the reason (`run with --images`).
+   */
+  readonly requires?: readonly InputName[];
   /** Former ids that still select this check. */
   readonly aliases?: readonly string[];
   /**
@@ -96,6 +103,12 @@ export interface Violation {
   readonly line?: number;
   /** Overrides the check's default severity for this violation. */
   readonly severity?: Severity;
+  /**
+   * The check could not decide for this target because its input could not be read (an image
+   * that could not be pulled): recorded as an `error`, never a `fail`, never waived, so that a
+   * gate does not pass on it.
+   */
+  readonly error?: boolean;
   readonly fix?: readonly FixOperation[];
 }
 
@@ -206,6 +219,8 @@ export function defineCheck<T extends CheckTarget>(check: Check<T>): Check<T> {
     problems.push('needs must be an array of kinds');
   if (check.uses !== undefined && (!Array.isArray(check.uses) || check.uses.some((k) => typeof k !== 'string' || k === '')))
     problems.push('uses must be an array of model names');
+  if (check.requires !== undefined && (!Array.isArray(check.requires) || check.requires.some((k) => typeof k !== 'string' || k === '')))
+    problems.push('requires must be an array of model input names');
   if (check.paramsSchema !== undefined && (typeof check.paramsSchema !== 'object' || check.paramsSchema === null || Array.isArray(check.paramsSchema)))
     problems.push('paramsSchema must be a JSON Schema object');
   if (check.fixSafety !== undefined && check.fixSafety !== 'safe' && check.fixSafety !== 'review') problems.push('fixSafety must be safe or review');
@@ -221,7 +236,7 @@ export function defineCheck<T extends CheckTarget>(check: Check<T>): Check<T> {
 
 /** The serialisable metadata of a check (for docs, SARIF rules, `palisade checks -f json`). */
 export function metaOf(check: CheckMeta): CheckMeta {
-  const { id, name, title, severity, category, frameworks, docs, target, needs, uses, aliases, paramsSchema, origin, fixSafety } = check;
+  const { id, name, title, severity, category, frameworks, docs, target, needs, uses, requires, aliases, paramsSchema, origin, fixSafety } = check;
   return {
     id,
     name,
@@ -233,6 +248,7 @@ export function metaOf(check: CheckMeta): CheckMeta {
     target,
     ...(needs ? { needs } : {}),
     ...(uses ? { uses } : {}),
+    ...(requires ? { requires } : {}),
     ...(aliases ? { aliases } : {}),
     ...(paramsSchema ? { paramsSchema } : {}),
     ...(origin ? { origin } : {}),

@@ -7,7 +7,7 @@ import { type AnyCheck, type Check, type CheckTarget, type EvaluateResult, NOT_A
 import type { ExceptionMatcher } from './exceptions.js';
 import { EngineFinding, type FindingCheck, Locator } from './finding.js';
 import type { Inventory } from './inventory.js';
-import { type AnyModelProvider, type Models, ScanModels } from './models.js';
+import { type AnyModelProvider, type InputName, type Models, type ScanInputs, ScanModels } from './models.js';
 import { describeObject } from './object.js';
 import type { Evidence, Exemption, Finding, JsonValue, Resource, ResourceRef, Severity, Status } from './types.js';
 import { type ContainerTarget, containersOf, type PodSpecTarget, podSpecsOf } from './workloads.js';
@@ -38,6 +38,30 @@ export interface EngineOptions {
   readonly models?: readonly AnyModelProvider[];
   /** The target Kubernetes version (`v1.N`), handed to every check as `ctx.kubernetesVersion`. */
   readonly kubernetesVersion?: string;
+  /**
+   * Per-scan data the I/O ring fetched before the run (`{ images }` with `scan --images`),
+   * handed to the model providers. A check that `requires` an input not given here does not
+   * run: it is listed in {@link EngineResult.skipped}, with no counts and no finding.
+   */
+  readonly inputs?: ScanInputs;
+}
+
+/** A selected check the engine did not run because the scan was not given an input it requires. */
+export interface SkippedCheck {
+  readonly id: string;
+  readonly name: string;
+  /** The required inputs the scan was not given. */
+  readonly missing: readonly InputName[];
+}
+
+/**
+ * The inputs a check requires that the scan was not given (empty: it can run).
+ *
+ * @example
+ * missingInputs({ requires: ['images'] }, {}); // ['images']
+ */
+export function missingInputs(check: { readonly requires?: readonly InputName[] }, inputs: ScanInputs): InputName[] {
+  return (check.requires ?? []).filter((name) => inputs[name] === undefined);
 }
 
 /** Data a source could not read completely, for one kind. */
@@ -162,6 +186,8 @@ export interface EngineResult {
   /** Per check id: how many targets passed, failed, were exempt, or errored. */
   readonly perCheck: ReadonlyMap<string, StatusCounts>;
   readonly totals: StatusCounts;
+  /** Selected checks that did not run: an input they require was not given (see {@link EngineOptions.inputs}). */
+  readonly skipped: readonly SkippedCheck[];
 }
 
 const EMPTY_PARAMS: Readonly<Record<string, JsonValue>> = Object.freeze({});
@@ -250,6 +276,7 @@ class EngineRun {
   readonly #all: CheckRun[] = [];
   /** Checks that did not run because a model they use could not be built, with the reason. */
   readonly #unbuilt: { readonly run: CheckRun; readonly reason: string }[] = [];
+  readonly #skipped: SkippedCheck[] = [];
   readonly #findings: Finding[] = [];
   readonly #perCheck = new Map<string, StatusCounts>();
   readonly #totals = emptyCounts();
@@ -266,9 +293,16 @@ class EngineRun {
     this.#exceptions = options.exceptions;
     const overrides = options.severityOverrides ?? {};
     // Models first: a check whose model could not be built does not run, it reports why.
-    const models = new ScanModels(inventory, options.models ?? []);
+    const inputs = options.inputs ?? {};
+    const models = new ScanModels(inventory, options.models ?? [], inputs);
     let hasGaps = false;
     for (const check of options.checks) {
+      // An opt-in check without its input is not selected: no counts, no error, no coverage.
+      const missing = missingInputs(check, inputs);
+      if (missing.length > 0) {
+        this.#skipped.push({ id: check.id, name: check.name, missing });
+        continue;
+      }
       const counts = emptyCounts();
       this.#perCheck.set(check.id, counts);
       const uses = check.uses ?? [];
@@ -444,7 +478,7 @@ class EngineRun {
   }
 
   result(): EngineResult {
-    return { findings: this.#findings, perCheck: this.#perCheck, totals: this.#totals };
+    return { findings: this.#findings, perCheck: this.#perCheck, totals: this.#totals, skipped: this.#skipped };
   }
 
   #settle(r: CheckRun, resource: Resource, base: string, container: string | undefined, pass: PassMessage, result: EvaluateResult): void {
@@ -455,7 +489,7 @@ class EngineRun {
     }
     if (!Array.isArray(result)) {
       const v = result as Violation;
-      this.#record(r, 'fail', v.resource ?? resource, pointerOf(v, base), v.message, container, v);
+      this.#record(r, v.error === true ? 'error' : 'fail', v.resource ?? resource, pointerOf(v, base), v.message, container, v);
       return;
     }
     const violations = result as readonly Violation[];
@@ -463,7 +497,7 @@ class EngineRun {
       this.#record(r, 'pass', resource, base, pass, container, undefined);
       return;
     }
-    for (const v of violations) this.#record(r, 'fail', v.resource ?? resource, pointerOf(v, base), v.message, container, v);
+    for (const v of violations) this.#record(r, v.error === true ? 'error' : 'fail', v.resource ?? resource, pointerOf(v, base), v.message, container, v);
   }
 
   #threw(r: CheckRun, resource: Resource, base: string, container: string | undefined, err: unknown): void {

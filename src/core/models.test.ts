@@ -124,3 +124,62 @@ describe('engine-owned models', () => {
     assert.match(findings[0]?.message ?? '', /no analyser provides the "test-names" model/);
   });
 });
+
+declare module './models.js' {
+  interface ModelInputs {
+    /** Test input: allowed ConfigMap names, fetched by the "ring" before the run. */
+    'test-allowed': readonly string[];
+  }
+  interface Models {
+    'test-allowed': ReadonlySet<string>;
+  }
+}
+
+describe('model inputs', () => {
+  const allowedProvider: AnyModelProvider = { name: 'test-allowed', reads: [], build: (_inv, _models, inputs) => new Set(inputs['test-allowed'] ?? []) };
+  const optIn = defineCheck({
+    id: 'TEST-0002',
+    name: 'test-allowed',
+    title: 'ConfigMap is not allowed',
+    severity: 'low',
+    category: 'test',
+    frameworks: [],
+    docs: { description: 'test', remediation: 'test' },
+    target: { kind: 'resource', kinds: ['ConfigMap'] },
+    uses: ['test-allowed'],
+    requires: ['test-allowed'],
+    evaluate: ({ resource, models }) =>
+      resource.ref.name === 'b'
+        ? { message: 'b could not be read', error: true }
+        : models['test-allowed'].has(resource.ref.name)
+          ? undefined
+          : { message: `${resource.ref.name} is not allowed` },
+  });
+
+  it('does not run a check whose input was not given: no counts, no finding, listed as skipped', () => {
+    const r = runChecks(inventoryOf(YAML).inventory, { checks: [optIn], models: [allowedProvider] });
+    assert.deepEqual(r.findings, []);
+    assert.equal(r.perCheck.has('TEST-0002'), false);
+    assert.deepEqual(r.skipped, [{ id: 'TEST-0002', name: 'test-allowed', missing: ['test-allowed'] }]);
+  });
+
+  it('hands the input to the provider; a violation with error: true is an error, not a fail', () => {
+    const r = runChecks(inventoryOf(YAML).inventory, { checks: [optIn], models: [allowedProvider], inputs: { 'test-allowed': ['a'] }, includePassed: true });
+    assert.deepEqual(
+      r.findings.map((f) => [f.resource.name, f.status]),
+      [
+        ['a', 'pass'],
+        ['b', 'error'],
+      ],
+    );
+    assert.deepEqual(r.skipped, []);
+    const denied = runChecks(inventoryOf(YAML).inventory, { checks: [optIn], models: [allowedProvider], inputs: { 'test-allowed': [] } });
+    assert.deepEqual(
+      denied.findings.map((f) => [f.resource.name, f.status]),
+      [
+        ['a', 'fail'],
+        ['b', 'error'],
+      ],
+    );
+  });
+});

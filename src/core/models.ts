@@ -25,6 +25,21 @@ export interface Models {}
 export type ModelName = keyof Models & string;
 
 /**
+ * Per-scan data the I/O ring fetched before the engine runs (image inventories, vulnerability
+ * matches), by name. Analysers add their entry by declaration merging. The engine stays pure:
+ * it never fetches an input, a provider only indexes what it is given. A check that `requires`
+ * an input is not selected in a scan that was not given it.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging in each analyser
+export interface ModelInputs {}
+
+/** The name of a model input a check can declare in `requires`. */
+export type InputName = keyof ModelInputs & string;
+
+/** The inputs of one scan: those the ring fetched (none for a plain scan). */
+export type ScanInputs = Partial<ModelInputs>;
+
+/**
  * How the engine builds one model. Providers are registered with the engine by the library
  * (`scan.ts`), never imported by checks.
  *
@@ -42,9 +57,10 @@ export interface ModelProvider<K extends ModelName = ModelName> {
   /**
    * Builds the model; pure. A throw makes every check that uses the model an `error`. A model
    * built on others (the attack graph on RBAC and network) reads them through `models`, so
-   * each is still built once per scan.
+   * each is still built once per scan. `inputs` holds the per-scan data the ring fetched (a
+   * provider of a model built from an input indexes it, never fetches).
    */
-  build(inventory: Inventory, models: ModelLookup): Models[K];
+  build(inventory: Inventory, models: ModelLookup, inputs: ScanInputs): Models[K];
 }
 
 /**
@@ -57,7 +73,7 @@ export type ModelLookup = <K extends ModelName>(name: K) => Models[K];
 export interface AnyModelProvider {
   readonly name: string;
   readonly reads: readonly string[];
-  build(inventory: Inventory, models: ModelLookup): unknown;
+  build(inventory: Inventory, models: ModelLookup, inputs: ScanInputs): unknown;
 }
 
 /** Thrown when a check reads a model it did not declare in `uses`. */
@@ -85,6 +101,7 @@ export class ScanModels {
   constructor(
     readonly inventory: Inventory,
     providers: readonly AnyModelProvider[],
+    readonly inputs: ScanInputs = {},
   ) {
     this.#providers = new Map(providers.map((p) => [p.name, p]));
   }
@@ -103,7 +120,7 @@ export class ScanModels {
     if (!provider) result = { ok: false, reason: `no analyser provides the "${name}" model` };
     else {
       try {
-        result = { ok: true, value: provider.build(this.inventory, (other) => this.#require(other)) };
+        result = { ok: true, value: provider.build(this.inventory, (other) => this.#require(other), this.inputs) };
       } catch (err) {
         result = { ok: false, reason: `the ${name} model could not be built: ${err instanceof Error ? err.message : String(err)}` };
       }

@@ -50,6 +50,12 @@ export interface ScanReport {
   readonly perCheck: Readonly<Record<string, StatusCounts>>;
   /** The checks that ran (metadata only). */
   readonly checks: readonly CheckMeta[];
+  /**
+   * Selected checks that did not run because the scan was not given a model input they
+   * require (PAL-1000 to PAL-1003 without `--images`): not counted as run, as coverage or as
+   * errors. Absent when none was skipped.
+   */
+  readonly skippedChecks?: readonly SkippedCheckInfo[];
   readonly exceptions: { readonly expired: readonly ExceptionRule[]; readonly unused: readonly ExceptionRule[] };
   readonly diagnostics: readonly Diagnostic[];
   /** The clusters scanned (cluster and snapshot scans only). */
@@ -66,6 +72,16 @@ export interface ScanReport {
    * unless `--allow-incomplete` is given; every report format says so in its summary.
    */
   readonly incomplete?: Incomplete;
+}
+
+/** A check the scan selected but did not run, and why. */
+export interface SkippedCheckInfo {
+  readonly id: string;
+  readonly name: string;
+  /** How to run it, e.g. `run with --images`. */
+  readonly reason: string;
+  /** The selection named it on purpose (`--include`, config `include`): a gate (`--fail-on`) does not pass on it. */
+  readonly selected?: boolean;
 }
 
 /** A path that was not (fully) read. */

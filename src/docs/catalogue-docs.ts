@@ -39,6 +39,12 @@ export function checksMarkdown(checks: readonly CheckMeta[]): string {
             : 'the whole inventory';
     out.push(`Severity: **${c.severity}** · Category: ${c.category} · Applies to: ${target}`, '');
     out.push(c.docs.description, '', `**Remediation:** ${c.docs.remediation}`, '');
+    // Opt-in checks: a plain scan skips them, so say what turns them on.
+    if (c.requires?.length)
+      out.push(
+        `**Opt-in:** runs only when the scan is given the ${c.requires.map((r) => `\`${r}\``).join(' and ')} input${c.requires.length === 1 ? '' : 's'} (\`scan --images\`${c.requires.includes('vulnerabilities') ? ' with a vulnerability database' : ''}; see [images.md](images.md)); otherwise it is listed as skipped.`,
+        '',
+      );
     if (c.frameworks.length > 0) {
       out.push('**Frameworks:**', '');
       for (const f of c.frameworks) {

@@ -1,15 +1,14 @@
 /**
  * `scan --images`: every image of every workload resolved, deduplicated by manifest digest,
- * scanned once with bounded concurrency, and the results attached to the workloads (container
- * by container, at the `image` field's file and line) as findings. Vulnerability matching is
+ * scanned once with bounded concurrency, before the engine runs; the results become the
+ * engine's `images` and `vulnerabilities` model inputs ({@link imageInputs}), which the catalogue
+ * checks PAL-1000 to PAL-1003 read through the `images` model. Vulnerability matching is
  * injected (`match`), so this module does not depend on the vulnerability database.
  */
-import { EngineFinding, type FindingCheck } from '../core/finding.js';
 import type { Inventory } from '../core/inventory.js';
-import { failBySeverity, groupFindings, type ScanReport } from '../core/report.js';
-import type { CheckMeta } from '../core/check.js';
-import type { ExceptionMatcher } from '../core/exceptions.js';
-import { type Finding, type Resource, type Severity, severityRank } from '../core/types.js';
+import type { ModelInputs } from '../core/models.js';
+import type { Resource } from '../core/types.js';
+import type { ScannedImage } from '../image-scan/model.js';
 import { containersOf, podSpecsOf } from '../core/workloads.js';
 import type { ImageInventory, PackageVulnerability } from '../packages/packages.js';
 import { analyzeImage, type ImageScanOptions, openImage } from './image.js';
@@ -46,14 +45,10 @@ export function imageUses(inventory: Inventory): ImageUse[] {
   return out;
 }
 
-/** What scanning one image gave. */
-export interface ScannedImage {
-  readonly ref: string;
-  readonly inventory?: ImageInventory;
-  readonly vulnerabilities?: readonly PackageVulnerability[];
-  /** Why the image could not be scanned (or matched). */
-  readonly error?: string;
-}
+export type { ScannedImage } from '../image-scan/model.js';
+
+/** How `scanImages` words a matching failure (the image itself was read). */
+const MATCH_FAILED = 'vulnerability matching failed: ';
 
 /** Options of `scanImages`. */
 export interface ScanImagesOptions extends ImageScanOptions {
@@ -114,7 +109,7 @@ export async function scanImages(refs: readonly string[], options: ScanImagesOpt
         try {
           vulnerabilities = await options.match(inventory);
         } catch (e) {
-          error = `vulnerability matching failed: ${(e as Error).message}`;
+          error = `${MATCH_FAILED}${(e as Error).message}`;
         }
       }
       result = { ref: first, inventory, ...(vulnerabilities ? { vulnerabilities } : {}), ...(error ? { error } : {}) };
@@ -126,224 +121,46 @@ export async function scanImages(refs: readonly string[], options: ScanImagesOpt
   return out;
 }
 
-const IMAGE_CHECK_COMMON = { category: 'images', frameworks: [] as string[], target: { kind: 'container' } as const };
-
-/** The checks `scan --images` reports under (metadata only: they are computed here, not by the engine). */
-export const IMAGE_CHECKS = {
-  unscanned: {
-    id: 'PAL-0900',
-    name: 'image-not-scanned',
-    title: 'Container image could not be scanned',
-    severity: 'medium',
-    ...IMAGE_CHECK_COMMON,
-    docs: {
-      description:
-        'The image named by the container could not be pulled or analysed, so nothing is known about what it contains. The finding is an error: a gate does not pass on an image it could not read.',
-      remediation:
-        'Check the reference, the registry credentials (docker config.json, credential helpers) and network access; rerun palisade image REF for the detailed error.',
-    },
-  },
-  stale: {
-    id: 'PAL-0901',
-    name: 'image-stale',
-    title: 'Container image is older than the allowed age',
-    severity: 'low',
-    ...IMAGE_CHECK_COMMON,
-    docs: {
-      description:
-        'The image was built (config `created`) longer ago than the allowed age: it misses every fix published since, whatever a scanner knows today.',
-      remediation: 'Rebuild the image on a current base image regularly and roll it out.',
-    },
-  },
-  fixable: {
-    id: 'PAL-0902',
-    name: 'image-fixable-vulnerability',
-    title: 'Container image has high or critical vulnerabilities with a fix',
-    severity: 'high',
-    ...IMAGE_CHECK_COMMON,
-    docs: {
-      description:
-        'Packages in the image have high or critical vulnerabilities for which a fixed version is published. The finding takes the severity of the worst one.',
-      remediation:
-        'Upgrade the packages named in the evidence (or the base image) to the fixed versions and rebuild; record a VEX statement when a vulnerability is not exploitable in this image.',
-    },
-  },
-  kev: {
-    id: 'PAL-0903',
-    name: 'image-known-exploited-vulnerability',
-    title: 'Container image has a vulnerability exploited in the wild (CISA KEV)',
-    severity: 'critical',
-    ...IMAGE_CHECK_COMMON,
-    docs: {
-      description: "Packages in the image have vulnerabilities listed in CISA's Known Exploited Vulnerabilities catalogue.",
-      remediation: 'Patch first: upgrade the package or base image, or take the workload out of service until it is patched.',
-      references: ['https://www.cisa.gov/known-exploited-vulnerabilities-catalog'],
-    },
-  },
-} as const satisfies Record<string, CheckMeta>;
-
-function info(meta: CheckMeta): FindingCheck {
-  return { check: meta.id, name: meta.name, title: meta.title, defaultSeverity: meta.severity, category: meta.category, frameworks: meta.frameworks };
-}
-
-/** Options of the findings step. */
-export interface ImageFindingOptions {
-  /** Images built longer ago than this many days are reported. Default 365. */
-  readonly maxAgeDays?: number;
-  /** The time to measure age from (the ring's clock, passed in). Default now. */
+/** Options of {@link imageInputs}. */
+export interface ImageInputOptions {
+  /** The time of the scan (the ring's clock), which image ages are measured from. Default now. */
   readonly now?: Date;
-  /** Exceptions from configuration and `palisade.dev/ignore.<check>` annotations: a failing finding they cover is `exempt`. */
-  readonly exceptions?: ExceptionMatcher;
+  /**
+   * Whether a vulnerability matcher ran: only then is the `vulnerabilities` input given, so that
+   * PAL-1002 and PAL-1003 are skipped, never passed, without a database.
+   */
+  readonly matched: boolean;
+  /** The database matched against, for messages. */
+  readonly database?: string;
 }
 
 /**
- * Findings for the containers that run the scanned images.
+ * The engine's model inputs from scanned images: `images` (inventories, or why one could not be
+ * read) and, when a matcher ran, `vulnerabilities`. Hand them to `scan`/`scanLoaded` as
+ * `inputs`; the `images` model indexes them and the catalogue checks PAL-1000 to PAL-1003 read it.
  *
  * @example
- * const findings = imageFindings(imageUses(inventory), await scanImages(refs), { maxAgeDays: 180 });
+ * const scanned = await scanImages(imageUses(inventory).map((u) => u.image));
+ * const report = scanLoaded(loaded, { inputs: imageInputs(scanned, { matched: false }) });
  */
-export function imageFindings(uses: readonly ImageUse[], scanned: ReadonlyMap<string, ScannedImage>, options: ImageFindingOptions = {}): Finding[] {
-  const now = (options.now ?? new Date()).getTime();
-  const maxAge = options.maxAgeDays ?? 365;
-  const out: Finding[] = [];
-  const make = (
-    meta: CheckMeta,
-    use: ImageUse,
-    failOrError: 'fail' | 'error',
-    severity: Severity,
-    message: string,
-    evidence?: Record<string, string | number | string[]>,
-  ) => {
-    const exemption =
-      failOrError === 'fail'
-        ? options.exceptions?.match({ checkId: meta.id, checkName: meta.name, resource: use.resource, container: use.container })
-        : undefined;
-    const status = exemption ? 'exempt' : failOrError;
-    out.push(
-      new EngineFinding(
-        info(meta),
-        {
-          severity,
-          status,
-          resource: use.resource.ref,
-          container: use.container,
-          pointer: use.pointer,
-          message,
-          evidence: evidence as Finding['evidence'],
-          fix: undefined,
-          exemption,
-          affectedPods: undefined,
-          line: undefined,
-        },
-        {
-          ...(use.resource.positions ? { positions: use.resource.positions } : {}),
-          ...(use.resource.location ? { location: use.resource.location } : {}),
-        },
-        undefined,
-      ),
-    );
-  };
-  for (const use of uses) {
-    const s = scanned.get(use.image);
-    const where = `${use.resource.ref.kind} ${use.resource.ref.namespace ? `${use.resource.ref.namespace}/` : ''}${use.resource.ref.name} container ${use.container}`;
-    if (s === undefined) continue;
-    if (s.inventory === undefined) {
-      make(
-        IMAGE_CHECKS.unscanned,
-        use,
-        'error',
-        IMAGE_CHECKS.unscanned.severity,
-        `${where}: image ${use.image} could not be scanned: ${s.error ?? 'unknown error'}`,
-      );
-      continue;
-    }
-    if (s.error) make(IMAGE_CHECKS.unscanned, use, 'error', IMAGE_CHECKS.unscanned.severity, `${where}: image ${use.image}: ${s.error}`);
-    const created = s.inventory.created ? Date.parse(s.inventory.created) : Number.NaN;
-    if (Number.isFinite(created)) {
-      const days = Math.floor((now - created) / 86_400_000);
-      if (days > maxAge)
-        make(
-          IMAGE_CHECKS.stale,
-          use,
-          'fail',
-          IMAGE_CHECKS.stale.severity,
-          `${where}: image ${use.image} was built ${days} days ago (${s.inventory.created}), more than ${maxAge}`,
-          {
-            created: s.inventory.created as string,
-            ageDays: days,
-          },
-        );
-    }
-    const active = (s.vulnerabilities ?? []).filter((v) => v.vex === undefined && v.status !== 'not-affected' && v.status !== 'withdrawn');
-    const suppressed = (s.vulnerabilities ?? []).filter((v) => v.vex !== undefined).length;
-    const fixable = active.filter((v) => v.status === 'fixed' && (v.severity === 'critical' || v.severity === 'high'));
-    if (fixable.length > 0) {
-      const worst = fixable.reduce<Severity>((a, v) => (severityRank(v.severity) > severityRank(a) ? v.severity : a), 'high');
-      const crit = fixable.filter((v) => v.severity === 'critical').length;
-      const ids = [...new Set(fixable.map((v) => `${v.id} (${v.packageName} ${v.installedVersion} -> ${v.fixedVersion ?? '?'})`))];
-      make(
-        IMAGE_CHECKS.fixable,
-        use,
-        'fail',
-        worst,
-        `${where}: image ${use.image} has ${crit} critical and ${fixable.length - crit} high vulnerabilities with a fix: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? `, and ${ids.length - 5} more` : ''}`,
-        { vulnerabilities: ids.slice(0, 50), count: fixable.length, ...(suppressed > 0 ? { suppressedByVex: suppressed } : {}) },
-      );
-    }
-    const kev = active.filter((v) => v.kev === true);
-    if (kev.length > 0) {
-      const ids = [...new Set(kev.map((v) => `${v.id} (${v.packageName} ${v.installedVersion})`))];
-      make(
-        IMAGE_CHECKS.kev,
-        use,
-        'fail',
-        'critical',
-        `${where}: image ${use.image} has ${ids.length} known exploited vulnerabilities: ${ids.slice(0, 5).join(', ')}`,
-        {
-          vulnerabilities: ids.slice(0, 50),
-        },
-      );
-    }
+export function imageInputs(
+  scanned: ReadonlyMap<string, ScannedImage>,
+  options: ImageInputOptions,
+): Pick<ModelInputs, 'images'> & Partial<Pick<ModelInputs, 'vulnerabilities'>> {
+  const images: Record<string, Omit<ScannedImage, 'vulnerabilities'>> = {};
+  const matches: Record<string, { vulnerabilities?: readonly PackageVulnerability[]; error?: string }> = {};
+  for (const [ref, s] of scanned) {
+    // A matching failure belongs to the vulnerability input: the image itself was read.
+    const matchFailed = s.inventory !== undefined && s.error?.startsWith(MATCH_FAILED) === true;
+    images[ref] = {
+      ref: s.ref,
+      ...(s.inventory ? { inventory: s.inventory } : {}),
+      ...(s.error !== undefined && !matchFailed ? { error: s.error } : {}),
+    };
+    if (s.inventory) matches[ref] = matchFailed ? { error: (s.error as string).slice(MATCH_FAILED.length) } : { vulnerabilities: s.vulnerabilities ?? [] };
   }
-  return out;
-}
-
-/**
- * A report with image findings added: findings regrouped and ranked, counts and the checks'
- * metadata (for SARIF rules and docs) extended.
- *
- * @example
- * const report = withImageFindings(scanLoaded(loaded), findings);
- */
-export function withImageFindings(report: ScanReport, findings: readonly Finding[], exceptions?: ExceptionMatcher): ScanReport {
-  const metas = Object.values(IMAGE_CHECKS) as CheckMeta[];
-  const perCheck: Record<string, { pass: number; fail: number; exempt: number; error: number }> = {
-    ...(report.perCheck as Record<string, { pass: number; fail: number; exempt: number; error: number }>),
-  };
-  const totals = { ...report.summary.totals };
-  for (const m of metas) perCheck[m.id] = { pass: 0, fail: 0, exempt: 0, error: 0 };
-  for (const f of findings) {
-    const c = perCheck[f.check] as { pass: number; fail: number; exempt: number; error: number };
-    if (f.status === 'fail') {
-      c.fail++;
-      totals.fail++;
-    } else if (f.status === 'error') {
-      c.error++;
-      totals.error++;
-    } else if (f.status === 'exempt') {
-      c.exempt++;
-      totals.exempt++;
-    }
-  }
-  // A rule is unused only when neither the engine nor the image findings used it.
-  const unused = exceptions ? report.exceptions.unused.filter((r) => exceptions.unused.includes(r)) : report.exceptions.unused;
-  const grouped = groupFindings([...report.findings, ...findings]);
   return {
-    ...report,
-    findings: grouped.findings,
-    summary: { totals, failBySeverity: failBySeverity(grouped.findings), checksRun: report.summary.checksRun + metas.length, problems: grouped.problems },
-    perCheck,
-    checks: [...report.checks, ...metas],
-    exceptions: { ...report.exceptions, unused },
+    images: { scannedAt: (options.now ?? new Date()).toISOString(), images },
+    ...(options.matched ? { vulnerabilities: { ...(options.database !== undefined ? { database: options.database } : {}), images: matches } } : {}),
   };
 }

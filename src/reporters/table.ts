@@ -202,6 +202,15 @@ function topSection({ p, withCluster }: Ctx, problems: readonly Problem[]): stri
   return lines;
 }
 
+/** Opt-in checks not run (`--images` not given), grouped by reason: `  (4 not run: run with --images)`. */
+function skippedNote(p: Ctx['p'], report: ScanReport): string {
+  const skipped = report.skippedChecks ?? [];
+  if (skipped.length === 0) return '';
+  const byReason = new Map<string, number>();
+  for (const k of skipped) byReason.set(k.reason, (byReason.get(k.reason) ?? 0) + 1);
+  return p.dim(`  (${[...byReason].map(([reason, n]) => `${n} not run: ${reason}`).join('; ')})`);
+}
+
 function summaryBox({ p }: Ctx, report: ScanReport, problems: readonly Problem[], exempt: number, checkErrors: number): string[] {
   const s = report.summary.failBySeverity;
   const failing = SEVERITIES.reduce((n, k) => n + s[k], 0);
@@ -212,7 +221,7 @@ function summaryBox({ p }: Ctx, report: ScanReport, problems: readonly Problem[]
       'Resources scanned',
       `${report.resources}${report.stats.files > 0 ? p.dim(`  (${plural(report.stats.files, 'file')}, ${plural(report.stats.documents, 'document')})`) : ''}`,
     ],
-    ['Checks run', String(report.summary.checksRun)],
+    ['Checks run', `${report.summary.checksRun}${skippedNote(p, report)}`],
     ['Failing findings', failing > 0 ? `${p.bold(String(failing))}  ${bySeverity}` : '0'],
     ['Problems', problemsRow(p, report, problems)],
     ['Exempt', String(exempt)],

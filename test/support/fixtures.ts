@@ -1,10 +1,12 @@
 /**
  * Test helpers: load fixture files into an inventory and run checks on them.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AnyCheck } from '../../src/core/check.js';
 import { builtinModels } from '../../src/checks/models.js';
 import { runChecks } from '../../src/core/engine.js';
+import type { ScanInputs } from '../../src/core/models.js';
 import { Inventory } from '../../src/core/inventory.js';
 import type { Diagnostic, Finding, JsonValue } from '../../src/core/types.js';
 import { type ExpectedPointer, expectedPointersIn } from '../../src/testing/fixtures.js';
@@ -25,8 +27,29 @@ export function runOn(
   text: string,
   file = 'fixture.yaml',
   params?: Readonly<Record<string, Readonly<Record<string, JsonValue>>>>,
+  inputs?: ScanInputs,
 ): Finding[] {
-  return runChecks(inventoryOf(text, file).inventory, { checks, models: builtinModels, includePassed: true, ...(params ? { params } : {}) }).findings;
+  return runChecks(inventoryOf(text, file).inventory, {
+    checks,
+    models: builtinModels,
+    includePassed: true,
+    ...(params ? { params } : {}),
+    ...(inputs ? { inputs } : {}),
+  }).findings;
+}
+
+/**
+ * The model inputs of a check's fixtures (`fixtures/inputs.json`: the per-scan data a check
+ * that `requires` an input is given, e.g. `{ "images": ..., "vulnerabilities": ... }`), if any.
+ */
+export function fixtureInputs(dir: string): ScanInputs | undefined {
+  const file = join(dir, 'inputs.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ScanInputs) : undefined;
+}
+
+/** The `# expect-error: /pointer` lines of a fixture: where the check must report an `error` (input it could not read). */
+export function expectedErrorPointers(text: string): string[] {
+  return [...text.matchAll(/^#\s*expect-error:\s*(\/\S*)\s*$/gm)].map((m) => m[1] as string);
 }
 
 export { fixtureParams } from '../../src/testing/fixtures.js';

@@ -1,14 +1,18 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { CONFIG_FILE_NAME, loadConfig } from '../../config/config.js';
+import { CONFIG_FILE_NAME, loadConfig, type PalisadeConfig } from '../../config/config.js';
 import { resolveScanSettings } from '../../config/settings.js';
 import { PalisadeError } from '../../core/errors.js';
-import { ExceptionMatcher } from '../../core/exceptions.js';
+import type { ScanInputs } from '../../core/models.js';
 import { filterReport } from '../../core/report.js';
 import { SEVERITIES, type Severity } from '../../core/types.js';
 import { formatNames } from '../../reporters/index.js';
 import { DEFAULT_CACHE_LIMIT, defaultCacheDir, LayerCache } from '../../images/cache.js';
-import { imageFindings, imageUses, scanImages, withImageFindings } from '../../images/join.js';
+import { imageInputs, imageUses, scanImages } from '../../images/join.js';
+import { matchPackages } from '../../vuln/match.js';
+import { VulnDb } from '../../vulndb/db.js';
+import { defaultDbPath } from '../../vulndb/location.js';
+import type { Diagnostic } from '../../core/types.js';
 import { gateVerdict, type LoadedSource, loadSource, prepareChecks, scanLoaded, targetKubernetesVersion } from '../../scan.js';
 import { loadCustomChecks } from '../../custom/load.js';
 import { type OpenOutputs, openOutputs, parseOutputs, useColor, writeOutputs } from '../output.js';
@@ -44,6 +48,7 @@ interface ScanFlags extends SourceFlags {
   imageCache?: boolean;
   insecureRegistry: string[];
   dockerConfig?: string;
+  vulnDb?: string;
 }
 
 /** `palisade scan`: checks manifests and prints the report. */
@@ -102,7 +107,8 @@ export function registerScan(program: Command): void {
     .option('--image-concurrency <n>', 'with --images: images pulled and analysed at once', '3')
     .option('--no-image-cache', 'with --images: do not read or write the layer cache')
     .addOption(new Option('--insecure-registry <host>', 'with --images: reach this registry over plain HTTP; repeatable').argParser(collectRaw).default([]))
-    .option('--docker-config <file>', 'with --images: docker config.json with registry credentials');
+    .option('--docker-config <file>', 'with --images: docker config.json with registry credentials')
+    .option('--vuln-db <file>', `with --images: vulnerability database for PAL-1002/1003 (default ${defaultDbPath()}; see palisade db build)`);
   addSourceOptions(cmd, { snapshot: true });
   cmd
     .addHelpText(
@@ -163,7 +169,7 @@ Examples:
       const dirs = [...config.checksDirs, ...flags.checksDir.map((d) => resolve(d))];
       const custom = await loadCustomChecks(dirs);
       const scanOptions = {
-        config,
+        config: withImageMaxAge(config, flags, sourcedValue<string>(cmd, 'imageMaxAge').source === 'cli'),
         include: flags.include,
         exclude: flags.exclude,
         framework: flags.framework,
@@ -176,18 +182,25 @@ Examples:
       };
       // Unknown check names, bad params and empty selections fail before anything is read;
       // report files are opened before the scan, so an impossible path fails at once too.
-      prepareChecks(scanOptions);
+      // The image inputs are fetched after loading, so the checks that need them are named here.
+      prepareChecks({ ...scanOptions, inputNames: flags.images ? ['images', 'vulnerabilities'] : [] });
       const progress = startProgress();
       let outputs: OpenOutputs | undefined;
       let report: ReturnType<typeof scanLoaded>;
       let loaded: LoadedSource[] = [];
+      const imageDiagnostics: Diagnostic[] = [];
       try {
         const source = sourceFromFlags(paths, flags, progress);
         outputs = await openOutputs(targets);
         progress.update(source.kind === 'files' ? 'Loading manifests…' : source.kind === 'snapshot' ? 'Reading snapshot…' : 'Connecting…');
         loaded = await loadSource(source, scanOptions);
+        // --images: the ring pulls and analyses the images first; the engine's image checks read the result.
+        const images = flags.images ? await imageScanInputs(loaded, flags, progress) : undefined;
+        const inputs = images?.inputs;
+        if (images?.diagnostic) imageDiagnostics.push(images.diagnostic);
         report = scanLoaded(loaded, {
           ...scanOptions,
+          ...(inputs ? { inputs } : {}),
           onProgress: (_phase, done, total) => progress.update(`Checking ${done}/${total} objects…`),
         });
       } catch (err) {
@@ -196,9 +209,7 @@ Examples:
       } finally {
         progress.done();
       }
-      if (flags.images)
-        report = await addImages(report, loaded, flags, new ExceptionMatcher(config.exceptions, new Date().toISOString().slice(0, 10), config.nonWaivable));
-      const withCustom = { ...report, diagnostics: [...custom.diagnostics, ...report.diagnostics] };
+      const withCustom = { ...report, diagnostics: [...custom.diagnostics, ...imageDiagnostics, ...report.diagnostics] };
       if (!flags.quiet) printDiagnostics(withCustom.diagnostics);
       // Display only: the gate below sees every finding.
       writeOutputs(filterReport(withCustom, flags.minSeverity), outputs as OpenOutputs, useColor(flags.color));
@@ -212,25 +223,55 @@ Examples:
     });
 }
 
+/**
+ * `--image-max-age` is PAL-1001's `maxAgeDays` parameter: given on the command line it wins;
+ * left at its default it yields to the configuration's `checks.PAL-1001.params.maxAgeDays`.
+ */
+function withImageMaxAge(config: PalisadeConfig, flags: ScanFlags, explicit: boolean): PalisadeConfig {
+  if (!flags.images) return config;
+  const key = config.checks['image-stale'] && !config.checks['PAL-1001'] ? 'image-stale' : 'PAL-1001';
+  const current = config.checks[key];
+  if (!explicit && current?.params?.maxAgeDays !== undefined) return config;
+  const maxAgeDays = positiveInt('--image-max-age', flags.imageMaxAge);
+  return { ...config, checks: { ...config.checks, [key]: { ...current, params: { ...current?.params, maxAgeDays } } } };
+}
+
 function positiveInt(flag: string, v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new PalisadeError('usage', `${flag}: "${v}" is not a positive whole number`);
   return n;
 }
 
-/** `--images`: the workloads' images scanned once each, their findings added to the report. */
-async function addImages(
-  report: ReturnType<typeof scanLoaded>,
+/**
+ * `--images`: the workloads' images pulled and analysed once each, and matched against the
+ * vulnerability database (`--vuln-db`, default the `db` command's location), as the engine's
+ * model inputs. A missing default database is a warning: the `vulnerabilities` input is then not
+ * given, so PAL-1002/1003 are skipped (listed in the report), never passed. A database named
+ * with `--vuln-db` that cannot be opened is an error.
+ */
+async function imageScanInputs(
   loaded: readonly LoadedSource[],
   flags: ScanFlags,
-  exceptions: ExceptionMatcher,
-): Promise<ReturnType<typeof scanLoaded>> {
-  const maxAgeDays = positiveInt('--image-max-age', flags.imageMaxAge);
+  progress: ReturnType<typeof startProgress>,
+): Promise<{ inputs: ScanInputs; diagnostic?: Diagnostic }> {
   const concurrency = positiveInt('--image-concurrency', flags.imageConcurrency);
-  const uses = loaded.flatMap((l) => imageUses(l.inventory));
-  const progress = startProgress();
+  const dbPath = flags.vulnDb ?? defaultDbPath();
+  let db: VulnDb | undefined;
+  let diagnostic: Diagnostic | undefined;
   try {
+    db = VulnDb.open(dbPath);
+  } catch (err) {
+    if (flags.vulnDb !== undefined) throw err;
+    diagnostic = {
+      level: 'warning',
+      code: 'no-vulnerability-db',
+      message: `${err instanceof Error ? err.message : String(err)}; PAL-1002 and PAL-1003 are not evaluated`,
+    };
+  }
+  try {
+    const uses = loaded.flatMap((l) => imageUses(l.inventory));
     progress.update(`Scanning ${new Set(uses.map((u) => u.image)).size} images…`);
+    const vulnDb = db;
     const scanned = await scanImages(
       uses.map((u) => u.image),
       {
@@ -239,10 +280,11 @@ async function addImages(
         ...(flags.imageCache === false ? {} : { cache: new LayerCache(defaultCacheDir(), DEFAULT_CACHE_LIMIT) }),
         insecureRegistries: flags.insecureRegistry,
         ...(flags.dockerConfig ? { dockerConfig: flags.dockerConfig } : {}),
+        ...(vulnDb ? { match: async (inventory) => matchPackages(inventory.packages, vulnDb).vulnerabilities } : {}),
       },
     );
-    return withImageFindings(report, imageFindings(uses, scanned, { maxAgeDays, exceptions }), exceptions);
+    return { inputs: imageInputs(scanned, { matched: vulnDb !== undefined, database: dbPath }), ...(diagnostic ? { diagnostic } : {}) };
   } finally {
-    progress.done();
+    db?.close();
   }
 }
