@@ -14,7 +14,8 @@ import { MATRIX_FORMATS, type MatrixFormat, renderExposure, renderMatrix, render
 import { loadSource } from '../../scan.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { collectList } from '../flags.js';
-import { DEFAULT_NAMESPACE_HELP, type SourceFlags, sourceFromFlags } from './snapshot.js';
+import { isLive, loadOneInventory } from '../one-inventory.js';
+import { DEFAULT_NAMESPACE_HELP } from './snapshot.js';
 
 export interface CommonFlags {
   snapshot?: string;
@@ -37,44 +38,13 @@ export function addCommonOptions(cmd: Command): Command {
     .option('-q, --quiet', 'do not print diagnostics and model warnings on stderr');
 }
 
-function isLive(flags: CommonFlags): boolean {
-  return flags.cluster === true || flags.kubeconfig !== undefined || (flags.context !== undefined && flags.snapshot === undefined);
-}
-
-/** Loads the one inventory the command analyses: manifests, one snapshot cluster, or one live cluster. */
-export async function loadInventory(
+/** Loads the one inventory the command analyses (Secrets are not read from live clusters: no check here needs them). */
+export function loadInventory(
   paths: readonly string[],
   flags: CommonFlags,
   command = 'palisade network',
 ): Promise<{ inventory: Inventory; diagnostics: readonly Diagnostic[] }> {
-  const live = isLive(flags);
-  const source: SourceFlags = {
-    ...(live ? { cluster: true } : {}),
-    ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
-    context: live && flags.context !== undefined ? [flags.context] : [],
-    namespace: [],
-    excludeNamespace: [],
-    secrets: !live,
-    requestTimeout: flags.requestTimeout,
-    concurrency: '8',
-    pageSize: '500',
-    ...(flags.snapshot !== undefined ? { snapshot: flags.snapshot } : {}),
-    ...(flags.defaultNamespace !== undefined ? { defaultNamespace: flags.defaultNamespace } : {}),
-  };
-  const loaded = await loadSource(sourceFromFlags(paths, source));
-  const chosen = flags.snapshot !== undefined && flags.context !== undefined ? loaded.filter((l) => l.cluster?.name === flags.context) : loaded;
-  if (chosen.length === 0) throw new PalisadeError('usage', `--context ${flags.context}: no such cluster in ${flags.snapshot}`);
-  if (chosen.length > 1) {
-    const names = chosen.map((l) => l.cluster?.name ?? '?').join(', ');
-    throw new PalisadeError('usage', `${command} analyses one cluster at a time; choose one with --context (${names})`);
-  }
-  const one = chosen[0] as (typeof chosen)[number];
-  const missing = one.diagnostics.filter((d) => d.code === 'path-not-found');
-  if (missing.length > 0 && missing.length === paths.length) {
-    printDiagnostics(one.diagnostics);
-    throw new PalisadeError('path-not-found', 'nothing to analyse');
-  }
-  return { inventory: one.inventory, diagnostics: one.diagnostics };
+  return loadOneInventory(paths, flags, { command, secrets: !isLive(flags) });
 }
 
 async function modelFor(paths: readonly string[], flags: CommonFlags): Promise<NetworkModel> {

@@ -15,7 +15,8 @@ import { parseResourceArgument } from '../../rbac/resources.js';
 import { loadSource } from '../../scan.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { resolveClusterTargets } from '../../sources/cluster/kubeconfig.js';
-import { DEFAULT_NAMESPACE_HELP, type SourceFlags, sourceFromFlags } from './snapshot.js';
+import { isLive, loadOneInventory } from '../one-inventory.js';
+import { DEFAULT_NAMESPACE_HELP } from './snapshot.js';
 import { collectRaw } from '../flags.js';
 
 interface CommonFlags {
@@ -63,47 +64,15 @@ function addRequestOptions(cmd: Command, namespaceHelp: string): Command {
     .option('--subresource <sub>', 'the subresource (same as RESOURCE/SUB)');
 }
 
-/** Loads the one inventory the command analyses: manifests, one snapshot cluster, or one live cluster. */
-async function loadInventory(paths: readonly string[], flags: CommonFlags): Promise<{ inventory: Inventory; diagnostics: readonly Diagnostic[] }> {
-  const liveCluster = isLive(flags);
-  const source: SourceFlags = {
-    ...(liveCluster ? { cluster: true } : {}),
-    ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
-    context: liveCluster && flags.context !== undefined ? [flags.context] : [],
-    namespace: [],
-    excludeNamespace: [],
-    secrets: true,
-    requestTimeout: flags.requestTimeout,
-    concurrency: '8',
-    pageSize: '500',
-    ...(flags.snapshot !== undefined ? { snapshot: flags.snapshot } : {}),
-    ...(flags.defaultNamespace !== undefined ? { defaultNamespace: flags.defaultNamespace } : {}),
-  };
-  const loaded = await loadSource(sourceFromFlags(paths, source));
-  const chosen = flags.snapshot !== undefined && flags.context !== undefined ? loaded.filter((l) => l.cluster?.name === flags.context) : loaded;
-  if (chosen.length === 0) throw new PalisadeError('usage', `--context ${flags.context}: no such cluster in ${flags.snapshot}`);
-  if (chosen.length > 1) {
-    const names = chosen.map((l) => l.cluster?.name ?? '?').join(', ');
-    throw new PalisadeError('usage', `palisade rbac analyses one cluster at a time; choose one with --context (${names})`);
-  }
-  const one = chosen[0] as (typeof chosen)[number];
-  const missing = one.diagnostics.filter((d) => d.code === 'path-not-found');
-  if (missing.length > 0 && missing.length === paths.length) {
-    printDiagnostics(one.diagnostics);
-    throw new PalisadeError('path-not-found', 'nothing to analyse');
-  }
-  return { inventory: one.inventory, diagnostics: one.diagnostics };
+/** Loads the one inventory the command analyses (with Secrets: service-account token Secrets are identities). */
+function loadInventory(paths: readonly string[], flags: CommonFlags): Promise<{ inventory: Inventory; diagnostics: readonly Diagnostic[] }> {
+  return loadOneInventory(paths, flags, { command: 'palisade rbac', secrets: true });
 }
 
 async function modelFor(paths: readonly string[], flags: CommonFlags): Promise<RbacModel> {
   const { inventory, diagnostics } = await loadInventory(paths, flags);
   if (!flags.quiet) printDiagnostics(diagnostics);
   return buildRbacModel(inventory, flags.defaults !== undefined ? { defaults: flags.defaults as DefaultsMode } : {});
-}
-
-/** True when the flags ask for a live cluster (as {@link loadInventory} decides). */
-function isLive(flags: CommonFlags): boolean {
-  return flags.cluster === true || flags.kubeconfig !== undefined || (flags.context !== undefined && flags.snapshot === undefined);
 }
 
 /**
