@@ -21,11 +21,11 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   // The catalogues: checks and framework controls.
   catalogue: ['checks', 'frameworks', 'audit-rules'],
   // The I/O ring: reading, writing, rendering.
-  ring: ['sources', 'reporters', 'config', 'custom', 'fix', 'images', 'vulndb', 'node', 'docs', 'testing'],
+  ring: ['sources', 'reporters', 'config', 'custom', 'fix', 'images', 'vulndb', 'node', 'docs', 'testing', 'store'],
   // The library API.
   library: ['scan.ts', 'index.ts'],
   // Thin entry points.
-  entry: ['cli', 'admission', 'audit', 'server'],
+  entry: ['cli', 'admission', 'audit', 'server', 'agent'],
 };
 
 /** What each layer may import besides itself. */
