@@ -6,7 +6,7 @@
  * schedule whether or not earlier ones were answered, and latency is counted from the
  * scheduled time, so a stalled server shows in the figures instead of slowing the load.
  *
- * The Deployments are made from a request recorded from a real kube-apiserver
+ * The Deployments are made from an AdmissionReview in the shape a kube-apiserver sends
  * (src/admission/fixtures/create-deployment.json: managedFields and defaults included)
  * with 1-3 containers each, hardened, typical or careless security contexts, env, resources and
  * probes, so that verdicts vary (allowed, warned, denied) as in a cluster.
