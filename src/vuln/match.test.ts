@@ -140,6 +140,9 @@ describe('matchPackages', () => {
     const pkgs: InstalledPackage[] = [{ ecosystem: 'PyPI', name: 'Requests', version: '1.0', purl: 'pkg:pypi/requests@1.0', locations: [] }];
     assert.equal(matchPackages(pkgs, lookup).vulnerabilities.length, 0);
     assert.equal(matchPackages(pkgs, lookup, { includeNotAffected: true }).vulnerabilities[0]?.status, 'withdrawn');
+    // A version the withdrawn record never claimed is not worth a mention.
+    const fixed: InstalledPackage[] = [{ ecosystem: 'PyPI', name: 'requests', version: '2.0', purl: 'pkg:pypi/requests@2.0', locations: [] }];
+    assert.deepEqual(matchPackages(fixed, lookup, { includeNotAffected: true }).vulnerabilities, []);
   });
 
   it('takes severity from the vendor, else CVSS (also from a related record), else the stated label', () => {

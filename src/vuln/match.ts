@@ -160,7 +160,9 @@ function judge(
     const r = records.find((x) => x.id === e.advisory);
     return r?.withdrawn === undefined;
   });
-  if (live.length === 0) return entries.length > 0 ? { status: 'withdrawn' } : undefined;
+  // A withdrawn record is worth mentioning only for a version it claimed was affected: listing
+  // every withdrawn record of a package whatever its version is noise.
+  if (live.length === 0) return entries.some((e) => evaluateAffected(e, version, compare).affected === true) ? { status: 'withdrawn' } : undefined;
   let verdict: Verdict | undefined;
   for (const e of live) {
     const v = evaluateAffected(e, version, compare);
