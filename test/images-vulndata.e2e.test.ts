@@ -55,12 +55,14 @@ interface TestImage {
   readonly packages: readonly Planted[];
 }
 
-const osRelease = (id: string, version: string, name: string): string => `NAME="${name}"\nID=${id}\nVERSION_ID="${version}"\nPRETTY_NAME="${name} ${version}"\n`;
+const osRelease = (id: string, version: string, name: string): string =>
+  `NAME="${name}"\nID=${id}\nVERSION_ID="${version}"\nPRETTY_NAME="${name} ${version}"\n`;
 
 function dpkgStatus(pkgs: readonly Planted[]): string {
   return pkgs
     .map((p) => {
-      const src = p.source === undefined ? '' : p.source.version === p.version ? `Source: ${p.source.name}\n` : `Source: ${p.source.name} (${p.source.version})\n`;
+      const src =
+        p.source === undefined ? '' : p.source.version === p.version ? `Source: ${p.source.name}\n` : `Source: ${p.source.name} (${p.source.version})\n`;
       return `Package: ${p.name}\nStatus: install ok installed\nArchitecture: amd64\n${src}Version: ${p.version}\nDescription: test package\n`;
     })
     .join('\n');
@@ -204,7 +206,7 @@ interface VulnJson {
   suppressed: Vuln[];
 }
 
-const line = (pkg: string, e: { id: string; status: string; fixed?: string }): string => `${pkg} ${e.id} ${e.status} ${e.fixed ?? '-'}`;
+const line = (pkg: string, e: { id: string; status: string; fixed?: string | undefined }): string => `${pkg} ${e.id} ${e.status} ${e.fixed ?? '-'}`;
 const lines = (vs: readonly Vuln[]): string[] => vs.map((v) => line(v.packageName, { id: v.id, status: v.status, fixed: v.fixedVersion })).sort();
 
 describe('the whole chain on the sample feeds: registry image -> packages -> matches -> SBOM -> VEX -> scan', { skip }, () => {
@@ -212,6 +214,9 @@ describe('the whole chain on the sample feeds: registry image -> packages -> mat
   const db = join(tmp, 'vuln.db');
   const ref = (img: TestImage): string => `${reg.host}/${img.repo}:1.0`;
   const inventories = new Map<TestImage, string>();
+  /** The OpenVEX document of the VEX step and the finding it suppresses. */
+  let openvexFile: string | undefined;
+  let vexed: Vuln | undefined;
   const matched = new Map<TestImage, VulnJson>();
 
   before(async () => {
@@ -290,12 +295,13 @@ describe('the whole chain on the sample feeds: registry image -> packages -> mat
     // End-of-life releases carry the tracker's note.
     assert.ok(matched.get(jessie)?.vulnerabilities.some((v) => v.status === 'affected' && /end-of-life/.test(v.note ?? '')));
     // --ignore-unfixed leaves out what has no fix; without --show-not-affected neither verdict of "nothing to do" is listed.
-    const plain = JSON.parse((await run(['vuln', 'match', '--packages', inventories.get(jessie) as string, '--db', db, '--ignore-unfixed', '-f', 'json', '-q'])).stdout) as VulnJson;
-    assert.deepEqual(
-      lines(plain.vulnerabilities),
-      lines((matched.get(jessie)?.vulnerabilities ?? []).filter((v) => v.status === 'fixed')),
-    );
-    const lennyPlain = JSON.parse((await run(['vuln', 'match', '--packages', inventories.get(lenny) as string, '--db', db, '-f', 'json', '-q'])).stdout) as VulnJson;
+    const plain = JSON.parse(
+      (await run(['vuln', 'match', '--packages', inventories.get(jessie) as string, '--db', db, '--ignore-unfixed', '-f', 'json', '-q'])).stdout,
+    ) as VulnJson;
+    assert.deepEqual(lines(plain.vulnerabilities), lines((matched.get(jessie)?.vulnerabilities ?? []).filter((v) => v.status === 'fixed')));
+    const lennyPlain = JSON.parse(
+      (await run(['vuln', 'match', '--packages', inventories.get(lenny) as string, '--db', db, '-f', 'json', '-q'])).stdout,
+    ) as VulnJson;
     assert.ok(lennyPlain.vulnerabilities.every((v) => v.status === 'fixed' || v.status === 'affected'));
   });
 
@@ -358,14 +364,16 @@ describe('the whole chain on the sample feeds: registry image -> packages -> mat
         ],
       }),
     );
+    openvexFile = openvex;
+    vexed = kevFinding;
     const inv = inventories.get(bullseye) as string;
     const r = await run(['vuln', 'match', '--packages', inv, '--db', db, '--vex', openvex, '--vex', cdxVex, '-f', 'json', '-q']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as VulnJson;
-    assert.deepEqual(out.suppressed.map((v) => `${v.packageName} ${v.id} ${v.vex?.status}`).sort(), [
-      `${kevFinding.packageName} ${kevFinding.id} not_affected`,
-      `${pyFinding.packageName} ${pyFinding.id} false_positive`,
-    ].sort());
+    assert.deepEqual(
+      out.suppressed.map((v) => `${v.packageName} ${v.id} ${v.vex?.status}`).sort(),
+      [`${kevFinding.packageName} ${kevFinding.id} not_affected`, `${pyFinding.packageName} ${pyFinding.id} false_positive`].sort(),
+    );
     // Only the named package: the same CVE on another package stays.
     const active = matched.get(bullseye)?.vulnerabilities.filter((v) => v.status === 'fixed' || v.status === 'affected') ?? [];
     assert.equal(out.vulnerabilities.length, active.length - 2);
@@ -377,7 +385,10 @@ describe('the whole chain on the sample feeds: registry image -> packages -> mat
         `Suppressed by VEX \\(2\\):[\\s\\S]*${esc(kevFinding.id)} ${esc(kevFinding.packageName)} ${esc(kevFinding.installedVersion)}: not_affected: vulnerable_code_not_in_execute_path - the service never runs the affected binary \\(.*api\\.openvex\\.json\\)`,
       ),
     );
-    assert.match(table.stdout, new RegExp(`${esc(pyFinding.id)} ${esc(pyFinding.packageName)} .*false_positive.*the client is only used against our own servers`));
+    assert.match(
+      table.stdout,
+      new RegExp(`${esc(pyFinding.id)} ${esc(pyFinding.packageName)} .*false_positive.*the client is only used against our own servers`),
+    );
     // A suppressed KEV finding no longer fails the gate on its own.
     const gate = await run(['vuln', 'match', '--packages', inv, '--db', db, '--fail-on', 'critical', '-q']);
     const critical = active.some((v) => v.severity === 'critical');
@@ -392,24 +403,40 @@ describe('the whole chain on the sample feeds: registry image -> packages -> mat
       join(dir, 'shop.yaml'),
       `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: shop, namespace: prod}\nspec:\n  selector: {matchLabels: {app: shop}}\n  template:\n    metadata: {labels: {app: shop}}\n    spec:\n      containers:\n${containers}`,
     );
-    const r = await run(['scan', dir, '--images', '--vuln-db', db, '--no-image-cache', '--include', 'PAL-1002,PAL-1003', '-f', 'json']);
-    assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as {
-      findings: { check: string; container: string; status: string; severity: string; evidence?: { vulnerabilities?: string[]; count?: number } }[];
+    const scan = async (extra: string[]): Promise<string[]> => {
+      const r = await run(['scan', dir, '--images', '--vuln-db', db, '--no-image-cache', '--include', 'PAL-1002,PAL-1003', '-f', 'json', ...extra]);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as {
+        findings: { check: string; container: string; status: string; severity: string; evidence?: { vulnerabilities?: string[]; count?: number } }[];
+      };
+      return report.findings
+        .filter((f) => f.status === 'fail')
+        .map((f) => `${f.check} ${f.container} ${f.severity} ${f.evidence?.count ?? f.evidence?.vulnerabilities?.length}`)
+        .sort();
     };
-    const want: string[] = [];
-    IMAGES.forEach((img, i) => {
-      const vs = (matched.get(img)?.vulnerabilities ?? []).filter((v) => v.status === 'fixed' || v.status === 'affected');
-      const kev = vs.filter((v) => v.kev);
-      const fixable = vs.filter((v) => v.status === 'fixed' && (v.severity === 'high' || v.severity === 'critical'));
-      if (fixable.length > 0) want.push(`PAL-1002 c${i} ${fixable.some((v) => v.severity === 'critical') ? 'critical' : 'high'} ${fixable.length}`);
-      if (kev.length > 0) want.push(`PAL-1003 c${i} critical ${new Set(kev.map((v) => `${v.id} ${v.packageName}`)).size}`);
-    });
-    const got = report.findings
-      .filter((f) => f.status === 'fail')
-      .map((f) => `${f.check} ${f.container} ${f.severity} ${f.evidence?.count ?? f.evidence?.vulnerabilities?.length}`)
-      .sort();
+    const expected = (skipped?: Vuln): string[] => {
+      const want: string[] = [];
+      IMAGES.forEach((img, i) => {
+        const vs = (matched.get(img)?.vulnerabilities ?? []).filter(
+          (v) => (v.status === 'fixed' || v.status === 'affected') && !(skipped && v.id === skipped.id && v.purl === skipped.purl),
+        );
+        const kev = vs.filter((v) => v.kev);
+        const fixable = vs.filter((v) => v.status === 'fixed' && (v.severity === 'high' || v.severity === 'critical'));
+        if (fixable.length > 0) want.push(`PAL-1002 c${i} ${fixable.some((v) => v.severity === 'critical') ? 'critical' : 'high'} ${fixable.length}`);
+        if (kev.length > 0) want.push(`PAL-1003 c${i} critical ${new Set(kev.map((v) => `${v.id} ${v.packageName}`)).size}`);
+      });
+      return want.sort();
+    };
+    const want = expected();
     assert.ok(want.some((w) => w.startsWith('PAL-1003')) && want.some((w) => w.startsWith('PAL-1002')), `both checks have something to report: ${want}`);
-    assert.deepEqual(got, want.sort());
+    assert.deepEqual(await scan([]), want);
+    // The VEX document of the previous step takes its finding out of the count.
+    assert.ok(openvexFile && vexed, 'the VEX step ran');
+    const withVex = expected(vexed);
+    assert.notDeepEqual(withVex, want);
+    assert.deepEqual(await scan(['--vex', openvexFile]), withVex);
+    const bad = await run(['scan', dir, '--vex', openvexFile]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--vex applies to image vulnerabilities: add --images/);
   });
 });

@@ -162,7 +162,9 @@ export function expectAlpine(branch: string, origin: string, version: string): E
   const entries: Entry[] = [];
   const dir = join(VULNDATA, 'alpine-secdb', branch);
   for (const f of readdirSync(dir)) {
-    const doc = YAML.parse(readFileSync(join(dir, f), 'utf8'), { schema: 'failsafe' }) as { packages: { pkg: { name: string; secfixes?: Record<string, string[]> } }[] };
+    const doc = YAML.parse(readFileSync(join(dir, f), 'utf8'), { schema: 'failsafe' }) as {
+      packages: { pkg: { name: string; secfixes?: Record<string, string[]> } }[];
+    };
     for (const { pkg } of doc.packages) {
       if (pkg.name !== origin) continue;
       for (const [fixed, ids] of Object.entries(pkg.secfixes ?? {}))
@@ -206,9 +208,7 @@ const pep503 = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
 /** What the PyPI advisory database says for a distribution at a version. */
 export function expectPypi(name: string, version: string): Expected[] {
   const dir = join(VULNDATA, 'osv', 'pypi-pypa-advisory-database', 'vulns', pep503(name));
-  const docs = existsSync(dir)
-    ? readdirSync(dir).map((f) => YAML.parse(readFileSync(join(dir, f), 'utf8'), { schema: 'failsafe' }) as OsvDoc)
-    : [];
+  const docs = existsSync(dir) ? readdirSync(dir).map((f) => YAML.parse(readFileSync(join(dir, f), 'utf8'), { schema: 'failsafe' }) as OsvDoc) : [];
   return judge('PyPI', osvEntries(docs, 'PyPI', name, pep503), version);
 }
 
@@ -220,7 +220,11 @@ export function expectGo(module: string, version: string): Expected[] {
   goDocs ??= readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as OsvDoc);
-  return judge('Go', osvEntries(goDocs, 'Go', module, (n) => n), version);
+  return judge(
+    'Go',
+    osvEntries(goDocs, 'Go', module, (n) => n),
+    version,
+  );
 }
 
 /** The CVE ids of the KEV catalogue. */
