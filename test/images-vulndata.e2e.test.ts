@@ -299,6 +299,10 @@ describe('the whole chain on the sample feeds: registry image -> packages -> mat
       (await run(['vuln', 'match', '--packages', inventories.get(jessie) as string, '--db', db, '--ignore-unfixed', '-f', 'json', '-q'])).stdout,
     ) as VulnJson;
     assert.deepEqual(lines(plain.vulnerabilities), lines((matched.get(jessie)?.vulnerabilities ?? []).filter((v) => v.status === 'fixed')));
+    // --image pulls and matches in one step, with the same result as the inventory.
+    const direct = await run(['vuln', 'match', '--image', ref(bullseye), '--db', db, '--show-not-affected', '--no-cache', '-f', 'json', '-q']);
+    assert.equal(direct.code, 0, direct.stderr);
+    assert.deepEqual(lines((JSON.parse(direct.stdout) as VulnJson).vulnerabilities), lines(matched.get(bullseye)?.vulnerabilities ?? []));
     const lennyPlain = JSON.parse(
       (await run(['vuln', 'match', '--packages', inventories.get(lenny) as string, '--db', db, '-f', 'json', '-q'])).stdout,
     ) as VulnJson;
