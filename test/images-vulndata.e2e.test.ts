@@ -16,13 +16,28 @@ import { goBinary } from './support/binaries.js';
 import { CLI } from './support/cli.js';
 import { type BuiltImage, buildImage, pushImage, tarOf } from './support/oci-build.js';
 import { registryMissing, startRegistry, type TestRegistry } from './support/registry.js';
-import { type Expected, expectAlpine, expectDebian, expectGo, expectPypi, kevIds, VULNDATA, vulndataMissing } from './support/vulndata-expect.js';
+import {
+  type Expected,
+  expectAlpine,
+  expectDebian,
+  expectGo,
+  expectPypi,
+  kevIds,
+  VULNDATA,
+  vulndataMissing,
+  writeMiniVulndata,
+} from './support/vulndata-expect.js';
 
-const skip = vulndataMissing() ?? registryMissing();
-if (skip) console.log(`# ${skip}`);
+const noRegistry = registryMissing();
+if (noRegistry) console.log(`# ${noRegistry}`);
+const noSamples = vulndataMissing();
+if (noSamples) console.log(`# ${noSamples} (the variant on hand-written feeds still runs)`);
 
 const tmp = mkdtempSync(join(tmpdir(), 'palisade-vulndata-e2e-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
+// The same chain on hand-written feeds in the samples' layout: it runs without ../shared.
+const MINI = join(tmp, 'mini-vulndata');
+writeMiniVulndata(MINI);
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -45,7 +60,8 @@ interface Planted {
   readonly source?: { name: string; version: string };
   /** The name as the package's own metadata spells it, when the inventory normalises it. */
   readonly spelled?: string;
-  readonly expect: () => Expected[];
+  /** What the feeds under `root` say about the package. */
+  readonly expect: (root: string) => Expected[];
 }
 
 interface TestImage {
@@ -72,21 +88,21 @@ const deb = (release: string, name: string, version: string, source: string, sou
   name,
   version,
   source: { name: source, version: sourceVersion },
-  expect: () => expectDebian(release, source, sourceVersion),
+  expect: (root) => expectDebian(release, source, sourceVersion, root),
 });
 // Inventories give Python names PEP 503-normalised; the metadata keeps the author's spelling.
 const pypi = (spelled: string, version: string): Planted => ({
   name: spelled.toLowerCase().replace(/[-_.]+/g, '-'),
   spelled,
   version,
-  expect: () => expectPypi(spelled, version),
+  expect: (root) => expectPypi(spelled, version, root),
 });
-const go = (name: string, version: string): Planted => ({ name, version, expect: () => expectGo(name, version) });
+const go = (name: string, version: string): Planted => ({ name, version, expect: (root) => expectGo(name, version, root) });
 const apk = (name: string, version: string, origin: string): Planted => ({
   name,
   version,
   source: { name: origin, version },
-  expect: () => expectAlpine('v3.11', origin, version),
+  expect: (root) => expectAlpine('v3.11', origin, version, root),
 });
 
 // Debian 11 (bullseye): source packages with DSAs for bullseye, some of them KEV-listed; a
@@ -209,244 +225,252 @@ interface VulnJson {
 const line = (pkg: string, e: { id: string; status: string; fixed?: string | undefined }): string => `${pkg} ${e.id} ${e.status} ${e.fixed ?? '-'}`;
 const lines = (vs: readonly Vuln[]): string[] => vs.map((v) => line(v.packageName, { id: v.id, status: v.status, fixed: v.fixedVersion })).sort();
 
-describe('the whole chain on the sample feeds: registry image -> packages -> matches -> SBOM -> VEX -> scan', { skip }, () => {
-  let reg: TestRegistry;
-  const db = join(tmp, 'vuln.db');
-  const ref = (img: TestImage): string => `${reg.host}/${img.repo}:1.0`;
-  const inventories = new Map<TestImage, string>();
-  /** The OpenVEX document of the VEX step and the finding it suppresses. */
-  let openvexFile: string | undefined;
-  let vexed: Vuln | undefined;
-  const matched = new Map<TestImage, VulnJson>();
+const VARIANTS = [
+  { name: 'the sample feeds of ../shared/vulndata', root: VULNDATA, skip: noRegistry ?? noSamples },
+  { name: 'hand-written feeds', root: MINI, skip: noRegistry },
+];
 
-  before(async () => {
-    reg = await startRegistry();
-    for (const img of IMAGES) await pushImage(reg.base, img.repo, '1.0', [img.image]);
-    const osv = join(VULNDATA, 'osv');
-    const built = await run([
-      'db',
-      'build',
-      '--osv',
-      join(osv, 'pypi-pypa-advisory-database'),
-      '--osv',
-      join(osv, 'go-vulndb', 'osv'),
-      '--debian-tracker',
-      join(VULNDATA, 'debian-security-tracker', 'DSA-list.gz'),
-      '--debian-tracker',
-      join(VULNDATA, 'debian-security-tracker', 'DLA-list.gz'),
-      '--alpine-secdb',
-      join(VULNDATA, 'alpine-secdb'),
-      '--kev',
-      join(VULNDATA, 'kev', 'known_exploited_vulnerabilities.json.gz'),
-      '--out',
-      db,
-      '-q',
-    ]);
-    assert.equal(built.code, 0, built.stderr);
-  });
-  after(() => reg?.stop());
+for (const { name, root, skip } of VARIANTS)
+  describe(`the whole chain on ${name}: registry image -> packages -> matches -> SBOM -> VEX -> scan`, { skip }, () => {
+    const tmp = join(MINI, '..', name.startsWith('hand') ? 'mini-run' : 'sample-run');
+    mkdirSync(tmp, { recursive: true });
+    let reg: TestRegistry;
+    const db = join(tmp, 'vuln.db');
+    const ref = (img: TestImage): string => `${reg.host}/${img.repo}:1.0`;
+    const inventories = new Map<TestImage, string>();
+    /** The OpenVEX document of the VEX step and the finding it suppresses. */
+    let openvexFile: string | undefined;
+    let vexed: Vuln | undefined;
+    const matched = new Map<TestImage, VulnJson>();
 
-  it('palisade image finds every planted package with its version and source package, across layers', async () => {
-    for (const img of IMAGES) {
-      const r = await run(['image', ref(img), '-f', 'json', '--no-cache']);
-      assert.equal(r.code, 0, r.stderr);
-      const inv = JSON.parse(r.stdout) as {
-        digest: string;
-        packages: { ecosystem: string; name: string; version: string; source?: { name: string; version: string } }[];
-      };
-      assert.equal(inv.digest, img.image.manifestDigest);
-      const got = inv.packages.map((p) => `${p.name} ${p.version} ${p.source ? `${p.source.name}@${p.source.version}` : '-'}`).sort();
-      const want = [
-        ...img.packages.map((p) => `${p.name} ${p.version} ${p.source ? `${p.source.name}@${p.source.version}` : '-'}`),
-        // The Go executable's main module is (devel): left out.
-      ].sort();
-      assert.deepEqual(got, want, img.repo);
-      const distro = inv.packages.filter((p) => p.source !== undefined).map((p) => p.ecosystem);
-      assert.ok(
-        distro.every((e) => e === img.ecosystem),
-        `${img.repo}: ${distro.join(', ')}`,
+    before(async () => {
+      reg = await startRegistry();
+      for (const img of IMAGES) await pushImage(reg.base, img.repo, '1.0', [img.image]);
+      const osv = join(root, 'osv');
+      const built = await run([
+        'db',
+        'build',
+        '--osv',
+        join(osv, 'pypi-pypa-advisory-database'),
+        '--osv',
+        join(osv, 'go-vulndb', 'osv'),
+        '--debian-tracker',
+        join(root, 'debian-security-tracker', 'DSA-list.gz'),
+        '--debian-tracker',
+        join(root, 'debian-security-tracker', 'DLA-list.gz'),
+        '--alpine-secdb',
+        join(root, 'alpine-secdb'),
+        '--kev',
+        join(root, 'kev', 'known_exploited_vulnerabilities.json.gz'),
+        '--out',
+        db,
+        '-q',
+      ]);
+      assert.equal(built.code, 0, built.stderr);
+    });
+    after(() => reg?.stop());
+
+    it('palisade image finds every planted package with its version and source package, across layers', async () => {
+      for (const img of IMAGES) {
+        const r = await run(['image', ref(img), '-f', 'json', '--no-cache']);
+        assert.equal(r.code, 0, r.stderr);
+        const inv = JSON.parse(r.stdout) as {
+          digest: string;
+          packages: { ecosystem: string; name: string; version: string; source?: { name: string; version: string } }[];
+        };
+        assert.equal(inv.digest, img.image.manifestDigest);
+        const got = inv.packages.map((p) => `${p.name} ${p.version} ${p.source ? `${p.source.name}@${p.source.version}` : '-'}`).sort();
+        const want = [
+          ...img.packages.map((p) => `${p.name} ${p.version} ${p.source ? `${p.source.name}@${p.source.version}` : '-'}`),
+          // The Go executable's main module is (devel): left out.
+        ].sort();
+        assert.deepEqual(got, want, img.repo);
+        const distro = inv.packages.filter((p) => p.source !== undefined).map((p) => p.ecosystem);
+        assert.ok(
+          distro.every((e) => e === img.ecosystem),
+          `${img.repo}: ${distro.join(', ')}`,
+        );
+        const file = join(tmp, `${img.repo.replace('/', '-')}.inventory.json`);
+        writeFileSync(file, r.stdout);
+        inventories.set(img, file);
+      }
+    });
+
+    it('vuln match gives each package the statuses its advisories say: fixed, affected, not affected, withdrawn; KEV attached', async () => {
+      const kev = kevIds(root);
+      const statuses = new Set<string>();
+      for (const img of IMAGES) {
+        const file = inventories.get(img);
+        assert.ok(file, 'the image step ran');
+        const r = await run(['vuln', 'match', '--packages', file, '--db', db, '--show-not-affected', '-f', 'json', '-q']);
+        assert.equal(r.code, 0, r.stderr);
+        const out = JSON.parse(r.stdout) as VulnJson;
+        matched.set(img, out);
+        const want = img.packages.flatMap((p) => p.expect(root).map((e) => line(p.name, e))).sort();
+        assert.deepEqual(lines(out.vulnerabilities), want, img.repo);
+        for (const v of out.vulnerabilities) {
+          statuses.add(v.status);
+          assert.equal(v.kev === true, kev.has(v.id) || v.aliases.some((a) => kev.has(a)), `${v.id}: KEV flag`);
+        }
+      }
+      // The planted packages were chosen so that the sample data yields every status and KEV hits.
+      assert.deepEqual([...statuses].sort(), ['affected', 'fixed', 'not-affected', 'withdrawn']);
+      assert.ok((matched.get(bullseye)?.vulnerabilities ?? []).some((v) => v.kev && v.status === 'fixed'));
+      // End-of-life releases carry the tracker's note.
+      assert.ok(matched.get(jessie)?.vulnerabilities.some((v) => v.status === 'affected' && /end-of-life/.test(v.note ?? '')));
+      // --ignore-unfixed leaves out what has no fix; without --show-not-affected neither verdict of "nothing to do" is listed.
+      const plain = JSON.parse(
+        (await run(['vuln', 'match', '--packages', inventories.get(jessie) as string, '--db', db, '--ignore-unfixed', '-f', 'json', '-q'])).stdout,
+      ) as VulnJson;
+      assert.deepEqual(lines(plain.vulnerabilities), lines((matched.get(jessie)?.vulnerabilities ?? []).filter((v) => v.status === 'fixed')));
+      // --image pulls and matches in one step, with the same result as the inventory.
+      const direct = await run(['vuln', 'match', '--image', ref(bullseye), '--db', db, '--show-not-affected', '--no-cache', '-f', 'json', '-q']);
+      assert.equal(direct.code, 0, direct.stderr);
+      assert.deepEqual(lines((JSON.parse(direct.stdout) as VulnJson).vulnerabilities), lines(matched.get(bullseye)?.vulnerabilities ?? []));
+      const lennyPlain = JSON.parse(
+        (await run(['vuln', 'match', '--packages', inventories.get(lenny) as string, '--db', db, '-f', 'json', '-q'])).stdout,
+      ) as VulnJson;
+      assert.ok(lennyPlain.vulnerabilities.every((v) => v.status === 'fixed' || v.status === 'affected'));
+    });
+
+    it('palisade sbom writes CycloneDX and SPDX, and matching from either SBOM gives the same findings', async () => {
+      for (const img of IMAGES) {
+        const fromInventory = lines(matched.get(img)?.vulnerabilities ?? []);
+        assert.ok(fromInventory.length > 0, `${img.repo}: matched first`);
+        for (const format of ['cyclonedx', 'spdx']) {
+          const out = join(tmp, `${img.repo.replace('/', '-')}.${format}.json`);
+          const s = await run(['sbom', ref(img), '-f', format, '-o', out, '--no-cache']);
+          assert.equal(s.code, 0, s.stderr);
+          const r = await run(['vuln', 'match', '--sbom', out, '--db', db, '--show-not-affected', '-f', 'json', '-q']);
+          assert.equal(r.code, 0, r.stderr);
+          const got = JSON.parse(r.stdout) as VulnJson;
+          assert.equal(got.packages, img.packages.length, `${img.repo} ${format}: every package read back from the SBOM`);
+          assert.deepEqual(lines(got.vulnerabilities), fromInventory, `${img.repo} ${format}`);
+        }
+      }
+    });
+
+    it('OpenVEX and CycloneDX VEX suppress the findings they name for the package they name, with the statement shown', async () => {
+      const vulns = matched.get(bullseye)?.vulnerabilities ?? [];
+      const kevFinding = vulns.find((v) => v.kev && v.status === 'fixed') as Vuln;
+      const pyFinding = vulns.find((v) => v.purl.startsWith('pkg:pypi/') && v.status === 'fixed') as Vuln;
+      assert.ok(kevFinding && pyFinding);
+      const productOf = (purl: string): string => purl.replace(/@.*$/, '');
+      const openvex = join(tmp, 'api.openvex.json');
+      writeFileSync(
+        openvex,
+        JSON.stringify({
+          '@context': 'https://openvex.dev/ns/v0.2.0',
+          '@id': 'https://example.com/vex/api-1',
+          author: 'shop platform team',
+          timestamp: '2026-01-01T00:00:00Z',
+          statements: [
+            {
+              vulnerability: { name: kevFinding.id },
+              products: [{ '@id': `pkg:oci/api`, subcomponents: [{ '@id': productOf(kevFinding.purl) }] }],
+              status: 'not_affected',
+              justification: 'vulnerable_code_not_in_execute_path',
+              impact_statement: 'the service never runs the affected binary',
+            },
+          ],
+        }),
       );
-      const file = join(tmp, `${img.repo.replace('/', '-')}.inventory.json`);
-      writeFileSync(file, r.stdout);
-      inventories.set(img, file);
-    }
-  });
-
-  it('vuln match gives each package the statuses its advisories say: fixed, affected, not affected, withdrawn; KEV attached', async () => {
-    const kev = kevIds();
-    const statuses = new Set<string>();
-    for (const img of IMAGES) {
-      const file = inventories.get(img);
-      assert.ok(file, 'the image step ran');
-      const r = await run(['vuln', 'match', '--packages', file, '--db', db, '--show-not-affected', '-f', 'json', '-q']);
+      const cdxVex = join(tmp, 'api.cdx-vex.json');
+      writeFileSync(
+        cdxVex,
+        JSON.stringify({
+          bomFormat: 'CycloneDX',
+          specVersion: '1.5',
+          version: 1,
+          components: [{ 'bom-ref': 'py-1', type: 'library', name: pyFinding.packageName, purl: pyFinding.purl }],
+          vulnerabilities: [
+            {
+              id: pyFinding.id,
+              analysis: { state: 'false_positive', detail: 'the client is only used against our own servers' },
+              affects: [{ ref: 'py-1' }],
+            },
+          ],
+        }),
+      );
+      openvexFile = openvex;
+      vexed = kevFinding;
+      const inv = inventories.get(bullseye) as string;
+      const r = await run(['vuln', 'match', '--packages', inv, '--db', db, '--vex', openvex, '--vex', cdxVex, '-f', 'json', '-q']);
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout) as VulnJson;
-      matched.set(img, out);
-      const want = img.packages.flatMap((p) => p.expect().map((e) => line(p.name, e))).sort();
-      assert.deepEqual(lines(out.vulnerabilities), want, img.repo);
-      for (const v of out.vulnerabilities) {
-        statuses.add(v.status);
-        assert.equal(v.kev === true, kev.has(v.id) || v.aliases.some((a) => kev.has(a)), `${v.id}: KEV flag`);
-      }
-    }
-    // The planted packages were chosen so that the sample data yields every status and KEV hits.
-    assert.deepEqual([...statuses].sort(), ['affected', 'fixed', 'not-affected', 'withdrawn']);
-    assert.ok((matched.get(bullseye)?.vulnerabilities ?? []).some((v) => v.kev && v.status === 'fixed'));
-    // End-of-life releases carry the tracker's note.
-    assert.ok(matched.get(jessie)?.vulnerabilities.some((v) => v.status === 'affected' && /end-of-life/.test(v.note ?? '')));
-    // --ignore-unfixed leaves out what has no fix; without --show-not-affected neither verdict of "nothing to do" is listed.
-    const plain = JSON.parse(
-      (await run(['vuln', 'match', '--packages', inventories.get(jessie) as string, '--db', db, '--ignore-unfixed', '-f', 'json', '-q'])).stdout,
-    ) as VulnJson;
-    assert.deepEqual(lines(plain.vulnerabilities), lines((matched.get(jessie)?.vulnerabilities ?? []).filter((v) => v.status === 'fixed')));
-    // --image pulls and matches in one step, with the same result as the inventory.
-    const direct = await run(['vuln', 'match', '--image', ref(bullseye), '--db', db, '--show-not-affected', '--no-cache', '-f', 'json', '-q']);
-    assert.equal(direct.code, 0, direct.stderr);
-    assert.deepEqual(lines((JSON.parse(direct.stdout) as VulnJson).vulnerabilities), lines(matched.get(bullseye)?.vulnerabilities ?? []));
-    const lennyPlain = JSON.parse(
-      (await run(['vuln', 'match', '--packages', inventories.get(lenny) as string, '--db', db, '-f', 'json', '-q'])).stdout,
-    ) as VulnJson;
-    assert.ok(lennyPlain.vulnerabilities.every((v) => v.status === 'fixed' || v.status === 'affected'));
-  });
+      assert.deepEqual(
+        out.suppressed.map((v) => `${v.packageName} ${v.id} ${v.vex?.status}`).sort(),
+        [`${kevFinding.packageName} ${kevFinding.id} not_affected`, `${pyFinding.packageName} ${pyFinding.id} false_positive`].sort(),
+      );
+      // Only the named package: the same CVE on another package stays.
+      const active = matched.get(bullseye)?.vulnerabilities.filter((v) => v.status === 'fixed' || v.status === 'affected') ?? [];
+      assert.equal(out.vulnerabilities.length, active.length - 2);
+      const table = await run(['vuln', 'match', '--packages', inv, '--db', db, '--vex', openvex, '--vex', cdxVex, '-q']);
+      const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      assert.match(
+        table.stdout,
+        new RegExp(
+          `Suppressed by VEX \\(2\\):[\\s\\S]*${esc(kevFinding.id)} ${esc(kevFinding.packageName)} ${esc(kevFinding.installedVersion)}: not_affected: vulnerable_code_not_in_execute_path - the service never runs the affected binary \\(.*api\\.openvex\\.json\\)`,
+        ),
+      );
+      assert.match(
+        table.stdout,
+        new RegExp(`${esc(pyFinding.id)} ${esc(pyFinding.packageName)} .*false_positive.*the client is only used against our own servers`),
+      );
+      // --fail-on counts what VEX leaves: at the suppressed finding's own severity, the gate fails
+      // without the VEX documents, and with them only if another finding is that severe.
+      const rank = ['info', 'low', 'medium', 'high', 'critical'];
+      const threshold = pyFinding.severity === 'info' ? 'low' : pyFinding.severity;
+      const atLeast = (v: Vuln) => rank.indexOf(v.severity) >= rank.indexOf(threshold);
+      const remaining = active.filter((v) => !(v.id === pyFinding.id && v.purl === pyFinding.purl) && !(v.id === kevFinding.id && v.purl === kevFinding.purl));
+      const bare = await run(['vuln', 'match', '--packages', inv, '--db', db, '--fail-on', threshold, '-q']);
+      assert.equal(bare.code, active.some(atLeast) ? 1 : 0);
+      const gated = await run(['vuln', 'match', '--packages', inv, '--db', db, '--fail-on', threshold, '--vex', openvex, '--vex', cdxVex, '-q']);
+      assert.equal(gated.code, remaining.some(atLeast) ? 1 : 0);
+    });
 
-  it('palisade sbom writes CycloneDX and SPDX, and matching from either SBOM gives the same findings', async () => {
-    for (const img of IMAGES) {
-      const fromInventory = lines(matched.get(img)?.vulnerabilities ?? []);
-      assert.ok(fromInventory.length > 0, `${img.repo}: matched first`);
-      for (const format of ['cyclonedx', 'spdx']) {
-        const out = join(tmp, `${img.repo.replace('/', '-')}.${format}.json`);
-        const s = await run(['sbom', ref(img), '-f', format, '-o', out, '--no-cache']);
-        assert.equal(s.code, 0, s.stderr);
-        const r = await run(['vuln', 'match', '--sbom', out, '--db', db, '--show-not-affected', '-f', 'json', '-q']);
+    it('scan --images --vuln-db attaches the matched vulnerabilities to the workloads that run the images', async () => {
+      const dir = join(tmp, 'manifests');
+      mkdirSync(dir, { recursive: true });
+      const containers = IMAGES.map((img, i) => `        - name: c${i}\n          image: ${ref(img)}\n`).join('');
+      writeFileSync(
+        join(dir, 'shop.yaml'),
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: shop, namespace: prod}\nspec:\n  selector: {matchLabels: {app: shop}}\n  template:\n    metadata: {labels: {app: shop}}\n    spec:\n      containers:\n${containers}`,
+      );
+      const scan = async (extra: string[]): Promise<string[]> => {
+        const r = await run(['scan', dir, '--images', '--vuln-db', db, '--no-image-cache', '--include', 'PAL-1002,PAL-1003', '-f', 'json', ...extra]);
         assert.equal(r.code, 0, r.stderr);
-        const got = JSON.parse(r.stdout) as VulnJson;
-        assert.equal(got.packages, img.packages.length, `${img.repo} ${format}: every package read back from the SBOM`);
-        assert.deepEqual(lines(got.vulnerabilities), fromInventory, `${img.repo} ${format}`);
-      }
-    }
-  });
-
-  it('OpenVEX and CycloneDX VEX suppress the findings they name for the package they name, with the statement shown', async () => {
-    const vulns = matched.get(bullseye)?.vulnerabilities ?? [];
-    const kevFinding = vulns.find((v) => v.kev && v.status === 'fixed') as Vuln;
-    const pyFinding = vulns.find((v) => v.purl.startsWith('pkg:pypi/') && v.status === 'fixed') as Vuln;
-    assert.ok(kevFinding && pyFinding);
-    const productOf = (purl: string): string => purl.replace(/@.*$/, '');
-    const openvex = join(tmp, 'api.openvex.json');
-    writeFileSync(
-      openvex,
-      JSON.stringify({
-        '@context': 'https://openvex.dev/ns/v0.2.0',
-        '@id': 'https://example.com/vex/api-1',
-        author: 'shop platform team',
-        timestamp: '2026-01-01T00:00:00Z',
-        statements: [
-          {
-            vulnerability: { name: kevFinding.id },
-            products: [{ '@id': `pkg:oci/api`, subcomponents: [{ '@id': productOf(kevFinding.purl) }] }],
-            status: 'not_affected',
-            justification: 'vulnerable_code_not_in_execute_path',
-            impact_statement: 'the service never runs the affected binary',
-          },
-        ],
-      }),
-    );
-    const cdxVex = join(tmp, 'api.cdx-vex.json');
-    writeFileSync(
-      cdxVex,
-      JSON.stringify({
-        bomFormat: 'CycloneDX',
-        specVersion: '1.5',
-        version: 1,
-        components: [{ 'bom-ref': 'py-1', type: 'library', name: pyFinding.packageName, purl: pyFinding.purl }],
-        vulnerabilities: [
-          {
-            id: pyFinding.id,
-            analysis: { state: 'false_positive', detail: 'the client is only used against our own servers' },
-            affects: [{ ref: 'py-1' }],
-          },
-        ],
-      }),
-    );
-    openvexFile = openvex;
-    vexed = kevFinding;
-    const inv = inventories.get(bullseye) as string;
-    const r = await run(['vuln', 'match', '--packages', inv, '--db', db, '--vex', openvex, '--vex', cdxVex, '-f', 'json', '-q']);
-    assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as VulnJson;
-    assert.deepEqual(
-      out.suppressed.map((v) => `${v.packageName} ${v.id} ${v.vex?.status}`).sort(),
-      [`${kevFinding.packageName} ${kevFinding.id} not_affected`, `${pyFinding.packageName} ${pyFinding.id} false_positive`].sort(),
-    );
-    // Only the named package: the same CVE on another package stays.
-    const active = matched.get(bullseye)?.vulnerabilities.filter((v) => v.status === 'fixed' || v.status === 'affected') ?? [];
-    assert.equal(out.vulnerabilities.length, active.length - 2);
-    const table = await run(['vuln', 'match', '--packages', inv, '--db', db, '--vex', openvex, '--vex', cdxVex, '-q']);
-    const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    assert.match(
-      table.stdout,
-      new RegExp(
-        `Suppressed by VEX \\(2\\):[\\s\\S]*${esc(kevFinding.id)} ${esc(kevFinding.packageName)} ${esc(kevFinding.installedVersion)}: not_affected: vulnerable_code_not_in_execute_path - the service never runs the affected binary \\(.*api\\.openvex\\.json\\)`,
-      ),
-    );
-    assert.match(
-      table.stdout,
-      new RegExp(`${esc(pyFinding.id)} ${esc(pyFinding.packageName)} .*false_positive.*the client is only used against our own servers`),
-    );
-    // --fail-on counts what VEX leaves: at the suppressed finding's own severity, the gate fails
-    // without the VEX documents, and with them only if another finding is that severe.
-    const rank = ['info', 'low', 'medium', 'high', 'critical'];
-    const threshold = pyFinding.severity === 'info' ? 'low' : pyFinding.severity;
-    const atLeast = (v: Vuln) => rank.indexOf(v.severity) >= rank.indexOf(threshold);
-    const remaining = active.filter((v) => !(v.id === pyFinding.id && v.purl === pyFinding.purl) && !(v.id === kevFinding.id && v.purl === kevFinding.purl));
-    const bare = await run(['vuln', 'match', '--packages', inv, '--db', db, '--fail-on', threshold, '-q']);
-    assert.equal(bare.code, active.some(atLeast) ? 1 : 0);
-    const gated = await run(['vuln', 'match', '--packages', inv, '--db', db, '--fail-on', threshold, '--vex', openvex, '--vex', cdxVex, '-q']);
-    assert.equal(gated.code, remaining.some(atLeast) ? 1 : 0);
-  });
-
-  it('scan --images --vuln-db attaches the matched vulnerabilities to the workloads that run the images', async () => {
-    const dir = join(tmp, 'manifests');
-    mkdirSync(dir, { recursive: true });
-    const containers = IMAGES.map((img, i) => `        - name: c${i}\n          image: ${ref(img)}\n`).join('');
-    writeFileSync(
-      join(dir, 'shop.yaml'),
-      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: shop, namespace: prod}\nspec:\n  selector: {matchLabels: {app: shop}}\n  template:\n    metadata: {labels: {app: shop}}\n    spec:\n      containers:\n${containers}`,
-    );
-    const scan = async (extra: string[]): Promise<string[]> => {
-      const r = await run(['scan', dir, '--images', '--vuln-db', db, '--no-image-cache', '--include', 'PAL-1002,PAL-1003', '-f', 'json', ...extra]);
-      assert.equal(r.code, 0, r.stderr);
-      const report = JSON.parse(r.stdout) as {
-        findings: { check: string; container: string; status: string; severity: string; evidence?: { vulnerabilities?: string[]; count?: number } }[];
+        const report = JSON.parse(r.stdout) as {
+          findings: { check: string; container: string; status: string; severity: string; evidence?: { vulnerabilities?: string[]; count?: number } }[];
+        };
+        return report.findings
+          .filter((f) => f.status === 'fail')
+          .map((f) => `${f.check} ${f.container} ${f.severity} ${f.evidence?.count ?? f.evidence?.vulnerabilities?.length}`)
+          .sort();
       };
-      return report.findings
-        .filter((f) => f.status === 'fail')
-        .map((f) => `${f.check} ${f.container} ${f.severity} ${f.evidence?.count ?? f.evidence?.vulnerabilities?.length}`)
-        .sort();
-    };
-    const expected = (skipped?: Vuln): string[] => {
-      const want: string[] = [];
-      IMAGES.forEach((img, i) => {
-        const vs = (matched.get(img)?.vulnerabilities ?? []).filter(
-          (v) => (v.status === 'fixed' || v.status === 'affected') && !(skipped && v.id === skipped.id && v.purl === skipped.purl),
-        );
-        const kev = vs.filter((v) => v.kev);
-        const fixable = vs.filter((v) => v.status === 'fixed' && (v.severity === 'high' || v.severity === 'critical'));
-        if (fixable.length > 0) want.push(`PAL-1002 c${i} ${fixable.some((v) => v.severity === 'critical') ? 'critical' : 'high'} ${fixable.length}`);
-        if (kev.length > 0) want.push(`PAL-1003 c${i} critical ${new Set(kev.map((v) => `${v.id} ${v.packageName}`)).size}`);
-      });
-      return want.sort();
-    };
-    const want = expected();
-    assert.ok(want.some((w) => w.startsWith('PAL-1003')) && want.some((w) => w.startsWith('PAL-1002')), `both checks have something to report: ${want}`);
-    assert.deepEqual(await scan([]), want);
-    // The VEX document of the previous step takes its finding out of the count.
-    assert.ok(openvexFile && vexed, 'the VEX step ran');
-    const withVex = expected(vexed);
-    assert.notDeepEqual(withVex, want);
-    assert.deepEqual(await scan(['--vex', openvexFile]), withVex);
-    const bad = await run(['scan', dir, '--vex', openvexFile]);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--vex applies to image vulnerabilities: add --images/);
+      const expected = (skipped?: Vuln): string[] => {
+        const want: string[] = [];
+        IMAGES.forEach((img, i) => {
+          const vs = (matched.get(img)?.vulnerabilities ?? []).filter(
+            (v) => (v.status === 'fixed' || v.status === 'affected') && !(skipped && v.id === skipped.id && v.purl === skipped.purl),
+          );
+          const kev = vs.filter((v) => v.kev);
+          const fixable = vs.filter((v) => v.status === 'fixed' && (v.severity === 'high' || v.severity === 'critical'));
+          if (fixable.length > 0) want.push(`PAL-1002 c${i} ${fixable.some((v) => v.severity === 'critical') ? 'critical' : 'high'} ${fixable.length}`);
+          if (kev.length > 0) want.push(`PAL-1003 c${i} critical ${new Set(kev.map((v) => `${v.id} ${v.packageName}`)).size}`);
+        });
+        return want.sort();
+      };
+      const want = expected();
+      assert.ok(want.some((w) => w.startsWith('PAL-1003')) && want.some((w) => w.startsWith('PAL-1002')), `both checks have something to report: ${want}`);
+      assert.deepEqual(await scan([]), want);
+      // The VEX document of the previous step takes its finding out of the count.
+      assert.ok(openvexFile && vexed, 'the VEX step ran');
+      const withVex = expected(vexed);
+      assert.notDeepEqual(withVex, want);
+      assert.deepEqual(await scan(['--vex', openvexFile]), withVex);
+      const bad = await run(['scan', dir, '--vex', openvexFile]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--vex applies to image vulnerabilities: add --images/);
+    });
   });
-});

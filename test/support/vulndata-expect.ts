@@ -11,10 +11,10 @@
  * their own unit tests against each ecosystem's reference vectors.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import YAML from 'yaml';
 import { compareVersions } from '../../src/vuln/versions.js';
 
@@ -118,15 +118,19 @@ function judge(ecosystem: string, entries: readonly Entry[], version: string): E
 // --- Debian DSA/DLA lists -------------------------------------------------------------------
 
 const CODENAMES: Record<string, string> = { lenny: '5', squeeze: '6', wheezy: '7', jessie: '8', stretch: '9', buster: '10', bullseye: '11' };
-let debianLines: string[] | undefined;
+const debianLinesOf = new Map<string, string[]>();
 
 /** What the DSA and DLA lists say for a source package at a source version on a Debian release (`11`). */
-export function expectDebian(release: string, source: string, version: string): Expected[] {
-  debianLines ??= ['DSA-list.gz', 'DLA-list.gz'].flatMap((f) =>
-    gunzipSync(readFileSync(join(VULNDATA, 'debian-security-tracker', f)))
-      .toString('utf8')
-      .split('\n'),
-  );
+export function expectDebian(release: string, source: string, version: string, root = VULNDATA): Expected[] {
+  let debianLines = debianLinesOf.get(root);
+  if (debianLines === undefined) {
+    debianLines = ['DSA-list.gz', 'DLA-list.gz'].flatMap((f) =>
+      gunzipSync(readFileSync(join(root, 'debian-security-tracker', f)))
+        .toString('utf8')
+        .split('\n'),
+    );
+    debianLinesOf.set(root, debianLines);
+  }
   const codename = Object.keys(CODENAMES).find((c) => CODENAMES[c] === release);
   const entries: Entry[] = [];
   let advisory = '';
@@ -158,9 +162,9 @@ export function expectDebian(release: string, source: string, version: string): 
 // --- Alpine secdb --------------------------------------------------------------------------
 
 /** What the secdb files of an Alpine branch (`v3.11`) say for an origin package at a version. */
-export function expectAlpine(branch: string, origin: string, version: string): Expected[] {
+export function expectAlpine(branch: string, origin: string, version: string, root = VULNDATA): Expected[] {
   const entries: Entry[] = [];
-  const dir = join(VULNDATA, 'alpine-secdb', branch);
+  const dir = join(root, 'alpine-secdb', branch);
   for (const f of readdirSync(dir)) {
     const doc = YAML.parse(readFileSync(join(dir, f), 'utf8'), { schema: 'failsafe' }) as {
       packages: { pkg: { name: string; secfixes?: Record<string, string[]> } }[];
@@ -206,20 +210,24 @@ function osvEntries(docs: readonly OsvDoc[], ecosystem: string, name: string, no
 const pep503 = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
 
 /** What the PyPI advisory database says for a distribution at a version. */
-export function expectPypi(name: string, version: string): Expected[] {
-  const dir = join(VULNDATA, 'osv', 'pypi-pypa-advisory-database', 'vulns', pep503(name));
+export function expectPypi(name: string, version: string, root = VULNDATA): Expected[] {
+  const dir = join(root, 'osv', 'pypi-pypa-advisory-database', 'vulns', pep503(name));
   const docs = existsSync(dir) ? readdirSync(dir).map((f) => YAML.parse(readFileSync(join(dir, f), 'utf8'), { schema: 'failsafe' }) as OsvDoc) : [];
   return judge('PyPI', osvEntries(docs, 'PyPI', name, pep503), version);
 }
 
-let goDocs: OsvDoc[] | undefined;
+const goDocsOf = new Map<string, OsvDoc[]>();
 
 /** What the Go vulnerability database says for a module (or `stdlib`) at a version. */
-export function expectGo(module: string, version: string): Expected[] {
-  const dir = join(VULNDATA, 'osv', 'go-vulndb', 'osv');
-  goDocs ??= readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as OsvDoc);
+export function expectGo(module: string, version: string, root = VULNDATA): Expected[] {
+  const dir = join(root, 'osv', 'go-vulndb', 'osv');
+  let goDocs = goDocsOf.get(root);
+  if (goDocs === undefined) {
+    goDocs = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as OsvDoc);
+    goDocsOf.set(root, goDocs);
+  }
   return judge(
     'Go',
     osvEntries(goDocs, 'Go', module, (n) => n),
@@ -228,9 +236,173 @@ export function expectGo(module: string, version: string): Expected[] {
 }
 
 /** The CVE ids of the KEV catalogue. */
-export function kevIds(): Set<string> {
-  const doc = JSON.parse(gunzipSync(readFileSync(join(VULNDATA, 'kev', 'known_exploited_vulnerabilities.json.gz'))).toString('utf8')) as {
+export function kevIds(root = VULNDATA): Set<string> {
+  const doc = JSON.parse(gunzipSync(readFileSync(join(root, 'kev', 'known_exploited_vulnerabilities.json.gz'))).toString('utf8')) as {
     vulnerabilities: { cveID: string }[];
   };
   return new Set(doc.vulnerabilities.map((v) => v.cveID));
+}
+
+/**
+ * Writes a small feed tree in the layout of `../shared/vulndata` (DSA/DLA lists, an Alpine
+ * secdb file, PyPI OSV YAML, Go OSV JSON, KEV), with hand-written records for the packages the
+ * end-to-end test plants, so that the whole chain also runs where the samples are absent. It
+ * holds every status: fixed, affected (end-of-life), not affected, withdrawn; a KEV CVE; a
+ * critical CVSS vector.
+ */
+export function writeMiniVulndata(root: string): void {
+  const put = (rel: string, data: string | Buffer): void => {
+    mkdirSync(join(root, rel, '..'), { recursive: true });
+    writeFileSync(join(root, rel), data);
+  };
+  put('SOURCES.md', 'Hand-written feeds of test/support/vulndata-expect.ts.\n');
+  put(
+    'debian-security-tracker/DSA-list.gz',
+    gzipSync(
+      [
+        '[25 Jan 2022] DSA-5059-1 policykit-1 - security update',
+        '\t{CVE-2021-4034}',
+        '\t[bullseye] - policykit-1 0.105-31+deb11u1',
+        '[27 Feb 2022] DSA-5081-1 redis - security update',
+        '\t{CVE-2022-0543}',
+        '\t[bullseye] - redis 5:6.0.16-1+deb11u2',
+        '\t[buster] - redis 5:5.0.14-1+deb10u2',
+        '[12 Dec 2021] DSA-5020-1 apache-log4j2 - security update',
+        '\t{CVE-2021-44228}',
+        '\t[bullseye] - apache-log4j2 2.15.0-1~deb11u1',
+        '[01 Jan 2021] DSA-9999-1 openssl - security update',
+        '\t{CVE-2099-0001 CVE-2099-0002}',
+        '\t[bullseye] - openssl 1.1.1n-0+deb11u2',
+        '[01 Nov 2015] DSA-3389-1 elasticsearch - end of life',
+        '\t[jessie] - elasticsearch <end-of-life>',
+        '[29 Apr 2015] DSA-3241-1 elasticsearch - security update',
+        '\t{CVE-2015-3337}',
+        '\t[jessie] - elasticsearch 1.0.3+dfsg-5+deb8u1',
+        '[12 Apr 2011] DSA-2218-1 vlc - heap-based buffer overflow',
+        '\t{CVE-2011-1684}',
+        '\t[lenny] - vlc <not-affected> (Vulnerable code not present)',
+        '[10 Jan 2011] DSA-2153-1 vlc - several vulnerabilities',
+        '\t{CVE-2010-3907}',
+        '\t[lenny] - vlc 0.8.6.h-4+lenny3',
+        '',
+      ].join('\n'),
+    ),
+  );
+  put('debian-security-tracker/DLA-list.gz', gzipSync('[01 Jun 2018] DLA-1393-1 wheezy-lts - end-of-life\n'));
+  put(
+    'alpine-secdb/v3.11/main.yaml',
+    [
+      'distroversion: v3.11',
+      'reponame: main',
+      'packages:',
+      '  - pkg:',
+      '      name: openssl',
+      '      secfixes:',
+      '        1.1.1d-r3:',
+      '          - CVE-2019-1551',
+      '        1.1.1d-r1:',
+      '          - CVE-2019-1547',
+      '  - pkg:',
+      '      name: curl',
+      '      secfixes:',
+      '        7.66.0-r0:',
+      '          - CVE-2019-5481 CVE-2019-5482',
+      '        7.36.0:',
+      '          - CVE 2014-0138',
+      '',
+    ].join('\n'),
+  );
+  const pysec = (pkg: string, id: string, body: string): void => put(`osv/pypi-pypa-advisory-database/vulns/${pkg}/${id}.yaml`, `id: ${id}\n${body}`);
+  pysec(
+    'aiohttp',
+    'PYSEC-2023-120',
+    [
+      'aliases:',
+      '- CVE-2023-37276',
+      'severity:',
+      '- type: CVSS_V3',
+      '  score: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+      'affected:',
+      '- package:',
+      '    ecosystem: PyPI',
+      '    name: aiohttp',
+      '  ranges:',
+      '  - type: ECOSYSTEM',
+      '    events:',
+      '    - introduced: "0"',
+      '    - fixed: 3.8.5',
+      '',
+    ].join('\n'),
+  );
+  pysec(
+    'flask-caching',
+    'PYSEC-2021-13',
+    [
+      'aliases:',
+      '- CVE-2021-33026',
+      "withdrawn: '2023-07-25T12:32:00Z'",
+      'affected:',
+      '- package:',
+      '    ecosystem: PyPI',
+      '    name: flask-caching',
+      '  ranges:',
+      '  - type: ECOSYSTEM',
+      '    events:',
+      '    - introduced: 1.0.0',
+      '  versions:',
+      '  - 1.7.0',
+      '',
+    ].join('\n'),
+  );
+  pysec(
+    'urllib3',
+    'PYSEC-2023-192',
+    [
+      'aliases:',
+      '- CVE-2023-43804',
+      'affected:',
+      '- package:',
+      '    ecosystem: PyPI',
+      '    name: urllib3',
+      '  ranges:',
+      '  - type: ECOSYSTEM',
+      '    events:',
+      '    - introduced: 2.0.0',
+      '    - fixed: 2.0.6',
+      '    - introduced: "0"',
+      '    - fixed: 1.26.17',
+      '',
+    ].join('\n'),
+  );
+  const go = (id: string, doc: Record<string, unknown>): void => put(`osv/go-vulndb/osv/${id}.json`, JSON.stringify({ schema_version: '1.3.1', id, ...doc }));
+  go('GO-2023-1878', {
+    aliases: ['CVE-2023-29406'],
+    affected: [
+      {
+        package: { name: 'stdlib', ecosystem: 'Go' },
+        ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.19.11' }, { introduced: '1.20.0-0' }, { fixed: '1.20.6' }] }],
+      },
+    ],
+  });
+  go('GO-2023-2102', {
+    aliases: ['CVE-2023-39325'],
+    affected: [{ package: { name: 'golang.org/x/net', ecosystem: 'Go' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '0.17.0' }] }] }],
+  });
+  go('GO-2022-0617', {
+    aliases: ['CVE-2020-8562'],
+    withdrawn: '2024-08-21T16:25:56Z',
+    affected: [{ package: { name: 'k8s.io/kubernetes', ecosystem: 'Go' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }] }],
+  });
+  put(
+    'kev/known_exploited_vulnerabilities.json.gz',
+    gzipSync(
+      JSON.stringify({
+        catalogVersion: '2026.01.01',
+        vulnerabilities: [
+          { cveID: 'CVE-2021-4034', dateAdded: '2022-06-27' },
+          { cveID: 'CVE-2021-44228', dateAdded: '2021-12-10' },
+        ],
+      }),
+    ),
+  );
 }
