@@ -42,13 +42,18 @@ import {
   groupFindings,
   REPORT_SCHEMA_VERSION,
   resourceTypeName,
+  mergeTopRisks,
   type ScanReport,
+  type TopRisks,
 } from './core/report.js';
 import type { Diagnostic, Finding, JsonValue, Resource, ResourceTypeCoverage, Severity } from './core/types.js';
 import { type FixOutcome, objectKey, planFixes } from './fix/fix.js';
 import { sourceFileOf } from './core/finding.js';
 import type { ClusterLoadOptions } from './sources/cluster/index.js';
 import { addManifestText, type LoadOptions, type LoadStats, loadManifests } from './sources/files.js';
+import type { AttackGraph } from './paths/graph.js';
+import { DEFAULT_TOP_RISKS, topRisksOf } from './paths/risks.js';
+import type { ScanModels } from './core/models.js';
 import { VERSION } from './version.js';
 
 /** Options of {@link scan}. */
@@ -108,6 +113,11 @@ export interface ScanOptions {
    * await scan(['deploy/'], { inputs: { images: { scannedAt: new Date().toISOString(), images } } });
    */
   readonly inputs?: ScanInputs;
+  /**
+   * How many attack paths the report's Top risks list (default 5). 0 leaves them out and the
+   * attack graph is then not built for them (a scan whose checks use it still builds it once).
+   */
+  readonly topRisks?: number;
 }
 
 /** How to give a check each model input, for the report's skipped checks. */
@@ -408,6 +418,9 @@ export function scanInventory(
   }
   if (coverage) diagnostics.push(...coverageDiagnostics(coverage, options.cluster?.name));
   const stats = options.stats ?? { files: 0, documents: inventory.size, resources: inventory.size, nonKubernetes: 0, parseErrors: 0, skippedFiles: 0 };
+  // The engine's findings are this report's own: grouped in place, not copied.
+  const ranked = grouped(result.findings, { totals: result.totals, checksRun: ran.length }, true);
+  const topRisks = topRisksSection(result.models, ranked.findings, options.topRisks ?? config.topRisks ?? DEFAULT_TOP_RISKS, options.cluster?.name, coverage);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'palisade', version: VERSION },
@@ -421,8 +434,8 @@ export function scanInventory(
       parseErrors: stats.parseErrors,
       skippedFiles: stats.skippedFiles,
     },
-    // The engine's findings are this report's own: grouped in place, not copied.
-    ...grouped(result.findings, { totals: result.totals, checksRun: ran.length }, true),
+    ...ranked,
+    topRisks,
     perCheck: Object.fromEntries(result.perCheck),
     checks: ran.map(metaOf),
     ...(result.skipped.length > 0
@@ -447,6 +460,30 @@ export function scanInventory(
       : {}),
     ...(coverage ? { coverage } : {}),
     ...incompleteSection(options.incomplete ?? []),
+  };
+}
+
+/**
+ * The Top risks of one inventory, from the scan's own attack graph (built once: the PAL-07xx
+ * checks already built it when they ran). A graph that cannot be built says why.
+ */
+function topRisksSection(
+  models: ScanModels,
+  findings: readonly Finding[],
+  limit: number,
+  cluster: string | undefined,
+  coverage: Coverage | undefined,
+): TopRisks {
+  if (limit <= 0) return { status: 'off', limit: 0, totalPaths: 0, notes: [], risks: [] };
+  const built = models.get('paths');
+  if (!built.ok) return { status: 'unavailable', limit, totalPaths: 0, reason: built.reason, notes: [], risks: [] };
+  const top = topRisksOf(built.value as AttackGraph, findings, limit, cluster);
+  const degraded = (coverage?.degraded ?? []).filter((d) => d.analysis === 'paths' || d.analysis === 'rbac' || d.analysis === 'network');
+  if (degraded.length === 0) return top;
+  const missing = [...new Set(degraded.flatMap((d) => d.missing))];
+  return {
+    ...top,
+    notes: [...top.notes, `built from incomplete data (${missing.slice(0, 3).join('; ')}${missing.length > 3 ? '; ...' : ''}): paths may be missing`],
   };
 }
 
@@ -726,6 +763,7 @@ export function mergeReports(reports: readonly ScanReport[]): ScanReport {
       skippedFiles: stat('skippedFiles'),
     },
     ...grouped(findings, { totals: reports.map((r) => r.summary.totals).reduce(sumCounts), checksRun: first.summary.checksRun }),
+    ...mergedTopRisks(reports),
     perCheck,
     exceptions: {
       expired: [...new Set(reports.flatMap((r) => r.exceptions.expired))],
@@ -736,6 +774,11 @@ export function mergeReports(reports: readonly ScanReport[]): ScanReport {
     ...(reports.some((r) => r.coverage) ? { coverage: computeCoverage(types, coverageNeeds(first.checks)) } : {}),
     ...incompleteSection(reports.flatMap((r) => r.incomplete?.reasons ?? [])),
   };
+}
+
+function mergedTopRisks(reports: readonly ScanReport[]): Pick<ScanReport, 'topRisks'> {
+  const topRisks = mergeTopRisks(reports.map((r) => r.topRisks));
+  return topRisks ? { topRisks } : {};
 }
 
 /** What a gate decides on. */
