@@ -243,6 +243,8 @@ export {
   DEFAULT_TOP_RISKS,
   graphOptionsOf,
   topRisksOf,
+  topRisksOfScan,
+  type ScanTopRisksOptions,
   type TopPaths,
   SINK_IMPACT,
   SINK_KINDS,

@@ -44,16 +44,13 @@ import {
   resourceTypeName,
   mergeTopRisks,
   type ScanReport,
-  type TopRisks,
 } from './core/report.js';
 import type { Diagnostic, Finding, JsonValue, Resource, ResourceTypeCoverage, Severity } from './core/types.js';
 import { type FixOutcome, objectKey, planFixes } from './fix/fix.js';
 import { sourceFileOf } from './core/finding.js';
 import type { ClusterLoadOptions } from './sources/cluster/index.js';
 import { addManifestText, type LoadOptions, type LoadStats, loadManifests } from './sources/files.js';
-import type { AttackGraph } from './paths/graph.js';
-import { DEFAULT_TOP_RISKS, topRisksOf } from './paths/risks.js';
-import type { ScanModels } from './core/models.js';
+import { DEFAULT_TOP_RISKS, topRisksOfScan } from './paths/risks.js';
 import { VERSION } from './version.js';
 
 /** Options of {@link scan}. */
@@ -420,7 +417,11 @@ export function scanInventory(
   const stats = options.stats ?? { files: 0, documents: inventory.size, resources: inventory.size, nonKubernetes: 0, parseErrors: 0, skippedFiles: 0 };
   // The engine's findings are this report's own: grouped in place, not copied.
   const ranked = grouped(result.findings, { totals: result.totals, checksRun: ran.length }, true);
-  const topRisks = topRisksSection(result.models, ranked.findings, options.topRisks ?? config.topRisks ?? DEFAULT_TOP_RISKS, options.cluster?.name, coverage);
+  const topRisks = topRisksOfScan(result.models, ranked.findings, {
+    limit: options.topRisks ?? config.topRisks ?? DEFAULT_TOP_RISKS,
+    ...(options.cluster ? { cluster: options.cluster.name } : {}),
+    degraded: (coverage?.degraded ?? []).filter((d) => d.analysis === 'paths' || d.analysis === 'rbac' || d.analysis === 'network').flatMap((d) => d.missing),
+  });
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'palisade', version: VERSION },
@@ -460,30 +461,6 @@ export function scanInventory(
       : {}),
     ...(coverage ? { coverage } : {}),
     ...incompleteSection(options.incomplete ?? []),
-  };
-}
-
-/**
- * The Top risks of one inventory, from the scan's own attack graph (built once: the PAL-07xx
- * checks already built it when they ran). A graph that cannot be built says why.
- */
-function topRisksSection(
-  models: ScanModels,
-  findings: readonly Finding[],
-  limit: number,
-  cluster: string | undefined,
-  coverage: Coverage | undefined,
-): TopRisks {
-  if (limit <= 0) return { status: 'off', limit: 0, totalPaths: 0, notes: [], risks: [] };
-  const built = models.get('paths');
-  if (!built.ok) return { status: 'unavailable', limit, totalPaths: 0, reason: built.reason, notes: [], risks: [] };
-  const top = topRisksOf(built.value as AttackGraph, findings, limit, cluster);
-  const degraded = (coverage?.degraded ?? []).filter((d) => d.analysis === 'paths' || d.analysis === 'rbac' || d.analysis === 'network');
-  if (degraded.length === 0) return top;
-  const missing = [...new Set(degraded.flatMap((d) => d.missing))];
-  return {
-    ...top,
-    notes: [...top.notes, `built from incomplete data (${missing.slice(0, 3).join('; ')}${missing.length > 3 ? '; ...' : ''}): paths may be missing`],
   };
 }
 

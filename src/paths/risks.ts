@@ -6,6 +6,7 @@
  * report's finding on that object and field, so the reader goes from "what matters" to "what
  * to change" in one step.
  */
+import type { ScanModels } from '../core/models.js';
 import type { RiskEnd, RiskFinding, RiskHop, RiskWhere, TopRisk, TopRisks } from '../core/report.js';
 import type { Finding, Resource } from '../core/types.js';
 import type { AttackGraph, AttackPath, Evidence, GraphEdge, Vertex } from './graph.js';
@@ -213,4 +214,35 @@ export function topRisksOf(graph: AttackGraph, findings: readonly Finding[], lim
     };
   });
   return { status: out.length > 0 ? 'ok' : 'none', limit, totalPaths: total, notes: [...graph.notes], risks: out };
+}
+
+/** Options of {@link topRisksOfScan}. */
+export interface ScanTopRisksOptions {
+  /** How many risks (0: none, and the graph is not built for them). */
+  readonly limit: number;
+  /** The cluster, in cluster scans: each risk carries it. */
+  readonly cluster?: string;
+  /** What the graph's analyses could not read (cluster coverage gaps): said in the notes. */
+  readonly degraded?: readonly string[];
+}
+
+/**
+ * The Top risks of one scan from its own models: the attack graph the PAL-07xx checks already
+ * built (or built now, once). A graph that cannot be built gives `unavailable` with the reason.
+ *
+ * @example
+ * const top = topRisksOfScan(result.models, report.findings, { limit: 5 });
+ */
+export function topRisksOfScan(models: ScanModels, findings: readonly Finding[], options: ScanTopRisksOptions): TopRisks {
+  const { limit } = options;
+  if (limit <= 0) return { status: 'off', limit: 0, totalPaths: 0, notes: [], risks: [] };
+  const built = models.get('paths');
+  if (!built.ok) return { status: 'unavailable', limit, totalPaths: 0, reason: built.reason, notes: [], risks: [] };
+  const top = topRisksOf(built.value as AttackGraph, findings, limit, options.cluster);
+  const missing = [...new Set(options.degraded ?? [])];
+  if (missing.length === 0) return top;
+  return {
+    ...top,
+    notes: [...top.notes, `built from incomplete data (${missing.slice(0, 3).join('; ')}${missing.length > 3 ? '; ...' : ''}): some paths may be missing`],
+  };
 }

@@ -238,7 +238,7 @@ function topRisksSection({ p }: Ctx, report: ScanReport): string[] {
     if (r.combinations.length > 0) lines.push(p.dim(`     reported as: ${r.combinations.map((c) => `${c.check} ${c.name}`).join(', ')}`));
   });
   for (const n of t.notes) lines.push(...wrap(`note: ${oneLine(n)}`, WIDTH, '  ', '    ').map((l) => p.dim(l)));
-  return lines;
+  return lines.map((l) => l.trimEnd());
 }
 
 /** Opt-in checks not run (`--images` not given), grouped by reason: `  (4 not run: run with --images)`. */
