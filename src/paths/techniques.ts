@@ -5,7 +5,8 @@
  *
  * Edge kinds follow KubeHound's attack list (docs/reference/attacks) where one exists, plus the
  * primitives it lacks (network reachability from NetworkPolicies, cloud metadata, workload
- * identity, `escalate`, impersonation, TokenRequest, CSR signing, `nodes/proxy`).
+ * identity, `escalate`, impersonation, TokenRequest, CSR signing, `nodes/proxy`, admission
+ * webhook configuration changes, NET_RAW/NET_ADMIN man-in-the-middle).
  * Likelihoods are a coarse, documented scale (docs/attack-paths.md): near-certain (0.95) for
  * what needs no exploit (a mounted token, a runtime socket), lower where a technique may be
  * blocked by something the input does not show (0.5 for the metadata service, which IMDSv2
