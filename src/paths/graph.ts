@@ -348,11 +348,18 @@ export class AttackGraph {
       this.#metadata(w, ids, metadata);
     }
     // Nodes are not told apart: the pods of the spoofer's namespace stand for its neighbours.
-    for (const s of spoofers)
-      for (const [wid, ids] of containersOfWorkload) {
-        if (wid === s.wid || this.vertices[wid]?.namespace !== s.namespace) continue;
-        for (const cid of ids) this.#edge(s.cid, cid, 'net-raw-mitm', [s.evidence]);
+    if (spoofers.length > 0) {
+      const workloadsOf = new Map<string, number[]>();
+      for (const wid of containersOfWorkload.keys()) {
+        const ns = this.vertices[wid]?.namespace ?? '';
+        const list = workloadsOf.get(ns);
+        if (list) list.push(wid);
+        else workloadsOf.set(ns, [wid]);
       }
+      for (const s of spoofers)
+        for (const wid of workloadsOf.get(s.namespace) ?? [])
+          if (wid !== s.wid) for (const cid of containersOfWorkload.get(wid) ?? []) this.#edge(s.cid, cid, 'net-raw-mitm', [s.evidence]);
+    }
     this.#exposures();
     this.#identities(containersOfNamespace);
   }
