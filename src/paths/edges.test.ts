@@ -27,12 +27,16 @@ const label = (g: ReturnType<typeof graphOf>, id: number) => g.vertices[id]?.lab
 describe('net-raw-mitm', () => {
   const MITM = fixture('net-raw-mitm.yaml');
 
-  it('NET_RAW added: the container reaches the other pods of its namespace, not those of another one', () => {
+  it('NET_RAW added: the container reaches the pod network of its namespace and its pods, not those of another one', () => {
     const g = graphOf(MITM);
     const edges = g.edges.filter((e) => e.kind === 'net-raw-mitm');
     assert.deepEqual(
       edges.map((e) => `${label(g, e.from)} -> ${label(g, e.to)}`),
-      ['container sniffer of Pod shop/sniffer -> container web of Deployment shop/web'],
+      ['container sniffer of Pod shop/sniffer -> the pod network of namespace shop'],
+    );
+    assert.deepEqual(
+      g.edges.filter((e) => e.kind === 'spoofed-traffic').map((e) => label(g, e.to)),
+      ['container sniffer of Pod shop/sniffer', 'container web of Deployment shop/web'],
     );
     assert.equal(edges[0]?.evidence[0]?.pointer, '/spec/containers/0/securityContext/capabilities/add');
     assert.equal(EDGE_SPECS['net-raw-mitm'].mitre.id, 'T1557');
@@ -41,7 +45,7 @@ describe('net-raw-mitm', () => {
     const p = g.paths({ from: ['pod'], to: ['namespace-secrets'] }).find((x) => x.entry.label === 'Pod shop/sniffer');
     assert.deepEqual(
       p?.hops.map((h) => h.edge),
-      ['run-in-container', 'net-raw-mitm', 'token-theft', 'read-secrets'],
+      ['run-in-container', 'net-raw-mitm', 'spoofed-traffic', 'token-theft', 'read-secrets'],
     );
     assert.equal(p?.sink.label, 'Secrets of namespace payments');
   });
@@ -70,12 +74,14 @@ describe('token-list', () => {
   it('a reader of a namespace with a legacy token Secret acts as its service account: a path to root on a node', () => {
     const g = graphOf(TOKENS);
     const e = g.edges.find((x) => x.kind === 'token-list');
-    assert.equal(`${label(g, e?.from ?? -1)} -> ${label(g, e?.to ?? -1)}`, 'ServiceAccount shop/reader -> ServiceAccount ops/deployer');
-    assert.match(e?.evidence[1]?.text ?? '', /Secret ops\/deployer-token holds a token of ServiceAccount ops\/deployer/);
+    assert.equal(`${label(g, e?.from ?? -1)} -> ${label(g, e?.to ?? -1)}`, 'ServiceAccount shop/reader -> the service account token Secrets of namespace ops');
+    const use = g.edges.find((x) => x.kind === 'use-token');
+    assert.equal(label(g, use?.to ?? -1), 'ServiceAccount ops/deployer');
+    assert.match(use?.evidence[0]?.text ?? '', /Secret ops\/deployer-token holds a token of ServiceAccount ops\/deployer/);
     const p = g.paths({ from: ['pod'], to: ['node-root'] }).find((x) => x.entry.label === 'Deployment shop/report');
     assert.deepEqual(
       p?.hops.map((h) => h.edge),
-      ['run-in-container', 'token-theft', 'token-list', 'create-privileged-pod'],
+      ['run-in-container', 'token-theft', 'token-list', 'use-token', 'create-privileged-pod'],
     );
     assert.equal(EDGE_SPECS['token-list'].ms.id, 'MS-TA9025');
   });

@@ -28,7 +28,7 @@ import { effectiveSetting, hasCapability, isUnder, normaliseHostPath, podVolumes
 import { EDGE_SPECS, type EdgeKind, rbacStepTechniques, type TechniqueRef } from './techniques.js';
 
 /** What a vertex stands for. */
-export type VertexKind = 'entry' | 'workload' | 'container' | 'identity' | 'pods' | 'sink';
+export type VertexKind = 'entry' | 'workload' | 'container' | 'identity' | 'pods' | 'hub' | 'sink';
 
 /** Where an attacker starts. */
 export type EntryKind = 'internet' | 'pod' | 'identity';
@@ -309,7 +309,7 @@ export class AttackGraph {
     const containersOfNamespace = new Map<string, number[]>();
     const metadata = this.#metadataNode();
     /** Containers that can spoof the pod network: (container, its workload, the evidence). */
-    const spoofers: { cid: number; wid: number; namespace: string; evidence: Evidence }[] = [];
+    const spoofers: { cid: number; namespace: string; evidence: Evidence }[] = [];
     for (const w of this.network.workloads) {
       const wid = this.#vertex(`workload:${w.namespace}/${w.kind}/${w.name}`, () => ({
         kind: 'workload',
@@ -332,7 +332,7 @@ export class AttackGraph {
         this.#edge(wid, cid, 'run-in-container', [{ resource: w.resource, pointer: c.pointer, text: `${c.name} runs in every pod of the workload` }]);
         this.#escapes(cid, c);
         const spoof = spoofEvidence(c, w);
-        if (spoof) spoofers.push({ cid, wid, namespace: w.namespace, evidence: spoof });
+        if (spoof) spoofers.push({ cid, namespace: w.namespace, evidence: spoof });
       }
       containersOfWorkload.set(wid, ids);
       const inNs = containersOfNamespace.get(w.namespace) ?? [];
@@ -348,17 +348,13 @@ export class AttackGraph {
       this.#metadata(w, ids, metadata);
     }
     // Nodes are not told apart: the pods of the spoofer's namespace stand for its neighbours.
-    if (spoofers.length > 0) {
-      const workloadsOf = new Map<string, number[]>();
-      for (const wid of containersOfWorkload.keys()) {
-        const ns = this.vertices[wid]?.namespace ?? '';
-        const list = workloadsOf.get(ns);
-        if (list) list.push(wid);
-        else workloadsOf.set(ns, [wid]);
-      }
-      for (const s of spoofers)
-        for (const wid of workloadsOf.get(s.namespace) ?? [])
-          if (wid !== s.wid) for (const cid of containersOfWorkload.get(wid) ?? []) this.#edge(s.cid, cid, 'net-raw-mitm', [s.evidence]);
+    // One hub per namespace ("its pod network") keeps the edges linear: spoofers -> hub -> pods.
+    for (const s of spoofers) {
+      const hub = this.#vertex(`net:${s.namespace}`, () => ({ kind: 'hub', label: `the pod network of namespace ${s.namespace}`, namespace: s.namespace }));
+      if ((this.#out[hub]?.length ?? 0) === 0)
+        for (const cid of containersOfNamespace.get(s.namespace) ?? [])
+          this.#edge(hub, cid, 'spoofed-traffic', [{ text: `the traffic of ${this.vertices[cid]?.label} crosses the pod network` }]);
+      this.#edge(s.cid, hub, 'net-raw-mitm', [s.evidence]);
     }
     this.#exposures();
     this.#identities(containersOfNamespace);
@@ -553,22 +549,27 @@ export class AttackGraph {
     };
     const tokenSecrets = tokenSecretsByNamespace(this.inventory);
     for (const ns of [...namespaces].sort()) {
-      // Token list / bruteforce: a reader of the namespace's Secrets holds every legacy token there.
+      // Token list / bruteforce: a reader of the namespace's Secrets holds every legacy token
+      // there. One hub per namespace keeps the edges linear (readers + tokens, not their product).
       const tokens = tokenSecrets.get(ns) ?? [];
-      if (tokens.length > 0)
+      if (tokens.length > 0) {
+        const hub = this.#vertex(`tokens:${ns}`, () => ({ kind: 'hub', label: `the service account token Secrets of namespace ${ns}`, namespace: ns }));
+        if ((this.#out[hub]?.length ?? 0) === 0)
+          for (const t of tokens)
+            this.#edge(hub, this.#identity({ kind: 'ServiceAccount', namespace: ns, name: t.serviceAccount }), 'use-token', [
+              { resource: t.secret, pointer: '/type', text: `Secret ${ns}/${t.secret.ref.name} holds a token of ServiceAccount ${ns}/${t.serviceAccount}` },
+            ]);
         for (const row of [...rows('list', 'secrets', ns), ...rows('get', 'secrets', ns)]) {
           const subject = subjectOf(row);
           if (!subject) continue;
-          const from = this.#identity(subject);
-          for (const t of tokens)
-            this.#edge(from, this.#identity({ kind: 'ServiceAccount', namespace: ns, name: t.serviceAccount }), 'token-list', [
-              {
-                ...(row.binding.resource ? { resource: row.binding.resource, pointer: row.subject.path } : {}),
-                text: `${row.binding.kind} ${bindingName(row)} (${row.role.kind} ${row.role.name}) grants ${row.rule.rule.verbs.join(',')} on secrets${row.namespace ? ` in ${row.namespace}` : ' in every namespace'}`,
-              },
-              { resource: t.secret, pointer: '/type', text: `Secret ${ns}/${t.secret.ref.name} holds a token of ServiceAccount ${ns}/${t.serviceAccount}` },
-            ]);
+          this.#edge(this.#identity(subject), hub, 'token-list', [
+            {
+              ...(row.binding.resource ? { resource: row.binding.resource, pointer: row.subject.path } : {}),
+              text: `${row.binding.kind} ${bindingName(row)} (${row.role.kind} ${row.role.name}) grants ${row.rule.rule.verbs.join(',')} on secrets${row.namespace ? ` in ${row.namespace}` : ' in every namespace'}`,
+            },
+          ]);
         }
+      }
       for (const row of [...rows('list', 'secrets', ns), ...rows('get', 'secrets', ns)]) {
         const subject = subjectOf(row);
         if (!subject || row.namespace === undefined) continue; // cluster-wide readers reach `all-secrets` through the RBAC model

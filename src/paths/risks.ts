@@ -31,8 +31,10 @@ const CONDITION: Readonly<Record<EdgeKind, string | undefined>> = {
   'var-log-symlink': 'writable host /var/log as root',
   'core-pattern': 'writable host /proc/sys',
   'net-raw-mitm': 'NET_RAW/NET_ADMIN on a shared network',
+  'spoofed-traffic': undefined,
   'token-theft': 'token mounted',
   'token-list': 'can read service account tokens',
+  'use-token': undefined,
   'cloud-metadata': 'metadata API reachable',
   'workload-identity': 'cloud identity',
   'read-secrets': 'can read Secrets',
@@ -54,6 +56,7 @@ const CUT_CHECKS: Readonly<Partial<Record<EdgeKind, readonly string[]>>> = {
   'cloud-metadata': ['egress-to-cloud-metadata'],
   'read-secrets': ['rbac-subject-read-secrets'],
   'token-list': ['rbac-subject-read-secrets'],
+  'use-token': ['legacy-service-account-token-secret'],
   'pod-exec': ['rbac-subject-pod-exec', 'rbac-subject-pod-attach'],
   'create-privileged-pod': ['rbac-subject-create-workloads'],
   'modify-webhooks': ['rbac-subject-modify-webhooks'],
@@ -64,7 +67,7 @@ const RBAC_CUT_CHECKS: Readonly<Record<string, readonly string[]>> = {
   'all-secrets': ['rbac-escalation-to-secrets', 'rbac-subject-read-secrets'],
 };
 /** Edges no change removes on their own (the next hop is what to cut). */
-const NOT_CUTTABLE: ReadonlySet<EdgeKind> = new Set(['run-in-container', 'exec-into-container']);
+const NOT_CUTTABLE: ReadonlySet<EdgeKind> = new Set(['run-in-container', 'exec-into-container', 'spoofed-traffic']);
 /** The toxic-combination checks and the entry kind whose paths each reports. */
 const COMBINATIONS: readonly { readonly name: string; readonly entry: string }[] = [
   { name: 'internet-exposed-attack-path', entry: 'internet' },

@@ -30,8 +30,10 @@ export type EdgeKind =
   | 'var-log-symlink'
   | 'core-pattern'
   | 'net-raw-mitm'
+  | 'spoofed-traffic'
   | 'token-theft'
   | 'token-list'
+  | 'use-token'
   | 'cloud-metadata'
   | 'workload-identity'
   | 'read-secrets'
@@ -197,9 +199,17 @@ export const EDGE_SPECS: Readonly<Record<EdgeKind, EdgeSpec>> = {
     mitre: T('T1557', 'Adversary-in-the-Middle'),
     ms: T('MS-TA9036', 'ARP poisoning and IP spoofing'),
     explanation:
-      'NET_RAW or NET_ADMIN (or the host network) lets the container forge ARP and DNS answers on the pod network: traffic of the other pods is redirected through it and their plain-text sessions and credentials are read or changed',
+      'NET_RAW or NET_ADMIN (or the host network) lets the container forge ARP and DNS answers on the pod network of its namespace: traffic of the other pods is redirected through it and their plain-text sessions and credentials are read or changed',
     likelihood: 0.3,
     cut: 'drop NET_RAW and NET_ADMIN (capabilities.drop: [ALL]) and leave hostNetwork off',
+  },
+  'spoofed-traffic': {
+    kind: 'spoofed-traffic',
+    mitre: T('T1557', 'Adversary-in-the-Middle'),
+    ms: T('MS-TA9036', 'ARP poisoning and IP spoofing'),
+    explanation: 'traffic redirected through the spoofer reaches this container: forged answers and stolen sessions act on it',
+    likelihood: 1,
+    cut: 'nothing to change here: cut the spoofing capability before it',
   },
   'token-theft': {
     kind: 'token-theft',
@@ -219,6 +229,15 @@ export const EDGE_SPECS: Readonly<Record<EdgeKind, EdgeSpec>> = {
       'RBAC lets the identity list (or get by name) the Secrets of the namespace, among them a service account token Secret: it acts as that service account',
     likelihood: 0.95,
     cut: 'remove get/list/watch on secrets from the role, or delete the legacy token Secret (use TokenRequest tokens)',
+  },
+  'use-token': {
+    kind: 'use-token',
+    kubehound: 'IDENTITY_ASSUME',
+    mitre: T('T1528', 'Steal Application Access Token'),
+    ms: T('MS-TA9016', 'Container service account'),
+    explanation: 'the token read from the Secret authenticates as its service account',
+    likelihood: 1,
+    cut: 'delete the legacy token Secret (service accounts get short-lived TokenRequest tokens)',
   },
   'cloud-metadata': {
     kind: 'cloud-metadata',
