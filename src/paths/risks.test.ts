@@ -91,6 +91,44 @@ describe('top risks', () => {
     assert.equal(top(BASE, 1).risks.length, 1);
   });
 
+  it("uses the scan's image results: an exploitable CVE raises the first hop and names it; the note goes", () => {
+    const { inventory } = inventoryOf(BASE, 'app.yaml');
+    const image = 'registry.example.com/shop/web:1.4.2';
+    const report = scanInventory(inventory, {
+      sources: ['app.yaml'],
+      inputs: {
+        images: { scannedAt: '2026-12-03T00:00:00Z', images: { [image]: { ref: image } } },
+        vulnerabilities: {
+          database: 'test.db',
+          images: {
+            [image]: {
+              vulnerabilities: [
+                {
+                  id: 'CVE-2025-1111',
+                  aliases: [],
+                  purl: 'pkg:npm/x@1',
+                  packageName: 'x',
+                  installedVersion: '1',
+                  status: 'fixed',
+                  fixedVersion: '2',
+                  severity: 'high',
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    const [r] = report.topRisks?.risks ?? [];
+    assert.equal(r?.hops[0]?.edge, 'exploit-vulnerable-image');
+    assert.match(r?.title ?? '', /^internet-exposed with an exploitable image \+ token mounted/);
+    assert.ok((r?.score ?? 0) > 2.6);
+    assert.deepEqual(
+      report.topRisks?.notes.filter((n) => n.startsWith('image data')),
+      [],
+    );
+  });
+
   it('is the same for the same input', () => {
     assert.deepEqual(
       top(BASE).risks.map((r) => r.title + r.entry.label),

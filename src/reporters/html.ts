@@ -245,6 +245,8 @@ export function riskSvg(r: TopRisk): string {
   const boxH = 46;
   const top = 24;
   const labels = [r.hops[0]?.from ?? r.entry.label, ...r.hops.map((h) => h.to)];
+  // Ids are unique in the page: every drawing has its own arrow head.
+  const marker = `risk-arrow-${r.rank}${r.cluster !== undefined ? `-${r.cluster.replace(/[^A-Za-z0-9_-]/g, '_')}` : ''}`;
   const width = labels.length * boxW + (labels.length - 1) * gap + 4;
   const height = top + boxH + 26;
   const out: string[] = [];
@@ -266,7 +268,7 @@ export function riskSvg(r: TopRisk): string {
       const cut = i === r.cut.hop;
       out.push(
         `<g><title>${text(`${hop.edge} (${hop.mitre}, ${hop.ms}): ${hop.evidence}`)}</title>`,
-        `<line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" stroke="${cut ? '#c62828' : '#445'}" stroke-width="${cut ? 2.5 : 1.5}"${cut ? ' stroke-dasharray="5 3"' : ''} marker-end="url(#arrow)"/>`,
+        `<line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" stroke="${cut ? '#c62828' : '#445'}" stroke-width="${cut ? 2.5 : 1.5}"${cut ? ' stroke-dasharray="5 3"' : ''} marker-end="url(#${marker})"/>`,
         `<text x="${(x1 + x2) / 2}" y="${y - 8}" text-anchor="middle" class="risk-edge">${text(truncate(hop.edge.replace(/^rbac:/, ''), 18))}</text>`,
         `<text x="${(x1 + x2) / 2}" y="${y + 16}" text-anchor="middle" class="risk-edge">${text(hop.mitre)}</text>`,
         cut ? `<text x="${(x1 + x2) / 2}" y="${top - 8}" text-anchor="middle" class="risk-cut">✂ cut</text>` : '',
@@ -274,8 +276,7 @@ export function riskSvg(r: TopRisk): string {
       );
     }
   });
-  const defs =
-    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#445"/></marker></defs>';
+  const defs = `<defs><marker id="${marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#445"/></marker></defs>`;
   return `<svg class="risk-path" viewBox="0 0 ${width} ${height}" width="${width}" role="img" aria-label="${text(r.title)}">${defs}${out.join('')}</svg>`;
 }
 
