@@ -54,22 +54,36 @@ export interface SnapshotClusterInput {
   readonly coverage: readonly ResourceTypeCoverage[];
 }
 
+/** One object's line of a snapshot (without the newline): Secrets redacted again, whatever they hold. */
+export function snapshotObjectLine(object: JsonObject): string {
+  return JSON.stringify(object.kind === 'Secret' ? normalizeObject(object) : object);
+}
+
+/** The first line of a snapshot (with its newline). */
+export function snapshotHeaderLine(createdAt: string, clusters: number): string {
+  return `${JSON.stringify({ apiVersion: SNAPSHOT_API_VERSION, kind: 'Snapshot', createdAt, tool: `palisade/${VERSION}`, clusters })}\n`;
+}
+
+/** The line (with its newline) that opens a cluster of `objects` objects; its object lines follow. */
+export function snapshotClusterLine(c: Omit<SnapshotClusterInput, 'inventory'>, objects: number): string {
+  const header = {
+    name: c.name,
+    ...(c.server !== undefined ? { server: c.server } : {}),
+    ...(c.kubernetesVersion !== undefined ? { kubernetesVersion: c.kubernetesVersion } : {}),
+    coverage: c.coverage.map(({ cluster: _cluster, ...rest }) => rest),
+    objects,
+  };
+  return `${JSON.stringify({ cluster: header })}\n`;
+}
+
 function* lines(clusters: readonly SnapshotClusterInput[], createdAt: string): Generator<string> {
-  yield `${JSON.stringify({ apiVersion: SNAPSHOT_API_VERSION, kind: 'Snapshot', createdAt, tool: `palisade/${VERSION}`, clusters: clusters.length })}\n`;
+  yield snapshotHeaderLine(createdAt, clusters.length);
   for (const c of clusters) {
-    const header = {
-      name: c.name,
-      ...(c.server !== undefined ? { server: c.server } : {}),
-      ...(c.kubernetesVersion !== undefined ? { kubernetesVersion: c.kubernetesVersion } : {}),
-      coverage: c.coverage.map(({ cluster: _cluster, ...rest }) => rest),
-      objects: c.inventory.size,
-    };
-    yield `${JSON.stringify({ cluster: header })}\n`;
+    yield snapshotClusterLine(c, c.inventory.size);
     // Batches of lines: one write per object would dominate the cost.
     let batch = '';
     for (const r of c.inventory.all) {
-      const o = r.object.kind === 'Secret' ? normalizeObject(r.object) : r.object;
-      batch += `${JSON.stringify(o)}\n`;
+      batch += `${snapshotObjectLine(r.object)}\n`;
       if (batch.length > 1 << 20) {
         yield batch;
         batch = '';
