@@ -25,7 +25,7 @@ function podSpecs(file: string): PodSpec[] {
 }
 
 describe('deploy/ manifests for palisade node', () => {
-  for (const file of ['node-daemonset.yaml', 'node-job.yaml'])
+  for (const file of ['node/daemonset.yaml', 'node/job.yaml'])
     it(`${file} mounts the host read-only under /host and runs palisade node on it`, () => {
       const specs = podSpecs(file);
       assert.equal(specs.length, 1);

@@ -7,7 +7,9 @@
  * exist throws (helm would print `<no value>`), so that a typo in a template fails the test.
  * Anything else (range, define, include...) throws: the chart must stay inside this subset.
  */
-import { stringify } from 'yaml';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
 
 type Scope = Readonly<Record<string, unknown>>;
 
@@ -171,4 +173,45 @@ function render(nodes: readonly Node[], scope: Scope): string {
  */
 export function renderTemplate(template: string, scope: Scope): string {
   return render(parse(tokenize(template)), scope);
+}
+
+type Values = Record<string, unknown>;
+
+function mergeValues(a: Values, b: Values): Values {
+  const out: Values = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    const isMap = (x: unknown): x is Values => x !== null && typeof x === 'object' && !Array.isArray(x);
+    out[k] = isMap(v) && isMap(cur) ? mergeValues(cur, v) : v;
+  }
+  return out;
+}
+
+/**
+ * Renders every `templates/*.yaml` of a chart directory with its values.yaml merged with
+ * `overrides` (as `helm template --set` would), and parses the YAML documents; a template that
+ * renders invalid YAML throws, naming the file.
+ *
+ * @example
+ * renderChart('deploy/helm/palisade', { agent: { enabled: true } }, { name: 'palisade', namespace: 'palisade' });
+ */
+export function renderChart(dir: string, overrides: Values, release: { name: string; namespace: string }): Record<string, unknown>[] {
+  const chart = parseYaml(readFileSync(join(dir, 'Chart.yaml'), 'utf8')) as { name: string; version: string; appVersion: string };
+  const values = mergeValues(parseYaml(readFileSync(join(dir, 'values.yaml'), 'utf8')) as Values, overrides);
+  const scope = {
+    Values: values,
+    Release: { Name: release.name, Namespace: release.namespace },
+    Chart: { Name: chart.name, Version: chart.version, AppVersion: chart.appVersion },
+  };
+  const objects: Record<string, unknown>[] = [];
+  for (const file of readdirSync(join(dir, 'templates')).sort()) {
+    if (!file.endsWith('.yaml')) continue;
+    const text = renderTemplate(readFileSync(join(dir, 'templates', file), 'utf8'), scope);
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+      const value = doc.toJSON() as Record<string, unknown> | null;
+      if (value !== null) objects.push(value);
+    }
+  }
+  return objects;
 }

@@ -67,7 +67,7 @@ Exit codes:
 
 Examples:
   sudo palisade node --fail-on high
-  palisade node --root /host --proc /proc -f json > node.json     # in a pod, see deploy/node-job.yaml
+  palisade node --root /host --proc /proc -f json > node.json     # in a pod, see deploy/node/job.yaml
   palisade node --root /host --profile worker -o junit=node.xml`,
     )
     .action(async (flags: NodeFlags) => {
