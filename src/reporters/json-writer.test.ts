@@ -42,7 +42,7 @@ describe('json reporter', () => {
     // JSON.stringify line per finding.
     const report = await scan(['demo/'], { includePassed: true });
     assert.ok(report.findings.length > 100, `expected many findings, got ${report.findings.length}`);
-    const pieces = [...(reporters.json.chunks?.(report, { color: false }) ?? [])];
+    const pieces = [...(reporters.json?.chunks?.(report, { color: false }) ?? [])];
     assert.ok(pieces.length > 2, `expected several pieces, got ${pieces.length}`);
     // The first piece is the report's head (checks, counts), written once.
     for (const p of pieces.slice(1)) assert.ok(p.length < 128 * 1024, `piece of ${p.length} characters`);
