@@ -294,8 +294,11 @@ export class EngineFinding implements Finding {
  * as long as the string lives; a finding lives until the report is written. A copy is one
  * flat string: about half the memory for a typical message. A regular expression replacement
  * that changes nothing builds that copy without interpreting the text (unlike `normalize`).
+ *
+ * @example
+ * flat(`g${a}${b}`); // the same text, one 32-byte string instead of three pieces (112 bytes)
  */
-function flat(s: string): string {
+export function flat(s: string): string {
   return s.replace(END, '');
 }
 const END = /$/;
