@@ -70,7 +70,10 @@ export function isEmptySelector(s: Selector): boolean {
  */
 export function selectorMatches(s: Selector, labels: Readonly<Record<string, string>>): boolean {
   if (s.kind !== 'labels') return false;
-  for (const [k, v] of Object.entries(s.matchLabels)) if (labels[k] !== v) return false;
+  // `for...in` over the selector's own plain map: no entries array per call (it runs once per
+  // selector and pod of a namespace).
+  const wanted = s.matchLabels;
+  for (const k in wanted) if (labels[k] !== wanted[k]) return false;
   for (const r of s.expressions) {
     const has = Object.hasOwn(labels, r.key);
     const value = labels[r.key];

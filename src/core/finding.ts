@@ -239,9 +239,9 @@ export class EngineFinding implements Finding {
    */
   jsonText(writer: FindingWriter): string {
     const c = writer.checkText(this.#check);
-    let out = `${c.head}${JSON.stringify(this.severity)}${c.mid}${JSON.stringify(this.status)},"resource":${writer.refText(this.resource)}`;
+    let out = `${c.head}${quoted(this.severity)}${c.mid}${quoted(this.status)},"resource":${writer.refText(this.resource)}`;
     if (this.#container !== undefined) out += `,"container":${JSON.stringify(this.#container)}`;
-    out += `,"pointer":${JSON.stringify(this.pointer)},"message":${JSON.stringify(this.message)}`;
+    out += `,"pointer":${writer.pointerText(this.pointer)},"message":${JSON.stringify(this.message)}`;
     const location = this.location;
     if (location !== undefined) out += `,"location":${JSON.stringify(location)}`;
     if (this.#evidence !== undefined) out += `,"evidence":${JSON.stringify(this.#evidence)}`;
@@ -252,8 +252,9 @@ export class EngineFinding implements Finding {
     out += c.frameworks;
     if (this.#affectedPods !== undefined) out += `,"affectedPods":${JSON.stringify(this.#affectedPods)}`;
     if (this.groupId !== undefined) out += `,"groupId":${JSON.stringify(this.groupId)}`;
-    if (this.rank !== undefined) out += `,"rank":${JSON.stringify(this.rank)}`;
-    if (this.primary !== undefined) out += `,"primary":${JSON.stringify(this.primary)}`;
+    // Integers and booleans are written by JSON.stringify as by a template literal.
+    if (this.rank !== undefined) out += `,"rank":${Number.isSafeInteger(this.rank) ? this.rank : JSON.stringify(this.rank)}`;
+    if (this.primary !== undefined) out += this.primary === true ? ',"primary":true' : ',"primary":false';
     if (this.related !== undefined) out += `,"related":${JSON.stringify(this.related)}`;
     return `${out}}`;
   }
@@ -294,11 +295,21 @@ export class EngineFinding implements Finding {
  * as long as the string lives; a finding lives until the report is written. A copy is one
  * flat string: about half the memory for a typical message. A regular expression replacement
  * that changes nothing builds that copy without interpreting the text (unlike `normalize`).
+ *
+ * @example
+ * flat(`g${a}${b}`); // the same text, one 32-byte string instead of three pieces (112 bytes)
  */
-function flat(s: string): string {
+export function flat(s: string): string {
   return s.replace(END, '');
 }
 const END = /$/;
+
+// Severities and statuses, quoted once: every finding writes one of each.
+const QUOTED = new Map<string, string>(['critical', 'high', 'medium', 'low', 'info', 'fail', 'pass', 'exempt', 'error'].map((s) => [s, JSON.stringify(s)]));
+
+function quoted(s: string): string {
+  return QUOTED.get(s) ?? JSON.stringify(s);
+}
 
 /** The JSON text of a check's shared fields, around the finding's own severity and status. */
 interface CheckText {
@@ -324,6 +335,7 @@ interface CheckText {
 export class FindingWriter {
   readonly #checks = new Map<FindingCheck, CheckText>();
   readonly #refs = new Map<ResourceRef, string>();
+  readonly #pointers = new Map<string, string>();
 
   /** One finding as JSON text. */
   write(f: Finding): string {
@@ -340,6 +352,16 @@ export class FindingWriter {
         frameworks: c.frameworks === undefined ? '' : `,"frameworks":${JSON.stringify(c.frameworks)}`,
       };
       this.#checks.set(c, t);
+    }
+    return t;
+  }
+
+  /** A pointer, quoted once per distinct pointer (the engine shares pointer strings between findings). */
+  pointerText(pointer: string): string {
+    let t = this.#pointers.get(pointer);
+    if (t === undefined) {
+      t = JSON.stringify(pointer);
+      this.#pointers.set(pointer, t);
     }
     return t;
   }

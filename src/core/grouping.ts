@@ -10,7 +10,7 @@
  * Pure: a function of the findings alone (no inventory, no clock), run once when the report
  * is built. The key and the rules are documented in docs/json-report.md ("Problems").
  */
-import { plainFinding } from './finding.js';
+import { flat, plainFinding } from './finding.js';
 import type { Finding, RelatedFinding, ResourceRef, Severity, Status } from './types.js';
 import { SEVERITIES, severityRank } from './types.js';
 
@@ -368,9 +368,10 @@ function emit(drafts: readonly Draft[], group: Grouper, sink: (id: string, rank:
       hashFeed(h, d.primary.pointer);
     }
     const hex = hashHex(h);
-    let id = `g${hex}`;
+    // One flat string: every finding of the problem keeps it until the report is written.
+    let id = flat(`g${hex}`);
     // 53-bit hashes of one report's keys practically never collide; when they do, stay unique.
-    for (let n = 2; taken.has(id); n++) id = `g${hex}-${n}`;
+    for (let n = 2; taken.has(id); n++) id = flat(`g${hex}-${n}`);
     taken.add(id);
     const others = d.others ?? NONE;
     const related: RelatedFinding[] | undefined =

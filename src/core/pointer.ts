@@ -21,10 +21,10 @@ export function joinPointer(base: string, ...tokens: readonly (string | number)[
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw new Error(`invalid JSON pointer: ${pointer}`);
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = pointer.slice(1).split('/');
+  // Escapes are rare (keys with `/` or `~`); checks parse pointers in every evaluation.
+  if (!pointer.includes('~')) return tokens;
+  return tokens.map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Reads the value a pointer names, or undefined. */

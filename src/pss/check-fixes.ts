@@ -91,15 +91,31 @@ export const runAsNonRoot: ControlFixer = (pointer, { resource, pod, params }) =
 export const removeHostPort: ControlFixer = (pointer, { resource }) =>
   pointer.endsWith('/hostPort') && getAt(resource.object, pointer) !== undefined ? [{ op: 'remove', path: pointer }] : undefined;
 
-// A tiny local apply so that a second operation sees the parents the first one creates.
+// A tiny local apply so that a second operation sees the parents the first one creates. Only the
+// containers on the operations' paths are copied (the rest is shared with the object, which is
+// never written): a whole-object clone per runAsNonRoot violation was 3 % of a large scan's CPU.
 function applyLocal(root: Parameters<typeof addOperation>[0], ops: readonly FixOperation[]): Parameters<typeof addOperation>[0] {
-  const out = structuredClone(root);
+  const out = { ...root };
+  const copies = new Set<unknown>([out]);
   for (const op of ops) {
     if (op.op === 'remove') continue;
     const tokens = parsePointer(op.path);
     const last = tokens.pop() as string;
     let cur: unknown = out;
-    for (const t of tokens) cur = isObject(cur) ? cur[t] : Array.isArray(cur) ? cur[Number(t)] : undefined;
+    for (const t of tokens) {
+      let next: unknown;
+      if (isObject(cur)) next = cur[t];
+      else if (Array.isArray(cur)) next = cur[Number(t)];
+      else next = undefined;
+      if ((isObject(next) || Array.isArray(next)) && !copies.has(next)) {
+        const copy = Array.isArray(next) ? next.slice() : { ...next };
+        copies.add(copy);
+        if (isObject(cur)) cur[t] = copy;
+        else (cur as unknown[])[Number(t)] = copy;
+        next = copy;
+      }
+      cur = next;
+    }
     if (isObject(cur)) cur[last] = op.value;
   }
   return out;
