@@ -612,6 +612,10 @@ export class SqlStore implements Store {
     const sameTime =
       kind === 'full' &&
       (await db.get('SELECT 1 AS x FROM findings WHERE cluster_id = ? AND status = 0 AND last_seen = ? LIMIT 1', [clusterId, at])) !== undefined;
+    // PostgreSQL plans the statements below from statistics: refresh them after a large change
+    // (autovacuum would, later), or a table it believes empty gets a nested loop per row.
+    const analyze = pg && (kind === 'full' || opened > 10_000);
+    let newAbove = Number.MAX_SAFE_INTEGER;
     if (opened + changed > 0) {
       const need = await db.all<{ fingerprint: string; prev_rid: number | null }>(
         'SELECT fingerprint, prev_rid FROM stage WHERE prev_rid IS NULL OR prev_status = 1 OR prev_hash <> hash',
@@ -622,24 +626,27 @@ export class SqlStore implements Store {
         need.map((n) => [n.fingerprint, n.prev_rid === null ? null : Number(n.prev_rid), ...(content.get(n.fingerprint) as Param[])]),
       );
       const cols = CONTENT.map(([c]) => c);
+      // New rows get row ids above today's largest (both dialects hand them out in order, and
+      // the cluster's row lock keeps other writers of this cluster out): their events find them
+      // by that range instead of joining on fingerprints.
+      newAbove = Number((await db.get<{ m: number | null }>('SELECT MAX(rid) AS m FROM findings'))?.m ?? 0);
       await db.run(
         `INSERT INTO findings (cluster_id, fingerprint, status, ${cols.join(', ')}, first_seen, last_seen)
          SELECT ?, fingerprint, 0, ${cols.join(', ')}, ?, ? FROM content WHERE prev_rid IS NULL`,
         [clusterId, at, at],
       );
+      if (analyze) await db.exec('ANALYZE findings');
       await db.run(
         `UPDATE findings SET status = 0, ${cols.map((c) => `${c} = content.${c}`).join(', ')}, last_seen = ?, resolved_at = NULL
          FROM content WHERE findings.rid = content.prev_rid`,
         [at],
       );
     }
+    if (analyze && opened + changed === 0) await db.exec('ANALYZE findings');
     await db.run('UPDATE findings SET last_seen = ? WHERE rid IN (SELECT prev_rid FROM stage WHERE prev_status = 0 AND prev_hash = hash) AND last_seen <> ?', [
       at,
       at,
     ]);
-    // PostgreSQL plans the joins below from statistics: refresh them after a large change
-    // (autovacuum would, later), or a table it believes empty gets a nested loop per row.
-    if (pg && (kind === 'full' || opened > 10_000)) await db.exec('ANALYZE findings');
 
     // 4. Resolve what the scope no longer reports.
     if (kind === 'full' && !sameTime) {
@@ -655,7 +662,7 @@ export class SqlStore implements Store {
       );
     } else if (scope.length > 0) {
       await db.run(
-        `INSERT INTO gone (rid) SELECT DISTINCT f.rid FROM scope c JOIN findings f ON f.cluster_id = ? AND f.status = 0 AND f.namespace = c.namespace
+        `INSERT INTO gone (rid) SELECT DISTINCT f.rid FROM scope c ${pg ? 'JOIN' : 'CROSS JOIN'} findings f ON f.cluster_id = ? AND f.status = 0 AND f.namespace = c.namespace
            AND f.kind = c.kind AND f.name = c.name AND f.api_version = c.api_version
          WHERE NOT EXISTS (SELECT 1 FROM stage s WHERE s.fingerprint = f.fingerprint)`,
         [clusterId],
@@ -677,9 +684,8 @@ export class SqlStore implements Store {
     // 5. Events of the reported findings.
     if (opened > 0) {
       await db.run(
-        `INSERT INTO events (finding_rid, scan_id, at, event) SELECT f.rid, ?, ?, 'opened' FROM stage s
-         JOIN findings f ON f.cluster_id = ? AND f.fingerprint = s.fingerprint WHERE s.prev_rid IS NULL`,
-        [scanId, at, clusterId],
+        `INSERT INTO events (finding_rid, scan_id, at, event) SELECT rid, ?, ?, 'opened' FROM findings WHERE rid > ? AND cluster_id = ?`,
+        [scanId, at, newAbove, clusterId],
       );
       await db.run(`INSERT INTO events (finding_rid, scan_id, at, event) SELECT prev_rid, ?, ?, 'reopened' FROM stage WHERE prev_status = 1`, [scanId, at]);
     }
