@@ -283,7 +283,6 @@ async function runBackend(name, url, sizeOf) {
   }
   search.sort((a, b) => a - b);
   await store.close();
-  fullMs.sort((a, b) => a - b);
   incMs.sort((a, b) => a - b);
   return {
     backend: name,
