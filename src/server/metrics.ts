@@ -7,16 +7,10 @@
  */
 import { SEVERITIES } from '../core/types.js';
 import type { Store } from '../store/types.js';
+import type { MonitorStatus } from './monitor/index.js';
 
 /** What the metrics read from a cluster monitor (its `status()`). */
-export interface MonitorStatusLike {
-  readonly cluster: string;
-  readonly ready: boolean;
-  readonly watchLagMs: number | null;
-  readonly queued: number;
-  readonly coverage?: unknown;
-  readonly errors?: unknown;
-}
+export type MonitorStatusLike = Pick<MonitorStatus, 'cluster' | 'ready' | 'watchLagMs' | 'queued' | 'coverage' | 'errors' | 'objects'>;
 
 /** Request counters kept by the server. */
 export interface RequestCounters {
@@ -43,16 +37,10 @@ class Writer {
   }
 }
 
-function errorCount(e: unknown): number {
-  if (typeof e === 'number') return e;
-  if (Array.isArray(e)) return e.length;
-  return 0;
-}
-
-function coverageRatio(c: unknown): number | undefined {
-  if (typeof c === 'number') return c;
-  if (typeof c === 'object' && c !== null && typeof (c as { ratio?: unknown }).ratio === 'number') return (c as { ratio: number }).ratio;
-  return undefined;
+/** Share of resource types read completely; undefined before the first list. */
+function coverageRatio(c: MonitorStatusLike['coverage']): number | undefined {
+  if (c.length === 0) return undefined;
+  return c.filter((t) => t.status === 'ok').length / c.length;
 }
 
 /**
@@ -116,12 +104,14 @@ export async function renderMetrics(store: Store, monitors: readonly MonitorStat
   if (monitors.length > 0) {
     w.family('palisade_watch_ready', 'gauge', '1 when the first full scan of a watched cluster is stored.');
     for (const m of monitors) w.sample('palisade_watch_ready', { cluster: m.cluster }, m.ready ? 1 : 0);
-    w.family('palisade_watch_lag_seconds', 'gauge', 'Time from a watched change to its rescan (latest).');
-    for (const m of monitors) if (m.watchLagMs !== null) w.sample('palisade_watch_lag_seconds', { cluster: m.cluster }, m.watchLagMs / 1000);
+    w.family('palisade_watch_lag_seconds', 'gauge', 'Seconds since the oldest change not yet rescanned (0 when none is pending).');
+    for (const m of monitors) w.sample('palisade_watch_lag_seconds', { cluster: m.cluster }, m.watchLagMs / 1000);
     w.family('palisade_watch_queued', 'gauge', 'Changed objects waiting for a rescan.');
     for (const m of monitors) w.sample('palisade_watch_queued', { cluster: m.cluster }, m.queued);
-    w.family('palisade_watch_errors', 'gauge', 'Watch errors reported by the monitor.');
-    for (const m of monitors) w.sample('palisade_watch_errors', { cluster: m.cluster }, errorCount(m.errors));
+    w.family('palisade_watch_objects', 'gauge', 'Objects the monitor holds in memory.');
+    for (const m of monitors) w.sample('palisade_watch_objects', { cluster: m.cluster }, m.objects);
+    w.family('palisade_watch_recent_errors', 'gauge', 'Errors in the monitor status (the last 20 at most).');
+    for (const m of monitors) w.sample('palisade_watch_recent_errors', { cluster: m.cluster }, m.errors.length);
     const withCoverage = monitors.filter((m) => coverageRatio(m.coverage) !== undefined);
     if (withCoverage.length > 0) {
       w.family('palisade_watch_coverage_ratio', 'gauge', 'Share of resource types the monitor reads (0..1).');

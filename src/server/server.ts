@@ -72,6 +72,16 @@ const PLAIN_ROUTES = [
   { method: 'GET', pattern: '/metrics', role: 'viewer' },
 ] as const;
 
+/**
+ * Every route the server registers: the `/api/v1` table and the operational routes.
+ *
+ * @example
+ * registeredRoutes().map((r) => `${r.method} ${r.pattern}`); // ['GET /api/v1/me', ...]
+ */
+export function registeredRoutes(): { readonly method: string; readonly pattern: string; readonly role: string }[] {
+  return [...apiRoutes().map((r) => ({ method: r.method, pattern: r.pattern, role: r.role })), ...PLAIN_ROUTES];
+}
+
 function bearerOf(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
   if (typeof h !== 'string') return undefined;
@@ -231,7 +241,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   return {
     server,
-    routes: [...compiled.map((c) => ({ method: c.route.method, pattern: c.route.pattern, role: c.route.role })), ...PLAIN_ROUTES],
+    routes: registeredRoutes(),
     scanStored: (record) => deps.onStored(record),
     setStoreReady: (ready) => {
       storeReady = ready;
