@@ -50,7 +50,8 @@ describe('palisade serve (built CLI)', () => {
   let agent: string;
   let first: Awaited<ReturnType<typeof scanOf>>;
   let second: Awaited<ReturnType<typeof scanOf>>;
-  const get = (path: string, token: string | undefined = viewer) => call(server.url, path, token);
+  const get = (path: string, token: string = viewer) => call(server.url, path, token);
+  const anon = (path: string) => call(server.url, path, undefined);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'palisade-serve-'));
@@ -71,19 +72,19 @@ describe('palisade serve (built CLI)', () => {
   });
 
   it('refuses API calls without a valid token (401) with the error shape of docs/api.md', async () => {
-    const none = await get('/api/v1/findings', undefined);
+    const none = await anon('/api/v1/findings');
     assert.equal(none.status, 401);
     assert.equal(none.json.error.code, 'unauthorized');
     assert.equal(typeof none.json.error.message, 'string');
     assert.match(none.headers.get('www-authenticate') ?? '', /Bearer/);
     const bad = await get('/api/v1/findings', 'not-a-token');
     assert.equal(bad.status, 401);
-    assert.equal((await get('/metrics', undefined)).status, 401);
+    assert.equal((await anon('/metrics')).status, 401);
   });
 
   it('answers the probes without a token', async () => {
-    assert.equal((await get('/healthz', undefined)).text, 'ok\n');
-    const ready = await get('/readyz', undefined);
+    assert.equal((await anon('/healthz')).text, 'ok\n');
+    const ready = await anon('/readyz');
     assert.equal(ready.status, 200);
   });
 
@@ -282,7 +283,7 @@ describe('palisade serve (built CLI)', () => {
   });
 
   it('says in one line that the dashboard is not built when dist/dashboard is absent', async () => {
-    const res = await get('/', undefined);
+    const res = await anon('/');
     assert.equal(res.status, 404);
     assert.match(res.text, /^The dashboard is not built[^\n]*\n$/);
   });
