@@ -49,7 +49,12 @@ function coverageRatio(c: MonitorStatusLike['coverage']): number | undefined {
  * @example
  * const text = await renderMetrics(store, [monitor.status()], counters);
  */
-export async function renderMetrics(store: Store, monitors: readonly MonitorStatusLike[], counters: RequestCounters, extra: Readonly<Record<string, number>> = {}): Promise<string> {
+export async function renderMetrics(
+  store: Store,
+  monitors: readonly MonitorStatusLike[],
+  counters: RequestCounters,
+  extra: Readonly<Record<string, number>> = {},
+): Promise<string> {
   const w = new Writer();
   const bySeverity = new Map<string, number>();
   const byCheck = new Map<string, number>();
@@ -93,7 +98,8 @@ export async function renderMetrics(store: Store, monitors: readonly MonitorStat
     if (s) lastScans.push(s);
   }
   w.family('palisade_scan_duration_seconds', 'gauge', 'Duration of the last recorded scan per cluster.');
-  for (const s of lastScans) w.sample('palisade_scan_duration_seconds', { cluster: s.cluster, kind: s.kind }, (Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000);
+  for (const s of lastScans)
+    w.sample('palisade_scan_duration_seconds', { cluster: s.cluster, kind: s.kind }, (Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000);
   w.family('palisade_scan_timestamp_seconds', 'gauge', 'End of the last recorded scan per cluster (Unix time).');
   for (const s of lastScans) w.sample('palisade_scan_timestamp_seconds', { cluster: s.cluster }, Date.parse(s.finishedAt) / 1000);
   w.family('palisade_scan_resources', 'gauge', 'Objects read by the last recorded scan per cluster.');

@@ -113,7 +113,11 @@ export function findingInput(cluster: string, f: Finding): FindingInput {
  * @example
  * const { scan, snapshot } = await scanOf(['demo'], 'demo', dir);
  */
-export async function scanOf(paths: readonly string[], cluster: string, dir: string): Promise<{ scan: Omit<ScanInput, 'idempotencyKey'>; snapshot: string; findings: readonly Finding[] }> {
+export async function scanOf(
+  paths: readonly string[],
+  cluster: string,
+  dir: string,
+): Promise<{ scan: Omit<ScanInput, 'idempotencyKey'>; snapshot: string; findings: readonly Finding[] }> {
   const loaded = await loadSource({ kind: 'files', paths });
   const report = scanLoaded(loaded);
   // One finding per identity (two findings of one check on one field are one problem to track).
