@@ -136,3 +136,25 @@ export async function renderMetrics(
   }
   return `${w.lines.join('\n')}\n`;
 }
+
+/**
+ * The process metrics of the Prometheus client libraries (resident memory, CPU, start time),
+ * read at each scrape (they are not cached with the store's counts).
+ *
+ * @example
+ * processMetrics(); // '# HELP process_resident_memory_bytes ...'
+ */
+export function processMetrics(): string {
+  const w = new Writer();
+  const mem = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  w.family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.');
+  w.sample('process_resident_memory_bytes', {}, mem.rss);
+  w.family('process_heap_bytes', 'gauge', 'V8 heap used in bytes.');
+  w.sample('process_heap_bytes', {}, mem.heapUsed);
+  w.family('process_cpu_seconds_total', 'counter', 'User and system CPU time spent in seconds.');
+  w.sample('process_cpu_seconds_total', {}, (cpu.user + cpu.system) / 1e6);
+  w.family('process_start_time_seconds', 'gauge', 'Start time of the process since the Unix epoch in seconds.');
+  w.sample('process_start_time_seconds', {}, Math.round(Date.now() / 1000 - process.uptime()));
+  return `${w.lines.join('\n')}\n`;
+}
