@@ -9,7 +9,8 @@
  * - `checks`: a check's name, title, category and frameworks once, not once per finding;
  * - `findings`: one row per (cluster, fingerprint) with `status` 0 open / 1 resolved,
  *   `severity` 0 critical .. 4 info, `prio` (severity then risk rank: the default sort key),
- *   `namespace` '' for cluster-scoped objects, first/last seen and resolved at;
+ *   `namespace` '' for cluster-scoped objects, first/last seen and resolved at, and a hash of
+ *   the stored content (a scan rewrites only the findings whose content changed);
  * - `events`: state changes of findings; `open_counts`: open findings per (cluster, namespace,
  *   check, kind, severity, excepted), kept current by each scan, from which totals, scan counts
  *   and trends are read without counting a million rows; `scan_counts`: the trend points;
@@ -99,6 +100,7 @@ CREATE TABLE findings (
   rank INTEGER,
   group_id TEXT,
   exception_id TEXT,
+  content_hash TEXT NOT NULL,
   first_seen INTEGER NOT NULL,
   last_seen INTEGER NOT NULL,
   resolved_at INTEGER,
@@ -222,6 +224,7 @@ CREATE TABLE findings (
   rank INTEGER,
   group_id TEXT,
   exception_id TEXT,
+  content_hash TEXT NOT NULL,
   first_seen BIGINT NOT NULL,
   last_seen BIGINT NOT NULL,
   resolved_at BIGINT,
