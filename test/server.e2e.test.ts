@@ -400,6 +400,23 @@ describe('palisade serve: dashboard files, limits and TLS', () => {
     const nothing = await run(process.execPath, [CLI, 'serve', '--store', store]).catch((e: { code: number; stderr: string }) => e);
     assert.equal((nothing as { code: number }).code, 2);
     assert.match((nothing as { stderr: string }).stderr, /say what to watch/);
+    const junk = join(dir, 'junk.pem');
+    writeFileSync(junk, 'not a certificate\n');
+    const badTls = await run(process.execPath, [
+      CLI,
+      'serve',
+      '--no-watch',
+      '--listen',
+      '127.0.0.1:0',
+      '--store',
+      store,
+      '--tls-cert',
+      junk,
+      '--tls-key',
+      junk,
+    ]).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((badTls as { code: number }).code, 2);
+    assert.match((badTls as { stderr: string }).stderr, /^palisade: --tls-cert\/--tls-key: .*PEM/);
     const s = await startServe(['--no-watch', '--listen', '0.0.0.0:0', '--store', store]);
     servers.push(s);
     assert.match(s.stderr(), /without TLS/);
