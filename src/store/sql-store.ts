@@ -8,8 +8,9 @@
  *    cluster; incremental scans: the objects of `scope`), with a `resolved` event each;
  * 3. the staged findings are upserted (one row per (cluster, fingerprint)) and their state
  *    changes become events (`opened`, `reopened`, `severity-changed`, `excepted`, `unexcepted`);
- * 4. the changes, grouped, update `open_counts`, from which the scan's counts, the trend
- *    points and the findings list's totals are read without counting every finding.
+ * 4. the changes, grouped, update `open_counts` (per cluster, and per namespace, check and
+ *    kind), from which the scan's counts, the trend points and the findings list's totals are
+ *    read without counting every finding.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FixOperation } from '../core/check.js';
@@ -540,7 +541,7 @@ export class SqlStore implements Store {
     const pg = db.dialect === 'postgres';
     // 1. Stage the scan's findings (identity, grouping columns, content hash).
     const temp = `stage (${STAGE_DDL}); scope (api_version TEXT, kind TEXT, namespace TEXT, name TEXT); content (${CONTENT_DDL});
-      gone (rid BIGINT PRIMARY KEY); count_delta (namespace TEXT, check_id TEXT, kind TEXT, severity INTEGER, excepted INTEGER, n BIGINT)`;
+      gone (rid BIGINT PRIMARY KEY); count_delta (dim TEXT, key TEXT, severity INTEGER, excepted INTEGER, n BIGINT)`;
     const tables = temp.split(/;\s*(?=\w+ \()/);
     if (pg) await db.exec(tables.map((t) => `CREATE TEMP TABLE ${t} ON COMMIT DROP`).join('; '));
     else {
@@ -636,6 +637,9 @@ export class SqlStore implements Store {
       at,
       at,
     ]);
+    // PostgreSQL plans the joins below from statistics: refresh them after a large change
+    // (autovacuum would, later), or a table it believes empty gets a nested loop per row.
+    if (pg && (kind === 'full' || opened > 10_000)) await db.exec('ANALYZE findings');
 
     // 4. Resolve what the scope no longer reports.
     if (kind === 'full' && !sameTime) {
@@ -698,28 +702,42 @@ export class SqlStore implements Store {
     // 6. Current open counts, then the scan's counts and trend points.
     const changes = [...delta.values()].filter((d) => d.n !== 0);
     if (changes.length > 0) {
+      // Each change counts in the cluster's total and under its namespace, check and kind.
+      const perDim = new Map<string, Param[]>();
+      for (const d of changes) {
+        for (const [dim, key] of [
+          ['all', ''],
+          ['namespace', d.row.namespace],
+          ['check', d.row.check_id],
+          ['kind', d.row.kind],
+        ] as const) {
+          const k = JSON.stringify([dim, key, d.row.severity, d.row.excepted]);
+          const row = perDim.get(k);
+          if (row === undefined) perDim.set(k, [dim, key, d.row.severity, d.row.excepted, d.n]);
+          else row[4] = (row[4] as number) + d.n;
+        }
+      }
       await db.bulkInsert(
         'count_delta',
         [
-          { name: 'namespace', pgType: 'text' },
-          { name: 'check_id', pgType: 'text' },
-          { name: 'kind', pgType: 'text' },
+          { name: 'dim', pgType: 'text' },
+          { name: 'key', pgType: 'text' },
           { name: 'severity', pgType: 'integer' },
           { name: 'excepted', pgType: 'integer' },
           { name: 'n', pgType: 'bigint' },
         ],
-        changes.map((d) => [d.row.namespace, d.row.check_id, d.row.kind, d.row.severity, d.row.excepted, d.n]),
+        [...perDim.values()].filter((r) => r[4] !== 0),
       );
       await db.run(
-        `INSERT INTO open_counts (cluster_id, namespace, check_id, kind, severity, excepted, count)
-         SELECT ?, namespace, check_id, kind, severity, excepted, n FROM count_delta WHERE true
-         ON CONFLICT (cluster_id, namespace, check_id, kind, severity, excepted) DO UPDATE SET count = open_counts.count + excluded.count`,
+        `INSERT INTO open_counts (cluster_id, dim, key, severity, excepted, count)
+         SELECT ?, dim, key, severity, excepted, n FROM count_delta WHERE true
+         ON CONFLICT (cluster_id, dim, key, severity, excepted) DO UPDATE SET count = open_counts.count + excluded.count`,
         [clusterId],
       );
     }
     const open: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
     for (const r of await db.all<{ severity: number; n: number }>(
-      'SELECT severity, SUM(count) AS n FROM open_counts WHERE cluster_id = ? AND excepted = 0 GROUP BY severity',
+      `SELECT severity, SUM(count) AS n FROM open_counts WHERE cluster_id = ? AND dim = 'all' AND excepted = 0 GROUP BY severity`,
       [clusterId],
     )) {
       open[sevName(Number(r.severity))] = Number(r.n);
@@ -737,16 +755,11 @@ export class SqlStore implements Store {
         ],
         SEVERITIES.map((sev) => [scanId, 'severity', sev, open[sev]]),
       );
-      for (const [dim, col] of [
-        ['check', 'check_id'],
-        ['namespace', 'namespace'],
-      ] as const) {
-        await db.run(
-          `INSERT INTO scan_counts (scan_id, dim, key, count) SELECT ?, '${dim}', ${col}, SUM(count) FROM open_counts
-           WHERE cluster_id = ? AND excepted = 0 GROUP BY ${col}`,
-          [scanId, clusterId],
-        );
-      }
+      await db.run(
+        `INSERT INTO scan_counts (scan_id, dim, key, count) SELECT ?, dim, key, SUM(count) FROM open_counts
+         WHERE cluster_id = ? AND dim IN ('check', 'namespace') AND excepted = 0 GROUP BY dim, key`,
+        [scanId, clusterId],
+      );
     }
     return { open, opened, resolved };
   }
@@ -928,7 +941,10 @@ export class SqlStore implements Store {
     });
   }
 
-  /** Totals of open findings come from `open_counts`; other statuses, and text search, count rows. */
+  /**
+   * Totals of open findings filtered by at most one of namespace, check and kind (and by
+   * severity) come from `open_counts`; other filters, statuses and text search count rows.
+   */
   private async countFindings(
     db: Db,
     clusterIds: readonly number[],
@@ -940,24 +956,20 @@ export class SqlStore implements Store {
   ): Promise<number> {
     if (clusterIds.length === 0) return 0;
     const clusterIn = `cluster_id IN (${clusterIds.map(() => '?').join(', ')})`;
-    let total = 0;
     const searching = filter.q !== undefined && filter.q.trim() !== '';
+    const dims = (
+      [
+        ['namespace', filter.namespace],
+        ['check', filter.check],
+        ['kind', filter.kind],
+      ] as const
+    ).filter(([, v]) => v !== undefined);
+    let total = 0;
     for (const status of statuses) {
-      if (status === 0 && !searching) {
-        const cw: string[] = [clusterIn];
-        const cp: Param[] = [...clusterIds];
-        if (filter.namespace !== undefined) {
-          cw.push('namespace = ?');
-          cp.push(filter.namespace);
-        }
-        if (filter.check !== undefined) {
-          cw.push('check_id = ?');
-          cp.push(filter.check);
-        }
-        if (filter.kind !== undefined) {
-          cw.push('kind = ?');
-          cp.push(filter.kind);
-        }
+      if (status === 0 && !searching && dims.length <= 1) {
+        const [dim, key] = dims[0] ?? ['all', ''];
+        const cw = [clusterIn, 'dim = ?', 'key = ?'];
+        const cp: Param[] = [...clusterIds, dim, key as string];
         if (severities.length > 0 && severities.length < SEVERITIES.length) {
           cw.push(`severity IN (${severities.map(() => '?').join(', ')})`);
           cp.push(...severities);
