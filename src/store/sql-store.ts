@@ -606,12 +606,18 @@ export class SqlStore implements Store {
       add(g, Number(g.n));
     }
 
+    // SQLite's planner, without statistics, would scan a million findings for the joins below:
+    // CROSS JOIN fixes the loop order, INDEXED BY and `+column` the index, in its dialect.
     // 3. Write: full rows for new, reopened and changed findings; only last_seen for the rest.
     // A full scan resolves what it did not report: with every reported finding now at
     // last_seen = at, that is an index range, unless an earlier sighting has the same time.
     const sameTime =
       kind === 'full' &&
       (await db.get('SELECT 1 AS x FROM findings WHERE cluster_id = ? AND status = 0 AND last_seen = ? LIMIT 1', [clusterId, at])) !== undefined;
+    // PostgreSQL plans the statements below from statistics: refresh them after a large change
+    // (autovacuum would, later), or a table it believes empty gets a nested loop per row.
+    const analyze = pg && (kind === 'full' || opened > 10_000);
+    let newAbove = Number.MAX_SAFE_INTEGER;
     if (opened + changed > 0) {
       const need = await db.all<{ fingerprint: string; prev_rid: number | null }>(
         'SELECT fingerprint, prev_rid FROM stage WHERE prev_rid IS NULL OR prev_status = 1 OR prev_hash <> hash',
@@ -622,24 +628,27 @@ export class SqlStore implements Store {
         need.map((n) => [n.fingerprint, n.prev_rid === null ? null : Number(n.prev_rid), ...(content.get(n.fingerprint) as Param[])]),
       );
       const cols = CONTENT.map(([c]) => c);
+      // New rows get row ids above today's largest (both dialects hand them out in order, and
+      // the cluster's row lock keeps other writers of this cluster out): their events find them
+      // by that range instead of joining on fingerprints.
+      newAbove = Number((await db.get<{ m: number | null }>('SELECT MAX(rid) AS m FROM findings'))?.m ?? 0);
       await db.run(
         `INSERT INTO findings (cluster_id, fingerprint, status, ${cols.join(', ')}, first_seen, last_seen)
          SELECT ?, fingerprint, 0, ${cols.join(', ')}, ?, ? FROM content WHERE prev_rid IS NULL`,
         [clusterId, at, at],
       );
+      if (analyze) await db.exec('ANALYZE findings');
       await db.run(
         `UPDATE findings SET status = 0, ${cols.map((c) => `${c} = content.${c}`).join(', ')}, last_seen = ?, resolved_at = NULL
          FROM content WHERE findings.rid = content.prev_rid`,
         [at],
       );
     }
+    if (analyze && opened + changed === 0) await db.exec('ANALYZE findings');
     await db.run('UPDATE findings SET last_seen = ? WHERE rid IN (SELECT prev_rid FROM stage WHERE prev_status = 0 AND prev_hash = hash) AND last_seen <> ?', [
       at,
       at,
     ]);
-    // PostgreSQL plans the joins below from statistics: refresh them after a large change
-    // (autovacuum would, later), or a table it believes empty gets a nested loop per row.
-    if (pg && (kind === 'full' || opened > 10_000)) await db.exec('ANALYZE findings');
 
     // 4. Resolve what the scope no longer reports.
     if (kind === 'full' && !sameTime) {
@@ -655,7 +664,7 @@ export class SqlStore implements Store {
       );
     } else if (scope.length > 0) {
       await db.run(
-        `INSERT INTO gone (rid) SELECT DISTINCT f.rid FROM scope c JOIN findings f ON f.cluster_id = ? AND f.status = 0 AND f.namespace = c.namespace
+        `INSERT INTO gone (rid) SELECT DISTINCT f.rid FROM scope c ${pg ? 'JOIN findings f' : 'CROSS JOIN findings f INDEXED BY findings_by_resource'} ON f.cluster_id = ? AND f.status = 0 AND f.namespace = c.namespace
            AND f.kind = c.kind AND f.name = c.name AND f.api_version = c.api_version
          WHERE NOT EXISTS (SELECT 1 FROM stage s WHERE s.fingerprint = f.fingerprint)`,
         [clusterId],
@@ -664,7 +673,7 @@ export class SqlStore implements Store {
     let resolved = 0;
     for (const g of await db.all<GroupRow>(
       `SELECT f.namespace, f.check_id, f.kind, f.severity, CASE WHEN f.exception_id IS NULL THEN 0 ELSE 1 END AS excepted, COUNT(*) AS n
-       FROM gone g JOIN findings f ON f.rid = g.rid GROUP BY f.namespace, f.check_id, f.kind, f.severity, CASE WHEN f.exception_id IS NULL THEN 0 ELSE 1 END`,
+       FROM gone g ${pg ? 'JOIN' : 'CROSS JOIN'} findings f ON f.rid = g.rid GROUP BY f.namespace, f.check_id, f.kind, f.severity, CASE WHEN f.exception_id IS NULL THEN 0 ELSE 1 END`,
     )) {
       add(g, -Number(g.n));
       resolved += Number(g.n);
@@ -677,9 +686,8 @@ export class SqlStore implements Store {
     // 5. Events of the reported findings.
     if (opened > 0) {
       await db.run(
-        `INSERT INTO events (finding_rid, scan_id, at, event) SELECT f.rid, ?, ?, 'opened' FROM stage s
-         JOIN findings f ON f.cluster_id = ? AND f.fingerprint = s.fingerprint WHERE s.prev_rid IS NULL`,
-        [scanId, at, clusterId],
+        `INSERT INTO events (finding_rid, scan_id, at, event) SELECT rid, ?, ?, 'opened' FROM findings WHERE rid > ? AND ${pg ? '' : '+'}cluster_id = ?`,
+        [scanId, at, newAbove, clusterId],
       );
       await db.run(`INSERT INTO events (finding_rid, scan_id, at, event) SELECT prev_rid, ?, ?, 'reopened' FROM stage WHERE prev_status = 1`, [scanId, at]);
     }
