@@ -19,6 +19,7 @@ import { registerPaths } from './commands/paths.js';
 import { registerPss } from './commands/pss.js';
 import { registerRbac } from './commands/rbac.js';
 import { registerScan } from './commands/scan.js';
+import { registerServe } from './commands/serve.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerVuln } from './commands/vuln.js';
 
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerNode(program);
   registerAdmission(program);
   registerPaths(program);
+  registerServe(program);
   registerAgent(program);
   return program;
 }
