@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * Bundles the dashboard (web/, ADR 0022) into dist/dashboard/: index.html, app.css and one
- * minified app.js (preact and the views), which `palisade serve` serves at `/`. No CDN, no
- * fonts from elsewhere: the three files are everything the browser loads.
+ * Bundles the dashboard (web/, ADR 0022) into dist/dashboard/: index.html, app.css, favicon.svg
+ * and one minified app.js (preact and the views), which `palisade serve` serves at `/`. No CDN, no
+ * fonts from elsewhere: these four files are everything the browser loads.
  *
  * `--report` prints the size of each file and of the whole, raw and gzip-compressed.
  */
@@ -36,6 +36,7 @@ await build({
 });
 copyFileSync(join(root, 'web/index.html'), join(outdir, 'index.html'));
 copyFileSync(join(root, 'web/app.css'), join(outdir, 'app.css'));
+copyFileSync(join(root, 'web/favicon.svg'), join(outdir, 'favicon.svg'));
 
 if (process.argv.includes('--report')) {
   let raw = 0;

@@ -1,0 +1,395 @@
+/**
+ * The dashboard in a real browser: Playwright (playwright-core) drives Debian's Chromium
+ * against the built `palisade serve`, started by the test as its own process on loopback with
+ * a SQLite store, watching the test API server (its own process too) that serves the demo
+ * manifests. Two scans are recorded by the server itself: the test stops it, changes the
+ * cluster and starts it again on the same store, so the trend has two points that differ.
+ *
+ * Screenshots of every view go to test-results/dashboard/ (git-ignored); the test prints the
+ * folder. Skipped, with the reason, when Chromium is not installed (`apt-get install chromium`).
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { parseAllDocuments } from 'yaml';
+import type { JsonObject } from '../src/core/types.js';
+import type { Page as ApiPage, ScanRecord, StoredFinding } from '../src/store/types.js';
+import { CLI } from './support/cli.js';
+import { type FakeApiProcess, startFakeApiProcess } from './support/fake-apiserver-process.js';
+import { writeKubeconfig } from './support/kubeconfig.js';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const CHROMIUM = process.env.PALISADE_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'test-results', 'dashboard');
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+const skip = existsSync(CHROMIUM)
+  ? existsSync(join(ROOT, 'dist', 'dashboard', 'index.html'))
+    ? false
+    : 'dist/dashboard is not built (npm run build)'
+  : `Chromium is not installed at ${CHROMIUM}: apt-get install chromium (or set PALISADE_CHROMIUM)`;
+
+/** The demo manifests as API objects (what the test API server serves). */
+function demoObjects(): JsonObject[] {
+  const out: JsonObject[] = [];
+  const dir = join(ROOT, 'demo');
+  for (const name of readdirSync(dir).sort()) {
+    if (!name.endsWith('.yaml') || name === 'config.yaml') continue;
+    for (const doc of parseAllDocuments(readFileSync(join(dir, name), 'utf8'))) {
+      const o = doc.toJS() as JsonObject | null;
+      if (o && typeof o === 'object' && typeof o.kind === 'string') out.push(o);
+    }
+  }
+  return out;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (a && typeof a === 'object' ? ok(a.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/** Runs the built CLI to the end; the test fails with its stderr when it fails. */
+function runCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((ok) => {
+    const p = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    p.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    p.on('close', (code) => ok({ code, stdout, stderr }));
+  });
+}
+
+// Code run in the page is given as strings: this file is typed for Node, without the DOM.
+
+/** `palisade serve token create`: the secret is the one line of stdout that is a token. */
+async function createToken(store: string, name: string, role: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const r = await runCli(['serve', 'token', 'create', '--name', name, '--role', role, '--store', store], env);
+  assert.equal(r.code, 0, `token create failed: ${r.stderr}`);
+  const secret = r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => /^[A-Za-z0-9_.~+/=-]{16,}$/.test(l));
+  assert.ok(secret, `no token in the output of token create: ${r.stdout}`);
+  return secret;
+}
+
+interface Serve {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `palisade serve --cluster` and waits for /readyz (the first full scan stored). */
+async function startServe(store: string, kubeconfig: string, env: NodeJS.ProcessEnv): Promise<Serve> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [CLI, 'serve', '--cluster', '--kubeconfig', kubeconfig, '--store', store, '--listen', `127.0.0.1:${port}`], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  // Polls until ready; bounded so a broken server fails the test with its output instead of hanging.
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) assert.fail(`palisade serve exited with ${child.exitCode}:\n${out}`);
+    try {
+      const r = await fetch(`${url}/readyz`);
+      if (r.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 1200) assert.fail(`palisade serve was not ready after its first full scan:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function api<T>(base: string, token: string, path: string): Promise<T> {
+  const r = await fetch(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(r.status, 200, `${path}: ${r.status} ${await r.text()}`);
+  return (await r.json()) as T;
+}
+
+describe('the dashboard in Chromium against palisade serve', { skip }, () => {
+  let dir: string;
+  let serve: Serve | undefined;
+  let apiServer: FakeApiProcess | undefined;
+  let browser: Browser;
+  let adminToken: string;
+  let viewerToken: string;
+  let scans: ScanRecord[];
+  const problems: string[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-dashboard-'));
+    rmSync(SHOTS, { recursive: true, force: true });
+    mkdirSync(SHOTS, { recursive: true });
+    const env = { ...process.env, XDG_DATA_HOME: join(dir, 'data'), NO_COLOR: '1' };
+    const store = `sqlite:${join(dir, 'palisade.db')}`;
+    const kubeconfig = join(dir, 'kubeconfig');
+    adminToken = await createToken(store, 'test-admin', 'admin', env);
+    viewerToken = await createToken(store, 'test-viewer', 'viewer', env);
+
+    // Scan 1: the demo cluster as it is.
+    const objects = demoObjects();
+    apiServer = await startFakeApiProcess({ objects });
+    writeKubeconfig(kubeconfig, [{ name: 'demo', server: apiServer.url, token: 'any' }]);
+    serve = await startServe(store, kubeconfig, env);
+    await serve.stop();
+    await apiServer.close();
+
+    // Scan 2: the debug pod (privileged, host namespaces) is gone: its findings resolve.
+    apiServer = await startFakeApiProcess({ objects: objects.filter((o) => !(o.kind === 'Pod' && (o.metadata as JsonObject).name === 'debug-shell')) });
+    writeKubeconfig(kubeconfig, [{ name: 'demo', server: apiServer.url, token: 'any' }]);
+    serve = await startServe(store, kubeconfig, env);
+    scans = (await api<ApiPage<ScanRecord>>(serve.url, adminToken, '/scans?cluster=demo')).items.slice().reverse();
+    assert.ok(scans.length >= 2, `expected two scans, got ${scans.length}`);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+    });
+    console.log(`dashboard screenshots: ${SHOTS}`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await apiServer?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A fresh browser context (its own sessionStorage) at 1366x768 that records problems. */
+  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    const origin = new URL(serve?.url ?? '').origin;
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      // A 401/403 the test provokes is logged by Chromium as a failed resource: expected.
+      if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    page.on('request', (r) => {
+      if (new URL(r.url()).origin !== origin) problems.push(`request outside the server: ${r.url()}`);
+    });
+    return { context, page };
+  }
+
+  async function login(page: Page, token: string, hash = '#/overview'): Promise<void> {
+    await page.goto(`${serve?.url}/${hash}`);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('header.top').waitFor();
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  it('logs in with a token, refuses a wrong one, and returns to the login on 401', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${serve?.url}/#/scans`);
+    await shot(page, '01-login');
+    await page.getByLabel('API token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'does not know this token' }).waitFor();
+    await page.getByLabel('API token').fill(viewerToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Back where the user wanted to go.
+    await page.getByRole('heading', { level: 1, name: 'Scans' }).waitFor();
+    assert.equal(await page.evaluate("sessionStorage.getItem('palisade.token') !== null && localStorage.length === 0"), true);
+    // The server forgets the token (here: the stored one is replaced): the next call is a 401.
+    await page.evaluate("sessionStorage.setItem('palisade.token', 'revoked')");
+    await page.goto(`${serve?.url}/#/findings`);
+    await page.getByText('Your session ended').waitFor();
+    assert.match(page.url(), /#\/login\?next=/);
+    await context.close();
+  });
+
+  it('shows the trend over the two scans with the stored counts as its data points', async () => {
+    const { context, page } = await newPage();
+    await login(page, viewerToken, '#/overview?cluster=demo');
+    await page.locator('[data-chart=trend] .point').first().waitFor();
+    const points = await page
+      .locator('[data-chart=trend] .point')
+      .evaluateAll((els) =>
+        els.map((e) => ({ key: e.getAttribute('data-key'), count: Number(e.getAttribute('data-count')), scan: e.getAttribute('data-scan') })),
+      );
+    const last2 = scans.slice(-2);
+    for (const s of last2) {
+      for (const sev of SEVERITIES) {
+        const p = points.find((x) => x.scan === s.id && x.key === sev);
+        if (s.counts.open[sev] === 0 && !p) continue;
+        assert.equal(p?.count, s.counts.open[sev], `trend point ${sev} after scan ${s.id}`);
+      }
+    }
+    const [a, b] = last2;
+    assert.ok(a && b && SEVERITIES.some((k) => a.counts.open[k] !== b.counts.open[k]), 'the second scan changed the counts (the debug pod was removed)');
+    // The numbers are on the page too, for people who do not read charts.
+    await page.getByText('Show the data as a table').click();
+    await shot(page, '02-overview');
+    await context.close();
+  });
+
+  it('filters findings, keeps the filters in the URL, and opens a finding with its evidence and history', async () => {
+    const { context, page } = await newPage();
+    await login(page, viewerToken, '#/findings');
+    await page.locator('table.findings').waitFor();
+    await page.getByLabel('critical').check();
+    await page.getByLabel('Cluster').selectOption('demo');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/severity=critical/);
+    assert.match(page.url(), /cluster=demo/);
+    const expected = await api<ApiPage<StoredFinding>>(serve?.url ?? '', viewerToken, '/findings?cluster=demo&severity=critical&limit=500');
+    await page
+      .locator('#findings-count')
+      .filter({ hasText: `${expected.total} finding` })
+      .waitFor();
+    const badges = await page.locator('table.findings tbody .sev').allTextContents();
+    assert.ok(badges.length > 0 && badges.every((b) => b === 'critical'), `severities shown: ${badges.join(',')}`);
+
+    // The search box, on resolved findings too: the removed debug pod.
+    await page.getByLabel('Search').fill('debug-shell');
+    await page.getByLabel('Status').selectOption('all');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/q=debug-shell/);
+    await page.locator('table.findings tbody tr').first().waitFor();
+    const rows = await page.locator('table.findings tbody tr').allTextContents();
+    assert.ok(rows.every((r) => r.includes('debug-shell')));
+    assert.ok(
+      rows.some((r) => r.includes('resolved')),
+      'the removed pod has resolved findings',
+    );
+    await shot(page, '03-findings');
+
+    // Reloading the URL gives the same filters (deep link).
+    await page.reload();
+    assert.equal(await page.getByLabel('Search').inputValue(), 'debug-shell');
+
+    const first = page.locator('table.findings tbody tr a').first();
+    const title = await first.textContent();
+    await first.click();
+    await page.getByRole('heading', { level: 1, name: title ?? '' }).waitFor();
+    await page.getByRole('heading', { name: 'Evidence' }).waitFor();
+    await page.locator('ol.timeline li[data-event=opened]').waitFor();
+    await page.locator('ol.timeline li[data-event=resolved]').waitFor();
+    await page.getByRole('heading', { name: 'About the check' }).waitFor();
+    await shot(page, '04-finding');
+    await context.close();
+  });
+
+  it('lets an admin create an exception, and shows a viewer the form disabled and the server refusing', async () => {
+    const admin = await newPage();
+    await login(admin.page, adminToken, '#/exceptions');
+    await admin.page.getByLabel('Check').fill('PAL-0002');
+    await admin.page.getByLabel('Namespace').fill('acme-shop');
+    await admin.page.getByLabel('Reason').fill('the node agent needs the host network (ticket OPS-12)');
+    await admin.page.getByRole('button', { name: 'Create exception' }).click();
+    await admin.page.getByRole('status').filter({ hasText: 'created' }).waitFor();
+    await admin.page.locator('table.exceptions tbody tr', { hasText: 'OPS-12' }).waitFor();
+    await shot(admin.page, '05-exceptions-admin');
+    await admin.context.close();
+
+    const viewer = await newPage();
+    await login(viewer.page, viewerToken, '#/exceptions');
+    await viewer.page.locator('table.exceptions tbody tr', { hasText: 'OPS-12' }).waitFor();
+    assert.equal(await viewer.page.getByLabel('Reason').isDisabled(), true);
+    assert.equal(
+      await viewer.page
+        .getByRole('button', { name: /Revoke/ })
+        .first()
+        .isDisabled(),
+      true,
+    );
+    await viewer.page.getByText('only admins create and revoke exceptions').waitFor();
+    await shot(viewer.page, '06-exceptions-viewer');
+    // The server, not the page, decides: with the form enabled by a stale role (as after a
+    // token's role changed), the request is refused and the page shows the server's message.
+    await viewer.page.evaluate("sessionStorage.setItem('palisade.role', 'admin')");
+    await viewer.page.reload();
+    await viewer.page.getByLabel('Check').fill('*');
+    await viewer.page.getByLabel('Reason').fill('a viewer tries');
+    await viewer.page.getByRole('button', { name: 'Create exception' }).click();
+    const alert = viewer.page.getByRole('alert').filter({ hasText: 'refused' });
+    await alert.waitFor();
+    const r = await fetch(`${serve?.url}/api/v1/exceptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${viewerToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ cluster: null, check: '*', namespace: null, kind: null, name: null, reason: 'x', expires: null }),
+    });
+    assert.equal(r.status, 403);
+    const { error } = (await r.json()) as { error: { message: string } };
+    assert.match((await alert.textContent()) ?? '', /\(403\)/);
+    assert.ok(((await alert.textContent()) ?? '').includes(error.message), 'the page shows the server message');
+    await shot(viewer.page, '07-exceptions-refused');
+    await viewer.context.close();
+  });
+
+  it('renders every other view with data, and screenshots it', async () => {
+    const { context, page } = await newPage();
+    await login(page, viewerToken, '#/inventory/demo');
+    const views: [string, string, string][] = [
+      ['08-inventory', '#/inventory/demo', 'table.data caption >> text=Objects per kind'],
+      ['09-compliance', '#/compliance/demo/cis-1.12', 'tr[data-control][data-status=fail]'],
+      ['10-rbac-who-can', '#/rbac/demo?verb=get&resource=secrets', 'text=ServiceAccount acme-shop/acme-api'],
+      ['11-rbac-subject', '#/rbac/demo/subject/ServiceAccount/acme-shop/acme-api', 'figure.path'],
+      ['12-network', '#/network/demo', 'svg.graph .node'],
+      ['13-attack-paths', '#/paths/demo', 'figure.path svg.pathsvg'],
+      ['14-scans', '#/scans', 'table.scans tbody tr'],
+    ];
+    for (const [name, hash, ready] of views) {
+      await page.goto(`${serve?.url}/${hash}`);
+      await page.locator(ready).first().waitFor();
+      assert.equal(await page.locator('.error').count(), 0, `${hash} shows an error: ${await page.locator('.error').allTextContents()}`);
+      await shot(page, name);
+    }
+    assert.equal(await page.locator('table.scans tbody tr').count(), scans.length);
+    await context.close();
+  });
+
+  it('is usable with the keyboard: skip link first, then the views, with a visible focus', async () => {
+    const { context, page } = await newPage();
+    await login(page, viewerToken, '#/overview');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Skip to the content');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Overview');
+    const outline = await page.evaluate("document.activeElement ? getComputedStyle(document.activeElement).outlineStyle : ''");
+    assert.equal(outline, 'solid');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Findings' }).waitFor();
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'view-title');
+    await context.close();
+  });
+
+  it('loaded nothing from elsewhere and logged no error', () => {
+    assert.deepEqual(problems, []);
+  });
+});
