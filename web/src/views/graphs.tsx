@@ -248,6 +248,33 @@ export function Paths({ cluster, query }: { cluster: string | undefined; query: 
                         <strong>{p.entry.label}</strong> → <strong>{p.sink.label}</strong>: score {p.score} (likelihood {p.likelihood}, impact {p.impact})
                       </figcaption>
                       <PathDrawing path={p} />
+                      <details>
+                        <summary>The steps and their evidence</summary>
+                        <ol>
+                          {p.hops.map((h) => (
+                            <li key={`${h.from}>${h.to}`}>
+                              <strong>{h.edge}</strong>
+                              {h.technique?.mitre ? ` (${h.technique.mitre.id} ${h.technique.mitre.name})` : ''}: {h.explanation}
+                              {h.evidence && h.evidence.length > 0 && (
+                                <ul>
+                                  {h.evidence.map((e) => (
+                                    <li key={e.text}>
+                                      {e.text}
+                                      {e.file ? (
+                                        <span class="muted">
+                                          {' '}
+                                          ({e.file}
+                                          {e.line ? `:${e.line}` : ''})
+                                        </span>
+                                      ) : null}
+                                    </li>
+                                  ))}
+                                </ul>
+                              )}
+                            </li>
+                          ))}
+                        </ol>
+                      </details>
                     </figure>
                   ))}
                 </>

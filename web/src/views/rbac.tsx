@@ -251,8 +251,8 @@ function StepChain({ steps }: { steps: readonly EscalationStep[] }) {
   return (
     <ol class="chain">
       {first && (
-        <li class="node">
-          <span>{first.from}</span>
+        <li>
+          <span class="node">{first.from}</span>
         </li>
       )}
       {steps.map((s) => (
