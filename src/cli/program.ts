@@ -18,6 +18,7 @@ import { registerPaths } from './commands/paths.js';
 import { registerPss } from './commands/pss.js';
 import { registerRbac } from './commands/rbac.js';
 import { registerScan } from './commands/scan.js';
+import { registerServe } from './commands/serve.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerVuln } from './commands/vuln.js';
 
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerNode(program);
   registerAdmission(program);
   registerPaths(program);
+  registerServe(program);
   return program;
 }
 

@@ -18,7 +18,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip, createGzip, gunzipSync } from 'node:zlib';
 import { PalisadeError } from '../core/errors.js';
 import { Inventory, isKubernetesObject } from '../core/inventory.js';
 import { normalizeObject } from './normalize.js';
@@ -129,7 +129,6 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
       `${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(err)})`}`,
     );
   }
-  const bad = (line: number, why: string): PalisadeError => new PalisadeError('snapshot-invalid', `${file}:${line}: not a Palisade snapshot: ${why}`);
   const raw = createReadStream(file);
   let stream: Readable | Transform = raw;
   if (gz) {
@@ -138,12 +137,41 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
     stream = raw.pipe(gunzip);
   }
   const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    return await snapshotOfLines(rl, file);
+  } finally {
+    rl.close();
+    raw.destroy();
+  }
+}
+
+/**
+ * Reads a snapshot held in memory (what `palisade serve` stores per cluster and agents send),
+ * gzip-compressed or not, as {@link readSnapshot} reads a file. `label` names it in errors.
+ *
+ * @example
+ * const { clusters } = await parseSnapshot(await store.getClusterState('prod'), 'cluster prod');
+ */
+export async function parseSnapshot(bytes: Uint8Array, label = 'snapshot'): Promise<Snapshot> {
+  let text: string;
+  try {
+    const gz = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+    text = new TextDecoder().decode(gz ? gunzipSync(bytes) : bytes);
+  } catch (err) {
+    throw new PalisadeError('snapshot-invalid', `${label}: cannot read snapshot: ${(err as Error).message}`);
+  }
+  return snapshotOfLines(text.split(/\r?\n/), label);
+}
+
+/** The snapshot of a sequence of lines (a file's or a buffer's). */
+async function snapshotOfLines(input: AsyncIterable<string> | Iterable<string>, file: string): Promise<Snapshot> {
+  const bad = (line: number, why: string): PalisadeError => new PalisadeError('snapshot-invalid', `${file}:${line}: not a Palisade snapshot: ${why}`);
   let lineNo = 0;
   let header: Record<string, unknown> | undefined;
   const clusters: SnapshotCluster[] = [];
   let current: { inventory: Inventory; remaining: number; name: string } | undefined;
   try {
-    for await (const line of rl) {
+    for await (const line of input) {
       lineNo++;
       if (line === '') continue;
       let value: unknown;
@@ -182,9 +210,6 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
   } catch (err) {
     if (err instanceof PalisadeError) throw err;
     throw new PalisadeError('snapshot-invalid', `${file}: cannot read snapshot: ${(err as Error).message}`);
-  } finally {
-    rl.close();
-    raw.destroy();
   }
   if (!header) throw bad(lineNo, 'empty file');
   if (current && current.remaining > 0) throw bad(lineNo, `cluster ${current.name} is truncated: ${current.remaining} objects missing`);
