@@ -1,28 +1,23 @@
 /**
  * The dashboard in a real browser: Playwright (playwright-core) drives Debian's Chromium
  * against the built `palisade serve`, started by the test as its own process on loopback with
- * a SQLite store, watching the test API server (its own process too) that serves the demo
- * manifests. Two scans are recorded by the server itself: the test stops it, changes the
- * cluster and starts it again on the same store, so the trend has two points that differ.
+ * a SQLite store. An agent token pushes two scans of the demo manifests through
+ * `POST /api/v1/ingest`, as `palisade agent` does: the second without the debug pod, so its
+ * findings resolve and the trend has two points that differ.
  *
  * Screenshots of every view go to test-results/dashboard/ (git-ignored); the test prints the
  * folder. Skipped, with the reason, when Chromium is not installed (`apt-get install chromium`).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { parseAllDocuments } from 'yaml';
-import type { JsonObject } from '../src/core/types.js';
 import type { Page as ApiPage, ScanRecord, StoredFinding } from '../src/store/types.js';
-import { CLI } from './support/cli.js';
-import { type FakeApiProcess, startFakeApiProcess } from './support/fake-apiserver-process.js';
-import { writeKubeconfig } from './support/kubeconfig.js';
+import './support/cli.js';
+import { createToken, type Served, scanOf, startServe } from './support/serve.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const CHROMIUM = process.env.PALISADE_CHROMIUM ?? '/usr/bin/chromium';
@@ -35,109 +30,16 @@ const skip = existsSync(CHROMIUM)
     : 'dist/dashboard is not built (npm run build)'
   : `Chromium is not installed at ${CHROMIUM}: apt-get install chromium (or set PALISADE_CHROMIUM)`;
 
-/** The demo manifests as API objects (what the test API server serves). */
-function demoObjects(): JsonObject[] {
-  const out: JsonObject[] = [];
-  const dir = join(ROOT, 'demo');
-  for (const name of readdirSync(dir).sort()) {
-    if (!name.endsWith('.yaml') || name === 'config.yaml') continue;
-    for (const doc of parseAllDocuments(readFileSync(join(dir, name), 'utf8'))) {
-      const o = doc.toJS() as JsonObject | null;
-      if (o && typeof o === 'object' && typeof o.kind === 'string') out.push(o);
-    }
-  }
-  return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? ok(a.port) : fail(new Error('no port'))));
-    });
-  });
-}
-
-/** Runs the built CLI to the end; the test fails with its stderr when it fails. */
-function runCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    p.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    p.on('close', (code) => ok({ code, stdout, stderr }));
-  });
-}
-
-// Code run in the page is given as strings: this file is typed for Node, without the DOM.
-
-/** `palisade serve token create`: the secret is the one line of stdout that is a token. */
-async function createToken(store: string, name: string, role: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const r = await runCli(['serve', 'token', 'create', '--name', name, '--role', role, '--store', store], env);
-  assert.equal(r.code, 0, `token create failed: ${r.stderr}`);
-  const secret = r.stdout
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => /^[A-Za-z0-9_.~+/=-]{16,}$/.test(l));
-  assert.ok(secret, `no token in the output of token create: ${r.stdout}`);
-  return secret;
-}
-
-interface Serve {
-  readonly url: string;
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  stop(): Promise<void>;
-}
-
-/** Starts `palisade serve --cluster` and waits for /readyz (the first full scan stored). */
-async function startServe(store: string, kubeconfig: string, env: NodeJS.ProcessEnv): Promise<Serve> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [CLI, 'serve', '--cluster', '--kubeconfig', kubeconfig, '--store', store, '--listen', `127.0.0.1:${port}`], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  // Polls until ready; bounded so a broken server fails the test with its output instead of hanging.
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) assert.fail(`palisade serve exited with ${child.exitCode}:\n${out}`);
-    try {
-      const r = await fetch(`${url}/readyz`);
-      if (r.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (i > 1200) assert.fail(`palisade serve was not ready after its first full scan:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    child,
-    output: () => out,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function api<T>(base: string, token: string, path: string): Promise<T> {
-  const r = await fetch(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
-  assert.equal(r.status, 200, `${path}: ${r.status} ${await r.text()}`);
-  return (await r.json()) as T;
+async function api<T>(base: string, token: string, path: string, init: RequestInit = {}): Promise<T> {
+  const r = await fetch(`${base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+  const text = await r.text();
+  assert.equal(r.status, 200, `${path}: ${r.status} ${text}`);
+  return JSON.parse(text) as T;
 }
 
 describe('the dashboard in Chromium against palisade serve', { skip }, () => {
   let dir: string;
-  let serve: Serve | undefined;
-  let apiServer: FakeApiProcess | undefined;
+  let serve: Served | undefined;
   let browser: Browser;
   let adminToken: string;
   let viewerToken: string;
@@ -148,26 +50,28 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
     dir = mkdtempSync(join(tmpdir(), 'palisade-dashboard-'));
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
-    const env = { ...process.env, XDG_DATA_HOME: join(dir, 'data'), NO_COLOR: '1' };
     const store = `sqlite:${join(dir, 'palisade.db')}`;
-    const kubeconfig = join(dir, 'kubeconfig');
-    adminToken = await createToken(store, 'test-admin', 'admin', env);
-    viewerToken = await createToken(store, 'test-viewer', 'viewer', env);
+    adminToken = await createToken(store, 'test-admin', 'admin');
+    viewerToken = await createToken(store, 'test-viewer', 'viewer');
+    const agentToken = await createToken(store, 'test-agent', 'agent');
+    serve = await startServe(['--no-watch', '--listen', '127.0.0.1:0', '--store', store], { ...process.env, XDG_DATA_HOME: join(dir, 'data') });
 
-    // Scan 1: the demo cluster as it is.
-    const objects = demoObjects();
-    apiServer = await startFakeApiProcess({ objects });
-    writeKubeconfig(kubeconfig, [{ name: 'demo', server: apiServer.url, token: 'any' }]);
-    serve = await startServe(store, kubeconfig, env);
-    await serve.stop();
-    await apiServer.close();
-
-    // Scan 2: the debug pod (privileged, host namespaces) is gone: its findings resolve.
-    apiServer = await startFakeApiProcess({ objects: objects.filter((o) => !(o.kind === 'Pod' && (o.metadata as JsonObject).name === 'debug-shell')) });
-    writeKubeconfig(kubeconfig, [{ name: 'demo', server: apiServer.url, token: 'any' }]);
-    serve = await startServe(store, kubeconfig, env);
+    // Scan 1: the demo manifests as they are. Scan 2: without the debug pod.
+    const trimmed = join(dir, 'demo-2');
+    cpSync(join(ROOT, 'demo'), trimmed, { recursive: true });
+    const extras = JSON.parse(readFileSync(join(trimmed, 'extras.json'), 'utf8')) as { items: { kind: string; metadata: { name: string } }[] };
+    const kept = extras.items.filter((o) => !(o.kind === 'Pod' && o.metadata.name === 'debug-shell'));
+    assert.equal(kept.length, extras.items.length - 1, 'demo/extras.json holds the debug pod');
+    writeFileSync(join(trimmed, 'extras.json'), JSON.stringify({ ...extras, items: kept }));
+    for (const [i, paths] of [[join(ROOT, 'demo')], [trimmed]].entries()) {
+      const { scan, snapshot, findings } = await scanOf(paths, 'demo', dir);
+      // With the engine's (redacted) evidence, as the agent sends it: the finding page shows it.
+      const withEvidence = { ...scan, findings: scan.findings.map((f, k) => ({ ...f, evidence: findings[k]?.evidence ?? null })) };
+      const body = JSON.stringify({ cluster: 'demo', agentId: 'dashboard-test', scanId: `scan-${i}`, sequence: 0, scan: withEvidence, snapshot });
+      await api<ScanRecord>(serve.url, agentToken, '/ingest', { method: 'POST', body });
+    }
     scans = (await api<ApiPage<ScanRecord>>(serve.url, adminToken, '/scans?cluster=demo')).items.slice().reverse();
-    assert.ok(scans.length >= 2, `expected two scans, got ${scans.length}`);
+    assert.equal(scans.length, 2);
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -180,7 +84,6 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
   after(async () => {
     await browser?.close();
     await serve?.stop();
-    await apiServer?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -188,7 +91,7 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();
-    const origin = new URL(serve?.url ?? '').origin;
+    const origin = new URL(serve?.url ?? 'http://127.0.0.1').origin;
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
       // A 401/403 the test provokes is logged by Chromium as a failed resource: expected.
@@ -299,6 +202,15 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
     await page.locator('ol.timeline li[data-event=opened]').waitFor();
     await page.locator('ol.timeline li[data-event=resolved]').waitFor();
     await page.getByRole('heading', { name: 'About the check' }).waitFor();
+    await page.locator('pre.code').first().waitFor();
+
+    // A finding with a fix shows it as a diff (deep link straight to it).
+    const fixable = (await api<ApiPage<StoredFinding>>(serve?.url ?? '', viewerToken, '/findings?cluster=demo&check=PAL-0018&limit=1')).items[0];
+    assert.ok(fixable?.fix, 'the demo has a fixable PAL-0018 finding');
+    await page.goto(`${serve?.url}/#/findings/demo/${fixable.id}`);
+    await page.locator('pre.diff .add').first().waitFor();
+    assert.ok((await page.locator('pre.diff .del').count()) + (await page.locator('pre.diff .add').count()) > 0);
+    await page.getByRole('heading', { name: 'Evidence' }).waitFor();
     await shot(page, '04-finding');
     await context.close();
   });
@@ -347,6 +259,10 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
     assert.match((await alert.textContent()) ?? '', /\(403\)/);
     assert.ok(((await alert.textContent()) ?? '').includes(error.message), 'the page shows the server message');
     await shot(viewer.page, '07-exceptions-refused');
+    // After the refusal the page has re-read the role: the form is disabled again.
+    await viewer.page.reload();
+    await viewer.page.getByText('only admins create and revoke exceptions').waitFor();
+    assert.equal(await viewer.page.getByLabel('Reason').isDisabled(), true);
     await viewer.context.close();
   });
 

@@ -94,10 +94,24 @@ async function request<T>(method: string, url: string, body: unknown, token: str
       clearSession();
       unauthorized();
     }
+    // Refused: the role kept since sign-in may be stale (the token's role changed); re-read it so
+    // the page stops offering what the server refuses.
+    if (res.status === 403 && token === undefined) await refreshRole();
     throw new ApiError(res.status, code, message);
   }
   if (json === undefined) throw new ApiError(res.status, 'bad_response', `the server answered ${url} with something that is not JSON`);
   return json as T;
+}
+
+async function refreshRole(): Promise<void> {
+  const s = getSession();
+  if (!s) return;
+  try {
+    const me = await whoAmI(s.token);
+    if (me.role === 'viewer' || me.role === 'admin') saveSession({ ...s, role: me.role, name: me.name });
+  } catch {
+    // The next request reports what is wrong.
+  }
 }
 
 /** GET a JSON route. */

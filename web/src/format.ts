@@ -2,12 +2,15 @@
 // The engine's own list (src/core/types.ts is pure: it bundles for the browser as it is).
 export { isSeverity, SEVERITIES } from '../../src/core/types.js';
 
-/** `2026-12-03 15:04 UTC`: one fixed form, whatever the browser's locale. */
-export function time(iso: string | null | undefined): string {
+/** `2026-12-03 15:04 UTC` (with `seconds`, `15:04:05`): one fixed form, whatever the browser's locale. */
+export function time(iso: string | null | undefined, seconds = false): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${d
+    .toISOString()
+    .slice(0, seconds ? 19 : 16)
+    .replace('T', ' ')} UTC`;
 }
 
 export function percent(ratio: number): string {

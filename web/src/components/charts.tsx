@@ -70,6 +70,16 @@ export function trendColumns(points: readonly TrendPoint[]): { keys: string[]; c
   return { keys, columns };
 }
 
+/** Axis labels as precise as the time span needs: seconds apart scans get seconds. */
+function axisLabel(columns: readonly TrendColumn[]): (iso: string) => string {
+  const times = columns.map((c) => Date.parse(c.at)).filter((t) => !Number.isNaN(t));
+  const span = times.length > 1 ? Math.max(...times) - Math.min(...times) : 0;
+  const iso = (at: string) => new Date(at).toISOString();
+  if (span < 3_600_000) return (at) => `${iso(at).slice(11, 19)}`;
+  if (span < 3 * 86_400_000) return (at) => `${iso(at).slice(5, 10)} ${iso(at).slice(11, 16)}`;
+  return (at) => iso(at).slice(0, 10);
+}
+
 function niceMax(n: number): number {
   if (n <= 5) return 5;
   const p = 10 ** Math.floor(Math.log10(n));
@@ -100,6 +110,7 @@ export function TrendChart({ points, title }: { points: readonly TrendPoint[]; t
   const y = (v: number) => m.top + ih - (v / max) * ih;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => Math.round(t * max));
   const labelEvery = Math.max(1, Math.ceil(columns.length / 6));
+  const label = axisLabel(columns);
   return (
     <figure class="chart" data-chart="trend">
       <figcaption>{title}</figcaption>
@@ -114,8 +125,14 @@ export function TrendChart({ points, title }: { points: readonly TrendPoint[]; t
         ))}
         {columns.map((c, i) =>
           i % labelEvery === 0 || i === columns.length - 1 ? (
-            <text key={c.scanId} x={x(i)} y={H - m.bottom + 18} text-anchor="middle" class="axis">
-              {time(c.at).slice(5, 16)}
+            <text
+              key={c.scanId}
+              x={x(i)}
+              y={H - m.bottom + 18}
+              text-anchor={columns.length > 1 && i === 0 ? 'start' : columns.length > 1 && i === columns.length - 1 ? 'end' : 'middle'}
+              class="axis"
+            >
+              {label(c.at)}
             </text>
           ) : null,
         )}
@@ -163,7 +180,7 @@ export function TrendChart({ points, title }: { points: readonly TrendPoint[]; t
             {columns.map((c) => (
               <tr key={c.scanId}>
                 <th scope="row">
-                  {time(c.at)} ({c.cluster})
+                  {time(c.at, true)} ({c.cluster})
                 </th>
                 {keys.map((k) => (
                   <td key={k} class="num">
