@@ -54,7 +54,28 @@ export interface SnapshotClusterInput {
   readonly coverage: readonly ResourceTypeCoverage[];
 }
 
-function* lines(clusters: readonly SnapshotClusterInput[], createdAt: string): Generator<string> {
+/** One object's line of a snapshot (without the newline): Secrets redacted again, whatever they hold. */
+export function snapshotObjectLine(object: JsonObject): string {
+  return JSON.stringify(object.kind === 'Secret' ? normalizeObject(object) : object);
+}
+
+/**
+ * The text of a snapshot, in chunks of lines (about 1 MiB each): what {@link writeSnapshot}
+ * writes. `lineOf` lets a caller that writes snapshots repeatedly (the monitor) reuse the
+ * lines of objects that did not change; it must return {@link snapshotObjectLine}'s text.
+ *
+ * @example
+ * const text = [...snapshotLines([cluster], new Date().toISOString())].join('');
+ */
+export function* snapshotLines(
+  clusters: readonly SnapshotClusterInput[],
+  createdAt: string,
+  lineOf: (object: JsonObject) => string = snapshotObjectLine,
+): Generator<string> {
+  yield* lines(clusters, createdAt, lineOf);
+}
+
+function* lines(clusters: readonly SnapshotClusterInput[], createdAt: string, lineOf: (object: JsonObject) => string = snapshotObjectLine): Generator<string> {
   yield `${JSON.stringify({ apiVersion: SNAPSHOT_API_VERSION, kind: 'Snapshot', createdAt, tool: `palisade/${VERSION}`, clusters: clusters.length })}\n`;
   for (const c of clusters) {
     const header = {
@@ -68,8 +89,7 @@ function* lines(clusters: readonly SnapshotClusterInput[], createdAt: string): G
     // Batches of lines: one write per object would dominate the cost.
     let batch = '';
     for (const r of c.inventory.all) {
-      const o = r.object.kind === 'Secret' ? normalizeObject(r.object) : r.object;
-      batch += `${JSON.stringify(o)}\n`;
+      batch += `${lineOf(r.object)}\n`;
       if (batch.length > 1 << 20) {
         yield batch;
         batch = '';

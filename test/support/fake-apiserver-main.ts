@@ -40,6 +40,10 @@ export interface FakeApiConfig {
   readonly gzipThreshold?: number;
   readonly extraTypes?: readonly ServedType[];
   readonly costPerObjectUs?: number;
+  /** Milliseconds between watch BOOKMARK events (default 1000). */
+  readonly bookmarkIntervalMs?: number;
+  /** Watch events kept for resuming (default 100,000). */
+  readonly watchHistory?: number;
 }
 
 /** What the process prints on stdout when it is ready. */
@@ -119,6 +123,8 @@ const server = await startFakeApiServer({
   ...(base.gzipThreshold !== undefined ? { gzipThreshold: base.gzipThreshold } : {}),
   ...(base.extraTypes ? { extraTypes: base.extraTypes } : {}),
   ...(costUs !== undefined ? { costPerObjectUs: costUs } : {}),
+  ...(base.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: base.bookmarkIntervalMs } : {}),
+  ...(base.watchHistory !== undefined ? { watchHistory: base.watchHistory } : {}),
 });
 
 let cpu0 = process.cpuUsage();

@@ -13,7 +13,17 @@
  * - authentication by bearer token or TLS client certificate (CN = user), and an authorizer
  *   callback (403 for chosen resources or namespaces);
  * - faults: fixed statuses, slow responses, connections dropped mid-body, expired continue
- *   tokens (410 Gone).
+ *   tokens (410 Gone);
+ * - watches (`?watch=1`): ADDED/MODIFIED/DELETED events from a resourceVersion (or the current
+ *   objects as ADDED without one), BOOKMARK events with `allowWatchBookmarks`, `timeoutSeconds`,
+ *   and an ERROR event with a 410 Status for a resourceVersion older than the last compaction;
+ * - an admin API for tests to change the cluster while clients watch (no authentication, under
+ *   `/fake/`): `POST /fake/apply {"objects": [...]}` (create or replace), `POST /fake/delete
+ *   {"objects": [{apiVersion, kind, metadata: {namespace, name}}]}`, `POST /fake/compact` (older
+ *   resourceVersions answer 410 Gone), `POST /fake/watches {"action": "drop" | "expire" |
+ *   "refuse" | "accept"}` (drop every open watch connection; end every watch with a 410 ERROR
+ *   event; drop new watch connections too until `accept`), `GET /fake/state` (resourceVersion,
+ *   open watches, objects).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -36,7 +46,7 @@ export interface ServedType {
 /** One access decision the authorizer is asked for. */
 export interface AccessRequest {
   readonly user: string;
-  readonly verb: 'list' | 'get';
+  readonly verb: 'list' | 'get' | 'watch';
   readonly group: string;
   readonly resource: string;
   /** Absent for cluster-wide lists and cluster-scoped objects. */
@@ -95,6 +105,8 @@ export interface FaultMatch {
   readonly path?: string;
   /** The authenticated user (so that concurrent clients each meet their own faults). */
   readonly user?: string;
+  /** True: watch requests only; false: lists and gets only; absent: both. */
+  readonly watch?: boolean;
 }
 
 /** A failure to inject. Each applies `times` times (default: always). */
@@ -138,6 +150,10 @@ export interface FakeApiServerOptions {
    * a timer, not CPU, as a multi-core API server serves concurrent lists in parallel.
    */
   readonly costPerObjectUs?: number;
+  /** Milliseconds between BOOKMARK events of watches that allow them (default 1000). */
+  readonly bookmarkIntervalMs?: number;
+  /** Watch events kept for resuming; older resourceVersions answer 410 Gone (default 100,000). */
+  readonly watchHistory?: number;
 }
 
 /** A running fake server. */
@@ -232,6 +248,25 @@ export const BUILTIN_TYPES: readonly ServedType[] = [
   { group: 'certificates.k8s.io', version: 'v1', resource: 'certificatesigningrequests', kind: 'CertificateSigningRequest', namespaced: false, verbs: RW },
   { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] },
 ];
+
+/** One change, kept for watches that resume from an older resourceVersion. */
+interface WatchEvent {
+  readonly rv: number;
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** `deployments.apps` */
+  readonly collection: string;
+  readonly object: JsonObject;
+}
+
+/** An open watch response. */
+interface OpenWatch {
+  readonly res: http.ServerResponse;
+  readonly collection: string;
+  readonly type: ServedType;
+  readonly namespace: string | undefined;
+  bookmarks: NodeJS.Timeout | undefined;
+  timeout: NodeJS.Timeout | undefined;
+}
 
 /** What request handlers return: the response is sent or scheduled. */
 type Handled = 'handled';
@@ -328,6 +363,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   const requests: { path: string; user: string; status: number }[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let resourceVersion = 1000;
+  /** Events for resuming watches, oldest first; resourceVersions at or below `compacted` are gone. */
+  const history: WatchEvent[] = [];
+  let compacted = resourceVersion;
+  const maxHistory = options.watchHistory ?? 100_000;
+  const watches = new Set<OpenWatch>();
+  let refuseWatches = false;
+  const bookmarkMs = options.bookmarkIntervalMs ?? 1000;
 
   const authenticate = (req: http.IncomingMessage): string | undefined => {
     const auth = req.headers.authorization;
@@ -377,10 +419,19 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     };
   };
 
-  const findFault = (type: Fault['type'], resource: string, namespace: string | undefined, page: number, path: string, user: string): Fault | undefined => {
+  const findFault = (
+    type: Fault['type'],
+    resource: string,
+    namespace: string | undefined,
+    page: number,
+    path: string,
+    user: string,
+    watch = false,
+  ): Fault | undefined => {
     for (const f of faults) {
       if (f.fault.type !== type || f.left <= 0) continue;
       const m = f.fault.match;
+      if (m.watch !== undefined && m.watch !== watch) continue;
       if (m.resource !== undefined && m.resource !== resource) continue;
       if (m.namespace !== undefined && m.namespace !== namespace) continue;
       if (m.page !== undefined && m.page !== page) continue;
@@ -390,6 +441,174 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       return f.fault;
     }
     return undefined;
+  };
+
+  const gvOf = (t: ServedType): string => (t.group === '' ? t.version : `${t.group}/${t.version}`);
+  const writeEvent = (w: OpenWatch, type: string, object: JsonObject): void => {
+    if (!w.res.destroyed) w.res.write(`${JSON.stringify({ type, object })}\n`);
+  };
+  const closeWatch = (w: OpenWatch): void => {
+    watches.delete(w);
+    clearInterval(w.bookmarks);
+    clearTimeout(w.timeout);
+  };
+  const matches = (w: OpenWatch, e: WatchEvent): boolean =>
+    e.collection === w.collection && (w.namespace === undefined || metaOf(e.object).namespace === w.namespace);
+  const deliver = (w: OpenWatch, e: WatchEvent): void => writeEvent(w, e.type, { apiVersion: gvOf(w.type), kind: w.type.kind, ...e.object });
+
+  const startWatch = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    coll: Collection,
+    t: ServedType,
+    namespace: string | undefined,
+    params: URLSearchParams,
+    drop: boolean,
+  ): void => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    if (refuseWatches || drop) {
+      // A dropped connection: headers, then nothing.
+      res.flushHeaders();
+      setImmediate(() => req.socket.destroy());
+      return;
+    }
+    const collection = typeKey(t.group, t.resource);
+    const w: OpenWatch = { res, collection, type: t, namespace, bookmarks: undefined, timeout: undefined };
+    const from = params.get('resourceVersion');
+    if (from !== null && from !== '' && from !== '0') {
+      const rv = Number(from);
+      if (!Number.isFinite(rv) || rv < compacted) {
+        writeEvent(w, 'ERROR', status(410, 'Expired', `too old resource version: ${from} (${compacted})`));
+        res.end();
+        return;
+      }
+      for (const e of history) if (e.rv > rv && matches(w, e)) deliver(w, e);
+    } else {
+      for (const o of coll.items)
+        if (namespace === undefined || metaOf(o).namespace === namespace) writeEvent(w, 'ADDED', { apiVersion: gvOf(t), kind: t.kind, ...o });
+    }
+    watches.add(w);
+    if (params.get('allowWatchBookmarks') === 'true') {
+      w.bookmarks = setInterval(
+        () => writeEvent(w, 'BOOKMARK', { apiVersion: gvOf(t), kind: t.kind, metadata: { resourceVersion: String(resourceVersion) } }),
+        bookmarkMs,
+      );
+    }
+    const timeout = Number(params.get('timeoutSeconds') ?? '0');
+    if (timeout > 0) {
+      w.timeout = setTimeout(() => {
+        closeWatch(w);
+        res.end();
+      }, timeout * 1000);
+    }
+    res.on('close', () => closeWatch(w));
+  };
+
+  /** Records a change and sends it to the open watches of its collection. */
+  const publish = (type: WatchEvent['type'], collection: string, object: JsonObject): void => {
+    const e: WatchEvent = { rv: resourceVersion, type, collection, object };
+    history.push(e);
+    if (history.length > maxHistory) compacted = (history.shift() as WatchEvent).rv;
+    for (const w of watches) if (matches(w, e)) deliver(w, e);
+  };
+
+  const collectionOf = (o: JsonObject): Collection | undefined => {
+    const apiVersion = String(o.apiVersion);
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    const t = typeByKind.get(`${group}\u0000${String(o.kind)}`);
+    return t ? collections.get(typeKey(group, t.resource)) : undefined;
+  };
+  const indexIn = (coll: Collection, o: JsonObject): number => {
+    const m = metaOf(o);
+    return coll.items.findIndex((x) => {
+      const mx = metaOf(x);
+      return mx.name === m.name && (mx.namespace ?? '') === (m.namespace ?? '');
+    });
+  };
+
+  const admin = (req: http.IncomingMessage, res: http.ServerResponse, path: string): Handled => {
+    const reply = (code: number, body: JsonObject): void => {
+      const buf = Buffer.from(JSON.stringify(body));
+      res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': buf.length });
+      res.end(buf);
+    };
+    if (req.method === 'GET' && path === '/fake/state') {
+      let objects = 0;
+      for (const c of collections.values()) objects += c.items.length;
+      reply(200, { resourceVersion: String(resourceVersion), compacted: String(compacted), watches: watches.size, objects });
+      return HANDLED;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body: JsonObject = {};
+      try {
+        const text = Buffer.concat(chunks).toString('utf8');
+        body = text === '' ? {} : (JSON.parse(text) as JsonObject);
+      } catch {
+        return reply(400, { error: 'body is not JSON' });
+      }
+      const objects = Array.isArray(body.objects) ? body.objects.filter(isObject) : [];
+      if (path === '/fake/apply') {
+        const versions: string[] = [];
+        for (const o of objects) {
+          const coll = collectionOf(o);
+          if (!coll) return reply(400, { error: `no served type for ${String(o.apiVersion)} ${String(o.kind)}` });
+          resourceVersion++;
+          const stored: JsonObject = { ...o, metadata: { ...(isObject(o.metadata) ? o.metadata : {}), resourceVersion: String(resourceVersion) } };
+          const i = indexIn(coll, stored);
+          if (i >= 0) coll.items[i] = stored;
+          else coll.items.push(stored);
+          versions.push(String(resourceVersion));
+          publish(i >= 0 ? 'MODIFIED' : 'ADDED', typeKey(coll.type.group, coll.type.resource), stored);
+        }
+        return reply(200, { resourceVersions: versions });
+      }
+      if (path === '/fake/delete') {
+        let deleted = 0;
+        for (const o of objects) {
+          const coll = collectionOf(o);
+          if (!coll) continue;
+          const i = indexIn(coll, o);
+          if (i < 0) continue;
+          const [gone] = coll.items.splice(i, 1);
+          resourceVersion++;
+          deleted++;
+          const last = gone as JsonObject;
+          publish('DELETED', typeKey(coll.type.group, coll.type.resource), {
+            ...last,
+            metadata: { ...(isObject(last.metadata) ? last.metadata : {}), resourceVersion: String(resourceVersion) },
+          });
+        }
+        return reply(200, { deleted, resourceVersion: String(resourceVersion) });
+      }
+      if (path === '/fake/compact') {
+        compacted = resourceVersion;
+        history.length = 0;
+        return reply(200, { compacted: String(compacted) });
+      }
+      if (path === '/fake/watches') {
+        const action = body.action;
+        const open = [...watches];
+        if (action === 'drop' || action === 'refuse') {
+          if (action === 'refuse') refuseWatches = true;
+          for (const w of open) {
+            closeWatch(w);
+            w.res.socket?.destroy();
+          }
+        } else if (action === 'expire') {
+          for (const w of open) {
+            writeEvent(w, 'ERROR', status(410, 'Expired', 'too old resource version'));
+            closeWatch(w);
+            w.res.end();
+          }
+        } else if (action === 'accept') refuseWatches = false;
+        else return reply(400, { error: 'action must be drop, expire, refuse or accept' });
+        return reply(200, { watches: open.length });
+      }
+      return reply(404, { error: `no admin route ${path}` });
+    });
+    return HANDLED;
   };
 
   // Every path ends in `return send(...)`: the marker type keeps that explicit and lint-clean.
@@ -424,6 +643,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         false,
         sf.retryAfter !== undefined ? { 'Retry-After': sf.retryAfter } : {},
       );
+    if (path.startsWith('/fake/')) return admin(req, res, path);
     if (req.method !== 'GET') return send(405, status(405, 'MethodNotAllowed', `${req.method} is not supported by the fake API server`));
     if (user === undefined) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     const d = discovery(path);
@@ -469,7 +689,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     const coll = collections.get(typeKey(group, resource));
     if (!t || !coll || (namespace !== undefined && !t.namespaced))
       return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
-    const verb = name === undefined ? 'list' : 'get';
+    const watching = name === undefined && (url.searchParams.get('watch') === '1' || url.searchParams.get('watch') === 'true');
+    const verb = watching ? 'watch' : name === undefined ? 'list' : 'get';
     const rname = typeKey(group, resource);
     const allowed =
       options.authorize?.({ user, verb, group, resource, ...(namespace !== undefined ? { namespace } : {}), ...(name !== undefined ? { name } : {}) }) ?? true;
@@ -479,6 +700,13 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         403,
         status(403, 'Forbidden', `${rname} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`),
       );
+    }
+    if (watching) {
+      const sf = findFault('status', rname, namespace, 0, path, user, true);
+      if (sf && sf.type === 'status') return sendFault(sf);
+      requests.push({ path: `${path}${url.search}`, user, status: 200 });
+      startWatch(req, res, coll, t, namespace, url.searchParams, findFault('drop', rname, namespace, 0, path, user, true) !== undefined);
+      return HANDLED;
     }
     const cont = url.searchParams.get('continue') ?? '';
     let offset = 0;
@@ -534,7 +762,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       const limit = limitRaw > 0 ? Math.min(limitRaw, maxPage) : items.length;
       const slice = items.slice(offset, offset + limit);
       const more = offset + limit < items.length;
-      const metadata: JsonObject = { resourceVersion: String(resourceVersion++) };
+      const metadata: JsonObject = { resourceVersion: String(resourceVersion) };
       if (more) {
         metadata.continue = Buffer.from(JSON.stringify({ o: offset + limit, p: page + 1 })).toString('base64url');
         metadata.remainingItemCount = items.length - offset - limit;
@@ -581,6 +809,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     close: async () => {
+      for (const w of [...watches]) {
+        closeWatch(w);
+        w.res.socket?.destroy();
+      }
       for (const t of timers) clearTimeout(t);
       timers.clear();
       server.closeAllConnections();

@@ -84,7 +84,20 @@ const AUTH_TTL_MS = 60_000;
 interface Auth {
   readonly headers: Record<string, string>;
   readonly agent: http.Agent;
+  /**
+   * Connections for long-lived streams (watches): apart from `agent`, whose `maxSockets`
+   * bounds list requests, so that fifty open watches never starve the lists.
+   */
+  readonly streamAgent: http.Agent;
   readonly at: number;
+}
+
+/** An open stream of newline-delimited JSON (a watch), see {@link ApiClient.stream}. */
+export interface ApiStream {
+  /** Resolves when the server ends the stream; rejects with an {@link ApiError} when it fails or drops. */
+  readonly done: Promise<void>;
+  /** Closes the stream; `done` then resolves. */
+  abort(): void;
 }
 
 /**
@@ -187,6 +200,86 @@ export class ApiClient {
     }
   }
 
+  /**
+   * Opens a stream (a watch: `?watch=1`) and calls `onLine` with each line of the body as it
+   * arrives. Not retried: the caller resumes from the last resourceVersion it saw. An HTTP
+   * error status rejects `done` with the API's Status; a connection that drops rejects it with
+   * `ConnectionDropped`; the server ending the stream (its timeout) resolves it.
+   *
+   * @example
+   * const s = await client.stream('/api/v1/pods', { watch: '1', resourceVersion: '42' }, (line) => handle(JSON.parse(line)));
+   * await s.done;
+   */
+  async stream(path: string, query: Readonly<Record<string, string | undefined>>, onLine: (line: string) => void): Promise<ApiStream> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, v);
+    const qs = params.toString();
+    const fullPath = `${this.#base.pathname.replace(/\/$/, '')}${path}${qs ? `?${qs}` : ''}`;
+    const auth = await this.#credentials();
+    this.requests++;
+    const mod = this.#base.protocol === 'http:' ? http : https;
+    let aborted = false;
+    let req: http.ClientRequest | undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const finish = (err?: ApiError): void => {
+        if (settled) return;
+        settled = true;
+        if (err && !aborted) reject(err);
+        else resolve();
+      };
+      req = mod.request(
+        {
+          protocol: this.#base.protocol,
+          hostname: this.#base.hostname.replace(/^\[|\]$/g, ''),
+          port: this.#base.port || (this.#base.protocol === 'http:' ? 80 : 443),
+          path: fullPath,
+          method: 'GET',
+          agent: auth.streamAgent,
+          headers: { Accept: 'application/json', 'User-Agent': `palisade/${VERSION}`, ...auth.headers },
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status >= 300) {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => finish(httpError(status, Buffer.concat(chunks).toString('utf8'), res.headers['retry-after'])));
+            res.on('error', () => finish(dropped(fullPath)));
+            return;
+          }
+          res.setEncoding('utf8');
+          let buf = '';
+          res.on('data', (chunk: string) => {
+            buf += chunk;
+            let nl = buf.indexOf('\n');
+            while (nl >= 0) {
+              const line = buf.slice(0, nl);
+              buf = buf.slice(nl + 1);
+              if (line.trim() !== '' && !aborted) onLine(line);
+              nl = buf.indexOf('\n');
+            }
+          });
+          res.on('error', () => finish(dropped(fullPath)));
+          res.on('aborted', () => finish(dropped(fullPath)));
+          res.on('close', () => finish(res.complete ? undefined : dropped(fullPath)));
+          res.on('end', () => {
+            if (buf.trim() !== '' && !aborted) onLine(buf);
+            finish(res.complete ? undefined : dropped(fullPath));
+          });
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) => finish(networkError(err, fullPath)));
+      req.end();
+    });
+    return {
+      done,
+      abort: () => {
+        aborted = true;
+        req?.destroy();
+      },
+    };
+  }
+
   /** Closes idle connections. */
   close(): void {
     for (const a of this.#agents) a.destroy();
@@ -235,25 +328,31 @@ export class ApiClient {
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     const proxied = this.#kc.getCurrentCluster()?.proxyUrl !== undefined;
+    const make = (keepAlive: boolean, maxSockets: number): http.Agent =>
+      isHttp
+        ? new http.Agent({ keepAlive, maxSockets })
+        : new https.Agent({
+            keepAlive,
+            maxSockets,
+            ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+            ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
+            ...(opts.key !== undefined ? { key: opts.key } : {}),
+            ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
+            ...(opts.servername !== undefined ? { servername: opts.servername } : {}),
+          });
     let agent: http.Agent;
+    let streamAgent: http.Agent;
     if (proxied && opts.agent) {
       // Proxy agents come from client-node (HTTP/HTTPS/SOCKS proxies): correctness over keep-alive tuning.
       agent = opts.agent as http.Agent;
-    } else if (isHttp) {
-      agent = new http.Agent({ keepAlive: true, maxSockets: this.#concurrency });
+      streamAgent = agent;
     } else {
-      agent = new https.Agent({
-        keepAlive: true,
-        maxSockets: this.#concurrency,
-        ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
-        ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
-        ...(opts.key !== undefined ? { key: opts.key } : {}),
-        ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
-        ...(opts.servername !== undefined ? { servername: opts.servername } : {}),
-      });
+      agent = make(true, this.#concurrency);
+      streamAgent = make(false, Number.POSITIVE_INFINITY);
+      this.#agents.push(streamAgent);
     }
     this.#agents.push(agent);
-    return { headers, agent, at: Date.now() };
+    return { headers, agent, streamAgent, at: Date.now() };
   }
 
   async #once(path: string): Promise<unknown> {
