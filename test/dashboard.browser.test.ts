@@ -5,18 +5,26 @@
  * `POST /api/v1/ingest`, as `palisade agent` does: the second without the debug pod, so its
  * findings resolve and the trend has two points that differ.
  *
+ * A second suite runs `palisade serve --cluster` watching the project's test API server (its
+ * own process) that serves the demo: the dashboard shows the watched cluster's findings, and
+ * deleting the debug pod in the API server resolves them live (watch, incremental scan).
+ *
  * Screenshots of every view go to test-results/dashboard/ (git-ignored); the test prints the
  * folder. Skipped, with the reason, when Chromium is not installed (`apt-get install chromium`).
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { parseAllDocuments } from 'yaml';
+import type { JsonObject } from '../src/core/types.js';
 import type { Page as ApiPage, ScanRecord, StoredFinding } from '../src/store/types.js';
 import './support/cli.js';
+import { type FakeApiProcess, startFakeApiProcess } from './support/fake-apiserver-process.js';
+import { writeKubeconfig } from './support/kubeconfig.js';
 import { createToken, type Served, scanOf, startServe } from './support/serve.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -29,6 +37,43 @@ const skip = existsSync(CHROMIUM)
     ? false
     : 'dist/dashboard is not built (npm run build)'
   : `Chromium is not installed at ${CHROMIUM}: apt-get install chromium (or set PALISADE_CHROMIUM)`;
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+}
+
+/** Polls `ok` until it holds; bounded, so a broken server fails with `what` instead of hanging. */
+async function until(what: string, ok: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`gave up waiting: ${what}`);
+}
+
+/** The demo manifests as API objects (what the test API server serves). */
+function demoObjects(): JsonObject[] {
+  const out: JsonObject[] = [];
+  const dir = join(ROOT, 'demo');
+  for (const name of readdirSync(dir).sort()) {
+    const text = readFileSync(join(dir, name), 'utf8');
+    const docs = name.endsWith('.json')
+      ? [JSON.parse(text) as JsonObject]
+      : name.endsWith('.yaml')
+        ? parseAllDocuments(text).map((d) => d.toJS() as JsonObject)
+        : [];
+    for (const d of docs) {
+      const items = d?.kind === 'List' && Array.isArray(d.items) ? (d.items as JsonObject[]) : [d];
+      for (const o of items) if (o && typeof o.kind === 'string' && typeof o.apiVersion === 'string') out.push(o);
+    }
+  }
+  return out;
+}
 
 async function api<T>(base: string, token: string, path: string, init: RequestInit = {}): Promise<T> {
   const r = await fetch(`${base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
@@ -73,11 +118,7 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
     scans = (await api<ApiPage<ScanRecord>>(serve.url, adminToken, '/scans?cluster=demo')).items.slice().reverse();
     assert.equal(scans.length, 2);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-    });
+    browser = await launch();
     console.log(`dashboard screenshots: ${SHOTS}`);
   });
 
@@ -108,10 +149,6 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
     await page.getByLabel('API token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('header.top').waitFor();
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   }
 
   it('logs in with a token, refuses a wrong one, and returns to the login on 401', async () => {
@@ -307,5 +344,73 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
 
   it('loaded nothing from elsewhere and logged no error', () => {
     assert.deepEqual(problems, []);
+  });
+});
+
+describe('palisade serve --cluster: live findings in the dashboard', { skip }, () => {
+  let dir: string;
+  let cluster: FakeApiProcess | undefined;
+  let serve: Served | undefined;
+  let browser: Browser | undefined;
+  let viewerToken: string;
+  const debugPod = (): JsonObject => {
+    const pod = demoObjects().find((o) => o.kind === 'Pod' && (o.metadata as JsonObject).name === 'debug-shell');
+    assert.ok(pod, 'the demo has the debug pod');
+    return pod;
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-dashboard-live-'));
+    const store = `sqlite:${join(dir, 'palisade.db')}`;
+    viewerToken = await createToken(store, 'live-viewer', 'viewer');
+    cluster = await startFakeApiProcess({ objects: demoObjects(), tokens: { 'live-token': 'palisade' } });
+    const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), [{ name: 'demo-live', server: cluster.url, token: 'live-token' }]);
+    serve = await startServe(['--cluster', '--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--store', store], {
+      ...process.env,
+      XDG_DATA_HOME: join(dir, 'data'),
+    });
+    const url = serve.url;
+    await until('the first full scan (/readyz)', async () => (await fetch(`${url}/readyz`)).status === 200);
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await cluster?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the findings of the watched cluster, and resolves them when the pod is deleted', async () => {
+    const base = serve?.url ?? '';
+    const context = await (browser as Browser).newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/#/findings?cluster=demo-live&q=debug-shell`);
+    await page.getByLabel('API token').fill(viewerToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('table.findings tbody tr').first().waitFor();
+    assert.ok((await page.locator('table.findings .status-open').count()) > 0);
+    await shot(page, 'live-1-findings');
+
+    assert.equal(await cluster?.remove([debugPod()]), 1);
+    const open = () => api<ApiPage<StoredFinding>>(base, viewerToken, '/findings?cluster=demo-live&q=debug-shell&status=open');
+    await until('the findings of the deleted pod resolve', async () => (await open()).total === 0);
+
+    await page.reload();
+    await page.getByText('No finding matches').waitFor();
+    await page.getByLabel('Status').selectOption('all');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.locator('table.findings tbody tr').first().waitFor();
+    assert.equal(await page.locator('table.findings .status-open').count(), 0);
+    await page.locator('table.findings tbody tr a').first().click();
+    await page.locator('ol.timeline li[data-event=resolved]').waitFor();
+    await shot(page, 'live-2-finding-resolved');
+
+    await page.goto(`${base}/#/overview?cluster=demo-live`);
+    await page.locator('[data-chart=trend] .point').first().waitFor();
+    const scans = new Set(await page.locator('[data-chart=trend] .point').evaluateAll((els) => els.map((e) => e.getAttribute('data-scan'))));
+    assert.ok(scans.size >= 2, 'a full scan and the incremental one');
+    await shot(page, 'live-3-overview');
+    await context.close();
   });
 });
