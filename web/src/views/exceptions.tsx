@@ -3,7 +3,7 @@ import type { ExceptionInput, ExceptionRecord, Page as ApiPage, ScanRecord } fro
 import { ApiError, del, get, getSession, post, seg } from '../api.js';
 import { Page, Pager } from '../components/common.js';
 import { percent, SEVERITIES, time } from '../format.js';
-import { Empty, Show, useLoad } from '../load.js';
+import { Empty, Freshness, REFRESH_MS, Show, useLoad } from '../load.js';
 import { href, navigate } from '../router.js';
 
 function scope(e: ExceptionRecord): string {
@@ -219,9 +219,9 @@ function ExceptionForm({ admin, role, query, onCreated }: { admin: boolean; role
 export function Scans({ query }: { query: URLSearchParams }) {
   const cluster = query.get('cluster') ?? '';
   const cursor = query.get('cursor') ?? '';
-  const page = useLoad(() => get<ApiPage<ScanRecord>>('/scans', { cluster, cursor, limit: 50 }), `scans:${cluster}:${cursor}`);
+  const page = useLoad(() => get<ApiPage<ScanRecord>>('/scans', { cluster, cursor, limit: 50 }), `scans:${cluster}:${cursor}`, REFRESH_MS);
   return (
-    <Page title={cluster ? `Scans of ${cluster}` : 'Scans'}>
+    <Page title={cluster ? `Scans of ${cluster}` : 'Scans'} actions={<Freshness loaded={page} />}>
       <Show loaded={page} what="the scans">
         {(p) =>
           p.items.length === 0 ? (

@@ -3,7 +3,7 @@ import type { FindingEvent, Page as ApiPage, StoredFinding } from '../../../src/
 import { get, seg } from '../api.js';
 import { Diff, Markdown, Page, Pager, SeverityBadge, StatusBadge, useClusters } from '../components/common.js';
 import { resourceName, SEVERITIES, time } from '../format.js';
-import { Empty, Show, useLoad } from '../load.js';
+import { Empty, Freshness, REFRESH_MS, Show, useLoad } from '../load.js';
 import { href, navigate } from '../router.js';
 import type { FindingDetail } from '../types.js';
 
@@ -18,9 +18,9 @@ export function Findings({ query }: { query: URLSearchParams }) {
   }
   const cursor = query.get('cursor') ?? undefined;
   const key = `${new URLSearchParams(params).toString()}|${cursor ?? ''}`;
-  const page = useLoad(() => get<ApiPage<StoredFinding>>('/findings', { ...params, cursor, limit: 50 }), key);
+  const page = useLoad(() => get<ApiPage<StoredFinding>>('/findings', { ...params, cursor, limit: 50 }), key, REFRESH_MS);
   return (
-    <Page title="Findings">
+    <Page title="Findings" actions={<Freshness loaded={page} />}>
       <FindingFilters key={new URLSearchParams(params).toString()} initial={params} />
       <Show loaded={page} what="the findings">
         {(p) =>
@@ -186,8 +186,8 @@ function FindingFilters({ initial }: { initial: Readonly<Record<string, string>>
 /** `#/findings/{cluster}/{id}`: evidence, the check's docs, the fix as a diff, the history. */
 export function FindingPage({ cluster, id }: { cluster: string; id: string }) {
   const path = `/clusters/${seg(cluster)}/findings/${seg(id)}`;
-  const finding = useLoad(() => get<FindingDetail>(path), path);
-  const history = useLoad(() => get<{ items: FindingEvent[] }>(`${path}/history`).then((r) => r.items), `${path}/history`);
+  const finding = useLoad(() => get<FindingDetail>(path), path, REFRESH_MS);
+  const history = useLoad(() => get<{ items: FindingEvent[] }>(`${path}/history`).then((r) => r.items), `${path}/history`, REFRESH_MS);
   return (
     <Page
       title={finding.state === 'ok' ? finding.data.title : 'Finding'}

@@ -3,17 +3,21 @@ import { get } from '../api.js';
 import { ScoreRing, SeverityBars, TrendChart } from '../components/charts.js';
 import { Page, useClusters } from '../components/common.js';
 import { percent, SEVERITIES, time } from '../format.js';
-import { Empty, Show, useLoad } from '../load.js';
+import { Empty, Freshness, REFRESH_MS, Show, useLoad } from '../load.js';
 import { href } from '../router.js';
 import type { Summary } from '../types.js';
 
 /** `#/overview`: score, open findings by severity, the trend over scans, coverage, clusters. */
 export function Overview({ cluster }: { cluster: string | undefined }) {
-  const summary = useLoad(() => get<Summary>('/summary', { cluster }), `summary:${cluster ?? ''}`);
-  const trends = useLoad(() => get<{ points: TrendPoint[] }>('/trends', { cluster, by: 'severity' }).then((r) => r.points), `trends:${cluster ?? ''}`);
+  const summary = useLoad(() => get<Summary>('/summary', { cluster }), `summary:${cluster ?? ''}`, REFRESH_MS);
+  const trends = useLoad(
+    () => get<{ points: TrendPoint[] }>('/trends', { cluster, by: 'severity' }).then((r) => r.points),
+    `trends:${cluster ?? ''}`,
+    REFRESH_MS,
+  );
   const clusters = useClusters();
   return (
-    <Page title={cluster ? `Overview of ${cluster}` : 'Overview'}>
+    <Page title={cluster ? `Overview of ${cluster}` : 'Overview'} actions={<Freshness loaded={summary} />}>
       <Show loaded={summary} what="the summary">
         {(s) =>
           s.clusters === 0 && !s.lastScan ? (
