@@ -38,7 +38,34 @@ const skip = existsSync(CHROMIUM)
     : 'dist/dashboard is not built (npm run build)'
   : `Chromium is not installed at ${CHROMIUM}: apt-get install chromium (or set PALISADE_CHROMIUM)`;
 
+/**
+ * Every visible piece of text on the page, with its WCAG contrast ratio against the first
+ * opaque background behind it (run in the page; AA asks 4.5:1 for body text, 3:1 for large).
+ */
+const CONTRAST = `(() => {
+  const rgb = (c) => { const m = c.match(/[\\d.]+/g) || []; return m.map(Number); };
+  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const bg = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length >= 3 && (c.length < 4 || c[3] === 1)) return c; } return [255, 255, 255]; };
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || !n.textContent.trim() || el.closest('svg, [aria-hidden=true]') || !el.getClientRects().length) continue;
+    const st = getComputedStyle(el);
+    if (st.visibility !== 'visible' || Number(st.opacity) < 1) continue;
+    const a = lum(rgb(st.color)); const b = lum(bg(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(st.fontSize); const bold = Number(st.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) out.push(n.textContent.trim().slice(0, 40) + ' (' + ratio.toFixed(2) + ':1, ' + st.color + ')');
+  }
+  return out;
+})()`;
+
+/** Saves a screenshot of the view, after checking its text contrast and that 1366 px wide is enough. */
 async function shot(page: Page, name: string): Promise<void> {
+  assert.deepEqual(await page.evaluate(CONTRAST), [], `${name}: text below AA contrast`);
+  assert.ok(Number(await page.evaluate('document.documentElement.scrollWidth')) <= 1366, `${name} scrolls sideways at 1366 px`);
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
