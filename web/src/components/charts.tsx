@@ -170,7 +170,7 @@ export function TrendChart({ points, title }: { points: readonly TrendPoint[]; t
             <tr>
               <th scope="col">scan</th>
               {keys.map((k) => (
-                <th scope="col" key={k}>
+                <th scope="col" class="num" key={k}>
                   {k}
                 </th>
               ))}

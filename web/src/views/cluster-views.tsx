@@ -32,7 +32,9 @@ export function Inventory({ cluster }: { cluster: string | undefined }) {
                     <thead>
                       <tr>
                         <th scope="col">kind</th>
-                        <th scope="col">objects</th>
+                        <th scope="col" class="num">
+                          objects
+                        </th>
                       </tr>
                     </thead>
                     <tbody>
@@ -51,7 +53,9 @@ export function Inventory({ cluster }: { cluster: string | undefined }) {
                     <thead>
                       <tr>
                         <th scope="col">namespace</th>
-                        <th scope="col">objects</th>
+                        <th scope="col" class="num">
+                          objects
+                        </th>
                         <th scope="col">findings</th>
                       </tr>
                     </thead>
@@ -77,7 +81,9 @@ export function Inventory({ cluster }: { cluster: string | undefined }) {
                       <th scope="col">workload</th>
                       <th scope="col">images</th>
                       <th scope="col">service account</th>
-                      <th scope="col">pods</th>
+                      <th scope="col" class="num">
+                        pods
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
@@ -130,7 +136,9 @@ export function Inventory({ cluster }: { cluster: string | undefined }) {
                     <tr>
                       <th scope="col">service account</th>
                       <th scope="col">token mounted</th>
-                      <th scope="col">used by</th>
+                      <th scope="col" class="num">
+                        used by
+                      </th>
                     </tr>
                   </thead>
                   <tbody>

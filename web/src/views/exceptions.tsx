@@ -235,15 +235,23 @@ export function Scans({ query }: { query: URLSearchParams }) {
                     <th scope="col">finished</th>
                     <th scope="col">cluster</th>
                     <th scope="col">kind</th>
-                    <th scope="col">objects</th>
+                    <th scope="col" class="num">
+                      objects
+                    </th>
                     {SEVERITIES.map((s) => (
-                      <th scope="col" key={s}>
+                      <th scope="col" class="num" key={s}>
                         {s}
                       </th>
                     ))}
-                    <th scope="col">opened</th>
-                    <th scope="col">resolved</th>
-                    <th scope="col">coverage</th>
+                    <th scope="col" class="num">
+                      opened
+                    </th>
+                    <th scope="col" class="num">
+                      resolved
+                    </th>
+                    <th scope="col" class="num">
+                      coverage
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

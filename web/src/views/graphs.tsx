@@ -156,7 +156,10 @@ function NetworkGraph({ nodes, edges }: { nodes: readonly string[]; edges: reado
           const p = pos.get(a);
           const q = pos.get(b);
           if (!p || !q || a === b) return null;
-          return <line key={`${a}>${b}`} x1={p.x} y1={p.y} x2={q.x} y2={q.y} class="edge" marker-end="url(#arrow)" />;
+          // A slight bend to the right of the direction of travel: A->B and B->A stay apart.
+          const mx = (p.x + q.x) / 2 + (q.y - p.y) * 0.08;
+          const my = (p.y + q.y) / 2 - (q.x - p.x) * 0.08;
+          return <path key={`${a}>${b}`} d={`M${p.x} ${p.y}Q${mx} ${my} ${q.x} ${q.y}`} fill="none" class="edge" marker-end="url(#arrow)" />;
         })}
         {nodes.map((n) => {
           const p = pos.get(n);

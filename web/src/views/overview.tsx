@@ -79,13 +79,17 @@ export function Overview({ cluster }: { cluster: string | undefined }) {
               <thead>
                 <tr>
                   <th scope="col">cluster</th>
-                  <th scope="col">score</th>
+                  <th scope="col" class="num">
+                    score
+                  </th>
                   {SEVERITIES.map((s) => (
-                    <th scope="col" key={s}>
+                    <th scope="col" class="num" key={s}>
                       {s}
                     </th>
                   ))}
-                  <th scope="col">coverage</th>
+                  <th scope="col" class="num">
+                    coverage
+                  </th>
                   <th scope="col">last scan</th>
                   <th scope="col">source</th>
                 </tr>
