@@ -23,6 +23,7 @@ interface Answer {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: answers of many shapes, asserted field by field
   readonly json: any;
 }
 
@@ -50,7 +51,8 @@ describe('palisade serve (built CLI)', () => {
   let agent: string;
   let first: Awaited<ReturnType<typeof scanOf>>;
   let second: Awaited<ReturnType<typeof scanOf>>;
-  const get = (path: string, token: string | undefined = viewer) => call(server.url, path, token);
+  const get = (path: string, token: string = viewer) => call(server.url, path, token);
+  const anon = (path: string) => call(server.url, path, undefined);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'palisade-serve-'));
@@ -71,19 +73,19 @@ describe('palisade serve (built CLI)', () => {
   });
 
   it('refuses API calls without a valid token (401) with the error shape of docs/api.md', async () => {
-    const none = await get('/api/v1/findings', undefined);
+    const none = await anon('/api/v1/findings');
     assert.equal(none.status, 401);
     assert.equal(none.json.error.code, 'unauthorized');
     assert.equal(typeof none.json.error.message, 'string');
     assert.match(none.headers.get('www-authenticate') ?? '', /Bearer/);
     const bad = await get('/api/v1/findings', 'not-a-token');
     assert.equal(bad.status, 401);
-    assert.equal((await get('/metrics', undefined)).status, 401);
+    assert.equal((await anon('/metrics')).status, 401);
   });
 
   it('answers the probes without a token', async () => {
-    assert.equal((await get('/healthz', undefined)).text, 'ok\n');
-    const ready = await get('/readyz', undefined);
+    assert.equal((await anon('/healthz')).text, 'ok\n');
+    const ready = await anon('/readyz');
     assert.equal(ready.status, 200);
   });
 
@@ -128,7 +130,11 @@ describe('palisade serve (built CLI)', () => {
     assert.equal(all.json.total, first.scan.findings.length);
     const ranks = { critical: 5, high: 4, medium: 3, low: 2, info: 1 } as Record<string, number>;
     const sev = all.json.items.map((f: { severity: string }) => ranks[f.severity] as number);
-    assert.deepEqual(sev, [...sev].sort((a: number, b: number) => b - a), 'most severe first');
+    assert.deepEqual(
+      sev,
+      [...sev].sort((a: number, b: number) => b - a),
+      'most severe first',
+    );
 
     const seen = new Set<string>();
     let cursor: string | null = null;
@@ -275,14 +281,15 @@ describe('palisade serve (built CLI)', () => {
       assert.match(line, /^(# (HELP|TYPE) \w+ .+|[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)*\})? -?[0-9.e+-]+|NaN)$/, `not Prometheus text: ${line}`);
     assert.match(res.text, /# TYPE palisade_findings_open gauge/);
     const open = (await get('/api/v1/summary')).json.open as Record<string, number>;
-    for (const [severity, n] of Object.entries(open)) assert.ok(res.text.includes(`palisade_findings_open{cluster="demo",severity="${severity}"} ${n}\n`), severity);
+    for (const [severity, n] of Object.entries(open))
+      assert.ok(res.text.includes(`palisade_findings_open{cluster="demo",severity="${severity}"} ${n}\n`), severity);
     assert.match(res.text, /palisade_scan_duration_seconds\{cluster="demo",kind="full"\} /);
     assert.match(res.text, /palisade_findings_open_by_namespace\{cluster="demo",namespace="[^"]*"\} \d+/);
     assert.equal((await get('/metrics', agent)).status, 403);
   });
 
   it('says in one line that the dashboard is not built when dist/dashboard is absent', async () => {
-    const res = await get('/', undefined);
+    const res = await anon('/');
     assert.equal(res.status, 404);
     assert.match(res.text, /^The dashboard is not built[^\n]*\n$/);
   });
@@ -385,7 +392,9 @@ describe('palisade serve: dashboard files, limits and TLS', () => {
   });
 
   it('warns when listening beyond loopback without TLS, and refuses bad flags with exit 2', async () => {
-    const bad = await run(process.execPath, [CLI, 'serve', '--no-watch', '--listen', 'nonsense', '--store', store]).catch((e: { code: number; stderr: string }) => e);
+    const bad = await run(process.execPath, [CLI, 'serve', '--no-watch', '--listen', 'nonsense', '--store', store]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     assert.equal((bad as { code: number }).code, 2);
     assert.match((bad as { stderr: string }).stderr, /--listen: "nonsense" is not HOST:PORT/);
     const nothing = await run(process.execPath, [CLI, 'serve', '--store', store]).catch((e: { code: number; stderr: string }) => e);

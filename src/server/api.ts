@@ -220,7 +220,8 @@ export function exceptionInputOf(body: Record<string, unknown>, now: Date): Exce
   const known = new Set(['cluster', 'check', 'namespace', 'kind', 'name', 'reason', 'expires']);
   const extra = Object.keys(body).filter((k) => !known.has(k));
   if (extra.length > 0) throw new HttpError('bad_request', `unknown field ${extra.join(', ')}`);
-  if (typeof body.check !== 'string' || body.check.trim() === '') throw new HttpError('bad_request', 'check is required (a check id or name, or * for every check)');
+  if (typeof body.check !== 'string' || body.check.trim() === '')
+    throw new HttpError('bad_request', 'check is required (a check id or name, or * for every check)');
   if (typeof body.reason !== 'string' || body.reason.trim() === '') throw new HttpError('bad_request', 'reason is required');
   if (body.reason.length > 2000) throw new HttpError('bad_request', 'reason is longer than 2000 characters');
   const check = body.check.trim();
@@ -531,7 +532,8 @@ export function apiRoutes(): Route[] {
           throw new HttpError('bad_request', 'agentId must be a non-empty string without ":"');
         if (typeof scanId !== 'string' || scanId === '' || scanId.includes(':') || scanId.length > 200)
           throw new HttpError('bad_request', 'scanId must be a non-empty string without ":"');
-        if (typeof sequence !== 'number' || !Number.isInteger(sequence) || sequence < 0) throw new HttpError('bad_request', 'sequence must be a whole number >= 0');
+        if (typeof sequence !== 'number' || !Number.isInteger(sequence) || sequence < 0)
+          throw new HttpError('bad_request', 'sequence must be a whole number >= 0');
         const scan: ScanInput = { ...validateScanInput(body.scan, cluster), idempotencyKey: `${agentId}:${scanId}:${sequence}` };
         let snapshot: Uint8Array | undefined;
         if (body.snapshot !== undefined && body.snapshot !== null) {
@@ -552,4 +554,3 @@ export function apiRoutes(): Route[] {
     },
   ];
 }
-

@@ -11,7 +11,10 @@ describe('route patterns', () => {
   });
   it('refuse malformed percent-encoding with a 400', () => {
     const p = compilePattern('/api/v1/scans/{id}');
-    assert.throws(() => matchPattern(p, '/api/v1/scans/%E0%A4%A'), (e: unknown) => e instanceof HttpError && e.status === 400);
+    assert.throws(
+      () => matchPattern(p, '/api/v1/scans/%E0%A4%A'),
+      (e: unknown) => e instanceof HttpError && e.status === 400,
+    );
   });
   it('escape literal characters', () => {
     assert.equal(matchPattern(compilePattern('/a.b'), '/aXb'), undefined);
@@ -22,7 +25,10 @@ describe('RateLimiter', () => {
   it('allows a burst of perMinute, then refuses with a retry time, then refills', () => {
     const l = new RateLimiter(3);
     const t = 1_000_000;
-    assert.deepEqual([l.take('a', t), l.take('a', t), l.take('a', t)].map((r) => r.ok), [true, true, true]);
+    assert.deepEqual(
+      [l.take('a', t), l.take('a', t), l.take('a', t)].map((r) => r.ok),
+      [true, true, true],
+    );
     const refused = l.take('a', t);
     assert.equal(refused.ok, false);
     assert.ok(!refused.ok && refused.retryAfter >= 1 && refused.retryAfter <= 20);

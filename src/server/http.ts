@@ -57,7 +57,12 @@ export function send(res: ServerResponse, status: number, body: string | Uint8Ar
     res.end();
     return;
   }
-  res.writeHead(status, { ...COMMON_HEADERS, 'Content-Type': type, 'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, ...headers });
+  res.writeHead(status, {
+    ...COMMON_HEADERS,
+    'Content-Type': type,
+    'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+    ...headers,
+  });
   res.end(body);
 }
 

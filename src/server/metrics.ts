@@ -49,7 +49,12 @@ function coverageRatio(c: MonitorStatusLike['coverage']): number | undefined {
  * @example
  * const text = await renderMetrics(store, [monitor.status()], counters);
  */
-export async function renderMetrics(store: Store, monitors: readonly MonitorStatusLike[], counters: RequestCounters, extra: Readonly<Record<string, number>> = {}): Promise<string> {
+export async function renderMetrics(
+  store: Store,
+  monitors: readonly MonitorStatusLike[],
+  counters: RequestCounters,
+  extra: Readonly<Record<string, number>> = {},
+): Promise<string> {
   const w = new Writer();
   const bySeverity = new Map<string, number>();
   const byCheck = new Map<string, number>();
@@ -93,7 +98,8 @@ export async function renderMetrics(store: Store, monitors: readonly MonitorStat
     if (s) lastScans.push(s);
   }
   w.family('palisade_scan_duration_seconds', 'gauge', 'Duration of the last recorded scan per cluster.');
-  for (const s of lastScans) w.sample('palisade_scan_duration_seconds', { cluster: s.cluster, kind: s.kind }, (Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000);
+  for (const s of lastScans)
+    w.sample('palisade_scan_duration_seconds', { cluster: s.cluster, kind: s.kind }, (Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000);
   w.family('palisade_scan_timestamp_seconds', 'gauge', 'End of the last recorded scan per cluster (Unix time).');
   for (const s of lastScans) w.sample('palisade_scan_timestamp_seconds', { cluster: s.cluster }, Date.parse(s.finishedAt) / 1000);
   w.family('palisade_scan_resources', 'gauge', 'Objects read by the last recorded scan per cluster.');
@@ -128,5 +134,27 @@ export async function renderMetrics(store: Store, monitors: readonly MonitorStat
     w.family(name, name.endsWith('_total') ? 'counter' : 'gauge', name.replace(/_/g, ' '));
     w.sample(name, {}, value);
   }
+  return `${w.lines.join('\n')}\n`;
+}
+
+/**
+ * The process metrics of the Prometheus client libraries (resident memory, CPU, start time),
+ * read at each scrape (they are not cached with the store's counts).
+ *
+ * @example
+ * processMetrics(); // '# HELP process_resident_memory_bytes ...'
+ */
+export function processMetrics(): string {
+  const w = new Writer();
+  const mem = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  w.family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.');
+  w.sample('process_resident_memory_bytes', {}, mem.rss);
+  w.family('process_heap_bytes', 'gauge', 'V8 heap used in bytes.');
+  w.sample('process_heap_bytes', {}, mem.heapUsed);
+  w.family('process_cpu_seconds_total', 'counter', 'User and system CPU time spent in seconds.');
+  w.sample('process_cpu_seconds_total', {}, (cpu.user + cpu.system) / 1e6);
+  w.family('process_start_time_seconds', 'gauge', 'Start time of the process since the Unix epoch in seconds.');
+  w.sample('process_start_time_seconds', {}, Math.round(Date.now() / 1000 - process.uptime()));
   return `${w.lines.join('\n')}\n`;
 }

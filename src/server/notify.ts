@@ -67,7 +67,7 @@ export class Notifier {
     for (const f of scan.findings) {
       if (f.severity !== 'critical' || f.exceptionId !== null) continue;
       const stored = await store.getFinding(scan.cluster, f.fingerprint);
-      if (!stored || stored.status !== 'open') out.push(f);
+      if (stored?.status !== 'open') out.push(f);
     }
     return out;
   }
@@ -118,7 +118,17 @@ export class Notifier {
       body: {
         event: 'exceptions-expiring',
         withinDays: days,
-        exceptions: soon.map((e) => ({ id: e.id, cluster: e.cluster, check: e.check, namespace: e.namespace, kind: e.kind, name: e.name, reason: e.reason, expires: e.expires, createdBy: e.createdBy })),
+        exceptions: soon.map((e) => ({
+          id: e.id,
+          cluster: e.cluster,
+          check: e.check,
+          namespace: e.namespace,
+          kind: e.kind,
+          name: e.name,
+          reason: e.reason,
+          expires: e.expires,
+          createdBy: e.createdBy,
+        })),
       },
       text: `Palisade: ${soon.length} exception${soon.length === 1 ? '' : 's'} expire${soon.length === 1 ? 's' : ''} within ${days} days\n${soon
         .map((e) => `• ${e.check} ${e.namespace ?? '*'}/${e.name ?? '*'} (${e.cluster ?? 'every cluster'}) expires ${e.expires}: ${e.reason}`)

@@ -42,6 +42,7 @@ describe('docs/openapi.yaml', () => {
       const section = (doc as unknown as { components: Record<string, Record<string, unknown>> }).components[m[1] as string];
       assert.ok(section?.[m[2] as string], `unresolved $ref ${m[0]}`);
     }
-    for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) assert.ok(op.responses, `${method} ${path} has no responses`);
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops)) assert.ok(op.responses, `${method} ${path} has no responses`);
   });
 });

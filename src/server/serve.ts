@@ -5,7 +5,7 @@
  * command only parses flags and calls {@link startServe}.
  */
 import type { AddressInfo } from 'node:net';
-import type { ScanInput, Store } from '../store/types.js';
+import type { ScanInput } from '../store/types.js';
 import type { ClusterMonitor, MonitorOptions } from './monitor/index.js';
 import type { Notifier } from './notify.js';
 import { type ApiServer, type ApiServerOptions, createApiServer } from './server.js';

@@ -11,7 +11,7 @@ import https from 'node:https';
 import type { Store, ScanRecord } from '../store/types.js';
 import { allows, apiRoutes, type ApiDeps, type Principal, type Route } from './api.js';
 import { compilePattern, type CompiledPattern, HttpError, matchPattern, RateLimiter, send, sendError } from './http.js';
-import { type MonitorStatusLike, renderMetrics } from './metrics.js';
+import { type MonitorStatusLike, processMetrics, renderMetrics } from './metrics.js';
 import type { Notifier } from './notify.js';
 import { serveStatic } from './static.js';
 import { SnapshotViews } from './views.js';
@@ -170,7 +170,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         }
         metricsCache = { text: await renderMetrics(store, options.monitors?.() ?? [], counters, extra), at: Date.now() };
       }
-      send(res, 200, metricsCache.text, 'text/plain; version=0.0.4; charset=utf-8');
+      send(res, 200, metricsCache.text + processMetrics(), 'text/plain; version=0.0.4; charset=utf-8');
       return;
     }
     if (path.startsWith('/api/')) {

@@ -92,7 +92,10 @@ async function post(kc: KubeConfigLike, path: string, body: unknown, timeoutMs: 
  * const authenticate = await tokenReviewAuthenticator({ inCluster: true });
  * await authenticate(token); // { name: 'system:serviceaccount:ops:dash', role: 'viewer', ... } or undefined
  */
-export async function tokenReviewAuthenticator(target: ReviewTarget, options: { readonly timeoutMs?: number; readonly ttlMs?: number } = {}): Promise<TokenAuthenticator> {
+export async function tokenReviewAuthenticator(
+  target: ReviewTarget,
+  options: { readonly timeoutMs?: number; readonly ttlMs?: number } = {},
+): Promise<TokenAuthenticator> {
   const { resolveClusterTargets } = await import('../sources/cluster/index.js');
   const [resolved] = await resolveClusterTargets({
     ...(target.kubeconfig !== undefined ? { kubeconfig: target.kubeconfig } : {}),
@@ -111,11 +114,19 @@ export async function tokenReviewAuthenticator(target: ReviewTarget, options: { 
     if (hit && Date.now() - hit.at < ttl) return hit.principal;
     let review: Record<string, unknown>;
     try {
-      review = await post(kc, '/apis/authentication.k8s.io/v1/tokenreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } }, timeoutMs);
+      review = await post(
+        kc,
+        '/apis/authentication.k8s.io/v1/tokenreviews',
+        { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } },
+        timeoutMs,
+      );
     } catch (err) {
       throw new HttpError('unavailable', `token review failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const status = (review.status ?? {}) as { authenticated?: boolean; user?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> } };
+    const status = (review.status ?? {}) as {
+      authenticated?: boolean;
+      user?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
+    };
     let principal: Principal | undefined;
     if (status.authenticated === true && typeof status.user?.username === 'string') {
       const user = status.user;
@@ -145,7 +156,10 @@ export async function tokenReviewAuthenticator(target: ReviewTarget, options: { 
       }
       if (!principal) {
         cache.set(digest, { at: Date.now(), principal: undefined });
-        throw new HttpError('forbidden', `${user.username} is authenticated but has no palisade.dev role in the cluster (get findings, update exceptions or create scans)`);
+        throw new HttpError(
+          'forbidden',
+          `${user.username} is authenticated but has no palisade.dev role in the cluster (get findings, update exceptions or create scans)`,
+        );
       }
     }
     if (cache.size > 10_000) cache.clear();

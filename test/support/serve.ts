@@ -113,10 +113,17 @@ export function findingInput(cluster: string, f: Finding): FindingInput {
  * @example
  * const { scan, snapshot } = await scanOf(['demo'], 'demo', dir);
  */
-export async function scanOf(paths: readonly string[], cluster: string, dir: string): Promise<{ scan: Omit<ScanInput, 'idempotencyKey'>; snapshot: string; findings: readonly Finding[] }> {
+export async function scanOf(
+  paths: readonly string[],
+  cluster: string,
+  dir: string,
+): Promise<{ scan: Omit<ScanInput, 'idempotencyKey'>; snapshot: string; findings: readonly Finding[] }> {
   const loaded = await loadSource({ kind: 'files', paths });
   const report = scanLoaded(loaded);
-  const failing = report.findings.filter((f) => f.status === 'fail');
+  // One finding per identity (two findings of one check on one field are one problem to track).
+  const byPrint = new Map<string, Finding>();
+  for (const f of report.findings) if (f.status === 'fail' && !byPrint.has(fingerprint(cluster, f))) byPrint.set(fingerprint(cluster, f), f);
+  const failing = [...byPrint.values()];
   const file = join(dir, `${cluster}-${Date.now()}-${Math.random().toString(36).slice(2)}.snapshot.json.gz`);
   await writeSnapshot(file, [{ name: cluster, inventory: (loaded[0] as (typeof loaded)[number]).inventory, coverage: [] }]);
   const at = new Date().toISOString();

@@ -75,7 +75,8 @@ function isLoopback(host: string): boolean {
 
 function positive(flag: string, text: string, zero = false): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || (!zero && n < 1)) throw new PalisadeError('usage', `${flag}: "${text}" is not a ${zero ? 'whole number' : 'positive whole number'}`);
+  if (!/^\d+$/.test(text) || (!zero && n < 1))
+    throw new PalisadeError('usage', `${flag}: "${text}" is not a ${zero ? 'whole number' : 'positive whole number'}`);
   return n;
 }
 
@@ -153,23 +154,32 @@ function registerToken(serve: Command): void {
       const rows = [['ID', 'NAME', 'ROLE', 'CREATED', 'BY', 'LAST USED', 'REVOKED']];
       for (const t of tokens) rows.push([t.id, t.name, t.role, t.createdAt, t.createdBy, t.lastUsedAt ?? '-', t.revokedAt ?? '-']);
       const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-      process.stdout.write(rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n');
+      process.stdout.write(
+        `${rows
+          .map((r) =>
+            r
+              .map((c, i) => c.padEnd(widths[i] ?? 0))
+              .join('  ')
+              .trimEnd(),
+          )
+          .join('\n')}\n`,
+      );
     } finally {
       await store.close();
     }
   });
-  storeOption(token.command('revoke').description('revoke a token (its calls are refused from now on)').argument('<id>', 'the token id (palisade serve token list)')).action(
-    async (id: string, flags: StoreFlags) => {
-      const store = await openStoreOf(flags);
-      try {
-        const revoked = await store.revokeToken(id, actor());
-        if (!revoked) throw new PalisadeError('usage', `no token ${id} (palisade serve token list shows the ids)`);
-        process.stdout.write(`revoked token ${revoked.id} "${revoked.name}"\n`);
-      } finally {
-        await store.close();
-      }
-    },
-  );
+  storeOption(
+    token.command('revoke').description('revoke a token (its calls are refused from now on)').argument('<id>', 'the token id (palisade serve token list)'),
+  ).action(async (id: string, flags: StoreFlags) => {
+    const store = await openStoreOf(flags);
+    try {
+      const revoked = await store.revokeToken(id, actor());
+      if (!revoked) throw new PalisadeError('usage', `no token ${id} (palisade serve token list shows the ids)`);
+      process.stdout.write(`revoked token ${revoked.id} "${revoked.name}"\n`);
+    } finally {
+      await store.close();
+    }
+  });
 }
 
 /**
@@ -221,12 +231,18 @@ Examples:
     .action(async (flags: ServeFlags) => {
       const { host, port } = parseListen(flags.listen);
       if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new PalisadeError('usage', '--tls-cert and --tls-key go together');
-      const tls = flags.tlsCert !== undefined && flags.tlsKey !== undefined ? { cert: await readPem('--tls-cert', flags.tlsCert), key: await readPem('--tls-key', flags.tlsKey) } : undefined;
+      const tls =
+        flags.tlsCert !== undefined && flags.tlsKey !== undefined
+          ? { cert: await readPem('--tls-cert', flags.tlsCert), key: await readPem('--tls-key', flags.tlsKey) }
+          : undefined;
       const sources = [flags.cluster === true, flags.context.length > 0, flags.inCluster === true].filter(Boolean).length;
       if (sources > 1) throw new PalisadeError('usage', 'use one of --cluster, --context NAME... and --in-cluster');
       if (!flags.watch && sources > 0) throw new PalisadeError('usage', '--no-watch serves stored data only; drop --cluster, --context and --in-cluster');
       if (flags.watch && sources === 0)
-        throw new PalisadeError('usage', 'say what to watch: --cluster (current context), --context NAME..., --in-cluster, or --no-watch to serve stored data only');
+        throw new PalisadeError(
+          'usage',
+          'say what to watch: --cluster (current context), --context NAME..., --in-cluster, or --no-watch to serve stored data only',
+        );
       const fullEveryMs = parseSpan('--full-every', flags.fullEvery);
       const retainMs = flags.retain !== undefined ? parseSpan('--retain', flags.retain) : undefined;
       const requestTimeoutMs = parseSpan('--request-timeout', flags.requestTimeout);
@@ -303,7 +319,9 @@ Examples:
         if (e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new PalisadeError('io', `cannot listen on ${flags.listen}: ${e.code}`);
         throw err;
       }
-      process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), event: 'listening', url: running.url, store: store.kind, watching: targets.length })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ time: new Date().toISOString(), event: 'listening', url: running.url, store: store.kind, watching: targets.length })}\n`,
+      );
       await new Promise<void>((done) => {
         const stop = (signal: string): void => {
           process.stderr.write(`palisade: ${signal}: stopping\n`);
