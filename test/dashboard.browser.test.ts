@@ -162,8 +162,12 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
     const origin = new URL(serve?.url ?? 'http://127.0.0.1').origin;
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
-      // A 401/403 the test provokes is logged by Chromium as a failed resource: expected.
-      if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`console: ${m.text()}`);
+      // The 401, 403 and 404 the test provokes are logged by Chromium as failed resources;
+      // failures of the dashboard's own files are caught by the response check below.
+      if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !new URL(r.url()).pathname.startsWith('/api/')) problems.push(`${r.status()} for ${r.url()}`);
     });
     page.on('request', (r) => {
       if (new URL(r.url()).origin !== origin) problems.push(`request outside the server: ${r.url()}`);
@@ -276,12 +280,27 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
     assert.ok((await page.locator('pre.diff .del').count()) + (await page.locator('pre.diff .add').count()) > 0);
     await page.getByRole('heading', { name: 'Evidence' }).waitFor();
     await shot(page, '04-finding');
+
+    // Cursor paging over every open finding of the cluster, 50 a page.
+    await page.goto(`${serve?.url}/#/findings?cluster=demo`);
+    const ids = async () => page.locator('table.findings tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-finding')));
+    await page.locator('table.findings tbody tr').first().waitFor();
+    const first50 = await ids();
+    assert.equal(first50.length, 50);
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await page.waitForURL(/cursor=/);
+    await page.getByRole('link', { name: 'First page' }).waitFor();
+    const next = await ids();
+    assert.ok(next.length > 0 && next.every((id) => !first50.includes(id)), 'the second page holds other findings');
+    await page.goBack();
+    await page.waitForURL((u) => !u.hash.includes('cursor='));
     await context.close();
   });
 
   it('lets an admin create an exception, and shows a viewer the form disabled and the server refusing', async () => {
     const admin = await newPage();
     await login(admin.page, adminToken, '#/exceptions');
+    await admin.page.getByText('No exception is active').waitFor();
     await admin.page.getByLabel('Check').fill('PAL-0002');
     await admin.page.getByLabel('Namespace').fill('acme-shop');
     await admin.page.getByLabel('Reason').fill('the node agent needs the host network (ticket OPS-12)');
@@ -349,6 +368,9 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
       await shot(page, name);
     }
     assert.equal(await page.locator('table.scans tbody tr').count(), scans.length);
+    // A cluster the server does not know: the view says so with the server's message.
+    await page.goto(`${serve?.url}/#/inventory/no-such-cluster`);
+    await page.getByRole('alert').filter({ hasText: 'Could not load the inventory' }).waitFor();
     await context.close();
   });
 
