@@ -354,7 +354,7 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
     await login(page, viewerToken, '#/inventory/demo');
     const views: [string, string, string][] = [
       ['08-inventory', '#/inventory/demo', 'table.data caption >> text=Objects per kind'],
-      ['09-compliance', '#/compliance/demo/cis-1.12', 'tr[data-control][data-status=fail]'],
+      ['09-compliance', '#/compliance/demo/cis-1.12?status=fail', 'tr[data-control][data-status=fail]'],
       ['10-rbac-who-can', '#/rbac/demo?verb=get&resource=secrets', 'text=ServiceAccount acme-shop/acme-api'],
       ['11-rbac-subject', '#/rbac/demo/subject/ServiceAccount/acme-shop/acme-api', 'figure.path'],
       ['12-network', '#/network/demo', 'svg.graph .node'],
@@ -368,6 +368,9 @@ describe('the dashboard in Chromium against palisade serve', { skip }, () => {
       await shot(page, name);
     }
     assert.equal(await page.locator('table.scans tbody tr').count(), scans.length);
+    await page.goto(`${serve?.url}/#/compliance/demo/cis-1.12?status=fail`);
+    await page.locator('tr[data-control]').first().waitFor();
+    assert.equal(await page.locator('tr[data-control]:not([data-status=fail])').count(), 0, 'only failing controls');
     // A cluster the server does not know: the view says so with the server's message.
     await page.goto(`${serve?.url}/#/inventory/no-such-cluster`);
     await page.getByRole('alert').filter({ hasText: 'Could not load the inventory' }).waitFor();

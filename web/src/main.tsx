@@ -32,7 +32,7 @@ function View({ route }: { route: Route }) {
     case 'inventory':
       return <Inventory cluster={a} />;
     case 'compliance':
-      return <Compliance cluster={a} framework={b ?? FRAMEWORKS[0]?.id ?? 'cis-1.12'} />;
+      return <Compliance cluster={a} framework={b ?? FRAMEWORKS[0]?.id ?? 'cis-1.12'} status={q.get('status') ?? ''} />;
     case 'rbac':
       return a !== undefined && b === 'subject' && c && d && e ? <SubjectPage cluster={a} kind={c} namespace={d} name={e} /> : <Rbac cluster={a} query={q} />;
     case 'network':

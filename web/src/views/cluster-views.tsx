@@ -4,7 +4,7 @@
  */
 import { get, seg } from '../api.js';
 import { ClusterPicker, Page, SeverityBadge, StatusBadge } from '../components/common.js';
-import { time } from '../format.js';
+import { plural, time } from '../format.js';
 import { Empty, Show, useLoad } from '../load.js';
 import { href } from '../router.js';
 import type { ComplianceReport, ControlResult, InventorySummary } from '../types.js';
@@ -176,7 +176,10 @@ export const FRAMEWORKS: readonly { id: string; title: string }[] = [
 ];
 
 /** `#/compliance/{cluster}/{framework}` */
-export function Compliance({ cluster, framework }: { cluster: string | undefined; framework: string }) {
+const CONTROL_STATUSES = ['fail', 'error', 'pass', 'manual', 'not-applicable'] as const;
+
+/** `#/compliance/{cluster}/{framework}?status=fail` */
+export function Compliance({ cluster, framework, status }: { cluster: string | undefined; framework: string; status: string }) {
   const report = useLoad(
     () => (cluster ? get<ComplianceReport>(`/clusters/${seg(cluster)}/compliance`, { framework }) : Promise.resolve(null)),
     `comp:${cluster ?? ''}:${framework}`,
@@ -204,6 +207,23 @@ export function Compliance({ cluster, framework }: { cluster: string | undefined
               {!FRAMEWORKS.some((f) => f.id === framework) && <option value={framework}>{framework}</option>}
             </select>
           </div>
+          <div class="picker">
+            <label for="control-status">Controls</label>
+            <select
+              id="control-status"
+              value={status}
+              onChange={(e) => {
+                if (cluster) location.hash = href(['compliance', cluster, framework], { status: (e.currentTarget as HTMLSelectElement).value });
+              }}
+            >
+              <option value="">all</option>
+              {CONTROL_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s} only
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
       }
     >
@@ -220,7 +240,13 @@ export function Compliance({ cluster, framework }: { cluster: string | undefined
                   {r.summary.fail} fail, {r.summary.error} error, {r.summary.manual} manual, {r.summary.notApplicable} not applicable). Generated{' '}
                   {time(r.generatedAt)}.
                 </p>
-                {r.controls.length === 0 ? <Empty>The framework has no control.</Empty> : <ControlTable controls={r.controls} cluster={cluster} />}
+                {r.controls.length === 0 ? (
+                  <Empty>The framework has no control.</Empty>
+                ) : status && !r.controls.some((c) => c.status === status) ? (
+                  <Empty>No control has the status {status}.</Empty>
+                ) : (
+                  <ControlTable controls={status ? r.controls.filter((c) => c.status === status) : r.controls} cluster={cluster} />
+                )}
               </>
             )
           }
@@ -261,7 +287,7 @@ function ControlTable({ controls, cluster }: { controls: readonly ControlResult[
                 </td>
                 <td>
                   <details>
-                    <summary>{c.resources.length > 0 ? `${c.resources.length} resources` : 'why'}</summary>
+                    <summary>{c.resources.length > 0 ? plural(c.resources.length, 'resource') : 'why'}</summary>
                     <p>{c.reason}</p>
                     {c.checks.length > 0 && (
                       <ul>
