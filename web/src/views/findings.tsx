@@ -211,6 +211,12 @@ export function FindingPage({ cluster, id }: { cluster: string; id: string }) {
               <dd>
                 {resourceName(f)} <span class="muted">({f.apiVersion})</span>
                 {f.container ? `, container ${f.container}` : ''}
+                {f.kind === 'ServiceAccount' && f.namespace ? (
+                  <>
+                    {' '}
+                    (<a href={href(['rbac', f.cluster, 'subject', 'ServiceAccount', f.namespace, f.name])}>its permissions</a>)
+                  </>
+                ) : null}
               </dd>
               <dt>Field</dt>
               <dd>
@@ -221,7 +227,9 @@ export function FindingPage({ cluster, id }: { cluster: string; id: string }) {
                 <code>{f.check}</code> {f.checkName} ({f.category})
               </dd>
               <dt>Cluster</dt>
-              <dd>{f.cluster}</dd>
+              <dd>
+                {f.cluster} (<a href={href(['findings'], { cluster: f.cluster, namespace: f.namespace ?? '', q: f.name })}>other findings on this object</a>)
+              </dd>
               <dt>First seen</dt>
               <dd>{time(f.firstSeen)}</dd>
               <dt>Last seen</dt>
