@@ -6,8 +6,8 @@
  * schedule whether or not earlier ones were answered, and latency is counted from the
  * scheduled time, so a stalled server shows in the figures instead of slowing the load.
  *
- * The Deployments are made from a request recorded from a real kube-apiserver
- * (src/admission/fixtures/018-create-deployments.json: managedFields and defaults included)
+ * The Deployments are made from an AdmissionReview in the shape a kube-apiserver sends
+ * (src/admission/fixtures/create-deployment.json: managedFields and defaults included)
  * with 1-3 containers each, hardened, typical or careless security contexts, env, resources and
  * probes, so that verdicts vary (allowed, warned, denied) as in a cluster.
  *
@@ -57,7 +57,7 @@ function prng(seed) {
   };
 }
 
-const recorded = JSON.parse(readFileSync(join(root, 'src/admission/fixtures/018-create-deployments.json'), 'utf8'));
+const recorded = JSON.parse(readFileSync(join(root, 'src/admission/fixtures/create-deployment.json'), 'utf8'));
 
 function container(rand, i, name) {
   const style = rand();

@@ -31,7 +31,7 @@ function fixture(name: string): string {
 const attackLog = join(dir, 'attack.jsonl');
 writeFileSync(attackLog, fixture('pod-exec') + fixture('cluster-admin-binding'));
 const quietLog = join(dir, 'quiet.jsonl');
-// Only the quiet events of a fixture: no rule of the catalogue alerts on these controller reads.
+// Only the quiet events of a fixture: no rule of the catalogue alerts on a ClusterIP Service or on reads.
 writeFileSync(
   quietLog,
   `${fixture('nodeport-service')
@@ -59,7 +59,7 @@ describe('palisade audit scan (built CLI)', () => {
     const r = run(['audit', 'scan', attackLog]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^TIME \(UTC\)\s+SEVERITY\s+RULE\s+USER\s+MESSAGE/);
-    assert.match(r.stdout, /PAL-A001\s+admin\s+admin ran "id" in pod samples-exec\/web/);
+    assert.match(r.stdout, /PAL-A001\s+ops-admin\s+ops-admin ran "id" in pod payments\/ledger-0/);
     const quiet = run(['audit', 'scan', quietLog, '--fail-on', 'info']);
     assert.equal(quiet.code, 0, quiet.stdout);
     assert.match(quiet.stdout, /No alerts\./);
@@ -108,7 +108,7 @@ messageExpression: "'shell in ' + event.objectRef.name + ' by ' + user.name"
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
-    assert.equal(JSON.parse(lines[0] as string).message, 'shell in web by admin');
+    assert.equal(JSON.parse(lines[0] as string).message, 'shell in ledger-0 by jordan');
     const cfg = join(dir, 'palisade.yaml');
     writeFileSync(
       cfg,
@@ -117,7 +117,7 @@ messageExpression: "'shell in ' + event.objectRef.name + ' by ' + user.name"
 exceptions:
   - check: cluster-admin-binding
     kind: ClusterRoleBinding
-    name: samples-*
+    name: crb-*
     reason: fixture bindings
 `,
     );
@@ -129,7 +129,7 @@ exceptions:
     assert.ok(got.filter((a) => a.rule === 'PAL-A001').every((a) => a.severity === 'info'));
     assert.deepEqual(
       got.filter((a) => a.rule === 'PAL-A023').map((a) => a.objectRef.name),
-      ['samples-dave-cluster-admin'],
+      ['jordan-admin-web'],
     );
     assert.match(c.stderr, /exempt/);
   });

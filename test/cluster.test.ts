@@ -319,15 +319,17 @@ process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/
   it('records timeouts, retries server errors and survives a broken aggregated API', async () => {
     const server = await serve({
       faults: [
-        { type: 'delay', match: { resource: 'nodes' }, ms: 5_000 },
+        // Nodes never answer in time; the deadline is long enough that a loaded machine does
+        // not time out the other (instant) answers too.
+        { type: 'delay', match: { resource: 'nodes' }, ms: 60_000 },
         { type: 'status', match: { resource: 'deployments.apps' }, status: 503, times: 1 },
         { type: 'status', match: { path: '/apis/argoproj.io/v1alpha1' }, status: 503 },
       ],
     });
-    const [cluster] = await loadClusters({ ...FAST, timeoutMs: 300, kubeconfig: kubeconfig([admin(server)]) });
+    const [cluster] = await loadClusters({ ...FAST, timeoutMs: 3_000, kubeconfig: kubeconfig([admin(server)]) });
     const nodes = cluster?.coverage.find((t) => t.resource === 'nodes');
     assert.equal(nodes?.status, 'failed');
-    assert.match(nodes?.reason ?? '', /timed out after 300ms/);
+    assert.match(nodes?.reason ?? '', /timed out after 3s/);
     assert.equal(cluster?.coverage.find((t) => t.resource === 'deployments')?.status, 'ok');
     const discovery = cluster?.coverage.find((t) => t.group === 'argoproj.io');
     assert.deepEqual([discovery?.resource, discovery?.status], ['*', 'failed']);

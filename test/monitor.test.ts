@@ -6,7 +6,7 @@
  * types in the coverage, stored exceptions applied, snapshots without Secret values.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import type { JsonObject } from '../src/core/types.js';
 import { type ClusterMonitor, monitorCluster } from '../src/server/monitor/index.js';
 import { fingerprint } from '../src/server/monitor/findings.js';
+import { readSnapshot } from '../src/sources/snapshot.js';
 import type { ExceptionRecord, ScanInput } from '../src/store/types.js';
 import { type FakeApiProcess, startFakeApiProcess } from './support/fake-apiserver-process.js';
 import { writeKubeconfig } from './support/kubeconfig.js';
@@ -135,6 +136,13 @@ describe('cluster monitor (list + watch, incremental scans)', { timeout: 120_000
       JSON.stringify(status.watches),
     );
     assert.ok(status.coverage.some((c) => c.resource === 'pods' && c.status === 'ok'));
+    // The snapshot reads back as `palisade snapshot` files do, with every object the monitor holds.
+    const file = join(mkdtempSync(join(tmpdir(), 'palisade-monitor-snap-')), 'prod.snapshot.json.gz');
+    writeFileSync(file, first.snapshot);
+    const snap = await readSnapshot(file);
+    assert.equal(snap.clusters[0]?.name, 'prod');
+    assert.equal(snap.clusters[0]?.inventory.size, status.objects);
+    assert.ok(snap.clusters[0]?.inventory.get('Pod', 'web', 'priv'));
   });
 
   it('rescans a fixed object: its finding resolves, other namespaces are out of scope', async () => {

@@ -115,3 +115,54 @@ describe('palisade serve --cluster against the test API server', { timeout: 120_
     assert.equal((await get('/api/v1/findings?cluster=fake&check=PAL-0003')).json.total, 0);
   });
 });
+
+describe('palisade serve --token-review: the cluster authenticates and authorizes API callers', { timeout: 120_000 }, () => {
+  let dir: string;
+  let api: FakeApiProcess;
+  let server: Served;
+
+  const call = async (token: string, path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${server.url}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-serve-review-'));
+    api = await startFakeApiProcess({
+      objects: OBJECTS,
+      tokens: { 'server-token': 'system:serviceaccount:palisade:server', 'alice-token': 'alice', 'bob-token': 'bob', 'eve-token': 'eve' },
+      access: [
+        { allow: true, user: 'alice', group: 'palisade.dev' },
+        { allow: true, user: 'bob', group: 'palisade.dev', verb: 'get', resource: 'findings' },
+        { allow: false, group: 'palisade.dev' },
+      ],
+    });
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeKubeconfig(kubeconfig, [{ name: 'fake', server: api.url, token: 'server-token' }]);
+    server = await startServe(['--cluster', '--kubeconfig', kubeconfig, '--token-review', '--listen', '127.0.0.1:0', '--store', `sqlite:${join(dir, 'p.db')}`]);
+  });
+
+  after(async () => {
+    await server?.stop();
+    await api?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('maps palisade.dev permissions to roles: admin, viewer, none (403); unknown tokens are 401', async () => {
+    assert.deepEqual((await call('alice-token', '/api/v1/me')).json, { name: 'alice', role: 'admin' });
+    assert.deepEqual((await call('bob-token', '/api/v1/me')).json, { name: 'bob', role: 'viewer' });
+    const eve = await call('eve-token', '/api/v1/me');
+    assert.equal(eve.status, 403);
+    assert.match(String((eve.json.error as { message: string }).message), /no palisade\.dev role/);
+    assert.equal((await call('eve-token', '/api/v1/me')).status, 403, 'also from the cache');
+    assert.equal((await call('junk', '/api/v1/me')).status, 401);
+  });
+
+  it('lets the cluster admin create an exception, recorded under the Kubernetes user; the viewer cannot', async () => {
+    const body = JSON.stringify({ check: 'PAL-0003', namespace: 'web', reason: 'debug pod' });
+    assert.equal((await call('bob-token', '/api/v1/exceptions', { method: 'POST', body })).status, 403);
+    const created = await call('alice-token', '/api/v1/exceptions', { method: 'POST', body });
+    assert.equal(created.status, 201);
+    assert.equal(created.json.createdBy, 'alice');
+  });
+});

@@ -400,8 +400,73 @@ describe('palisade serve: dashboard files, limits and TLS', () => {
     const nothing = await run(process.execPath, [CLI, 'serve', '--store', store]).catch((e: { code: number; stderr: string }) => e);
     assert.equal((nothing as { code: number }).code, 2);
     assert.match((nothing as { stderr: string }).stderr, /say what to watch/);
+    const junk = join(dir, 'junk.pem');
+    writeFileSync(junk, 'not a certificate\n');
+    const badTls = await run(process.execPath, [
+      CLI,
+      'serve',
+      '--no-watch',
+      '--listen',
+      '127.0.0.1:0',
+      '--store',
+      store,
+      '--tls-cert',
+      junk,
+      '--tls-key',
+      junk,
+    ]).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((badTls as { code: number }).code, 2);
+    assert.match((badTls as { stderr: string }).stderr, /^palisade: --tls-cert\/--tls-key: .*PEM/);
     const s = await startServe(['--no-watch', '--listen', '0.0.0.0:0', '--store', store]);
     servers.push(s);
     assert.match(s.stderr(), /without TLS/);
+  });
+});
+
+describe('palisade serve --retain', () => {
+  let dir: string;
+  const servers: Served[] = [];
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-serve-retain-'));
+  });
+
+  after(async () => {
+    for (const s of servers) await s.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prunes scans and resolved findings older than the retention at start, keeping the latest scan', async () => {
+    const store = `sqlite:${join(dir, 'palisade.db')}`;
+    const agent = await createToken(store, 'agent', 'agent');
+    const viewer = await createToken(store, 'victor', 'viewer');
+    const { scan, snapshot } = await scanOf(['demo'], 'demo', dir);
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+    const [gone, ...kept] = scan.findings;
+    const pushes = [
+      { ...scan, startedAt: daysAgo(100), finishedAt: daysAgo(100) },
+      { ...scan, startedAt: daysAgo(50), finishedAt: daysAgo(50), findings: kept },
+      { ...scan, startedAt: daysAgo(0), finishedAt: daysAgo(0), findings: kept },
+    ];
+    const first = await startServe(['--no-watch', '--listen', '127.0.0.1:0', '--store', store]);
+    servers.push(first);
+    for (const [i, s] of pushes.entries()) {
+      const res = await call(first.url, '/api/v1/ingest', agent, {
+        method: 'POST',
+        body: JSON.stringify({ cluster: 'demo', agentId: 'a', scanId: `s${i}`, sequence: 0, scan: s, snapshot }),
+      });
+      assert.equal(res.status, 200, res.text);
+    }
+    assert.equal((await call(first.url, '/api/v1/scans', viewer)).json.total, 3);
+    assert.equal((await call(first.url, `/api/v1/clusters/demo/findings/${gone?.fingerprint}`, viewer)).json.status, 'resolved');
+    await first.stop();
+
+    const pruned = await startServe(['--no-watch', '--listen', '127.0.0.1:0', '--store', store, '--retain', '30d']);
+    servers.push(pruned);
+    const scans = await call(pruned.url, '/api/v1/scans', viewer);
+    assert.equal(scans.json.total, 1, 'only the latest scan is left');
+    assert.equal((await call(pruned.url, `/api/v1/clusters/demo/findings/${gone?.fingerprint}`, viewer)).status, 404, 'the old resolved finding is gone');
+    assert.equal((await call(pruned.url, '/api/v1/findings?cluster=demo&limit=500', viewer)).json.total, kept.length, 'open findings stay');
+    assert.match(pruned.stderr(), /retention: removed 2 scans, 1 resolved findings/);
   });
 });

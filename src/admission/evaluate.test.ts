@@ -11,12 +11,12 @@ import { type AdmissionRequest, parseAdmissionReview } from './review.js';
 
 const TODAY = '2026-12-03';
 
-/** A recorded AdmissionReview body (see fixtures/README.md). */
+/** An AdmissionReview body from fixtures/ (written for these tests: a Pod `shop/cart` and a Deployment `shop/orders` by user dev-lee). */
 function review(file: string): JsonObject {
   return JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as JsonObject;
 }
 
-/** The recorded review with its objects changed in memory. */
+/** The fixture review with its objects changed in memory. */
 function requestOf(file: string, edit?: (request: JsonObject) => void): AdmissionRequest {
   const body = review(file);
   if (edit) edit(body.request as JsonObject);
@@ -38,15 +38,15 @@ const engine = (config: Record<string, unknown> = {}) => buildAdmissionEngine({ 
 const run = (path: AdmissionPath, req: AdmissionRequest, labels?: Record<string, string>, config?: Record<string, unknown>) =>
   decide(engine(config), path, req, labels, TODAY);
 
-describe('admission decisions on recorded AdmissionReviews', () => {
+describe('admission decisions on AdmissionReviews as the API server sends them', () => {
   it('enforce denies a privileged Pod, naming each failed check and field; lower findings are warnings', () => {
-    const req = requestOf('004-create-pods.json', (r) => containers(r.object).forEach(privileged));
+    const req = requestOf('create-pod.json', (r) => containers(r.object).forEach(privileged));
     const d = run('validate', req, { [ENFORCE_LABEL]: 'enforce' });
     assert.equal(d.response.allowed, false);
     assert.equal(d.response.uid, req.uid);
     assert.equal(d.response.status?.code, 403);
     const message = d.response.status?.message ?? '';
-    assert.match(message, /^palisade \(enforce, fail-on high\) denied Pod samples-admission\/web: /);
+    assert.match(message, /^palisade \(enforce, fail-on high\) denied Pod shop\/cart: /);
     assert.match(message, /PAL-\d+ pss-privileged at \/spec\/containers\/0\/securityContext\/privileged: /);
     assert.ok(d.blocking.length > 0);
     for (const f of d.blocking) assert.ok(['critical', 'high'].includes(f.severity), `${f.check} ${f.severity} blocks`);
@@ -60,22 +60,22 @@ describe('admission decisions on recorded AdmissionReviews', () => {
     assert.equal(d.response.auditAnnotations?.decision, 'denied');
   });
 
-  it('enforce admits the recorded Pod at fail-on high (it has medium findings only), with warnings', () => {
-    const d = run('validate', requestOf('004-create-pods.json'), { [ENFORCE_LABEL]: 'enforce' });
+  it('enforce admits the unhardened Pod at fail-on high (it has medium findings only), with warnings', () => {
+    const d = run('validate', requestOf('create-pod.json'), { [ENFORCE_LABEL]: 'enforce' });
     assert.equal(d.response.allowed, true);
     assert.equal(d.outcome, 'warned');
     assert.ok((d.response.warnings ?? []).some((w) => w.includes('pss-privilege-escalation')));
   });
 
   it('the namespace label palisade.dev/enforce-severity lowers the threshold', () => {
-    const d = run('validate', requestOf('004-create-pods.json'), { [ENFORCE_LABEL]: 'enforce', [SEVERITY_LABEL]: 'medium' });
+    const d = run('validate', requestOf('create-pod.json'), { [ENFORCE_LABEL]: 'enforce', [SEVERITY_LABEL]: 'medium' });
     assert.equal(d.response.allowed, false);
     assert.match(d.response.status?.message ?? '', /fail-on medium/);
     assert.match(d.response.status?.message ?? '', /pss-privilege-escalation at \/spec\/containers\/0\/securityContext\/allowPrivilegeEscalation/);
   });
 
   it('warn admits with every failing finding as a warning', () => {
-    const req = requestOf('018-create-deployments.json', (r) => containers(r.object).forEach(privileged));
+    const req = requestOf('create-deployment.json', (r) => containers(r.object).forEach(privileged));
     const d = run('validate', req, { [ENFORCE_LABEL]: 'warn' });
     assert.equal(d.response.allowed, true);
     assert.equal(d.response.status, undefined);
@@ -85,7 +85,7 @@ describe('admission decisions on recorded AdmissionReviews', () => {
   });
 
   it('audit admits without warnings and records the findings as audit annotations', () => {
-    const req = requestOf('018-create-deployments.json', (r) => containers(r.object).forEach(privileged));
+    const req = requestOf('create-deployment.json', (r) => containers(r.object).forEach(privileged));
     const d = run('validate', req, { [ENFORCE_LABEL]: 'audit' });
     assert.equal(d.response.allowed, true);
     assert.equal(d.response.warnings, undefined);
@@ -100,7 +100,7 @@ describe('admission decisions on recorded AdmissionReviews', () => {
   });
 
   it('without a label the default mode applies; an invalid label falls back to it with a warning', () => {
-    const req = requestOf('004-create-pods.json', (r) => containers(r.object).forEach(privileged));
+    const req = requestOf('create-pod.json', (r) => containers(r.object).forEach(privileged));
     assert.equal(run('validate', req, undefined, { admission: { defaultMode: 'enforce' } }).response.allowed, false);
     assert.equal(run('validate', req, undefined).response.allowed, true, 'the built-in default mode is warn');
     const d = run('validate', req, { [ENFORCE_LABEL]: 'block' }, { admission: { defaultMode: 'enforce' } });
@@ -110,8 +110,8 @@ describe('admission decisions on recorded AdmissionReviews', () => {
   });
 
   it('UPDATE with oldObject: what the old object had does not deny, what the update adds does', () => {
-    // The recorded relabelling of a Pod that was already privileged.
-    const relabel = requestOf('006-update-pods.json', (r) => {
+    // A relabelling of a Pod that was already privileged.
+    const relabel = requestOf('update-pod-labels.json', (r) => {
       containers(r.object).forEach(privileged);
       containers(r.oldObject).forEach(privileged);
     });
@@ -119,27 +119,27 @@ describe('admission decisions on recorded AdmissionReviews', () => {
     assert.equal(kept.response.allowed, true);
     assert.ok((kept.response.warnings ?? []).some((w) => w.startsWith('already there before this update: [critical]') && w.includes('pss-privileged')));
     // The same update making the container privileged.
-    const escalate = requestOf('006-update-pods.json', (r) => containers(r.object).forEach(privileged));
+    const escalate = requestOf('update-pod-labels.json', (r) => containers(r.object).forEach(privileged));
     const d = run('validate', escalate, { [ENFORCE_LABEL]: 'enforce' });
     assert.equal(d.response.allowed, false);
     assert.match(d.response.status?.message ?? '', /pss-privileged at \/spec\/containers\/0\/securityContext\/privileged/);
   });
 
   it('pods/ephemeralcontainers: a privileged debug container is denied, at its own field', () => {
-    const req = requestOf('008-update-pods-ephemeralcontainers.json', (r) => containers(r.object, 'ephemeralContainers').forEach(privileged));
+    const req = requestOf('update-pod-ephemeralcontainers.json', (r) => containers(r.object, 'ephemeralContainers').forEach(privileged));
     assert.equal(req.subResource, 'ephemeralcontainers');
     const d = run('validate', req, { [ENFORCE_LABEL]: 'enforce' });
     assert.equal(d.response.allowed, false);
     assert.match(d.response.status?.message ?? '', /pss-privileged at \/spec\/ephemeralContainers\/0\/securityContext\/privileged/);
-    // The recorded debug container itself (not privileged) adds no high finding.
-    assert.equal(run('validate', requestOf('008-update-pods-ephemeralcontainers.json'), { [ENFORCE_LABEL]: 'enforce' }).response.allowed, true);
+    // The debug container itself (not privileged) adds no high finding.
+    assert.equal(run('validate', requestOf('update-pod-ephemeralcontainers.json'), { [ENFORCE_LABEL]: 'enforce' }).response.allowed, true);
   });
 
   it('dry-run requests get the same verdict as the real request', () => {
     const edit = (r: JsonObject) => containers(r.object).forEach(privileged);
-    const dry = requestOf('016-create-pods-dryrun.json', edit);
+    const dry = requestOf('create-pod-dryrun.json', edit);
     assert.equal(dry.dryRun, true);
-    const wet = requestOf('016-create-pods-dryrun.json', (r) => {
+    const wet = requestOf('create-pod-dryrun.json', (r) => {
       edit(r);
       r.dryRun = false;
     });
@@ -151,9 +151,9 @@ describe('admission decisions on recorded AdmissionReviews', () => {
   });
 
   it('exempt namespaces, users and groups are admitted without evaluation', () => {
-    const req = requestOf('004-create-pods.json', (r) => containers(r.object).forEach(privileged));
+    const req = requestOf('create-pod.json', (r) => containers(r.object).forEach(privileged));
     const labels = { [ENFORCE_LABEL]: 'enforce' };
-    for (const admission of [{ exemptNamespaces: ['samples-*'] }, { exemptUsers: ['admin'] }, { exemptGroups: ['system:masters'] }]) {
+    for (const admission of [{ exemptNamespaces: ['sho*'] }, { exemptUsers: ['dev-lee'] }, { exemptGroups: ['developers'] }]) {
       const d = run('validate', req, labels, { admission });
       assert.equal(d.response.allowed, true, JSON.stringify(admission));
       assert.equal(d.outcome, 'exempt');
@@ -162,7 +162,7 @@ describe('admission decisions on recorded AdmissionReviews', () => {
   });
 
   it('DELETE, CONNECT and other subresources are admitted without evaluation', () => {
-    for (const file of ['076-delete-pods.json', '010-connect-pods-exec.json', '022-update-deployments-scale.json']) {
+    for (const file of ['delete-pod.json', 'connect-pod-exec.json', 'update-deployment-scale.json']) {
       const d = run('validate', requestOf(file), { [ENFORCE_LABEL]: 'enforce' });
       assert.equal(d.outcome, 'skipped', file);
       assert.equal(d.response.allowed, true);
@@ -170,15 +170,15 @@ describe('admission decisions on recorded AdmissionReviews', () => {
   });
 
   it('exceptions of the configuration apply, and non-waivable checks still deny', () => {
-    const req = requestOf('004-create-pods.json', (r) => containers(r.object).forEach(privileged));
+    const req = requestOf('create-pod.json', (r) => containers(r.object).forEach(privileged));
     const labels = { [ENFORCE_LABEL]: 'enforce' };
-    const waived = { exceptions: [{ check: '*', namespace: 'samples-admission', reason: 'lab namespace' }] };
+    const waived = { exceptions: [{ check: '*', namespace: 'shop', reason: 'lab namespace' }] };
     assert.equal(run('validate', req, labels, waived).response.allowed, true);
     const d = run('validate', req, labels, { ...waived, nonWaivable: ['pss-privileged'] });
     assert.equal(d.response.allowed, false);
     assert.deepEqual([...new Set(d.blocking.map((f) => f.name))], ['pss-privileged']);
     // An annotation waiver with a reason, as palisade scan honours it.
-    const annotated = requestOf('004-create-pods.json', (r) => {
+    const annotated = requestOf('create-pod.json', (r) => {
       containers(r.object).forEach(privileged);
       const meta = (r.object as { metadata: JsonObject }).metadata;
       meta.annotations = { 'palisade.dev/ignore.pss-privileged': 'CNI agent needs it', 'palisade.dev/ignore.pss-host-namespaces': 'x' };
@@ -188,7 +188,7 @@ describe('admission decisions on recorded AdmissionReviews', () => {
   });
 
   it('/mutate returns the safe fixes of the fix engine as a JSON Patch that applies and fixes them', () => {
-    const req = requestOf('018-create-deployments.json');
+    const req = requestOf('create-deployment.json');
     const d = run('mutate', req, { [ENFORCE_LABEL]: 'enforce' });
     assert.equal(d.response.allowed, true);
     assert.equal(d.response.patchType, 'JSONPatch');
@@ -223,7 +223,7 @@ describe('admission decisions on recorded AdmissionReviews', () => {
   });
 
   it('/mutate in audit mode records the patch without sending it, never denies, and never applies a fix marked review', () => {
-    const req = requestOf('018-create-deployments.json', (r) => containers(r.object).forEach(privileged));
+    const req = requestOf('create-deployment.json', (r) => containers(r.object).forEach(privileged));
     const audit = run('mutate', req, { [ENFORCE_LABEL]: 'audit' });
     assert.equal(audit.response.allowed, true);
     assert.equal(audit.response.patch, undefined);
@@ -255,7 +255,7 @@ describe('admission decisions on recorded AdmissionReviews', () => {
       config: validateConfig({ admission: { mutateChecks: ['team-label', 'owner-label'] } }, 'test.yaml'),
       extraChecks,
     });
-    const req = requestOf('018-create-deployments.json');
+    const req = requestOf('create-deployment.json');
     // The fix engine rolls back an object whose fixes the rescan disproves, all of them.
     const d = decide(e, 'mutate', req, { [ENFORCE_LABEL]: 'warn' }, TODAY);
     assert.equal(d.response.patch, undefined);

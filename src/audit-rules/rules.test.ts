@@ -1,7 +1,9 @@
 /**
  * The audit rule catalogue against its fixtures: one file per rule (`fixtures/<name>.jsonl`),
- * audit events recorded from a real kube-apiserver (some edited into variants), each marked
- * with the annotation `test.palisade.dev/expect: fire | quiet`. A rule must alert on exactly
+ * `audit.k8s.io/v1` events written for these tests (an invented cluster: namespaces web,
+ * payments, build, tools; users ops-admin in system:masters, jordan, temp-contractor, sam),
+ * each marked with the annotation `test.palisade.dev/expect: fire | quiet`. Recordings from a
+ * real API server are exercised by test/audit-samples.test.ts when the shared set is present. A rule must alert on exactly
  * the requests marked `fire`, fed in file order (stateful rules see the whole sequence).
  */
 import assert from 'node:assert/strict';

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { didYouMean } from '../config/suggest.js';
 import { VERSION } from '../version.js';
 import { registerAdmission } from './commands/admission.js';
+import { registerAgent } from './commands/agent.js';
 import { registerAudit } from './commands/audit.js';
 import { registerChecks } from './commands/checks.js';
 import { registerFix } from './commands/fix.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerAdmission(program);
   registerPaths(program);
   registerServe(program);
+  registerAgent(program);
   return program;
 }
 

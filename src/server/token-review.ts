@@ -41,6 +41,32 @@ type KubeConfigLike = {
   applyToHTTPSOptions(opts: https.RequestOptions): Promise<void>;
 };
 
+type KubeConfigFull = KubeConfigLike & {
+  getClusters(): { name: string; server: string }[];
+  getUsers(): unknown[];
+  getContexts(): unknown[];
+  getCurrentContext(): string;
+  loadFromOptions(options: unknown): void;
+};
+
+/**
+ * client-node refuses to apply credentials for a plain-HTTP server (kubectl proxy, the test
+ * server) unless TLS verification is off; there is no TLS to verify there, so a copy says so
+ * (as the cluster source's client does).
+ */
+function httpView(kc: KubeConfigFull): KubeConfigLike {
+  const cluster = kc.getCurrentCluster();
+  const Ctor = kc.constructor as new () => KubeConfigFull;
+  const view = new Ctor();
+  view.loadFromOptions({
+    clusters: kc.getClusters().map((c) => (c === cluster ? { ...c, skipTLSVerify: true } : c)),
+    users: kc.getUsers(),
+    contexts: kc.getContexts(),
+    currentContext: kc.getCurrentContext(),
+  });
+  return view;
+}
+
 async function post(kc: KubeConfigLike, path: string, body: unknown, timeoutMs: number): Promise<Record<string, unknown>> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig context has no cluster');
@@ -103,15 +129,19 @@ export async function tokenReviewAuthenticator(
     ...(target.inCluster ? { env: { ...process.env, KUBECONFIG: '' }, kubeconfig: undefined } : {}),
   } as Parameters<typeof resolveClusterTargets>[0]);
   if (!resolved) throw new PalisadeError('kubeconfig-invalid', '--token-review: no cluster to ask');
-  const kc = resolved.kubeConfig as unknown as KubeConfigLike;
+  const full = resolved.kubeConfig as unknown as KubeConfigFull;
+  const kc = new URL(resolved.server).protocol === 'http:' ? httpView(full) : full;
   const timeoutMs = options.timeoutMs ?? 5000;
   const ttl = options.ttlMs ?? 60_000;
-  const cache = new Map<string, { at: number; principal: Principal | undefined }>();
+  const cache = new Map<string, { at: number; principal: Principal | undefined; forbidden?: string }>();
 
   return async (token: string) => {
     const digest = createHash('sha256').update(token).digest('hex');
     const hit = cache.get(digest);
-    if (hit && Date.now() - hit.at < ttl) return hit.principal;
+    if (hit && Date.now() - hit.at < ttl) {
+      if (hit.forbidden !== undefined) throw new HttpError('forbidden', hit.forbidden);
+      return hit.principal;
+    }
     let review: Record<string, unknown>;
     try {
       review = await post(
@@ -155,11 +185,9 @@ export async function tokenReviewAuthenticator(
         }
       }
       if (!principal) {
-        cache.set(digest, { at: Date.now(), principal: undefined });
-        throw new HttpError(
-          'forbidden',
-          `${user.username} is authenticated but has no palisade.dev role in the cluster (get findings, update exceptions or create scans)`,
-        );
+        const forbidden = `${user.username} is authenticated but has no palisade.dev role in the cluster (get findings, update exceptions or create scans)`;
+        cache.set(digest, { at: Date.now(), principal: undefined, forbidden });
+        throw new HttpError('forbidden', forbidden);
       }
     }
     if (cache.size > 10_000) cache.clear();

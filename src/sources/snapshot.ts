@@ -59,37 +59,31 @@ export function snapshotObjectLine(object: JsonObject): string {
   return JSON.stringify(object.kind === 'Secret' ? normalizeObject(object) : object);
 }
 
-/**
- * The text of a snapshot, in chunks of lines (about 1 MiB each): what {@link writeSnapshot}
- * writes. `lineOf` lets a caller that writes snapshots repeatedly (the monitor) reuse the
- * lines of objects that did not change; it must return {@link snapshotObjectLine}'s text.
- *
- * @example
- * const text = [...snapshotLines([cluster], new Date().toISOString())].join('');
- */
-export function* snapshotLines(
-  clusters: readonly SnapshotClusterInput[],
-  createdAt: string,
-  lineOf: (object: JsonObject) => string = snapshotObjectLine,
-): Generator<string> {
-  yield* lines(clusters, createdAt, lineOf);
+/** The first line of a snapshot (with its newline). */
+export function snapshotHeaderLine(createdAt: string, clusters: number): string {
+  return `${JSON.stringify({ apiVersion: SNAPSHOT_API_VERSION, kind: 'Snapshot', createdAt, tool: `palisade/${VERSION}`, clusters })}\n`;
 }
 
-function* lines(clusters: readonly SnapshotClusterInput[], createdAt: string, lineOf: (object: JsonObject) => string = snapshotObjectLine): Generator<string> {
-  yield `${JSON.stringify({ apiVersion: SNAPSHOT_API_VERSION, kind: 'Snapshot', createdAt, tool: `palisade/${VERSION}`, clusters: clusters.length })}\n`;
+/** The line (with its newline) that opens a cluster of `objects` objects; its object lines follow. */
+export function snapshotClusterLine(c: Omit<SnapshotClusterInput, 'inventory'>, objects: number): string {
+  const header = {
+    name: c.name,
+    ...(c.server !== undefined ? { server: c.server } : {}),
+    ...(c.kubernetesVersion !== undefined ? { kubernetesVersion: c.kubernetesVersion } : {}),
+    coverage: c.coverage.map(({ cluster: _cluster, ...rest }) => rest),
+    objects,
+  };
+  return `${JSON.stringify({ cluster: header })}\n`;
+}
+
+function* lines(clusters: readonly SnapshotClusterInput[], createdAt: string): Generator<string> {
+  yield snapshotHeaderLine(createdAt, clusters.length);
   for (const c of clusters) {
-    const header = {
-      name: c.name,
-      ...(c.server !== undefined ? { server: c.server } : {}),
-      ...(c.kubernetesVersion !== undefined ? { kubernetesVersion: c.kubernetesVersion } : {}),
-      coverage: c.coverage.map(({ cluster: _cluster, ...rest }) => rest),
-      objects: c.inventory.size,
-    };
-    yield `${JSON.stringify({ cluster: header })}\n`;
+    yield snapshotClusterLine(c, c.inventory.size);
     // Batches of lines: one write per object would dominate the cost.
     let batch = '';
     for (const r of c.inventory.all) {
-      batch += `${lineOf(r.object)}\n`;
+      batch += `${snapshotObjectLine(r.object)}\n`;
       if (batch.length > 1 << 20) {
         yield batch;
         batch = '';

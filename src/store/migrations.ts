@@ -9,10 +9,12 @@
  * - `checks`: a check's name, title, category and frameworks once, not once per finding;
  * - `findings`: one row per (cluster, fingerprint) with `status` 0 open / 1 resolved,
  *   `severity` 0 critical .. 4 info, `prio` (severity then risk rank: the default sort key),
- *   `namespace` '' for cluster-scoped objects, first/last seen and resolved at;
- * - `events`: state changes of findings; `open_counts`: open findings per (cluster, namespace,
- *   check, kind, severity, excepted), kept current by each scan, from which totals, scan counts
- *   and trends are read without counting a million rows; `scan_counts`: the trend points;
+ *   `namespace` '' for cluster-scoped objects, first/last seen and resolved at, and a hash of
+ *   the stored content (a scan rewrites only the findings whose content changed);
+ * - `events`: state changes of findings; `open_counts`: open findings per cluster, severity and
+ *   waived or not, in total (`dim` 'all') and per namespace, check and kind (`dim` and `key`),
+ *   kept current by each scan, from which the list's totals, scan counts and trend points are
+ *   read without counting a million rows; `scan_counts`: the trend points;
  * - `exceptions`, `tokens` (SHA-256 hashes), `audit`, `cluster_state` (the latest snapshot).
  *
  * Indexes: every findings index leads with (cluster_id, status), then a sort key and `rid`;
@@ -99,6 +101,7 @@ CREATE TABLE findings (
   rank INTEGER,
   group_id TEXT,
   exception_id TEXT,
+  content_hash TEXT NOT NULL,
   first_seen INTEGER NOT NULL,
   last_seen INTEGER NOT NULL,
   resolved_at INTEGER,
@@ -114,13 +117,12 @@ CREATE TABLE events (
 );
 CREATE TABLE open_counts (
   cluster_id INTEGER NOT NULL REFERENCES clusters (id) ON DELETE CASCADE,
-  namespace TEXT NOT NULL,
-  check_id TEXT NOT NULL,
-  kind TEXT NOT NULL,
+  dim TEXT NOT NULL,
+  key TEXT NOT NULL,
   severity INTEGER NOT NULL,
   excepted INTEGER NOT NULL,
   count INTEGER NOT NULL,
-  PRIMARY KEY (cluster_id, namespace, check_id, kind, severity, excepted)
+  PRIMARY KEY (cluster_id, dim, key, severity, excepted)
 ) WITHOUT ROWID;
 CREATE TABLE scan_counts (
   scan_id INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
@@ -222,6 +224,7 @@ CREATE TABLE findings (
   rank INTEGER,
   group_id TEXT,
   exception_id TEXT,
+  content_hash TEXT NOT NULL,
   first_seen BIGINT NOT NULL,
   last_seen BIGINT NOT NULL,
   resolved_at BIGINT,
@@ -237,13 +240,12 @@ CREATE TABLE events (
 );
 CREATE TABLE open_counts (
   cluster_id BIGINT NOT NULL REFERENCES clusters (id) ON DELETE CASCADE,
-  namespace TEXT NOT NULL,
-  check_id TEXT NOT NULL,
-  kind TEXT NOT NULL,
+  dim TEXT NOT NULL,
+  key TEXT NOT NULL,
   severity SMALLINT NOT NULL,
   excepted SMALLINT NOT NULL,
   count BIGINT NOT NULL,
-  PRIMARY KEY (cluster_id, namespace, check_id, kind, severity, excepted)
+  PRIMARY KEY (cluster_id, dim, key, severity, excepted)
 );
 CREATE TABLE scan_counts (
   scan_id BIGINT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,

@@ -8,8 +8,9 @@
  *    cluster; incremental scans: the objects of `scope`), with a `resolved` event each;
  * 3. the staged findings are upserted (one row per (cluster, fingerprint)) and their state
  *    changes become events (`opened`, `reopened`, `severity-changed`, `excepted`, `unexcepted`);
- * 4. the changes, grouped, update `open_counts`, from which the scan's counts, the trend
- *    points and the findings list's totals are read without counting every finding.
+ * 4. the changes, grouped, update `open_counts` (per cluster, and per namespace, check and
+ *    kind), from which the scan's counts, the trend points and the findings list's totals are
+ *    read without counting every finding.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FixOperation } from '../core/check.js';
@@ -210,51 +211,79 @@ const FINDING_COLUMNS = `f.rid, f.cluster_id, f.fingerprint, f.status, f.prio, f
   f.namespace, f.name, f.container, f.pointer, f.message, f.evidence, f.fix, f.fixable, f.rank, f.group_id, f.exception_id,
   f.first_seen, f.last_seen, f.resolved_at, c.name AS check_name, c.title, c.category, c.frameworks`;
 
-/** Staged finding columns, in bulk-insert order. */
+/**
+ * What a scan stages for each finding: its identity, what the counts group by, and a hash of
+ * everything stored, so that unchanged findings (most of them, scan after scan) are compared
+ * in SQL and only touched to move `last_seen`; full rows are sent only for new or changed ones.
+ */
 const STAGE_COLUMNS: readonly BulkColumn[] = [
   { name: 'fingerprint', pgType: 'text' },
-  { name: 'prio', pgType: 'bigint' },
+  { name: 'hash', pgType: 'text' },
   { name: 'severity', pgType: 'integer' },
   { name: 'check_id', pgType: 'text' },
-  { name: 'api_version', pgType: 'text' },
   { name: 'kind', pgType: 'text' },
   { name: 'namespace', pgType: 'text' },
-  { name: 'name', pgType: 'text' },
-  { name: 'container', pgType: 'text' },
-  { name: 'pointer', pgType: 'text' },
-  { name: 'message', pgType: 'text' },
-  { name: 'evidence', pgType: 'text' },
-  { name: 'fix', pgType: 'text' },
-  { name: 'fixable', pgType: 'integer' },
-  { name: 'rank', pgType: 'integer' },
-  { name: 'group_id', pgType: 'text' },
-  { name: 'exception_id', pgType: 'text' },
   { name: 'excepted', pgType: 'integer' },
+  { name: 'exception_id', pgType: 'text' },
 ];
 
-const STAGE_DDL = `fingerprint TEXT PRIMARY KEY, prio BIGINT NOT NULL, severity INTEGER NOT NULL, check_id TEXT NOT NULL,
-  api_version TEXT NOT NULL, kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, container TEXT, pointer TEXT NOT NULL,
-  message TEXT NOT NULL, evidence TEXT, fix TEXT, fixable INTEGER, rank INTEGER, group_id TEXT, exception_id TEXT, excepted INTEGER NOT NULL,
-  prev_status INTEGER, prev_severity INTEGER, prev_excepted INTEGER, prev_exception_id TEXT, prev_namespace TEXT, prev_check_id TEXT, prev_kind TEXT`;
+const STAGE_DDL = `fingerprint TEXT PRIMARY KEY, hash TEXT NOT NULL, severity INTEGER NOT NULL, check_id TEXT NOT NULL, kind TEXT NOT NULL,
+  namespace TEXT NOT NULL, excepted INTEGER NOT NULL, exception_id TEXT, prev_rid BIGINT, prev_status INTEGER, prev_severity INTEGER,
+  prev_excepted INTEGER, prev_exception_id TEXT, prev_namespace TEXT, prev_check_id TEXT, prev_kind TEXT, prev_hash TEXT`;
 
-const UPSERTED = [
-  'prio',
-  'severity',
-  'check_id',
-  'api_version',
-  'kind',
-  'namespace',
-  'name',
-  'container',
-  'pointer',
-  'message',
-  'evidence',
-  'fix',
-  'fixable',
-  'rank',
-  'group_id',
-  'exception_id',
+/** Stored columns of a finding besides its identity and lifecycle, in bulk-insert order. */
+const CONTENT = [
+  ['prio', 'bigint'],
+  ['severity', 'integer'],
+  ['check_id', 'text'],
+  ['api_version', 'text'],
+  ['kind', 'text'],
+  ['namespace', 'text'],
+  ['name', 'text'],
+  ['container', 'text'],
+  ['pointer', 'text'],
+  ['message', 'text'],
+  ['evidence', 'text'],
+  ['fix', 'text'],
+  ['fixable', 'integer'],
+  ['rank', 'integer'],
+  ['group_id', 'text'],
+  ['exception_id', 'text'],
+  ['content_hash', 'text'],
 ] as const;
+const CONTENT_COLUMNS: readonly BulkColumn[] = [
+  { name: 'fingerprint', pgType: 'text' },
+  { name: 'prev_rid', pgType: 'bigint' },
+  ...CONTENT.map(([name, pgType]) => ({ name, pgType })),
+];
+const CONTENT_DDL = `fingerprint TEXT NOT NULL, prev_rid BIGINT, prio BIGINT NOT NULL, severity INTEGER NOT NULL, check_id TEXT NOT NULL,
+  api_version TEXT NOT NULL, kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, container TEXT, pointer TEXT NOT NULL,
+  message TEXT NOT NULL, evidence TEXT, fix TEXT, fixable INTEGER, rank INTEGER, group_id TEXT, exception_id TEXT, content_hash TEXT NOT NULL`;
+
+/** A finding's stored columns (the `CONTENT` order, hash last). */
+function contentOf(f: FindingInput): Param[] {
+  const sev = sevIndex(f.severity);
+  const row: Param[] = [
+    prioOf(sev, f.rank),
+    sev,
+    f.check,
+    f.apiVersion,
+    f.kind,
+    f.namespace ?? '',
+    f.name,
+    f.container ?? null,
+    f.pointer,
+    f.message,
+    f.evidence === null || f.evidence === undefined ? null : JSON.stringify(f.evidence),
+    f.fix === null || f.fix === undefined ? null : JSON.stringify(f.fix),
+    fixableIn(f.fixable ?? null),
+    f.rank ?? null,
+    f.groupId ?? null,
+    f.exceptionId ?? null,
+  ];
+  row.push(createHash('sha256').update(JSON.stringify(row)).digest('base64url').slice(0, 22));
+  return row;
+}
 
 /** The sort keys of the findings list: columns (then `rid`), and the direction of `order: 'desc'`. */
 const SORTS: Readonly<
@@ -510,37 +539,20 @@ export class SqlStore implements Store {
     scope: readonly (readonly [string, string, string, string])[],
   ): Promise<ScanCounts> {
     const pg = db.dialect === 'postgres';
-    // 1. Stage the scan's findings and learn their previous state.
-    if (pg) {
-      await db.exec(`CREATE TEMP TABLE stage (${STAGE_DDL}) ON COMMIT DROP; CREATE TEMP TABLE scope (api_version TEXT, kind TEXT, namespace TEXT, name TEXT) ON COMMIT DROP;
-        CREATE TEMP TABLE count_delta (namespace TEXT, check_id TEXT, kind TEXT, severity INTEGER, excepted INTEGER, n BIGINT) ON COMMIT DROP`);
-    } else {
-      await db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage (${STAGE_DDL}); CREATE TEMP TABLE IF NOT EXISTS scope (api_version TEXT, kind TEXT, namespace TEXT, name TEXT);
-        CREATE TEMP TABLE IF NOT EXISTS count_delta (namespace TEXT, check_id TEXT, kind TEXT, severity INTEGER, excepted INTEGER, n INTEGER);
-        DELETE FROM stage; DELETE FROM scope; DELETE FROM count_delta`);
+    // 1. Stage the scan's findings (identity, grouping columns, content hash).
+    const temp = `stage (${STAGE_DDL}); scope (api_version TEXT, kind TEXT, namespace TEXT, name TEXT); content (${CONTENT_DDL});
+      gone (rid BIGINT PRIMARY KEY); count_delta (dim TEXT, key TEXT, severity INTEGER, excepted INTEGER, n BIGINT)`;
+    const tables = temp.split(/;\s*(?=\w+ \()/);
+    if (pg) await db.exec(tables.map((t) => `CREATE TEMP TABLE ${t} ON COMMIT DROP`).join('; '));
+    else {
+      await db.exec(tables.map((t) => `CREATE TEMP TABLE IF NOT EXISTS ${t}`).join('; '));
+      await db.exec('DELETE FROM stage; DELETE FROM scope; DELETE FROM content; DELETE FROM gone; DELETE FROM count_delta');
     }
+    const content = new Map<string, Param[]>();
     const rows: Param[][] = findings.map((f) => {
-      const sev = sevIndex(f.severity);
-      return [
-        f.fingerprint,
-        prioOf(sev, f.rank),
-        sev,
-        f.check,
-        f.apiVersion,
-        f.kind,
-        f.namespace ?? '',
-        f.name,
-        f.container,
-        f.pointer,
-        f.message,
-        f.evidence === null || f.evidence === undefined ? null : JSON.stringify(f.evidence),
-        f.fix === null || f.fix === undefined ? null : JSON.stringify(f.fix),
-        fixableIn(f.fixable ?? null),
-        f.rank ?? null,
-        f.groupId ?? null,
-        f.exceptionId ?? null,
-        f.exceptionId ? 1 : 0,
-      ];
+      const c = contentOf(f);
+      content.set(f.fingerprint, c);
+      return [f.fingerprint, c[CONTENT.length - 1] as string, c[1] as number, f.check, f.kind, f.namespace ?? '', f.exceptionId ? 1 : 0, f.exceptionId ?? null];
     });
     await db.bulkInsert('stage', STAGE_COLUMNS, rows);
     if (scope.length > 0) {
@@ -552,14 +564,15 @@ export class SqlStore implements Store {
           { name: 'namespace', pgType: 'text' },
           { name: 'name', pgType: 'text' },
         ],
-        scope.map((s) => [...s]),
+        scope.map((k) => [...k]),
       );
     }
     if (pg) await db.exec('ANALYZE stage; ANALYZE scope');
+    // Each staged finding learns its stored state (one unique-index lookup per finding).
     await db.run(
-      `UPDATE stage SET prev_status = f.status, prev_severity = f.severity, prev_excepted = CASE WHEN f.exception_id IS NULL THEN 0 ELSE 1 END,
-         prev_exception_id = f.exception_id, prev_namespace = f.namespace, prev_check_id = f.check_id, prev_kind = f.kind
-       FROM findings AS f WHERE f.cluster_id = ? AND f.fingerprint = stage.fingerprint`,
+      `UPDATE stage SET (prev_rid, prev_status, prev_severity, prev_excepted, prev_exception_id, prev_namespace, prev_check_id, prev_kind, prev_hash) =
+       (SELECT f.rid, f.status, f.severity, CASE WHEN f.exception_id IS NULL THEN 0 ELSE 1 END, f.exception_id, f.namespace, f.check_id, f.kind, f.content_hash
+        FROM findings f WHERE f.cluster_id = ? AND f.fingerprint = stage.fingerprint)`,
       [clusterId],
     );
 
@@ -567,113 +580,167 @@ export class SqlStore implements Store {
     const add = (g: Omit<GroupRow, 'n'>, n: number): void => {
       const k = JSON.stringify([g.namespace, g.check_id, g.kind, g.severity, g.excepted]);
       const d = delta.get(k);
-      if (d === undefined) delta.set(k, { row: g, n });
+      if (d === undefined)
+        delta.set(k, { row: { namespace: g.namespace, check_id: g.check_id, kind: g.kind, severity: Number(g.severity), excepted: Number(g.excepted) }, n });
       else d.n += n;
     };
 
-    // 2. Resolve what the scope no longer reports.
-    const inScope =
-      kind === 'full'
-        ? ''
-        : ' AND EXISTS (SELECT 1 FROM scope c WHERE c.namespace = f.namespace AND c.kind = f.kind AND c.name = f.name AND c.api_version = f.api_version)';
-    const gone = `f.cluster_id = ? AND f.status = 0${inScope} AND NOT EXISTS (SELECT 1 FROM stage s WHERE s.fingerprint = f.fingerprint)`;
-    let resolved = 0;
-    if (kind === 'full' || scope.length > 0) {
-      for (const g of await db.all<GroupRow>(
-        `SELECT f.namespace, f.check_id, f.kind, f.severity, CASE WHEN f.exception_id IS NULL THEN 0 ELSE 1 END AS excepted, COUNT(*) AS n
-         FROM findings f WHERE ${gone} GROUP BY f.namespace, f.check_id, f.kind, f.severity, CASE WHEN f.exception_id IS NULL THEN 0 ELSE 1 END`,
-        [clusterId],
-      )) {
-        add(g, -g.n);
-        resolved += g.n;
-      }
-      if (resolved > 0) {
-        await db.run(`INSERT INTO events (finding_rid, scan_id, at, event) SELECT f.rid, ?, ?, 'resolved' FROM findings f WHERE ${gone}`, [
-          scanId,
-          at,
-          clusterId,
-        ]);
-        await db.run(`UPDATE findings AS f SET status = 1, resolved_at = ? WHERE ${gone}`, [at, clusterId]);
-      }
-    }
-
-    // 3. Count what opens and what changes, then upsert.
+    // 2. What opens and what changes, counted.
     let opened = 0;
     for (const g of await db.all<GroupRow>(
       `SELECT namespace, check_id, kind, severity, excepted, COUNT(*) AS n FROM stage
-       WHERE prev_status IS NULL OR prev_status = 1 GROUP BY namespace, check_id, kind, severity, excepted`,
+       WHERE prev_rid IS NULL OR prev_status = 1 GROUP BY namespace, check_id, kind, severity, excepted`,
     )) {
-      add(g, g.n);
-      opened += g.n;
+      add(g, Number(g.n));
+      opened += Number(g.n);
     }
+    let changed = 0;
     for (const g of await db.all<GroupRow & { pn: string; pc: string; pk: string; ps: number; pe: number }>(
       `SELECT prev_namespace AS pn, prev_check_id AS pc, prev_kind AS pk, prev_severity AS ps, prev_excepted AS pe,
          namespace, check_id, kind, severity, excepted, COUNT(*) AS n FROM stage
-       WHERE prev_status = 0 AND (prev_severity <> severity OR prev_excepted <> excepted OR prev_namespace <> namespace OR prev_check_id <> check_id OR prev_kind <> kind)
+       WHERE prev_status = 0 AND prev_hash <> hash
        GROUP BY prev_namespace, prev_check_id, prev_kind, prev_severity, prev_excepted, namespace, check_id, kind, severity, excepted`,
     )) {
-      add({ namespace: g.pn, check_id: g.pc, kind: g.pk, severity: g.ps, excepted: g.pe }, -g.n);
-      add(g, g.n);
-    }
-    if (findings.length > 0) {
-      await db.run(
-        `INSERT INTO findings (cluster_id, fingerprint, status, ${UPSERTED.join(', ')}, first_seen, last_seen, resolved_at)
-         SELECT ?, fingerprint, 0, ${UPSERTED.join(', ')}, ?, ?, NULL FROM stage WHERE true
-         ON CONFLICT (cluster_id, fingerprint) DO UPDATE SET status = 0, ${UPSERTED.map((c) => `${c} = excluded.${c}`).join(', ')},
-           last_seen = excluded.last_seen, resolved_at = NULL`,
-        [clusterId, at, at],
-      );
-      const json = (pairs: string): string => (pg ? `json_build_object(${pairs})::text` : `json_object(${pairs})`);
-      const events = `INSERT INTO events (finding_rid, scan_id, at, event, detail) SELECT f.rid, ?, ?, EVENT, DETAIL
-        FROM stage s JOIN findings f ON f.cluster_id = ? AND f.fingerprint = s.fingerprint WHERE COND`;
-      const emit = (event: string, detail: string, cond: string): Promise<number> =>
-        db.run(events.replace('EVENT', event).replace('DETAIL', detail).replace('COND', cond), [scanId, at, clusterId]);
-      if (opened > 0) await emit(`CASE WHEN s.prev_status IS NULL THEN 'opened' ELSE 'reopened' END`, 'NULL', 's.prev_status IS NULL OR s.prev_status = 1');
-      await emit(
-        `'severity-changed'`,
-        json(`'from', ${SEV_CASE('s.prev_severity')}, 'to', ${SEV_CASE('s.severity')}`),
-        's.prev_status = 0 AND s.prev_severity <> s.severity',
-      );
-      await emit(
-        `'excepted'`,
-        json(`'exceptionId', s.exception_id`),
-        's.prev_status = 0 AND s.exception_id IS NOT NULL AND (s.prev_exception_id IS NULL OR s.prev_exception_id <> s.exception_id)',
-      );
-      await emit(
-        `'unexcepted'`,
-        json(`'exceptionId', s.prev_exception_id`),
-        's.prev_status = 0 AND s.exception_id IS NULL AND s.prev_exception_id IS NOT NULL',
-      );
+      changed += Number(g.n);
+      add({ namespace: g.pn, check_id: g.pc, kind: g.pk, severity: g.ps, excepted: g.pe }, -Number(g.n));
+      add(g, Number(g.n));
     }
 
-    // 4. Current open counts, then the scan's counts and trend points.
+    // 3. Write: full rows for new, reopened and changed findings; only last_seen for the rest.
+    // A full scan resolves what it did not report: with every reported finding now at
+    // last_seen = at, that is an index range, unless an earlier sighting has the same time.
+    const sameTime =
+      kind === 'full' &&
+      (await db.get('SELECT 1 AS x FROM findings WHERE cluster_id = ? AND status = 0 AND last_seen = ? LIMIT 1', [clusterId, at])) !== undefined;
+    if (opened + changed > 0) {
+      const need = await db.all<{ fingerprint: string; prev_rid: number | null }>(
+        'SELECT fingerprint, prev_rid FROM stage WHERE prev_rid IS NULL OR prev_status = 1 OR prev_hash <> hash',
+      );
+      await db.bulkInsert(
+        'content',
+        CONTENT_COLUMNS,
+        need.map((n) => [n.fingerprint, n.prev_rid === null ? null : Number(n.prev_rid), ...(content.get(n.fingerprint) as Param[])]),
+      );
+      const cols = CONTENT.map(([c]) => c);
+      await db.run(
+        `INSERT INTO findings (cluster_id, fingerprint, status, ${cols.join(', ')}, first_seen, last_seen)
+         SELECT ?, fingerprint, 0, ${cols.join(', ')}, ?, ? FROM content WHERE prev_rid IS NULL`,
+        [clusterId, at, at],
+      );
+      await db.run(
+        `UPDATE findings SET status = 0, ${cols.map((c) => `${c} = content.${c}`).join(', ')}, last_seen = ?, resolved_at = NULL
+         FROM content WHERE findings.rid = content.prev_rid`,
+        [at],
+      );
+    }
+    await db.run('UPDATE findings SET last_seen = ? WHERE rid IN (SELECT prev_rid FROM stage WHERE prev_status = 0 AND prev_hash = hash) AND last_seen <> ?', [
+      at,
+      at,
+    ]);
+    // PostgreSQL plans the joins below from statistics: refresh them after a large change
+    // (autovacuum would, later), or a table it believes empty gets a nested loop per row.
+    if (pg && (kind === 'full' || opened > 10_000)) await db.exec('ANALYZE findings');
+
+    // 4. Resolve what the scope no longer reports.
+    if (kind === 'full' && !sameTime) {
+      await db.run('INSERT INTO gone (rid) SELECT rid FROM findings WHERE cluster_id = ? AND status = 0 AND (last_seen < ? OR last_seen > ?)', [
+        clusterId,
+        at,
+        at,
+      ]);
+    } else if (kind === 'full') {
+      await db.run(
+        'INSERT INTO gone (rid) SELECT f.rid FROM findings f WHERE f.cluster_id = ? AND f.status = 0 AND NOT EXISTS (SELECT 1 FROM stage s WHERE s.fingerprint = f.fingerprint)',
+        [clusterId],
+      );
+    } else if (scope.length > 0) {
+      await db.run(
+        `INSERT INTO gone (rid) SELECT DISTINCT f.rid FROM scope c JOIN findings f ON f.cluster_id = ? AND f.status = 0 AND f.namespace = c.namespace
+           AND f.kind = c.kind AND f.name = c.name AND f.api_version = c.api_version
+         WHERE NOT EXISTS (SELECT 1 FROM stage s WHERE s.fingerprint = f.fingerprint)`,
+        [clusterId],
+      );
+    }
+    let resolved = 0;
+    for (const g of await db.all<GroupRow>(
+      `SELECT f.namespace, f.check_id, f.kind, f.severity, CASE WHEN f.exception_id IS NULL THEN 0 ELSE 1 END AS excepted, COUNT(*) AS n
+       FROM gone g JOIN findings f ON f.rid = g.rid GROUP BY f.namespace, f.check_id, f.kind, f.severity, CASE WHEN f.exception_id IS NULL THEN 0 ELSE 1 END`,
+    )) {
+      add(g, -Number(g.n));
+      resolved += Number(g.n);
+    }
+    if (resolved > 0) {
+      await db.run(`INSERT INTO events (finding_rid, scan_id, at, event) SELECT rid, ?, ?, 'resolved' FROM gone`, [scanId, at]);
+      await db.run('UPDATE findings SET status = 1, resolved_at = ? WHERE rid IN (SELECT rid FROM gone)', [at]);
+    }
+
+    // 5. Events of the reported findings.
+    if (opened > 0) {
+      await db.run(
+        `INSERT INTO events (finding_rid, scan_id, at, event) SELECT f.rid, ?, ?, 'opened' FROM stage s
+         JOIN findings f ON f.cluster_id = ? AND f.fingerprint = s.fingerprint WHERE s.prev_rid IS NULL`,
+        [scanId, at, clusterId],
+      );
+      await db.run(`INSERT INTO events (finding_rid, scan_id, at, event) SELECT prev_rid, ?, ?, 'reopened' FROM stage WHERE prev_status = 1`, [scanId, at]);
+    }
+    if (changed > 0) {
+      const json = (pairs: string): string => (pg ? `json_build_object(${pairs})::text` : `json_object(${pairs})`);
+      const emit = (event: string, detail: string, cond: string): Promise<number> =>
+        db.run(
+          `INSERT INTO events (finding_rid, scan_id, at, event, detail) SELECT prev_rid, ?, ?, '${event}', ${detail} FROM stage WHERE prev_status = 0 AND ${cond}`,
+          [scanId, at],
+        );
+      await emit('severity-changed', json(`'from', ${SEV_CASE('prev_severity')}, 'to', ${SEV_CASE('severity')}`), 'prev_severity <> severity');
+      await emit(
+        'excepted',
+        json(`'exceptionId', exception_id`),
+        'exception_id IS NOT NULL AND (prev_exception_id IS NULL OR prev_exception_id <> exception_id)',
+      );
+      await emit('unexcepted', json(`'exceptionId', prev_exception_id`), 'exception_id IS NULL AND prev_exception_id IS NOT NULL');
+    }
+
+    // 6. Current open counts, then the scan's counts and trend points.
     const changes = [...delta.values()].filter((d) => d.n !== 0);
     if (changes.length > 0) {
+      // Each change counts in the cluster's total and under its namespace, check and kind.
+      const perDim = new Map<string, Param[]>();
+      for (const d of changes) {
+        for (const [dim, key] of [
+          ['all', ''],
+          ['namespace', d.row.namespace],
+          ['check', d.row.check_id],
+          ['kind', d.row.kind],
+        ] as const) {
+          const k = JSON.stringify([dim, key, d.row.severity, d.row.excepted]);
+          const row = perDim.get(k);
+          if (row === undefined) perDim.set(k, [dim, key, d.row.severity, d.row.excepted, d.n]);
+          else row[4] = (row[4] as number) + d.n;
+        }
+      }
       await db.bulkInsert(
         'count_delta',
         [
-          { name: 'namespace', pgType: 'text' },
-          { name: 'check_id', pgType: 'text' },
-          { name: 'kind', pgType: 'text' },
+          { name: 'dim', pgType: 'text' },
+          { name: 'key', pgType: 'text' },
           { name: 'severity', pgType: 'integer' },
           { name: 'excepted', pgType: 'integer' },
           { name: 'n', pgType: 'bigint' },
         ],
-        changes.map((d) => [d.row.namespace, d.row.check_id, d.row.kind, d.row.severity, d.row.excepted, d.n]),
+        [...perDim.values()].filter((r) => r[4] !== 0),
       );
       await db.run(
-        `INSERT INTO open_counts (cluster_id, namespace, check_id, kind, severity, excepted, count)
-         SELECT ?, namespace, check_id, kind, severity, excepted, n FROM count_delta WHERE true
-         ON CONFLICT (cluster_id, namespace, check_id, kind, severity, excepted) DO UPDATE SET count = open_counts.count + excluded.count`,
+        `INSERT INTO open_counts (cluster_id, dim, key, severity, excepted, count)
+         SELECT ?, dim, key, severity, excepted, n FROM count_delta WHERE true
+         ON CONFLICT (cluster_id, dim, key, severity, excepted) DO UPDATE SET count = open_counts.count + excluded.count`,
         [clusterId],
       );
     }
     const open: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
     for (const r of await db.all<{ severity: number; n: number }>(
-      'SELECT severity, SUM(count) AS n FROM open_counts WHERE cluster_id = ? AND excepted = 0 GROUP BY severity',
+      `SELECT severity, SUM(count) AS n FROM open_counts WHERE cluster_id = ? AND dim = 'all' AND excepted = 0 GROUP BY severity`,
       [clusterId],
     )) {
-      open[sevName(r.severity)] = Number(r.n);
+      open[sevName(Number(r.severity))] = Number(r.n);
     }
     // Trend points are written when the counts moved (and on every full scan), so that watch
     // mode's many small scans that change nothing add no rows.
@@ -686,18 +753,13 @@ export class SqlStore implements Store {
           { name: 'key', pgType: 'text' },
           { name: 'count', pgType: 'bigint' },
         ],
-        SEVERITIES.map((s) => [scanId, 'severity', s, open[s]]),
+        SEVERITIES.map((sev) => [scanId, 'severity', sev, open[sev]]),
       );
-      for (const [dim, col] of [
-        ['check', 'check_id'],
-        ['namespace', 'namespace'],
-      ] as const) {
-        await db.run(
-          `INSERT INTO scan_counts (scan_id, dim, key, count) SELECT ?, '${dim}', ${col}, SUM(count) FROM open_counts
-           WHERE cluster_id = ? AND excepted = 0 GROUP BY ${col}`,
-          [scanId, clusterId],
-        );
-      }
+      await db.run(
+        `INSERT INTO scan_counts (scan_id, dim, key, count) SELECT ?, dim, key, SUM(count) FROM open_counts
+         WHERE cluster_id = ? AND dim IN ('check', 'namespace') AND excepted = 0 GROUP BY dim, key`,
+        [scanId, clusterId],
+      );
     }
     return { open, opened, resolved };
   }
@@ -818,6 +880,9 @@ export class SqlStore implements Store {
       if (severities.length > 0 && severities.length < SEVERITIES.length) {
         where.push(`f.severity IN (${severities.map(() => '?').join(', ')})`);
         params.push(...severities);
+        // The same as a range of the sort key `prio`, which an index can seek to.
+        where.push('f.prio >= ? AND f.prio < ?');
+        params.push(Math.min(...severities) * SEV_STEP, (Math.max(...severities) + 1) * SEV_STEP);
       }
       const q = filter.q?.trim();
       if (q !== undefined && q !== '') {
@@ -846,7 +911,11 @@ export class SqlStore implements Store {
       const total = await this.countFindings(db, [...clusterName.keys()], statuses, where, params, { ...filter, check: checkId }, severities);
 
       const cols = [...sort.cols, 'rid'];
-      const orderBy = cols.map((c) => `f.${c} ${dir}`).join(', ');
+      // SQLite's planner prefers an index in sort order even when an equality filter matches
+      // few rows far apart in it; then reading the few rows through the filter's index and
+      // sorting them is faster (`+col` keeps the sort index out of the plan).
+      const fewRows = db.dialect === 'sqlite' && total < 5000 && (filter.namespace !== undefined || filter.check !== undefined || filter.kind !== undefined);
+      const orderBy = cols.map((c) => `${fewRows ? '+' : ''}f.${c} ${dir}`).join(', ');
       const branchWhere = [...where];
       const branchParams = [...params];
       if (after !== undefined) {
@@ -872,7 +941,10 @@ export class SqlStore implements Store {
     });
   }
 
-  /** Totals of open findings come from `open_counts`; other statuses, and text search, count rows. */
+  /**
+   * Totals of open findings filtered by at most one of namespace, check and kind (and by
+   * severity) come from `open_counts`; other filters, statuses and text search count rows.
+   */
   private async countFindings(
     db: Db,
     clusterIds: readonly number[],
@@ -884,24 +956,20 @@ export class SqlStore implements Store {
   ): Promise<number> {
     if (clusterIds.length === 0) return 0;
     const clusterIn = `cluster_id IN (${clusterIds.map(() => '?').join(', ')})`;
-    let total = 0;
     const searching = filter.q !== undefined && filter.q.trim() !== '';
+    const dims = (
+      [
+        ['namespace', filter.namespace],
+        ['check', filter.check],
+        ['kind', filter.kind],
+      ] as const
+    ).filter(([, v]) => v !== undefined);
+    let total = 0;
     for (const status of statuses) {
-      if (status === 0 && !searching) {
-        const cw: string[] = [clusterIn];
-        const cp: Param[] = [...clusterIds];
-        if (filter.namespace !== undefined) {
-          cw.push('namespace = ?');
-          cp.push(filter.namespace);
-        }
-        if (filter.check !== undefined) {
-          cw.push('check_id = ?');
-          cp.push(filter.check);
-        }
-        if (filter.kind !== undefined) {
-          cw.push('kind = ?');
-          cp.push(filter.kind);
-        }
+      if (status === 0 && !searching && dims.length <= 1) {
+        const [dim, key] = dims[0] ?? ['all', ''];
+        const cw = [clusterIn, 'dim = ?', 'key = ?'];
+        const cp: Param[] = [...clusterIds, dim, key as string];
         if (severities.length > 0 && severities.length < SEVERITIES.length) {
           cw.push(`severity IN (${severities.map(() => '?').join(', ')})`);
           cp.push(...severities);

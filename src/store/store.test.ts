@@ -340,6 +340,46 @@ for (const backend of [sqliteBackend, postgresBackend]) {
       );
     });
 
+    it('serialises concurrent scans: the same key pushed at once is stored once, other clusters all', async () => {
+      const { store } = await fresh();
+      const pushes = [0, 1, 2, 3].map((i) =>
+        store.recordScan(scan(1, [finding('a'), finding(`b${i}`)], { cluster: 'edge', idempotencyKey: 'agent:scan-1:1' })),
+      );
+      const others = ['c1', 'c2', 'c3'].map((c, i) => store.recordScan(scan(2 + i, [finding('a'), finding(c)], { cluster: c })));
+      const reads = [store.listFindings({ status: 'all' }), store.listScans({})];
+      const results = await Promise.all([...pushes, ...others]);
+      await Promise.all(reads);
+      assert.equal(results.slice(0, 4).filter((r) => r.duplicate !== true).length, 1);
+      assert.equal(new Set(results.slice(0, 4).map((r) => r.id)).size, 1);
+      assert.equal((await store.listScans({})).total, 4);
+      assert.equal((await store.listFindings({ cluster: 'edge' })).total, 2);
+      assert.equal((await store.listFindings({})).total, 8);
+    });
+
+    it('resolves what a full scan misses even when an earlier scan finished in the same millisecond', async () => {
+      const { store } = await fresh();
+      await store.recordScan(scan(1, [finding('a'), finding('b')]));
+      const again = await store.recordScan(scan(1, [finding('a')]));
+      assert.deepEqual([again.counts.opened, again.counts.resolved], [0, 1]);
+      assert.equal((await store.getFinding('prod', 'b'))?.status, 'resolved');
+      assert.equal((await store.getFinding('prod', 'a'))?.status, 'open');
+    });
+
+    it('rewrites a finding whose content changed, and keeps its identity', async () => {
+      const { store } = await fresh();
+      await store.recordScan(scan(1, [finding('a')]));
+      await store.recordScan(scan(2, [finding('a', { message: 'new wording', evidence: { hostPID: 'true' }, rank: 7, fix: null, fixable: 'unsafe' })]));
+      const a = await store.getFinding('prod', 'a');
+      assert.deepEqual(
+        [a?.message, a?.evidence, a?.rank, a?.fix, a?.fixable, a?.firstSeen, a?.lastSeen],
+        ['new wording', { hostPID: 'true' }, 7, null, 'unsafe', at(1), at(2)],
+      );
+      assert.deepEqual(
+        (await store.findingHistory('prod', 'a')).map((e) => e.event),
+        ['opened'],
+      );
+    });
+
     it('records a scan in one transaction: a failure leaves nothing behind', async () => {
       const { store } = await fresh();
       await store.recordScan(scan(1, [finding('a')]));

@@ -11,7 +11,8 @@
  * - lists, cluster-wide and per namespace, with `limit`/`continue` pagination, `metadata.namespace`
  *   field selectors and gzip for large bodies; GET of single objects;
  * - authentication by bearer token or TLS client certificate (CN = user), and an authorizer
- *   callback (403 for chosen resources or namespaces);
+ *   callback (403 for chosen resources or namespaces); `POST` of TokenReviews (the tokens) and
+ *   SubjectAccessReviews (the authorizer), for servers that delegate auth to the cluster;
  * - faults: fixed statuses, slow responses, connections dropped mid-body, expired continue
  *   tokens (410 Gone);
  * - watches (`?watch=1`): ADDED/MODIFIED/DELETED events from a resourceVersion (or the current
@@ -46,7 +47,8 @@ export interface ServedType {
 /** One access decision the authorizer is asked for. */
 export interface AccessRequest {
   readonly user: string;
-  readonly verb: 'list' | 'get' | 'watch';
+  /** `create` and `update` are asked by SubjectAccessReviews only. */
+  readonly verb: 'list' | 'get' | 'watch' | 'create' | 'update';
   readonly group: string;
   readonly resource: string;
   /** Absent for cluster-wide lists and cluster-scoped objects. */
@@ -164,6 +166,9 @@ export interface FakeApiServer {
   readonly requests: { readonly path: string; readonly user: string; readonly status: number }[];
   close(): Promise<void>;
 }
+
+const TOKEN_REVIEWS = '/apis/authentication.k8s.io/v1/tokenreviews';
+const ACCESS_REVIEWS = '/apis/authorization.k8s.io/v1/subjectaccessreviews';
 
 const L = ['get', 'list', 'watch'];
 const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -611,6 +616,44 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     return HANDLED;
   };
 
+  /**
+   * TokenReview (a token of `tokens` authenticates as its user) and SubjectAccessReview (the
+   * authorizer decides; allowed without one), for servers that delegate auth to the cluster.
+   */
+  const review = (req: http.IncomingMessage, path: string, send: (code: number, body: JsonObject) => Handled): Handled => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body: JsonObject;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as JsonObject;
+      } catch {
+        send(400, status(400, 'BadRequest', 'body is not JSON'));
+        return;
+      }
+      const spec = isObject(body.spec) ? body.spec : {};
+      if (path === TOKEN_REVIEWS) {
+        const who = typeof spec.token === 'string' ? options.tokens?.[spec.token] : undefined;
+        send(201, {
+          ...body,
+          status: who !== undefined ? { authenticated: true, user: { username: who, groups: ['system:authenticated'] } } : { authenticated: false },
+        });
+        return;
+      }
+      const attrs = isObject(spec.resourceAttributes) ? spec.resourceAttributes : {};
+      const allowed =
+        options.authorize?.({
+          user: String(spec.user ?? ''),
+          verb: String(attrs.verb ?? '') as AccessRequest['verb'],
+          group: String(attrs.group ?? ''),
+          resource: String(attrs.resource ?? ''),
+          ...(typeof attrs.namespace === 'string' ? { namespace: attrs.namespace } : {}),
+        }) ?? true;
+      send(201, { ...body, status: { allowed } });
+    });
+    return HANDLED;
+  };
+
   // Every path ends in `return send(...)`: the marker type keeps that explicit and lint-clean.
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): Handled => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -644,6 +687,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
         sf.retryAfter !== undefined ? { 'Retry-After': sf.retryAfter } : {},
       );
     if (path.startsWith('/fake/')) return admin(req, res, path);
+    if (req.method === 'POST' && (path === TOKEN_REVIEWS || path === ACCESS_REVIEWS)) {
+      if (user === undefined) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+      return review(req, path, send);
+    }
     if (req.method !== 'GET') return send(405, status(405, 'MethodNotAllowed', `${req.method} is not supported by the fake API server`));
     if (user === undefined) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     const d = discovery(path);

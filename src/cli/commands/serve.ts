@@ -317,6 +317,9 @@ Examples:
         const e = err as NodeJS.ErrnoException;
         if (e.code === 'EADDRINUSE') throw new PalisadeError('io', `cannot listen on ${flags.listen}: the address is in use`);
         if (e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new PalisadeError('io', `cannot listen on ${flags.listen}: ${e.code}`);
+        // OpenSSL's errors name the problem (no PEM, key does not match the certificate).
+        if (tls && typeof e.code === 'string' && e.code.startsWith('ERR_OSSL'))
+          throw new PalisadeError('usage', `--tls-cert/--tls-key: ${flags.tlsCert}, ${flags.tlsKey}: ${e.message.replace(/^error:[0-9A-F]+:/, '')}`);
         throw err;
       }
       process.stdout.write(

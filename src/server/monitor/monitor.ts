@@ -29,7 +29,7 @@ import { prepareChecks, scanInventory } from '../../scan.js';
 import { discover, listableTypes, type ResourceType, typeName } from '../../sources/cluster/discovery.js';
 import { ApiClient, ApiError } from '../../sources/cluster/http.js';
 import { type ClusterTarget, IN_CLUSTER_CONTEXT, resolveClusterTargets } from '../../sources/cluster/kubeconfig.js';
-import { snapshotLines, snapshotObjectLine } from '../../sources/snapshot.js';
+import { snapshotClusterLine, snapshotHeaderLine, snapshotObjectLine } from '../../sources/snapshot.js';
 import type { ExceptionRecord, FindingInput, ScanInput } from '../../store/types.js';
 import { findingKey, objectKey, rewaive, toFindingInputs } from './findings.js';
 import type { ClusterMonitor, MonitorError, MonitorOptions, MonitorStatus } from './types.js';
@@ -41,12 +41,15 @@ const HOUR = 3_600_000;
 const MAX_ERRORS = 20;
 const RBAC_KINDS: ReadonlySet<string> = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount']);
 const BINDING_KINDS: ReadonlySet<string> = new Set(['RoleBinding', 'ClusterRoleBinding']);
+const RBAC_GV = 'rbac.authorization.k8s.io/v1';
 
-/** One object held, with its snapshot line once computed. */
+/** One object held. */
 interface Held {
   readonly object: JsonObject;
-  line?: string;
 }
+
+/** The key of a snapshot chunk: the objects of one type in one namespace (`''` for cluster-scoped). */
+const chunkKey = (type: string, namespace: string | undefined): string => `${type}\u0000${namespace ?? ''}`;
 
 /** A change not yet rescanned: the object as the last scan saw it (undefined: it did not exist). */
 interface Pending {
@@ -126,6 +129,17 @@ class Monitor implements ClusterMonitor {
   #localChecks: AnyCheck[] = [];
   /** Findings of the whole-cluster checks from the last full scan, per object key. */
   #globalFindings = new Map<string, FindingInput[]>();
+  /**
+   * The snapshot's objects, gzip-compressed per type and namespace: a gzip stream may be a
+   * series of members, so a snapshot is the header's member followed by these, and a change
+   * recompresses only its chunk. Per type name, per namespace: the member and its object count.
+   */
+  readonly #chunks = new Map<string, Map<string, { readonly gz: Buffer; readonly objects: number }>>();
+  readonly #dirty = new Set<string>();
+  /** The held objects per namespace (`''`: cluster-scoped), per key: what incremental scans read. */
+  readonly #byNamespace = new Map<string, Map<string, JsonObject>>();
+  /** Namespaced RBAC objects and ServiceAccounts, per key: the RBAC context of incremental scans. */
+  readonly #rbac = new Map<string, JsonObject>();
 
   constructor(options: MonitorOptions) {
     this.#o = options;
@@ -304,10 +318,17 @@ class Monitor implements ClusterMonitor {
           if (before && sameObject(before.object, o)) next.set(key, before);
           else {
             next.set(key, { object: o });
+            this.#index(key, o, before?.object);
             this.#changed(key, before?.object);
+            this.#dirty.add(chunkKey(name, metaOf(o).namespace));
           }
         }
-        for (const [key, h] of old) if (!next.has(key)) this.#changed(key, h.object);
+        for (const [key, h] of old) {
+          if (next.has(key)) continue;
+          this.#index(key, undefined, h.object);
+          this.#changed(key, h.object);
+          this.#dirty.add(chunkKey(name, metaOf(h.object).namespace));
+        }
         this.#held.set(name, next);
       },
       upsert: (type, o) => {
@@ -316,6 +337,8 @@ class Monitor implements ClusterMonitor {
         const key = objectKey(o);
         const before = m.get(key);
         m.set(key, { object: o });
+        this.#index(key, o, before?.object);
+        this.#dirty.add(chunkKey(typeName(type), metaOf(o).namespace));
         this.#changed(key, before?.object);
       },
       remove: (type, o) => {
@@ -325,6 +348,8 @@ class Monitor implements ClusterMonitor {
         const before = m.get(key);
         if (!before) return;
         m.delete(key);
+        this.#index(key, undefined, before.object);
+        this.#dirty.add(chunkKey(typeName(type), metaOf(o).namespace));
         this.#changed(key, before.object);
       },
       coverage: (type, c) => {
@@ -332,6 +357,22 @@ class Monitor implements ClusterMonitor {
       },
       error: (where, message) => this.#error(where, message),
     };
+  }
+
+  #index(key: string, o: JsonObject | undefined, before: JsonObject | undefined): void {
+    if (before) {
+      this.#byNamespace.get(metaOf(before).namespace ?? '')?.delete(key);
+      this.#rbac.delete(key);
+    }
+    if (!o) return;
+    const ns = metaOf(o).namespace;
+    let m = this.#byNamespace.get(ns ?? '');
+    if (!m) {
+      m = new Map();
+      this.#byNamespace.set(ns ?? '', m);
+    }
+    m.set(key, o);
+    if (ns !== undefined && RBAC_KINDS.has(String(o.kind))) this.#rbac.set(key, o);
   }
 
   #changed(key: string, before: JsonObject | undefined): void {
@@ -438,12 +479,7 @@ class Monitor implements ClusterMonitor {
       };
     } else {
       const { scope, namespaces, wholeRbac } = this.#scopeOf(pending);
-      const inventory = this.#inventory((key, o, ns) => {
-        if (ns === undefined) return true; // every cluster-scoped object: context
-        if (namespaces.has(ns)) return true;
-        if (RBAC_KINDS.has(String(o.kind))) return true; // context of the RBAC model
-        return scope.has(key);
-      });
+      const inventory = this.#contextInventory(namespaces, wholeRbac);
       // Objects whose findings this scan decides: the changed ones and the affected namespaces' (and RBAC's) objects.
       for (const r of inventory.all) {
         const o = r.object;
@@ -453,7 +489,9 @@ class Monitor implements ClusterMonitor {
         if (o.kind === 'Namespace' && namespaces.has(metaOf(o).name)) scope.add(key);
       }
       const report = scanInventory(inventory, { ...this.#o.scan, preparedChecks: this.#localChecks, coverage, cluster });
-      const findings = toFindingInputs(this.#cluster, report.findings, exceptions).filter((f) => scope.has(findingKey(f)));
+      // Only the scope's findings: the context objects' are not this scan's to decide.
+      const inScope = report.findings.filter((f) => scope.has(`${f.resource.apiVersion}/${f.resource.kind}/${f.resource.namespace ?? ''}/${f.resource.name}`));
+      const findings = toFindingInputs(this.#cluster, inScope, exceptions);
       // Whole-cluster checks: their last full-scan findings, for the objects still there.
       for (const key of scope) {
         const carried = this.#globalFindings.get(key);
@@ -530,6 +568,54 @@ class Monitor implements ClusterMonitor {
     return { scope, namespaces, wholeRbac };
   }
 
+  /**
+   * The inventory of an incremental scan: every object of the affected namespaces, every
+   * cluster-scoped object, and the namespaced RBAC that can grant the affected namespaces'
+   * subjects anything (all of it when RBAC itself changed).
+   */
+  #contextInventory(namespaces: ReadonlySet<string>, wholeRbac: boolean): Inventory {
+    const inventory = new Inventory({ cluster: this.#cluster });
+    const added = new Set<string>();
+    const add = (key: string, o: JsonObject): void => {
+      if (added.has(key)) return;
+      added.add(key);
+      inventory.add({ object: o });
+    };
+    for (const [key, o] of this.#byNamespace.get('') ?? []) add(key, o);
+    for (const ns of namespaces) for (const [key, o] of this.#byNamespace.get(ns) ?? []) add(key, o);
+    if (wholeRbac) {
+      for (const [key, o] of this.#rbac) add(key, o);
+      return inventory;
+    }
+    const grantsScope = (s: unknown, bindingNs: string | undefined): boolean => {
+      if (!isObject(s) || typeof s.name !== 'string') return false;
+      if (s.kind === 'ServiceAccount') return namespaces.has(typeof s.namespace === 'string' ? s.namespace : (bindingNs ?? ''));
+      if (s.kind === 'Group')
+        return (
+          s.name === 'system:serviceaccounts' ||
+          s.name === 'system:authenticated' ||
+          s.name === 'system:unauthenticated' ||
+          (s.name.startsWith('system:serviceaccounts:') && namespaces.has(s.name.slice('system:serviceaccounts:'.length)))
+        );
+      if (s.kind === 'User' && s.name.startsWith('system:serviceaccount:')) return namespaces.has(s.name.split(':')[2] ?? '');
+      return false;
+    };
+    const roles = new Set<string>();
+    for (const [key, o] of this.#rbac) {
+      if (o.kind !== 'RoleBinding') continue;
+      const ns = metaOf(o).namespace;
+      if (!(Array.isArray(o.subjects) && o.subjects.some((s) => grantsScope(s, ns)))) continue;
+      add(key, o);
+      const ref = isObject(o.roleRef) ? o.roleRef : {};
+      if (ref.kind === 'Role' && typeof ref.name === 'string') roles.add(`${RBAC_GV}/Role/${ns ?? ''}/${ref.name}`);
+    }
+    for (const key of roles) {
+      const o = this.#rbac.get(key);
+      if (o) add(key, o);
+    }
+    return inventory;
+  }
+
   /** An inventory of the held objects that `keep` accepts, in a stable order (by type, then as listed). */
   #inventory(keep: (key: string, o: JsonObject, namespace: string | undefined) => boolean): Inventory {
     const inventory = new Inventory({ cluster: this.#cluster });
@@ -541,37 +627,77 @@ class Monitor implements ClusterMonitor {
     return inventory;
   }
 
-  /** The cluster's snapshot (gzip), Secrets redacted; unchanged objects reuse their line. */
+  /**
+   * The cluster's snapshot (the `palisade snapshot` format, gzip), Secrets redacted: the
+   * header's gzip member, then each type's chunks (recompressed only where objects changed).
+   */
   async #snapshot(coverage: readonly ResourceTypeCoverage[]): Promise<Uint8Array> {
-    const lineOf = new Map<JsonObject, Held>();
-    const inventory = new Inventory({ cluster: this.#cluster });
-    for (const t of this.#types) {
-      for (const h of this.#held.get(typeName(t))?.values() ?? []) {
-        inventory.add({ object: h.object });
-        lineOf.set(h.object, h);
+    const dirtyTypes = new Map<string, Set<string>>();
+    for (const k of this.#dirty) {
+      const [type, ns] = k.split('\u0000') as [string, string];
+      let set = dirtyTypes.get(type);
+      if (!set) {
+        set = new Set();
+        dirtyTypes.set(type, set);
+      }
+      set.add(ns);
+    }
+    this.#dirty.clear();
+    // Compressed a few at a time: each deflate stream holds about 300 KB of state, and the
+    // first snapshot has thousands of chunks.
+    const work: (() => Promise<void>)[] = [];
+    for (const [type, namespaces] of dirtyTypes) {
+      const lines = new Map<string, string[]>();
+      for (const ns of namespaces) lines.set(ns, []);
+      for (const h of this.#held.get(type)?.values() ?? []) {
+        const list = lines.get(metaOf(h.object).namespace ?? '');
+        if (list) list.push(snapshotObjectLine(h.object));
+      }
+      let chunks = this.#chunks.get(type);
+      if (!chunks) {
+        chunks = new Map();
+        this.#chunks.set(type, chunks);
+      }
+      const target = chunks;
+      for (const [ns, list] of lines) {
+        if (list.length === 0) {
+          target.delete(ns);
+          continue;
+        }
+        work.push(async () => {
+          target.set(ns, { gz: await gzipAsync(`${list.join('\n')}\n`), objects: list.length });
+        });
       }
     }
-    const text = [
-      ...snapshotLines(
-        [
-          {
-            name: this.#cluster,
-            server: this.#server,
-            ...(this.#kubernetesVersion !== undefined ? { kubernetesVersion: this.#kubernetesVersion } : {}),
-            inventory,
-            coverage,
-          },
-        ],
-        new Date().toISOString(),
-        (o) => {
-          const h = lineOf.get(o);
-          if (!h) return snapshotObjectLine(o);
-          h.line ??= snapshotObjectLine(o);
-          return h.line;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(4, work.length) }, async () => {
+        while (next < work.length) await (work[next++] as () => Promise<void>)();
+      }),
+    );
+    const parts: Buffer[] = [];
+    let objects = 0;
+    for (const t of this.#types) {
+      const chunks = this.#chunks.get(typeName(t));
+      if (!chunks) continue;
+      for (const ns of [...chunks.keys()].sort()) {
+        const c = chunks.get(ns) as { gz: Buffer; objects: number };
+        parts.push(c.gz);
+        objects += c.objects;
+      }
+    }
+    const header =
+      snapshotHeaderLine(new Date().toISOString(), 1) +
+      snapshotClusterLine(
+        {
+          name: this.#cluster,
+          server: this.#server,
+          ...(this.#kubernetesVersion !== undefined ? { kubernetesVersion: this.#kubernetesVersion } : {}),
+          coverage,
         },
-      ),
-    ].join('');
-    return new Uint8Array(await gzipAsync(text, { level: 1 }));
+        objects,
+      );
+    return new Uint8Array(Buffer.concat([await gzipAsync(header), ...parts]));
   }
 }
 
