@@ -215,7 +215,7 @@ describe('palisade db and vuln match (built CLI)', () => {
 
   it('bad input exits 2 with one line naming the problem', () => {
     const cases: [string[], RegExp][] = [
-      [['vuln', 'match', '--db', db], /give exactly one of --sbom FILE or --packages FILE/],
+      [['vuln', 'match', '--db', db], /give exactly one of --image REF, --sbom FILE or --packages FILE/],
       [['vuln', 'match', '--sbom', sbom, '--db', join(dir, 'none.db')], /no vulnerability database at .*none\.db: build one with palisade db build/],
       [['vuln', 'match', '--sbom', join(dir, 'missing.json'), '--db', db], /--sbom .*missing\.json: no such file/],
       [['vuln', 'match', '--sbom', sbom, '--db', db, '--vex', sbom], /--vex .*app\.cdx\.json: CycloneDX document without a vulnerabilities array/],

@@ -195,7 +195,7 @@ describe('images on disk', () => {
     const { inventory } = await scanImage(dir);
     assert.deepEqual(
       inventory.packages.map((p) => [p.ecosystem, p.name, p.version, p.source?.name]),
-      [['Red Hat', 'openssl-libs', '1:3.0.7-27.el9', 'openssl']],
+      [['Red Hat:9', 'openssl-libs', '1:3.0.7-27.el9', 'openssl']],
     );
   });
 

@@ -44,12 +44,13 @@ export function osEcosystem(os: OsRelease | undefined): string | undefined {
       return v ? `Ubuntu:${v}${/\bLTS\b/.test(os.prettyName ?? '') ? ':LTS' : ''}` : 'Ubuntu';
     case 'alpine':
       return v ? `Alpine:v${v.split('.').slice(0, 2).join('.')}` : 'Alpine';
+    // Keyed by major release, as their advisories are (src/vuln/ecosystem.ts ecosystemKey).
     case 'rhel':
-      return 'Red Hat';
+      return v ? `Red Hat:${v.split('.')[0]}` : 'Red Hat';
     case 'rocky':
-      return 'Rocky Linux';
+      return v ? `Rocky Linux:${v.split('.')[0]}` : 'Rocky Linux';
     case 'almalinux':
-      return 'AlmaLinux';
+      return v ? `AlmaLinux:${v.split('.')[0]}` : 'AlmaLinux';
     case 'wolfi':
       return 'Wolfi';
     case 'chainguard':

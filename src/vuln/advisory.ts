@@ -62,6 +62,13 @@ export interface AffectedPackage {
   readonly severityLabel?: string;
   /** The feed the entry came from (`osv`, `debian-tracker`, `debian-dsa`, `debian-dla`, `alpine-secdb`). */
   readonly source: string;
+  /**
+   * Precomputed by the database from the entry's record, so that matching needs the record only
+   * for findings: the vulnerability the entry is about (the CVE when the record names one)...
+   */
+  readonly identity?: string;
+  /** ...and whether the record is withdrawn. */
+  readonly withdrawn?: boolean;
 }
 
 /** Normalised qualitative severity from a label such as `HIGH`, `moderate`, `unimportant`. */

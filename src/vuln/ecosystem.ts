@@ -40,6 +40,7 @@ export const DEBIAN_CODENAMES: Readonly<Record<string, string>> = {
  * ecosystemKey('Debian:12.5'); // 'Debian:12'
  * ecosystemKey('Alpine:3.19.1'); // 'Alpine:v3.19'
  * ecosystemKey('Ubuntu:22.04:LTS'); // 'Ubuntu:22.04'
+ * ecosystemKey('Red Hat:enterprise_linux:9::appstream'); // 'Red Hat:9'
  */
 export function ecosystemKey(ecosystem: string): string {
   const base = ecosystemBase(ecosystem);
@@ -58,6 +59,18 @@ export function ecosystemKey(ecosystem: string): string {
     }
     case 'Ubuntu':
       return `Ubuntu:${release.replace(/:LTS$/i, '')}`;
+    case 'Red Hat': {
+      // Red Hat's OSV records name a product stream by its CPE, `enterprise_linux:9::appstream`,
+      // `rhel_eus:9.2::baseos`: RHEL streams (and an installed `Red Hat:9.3`) meet under the major
+      // release. Other products (`openshift:4.14::el9`, ...) keep their own key.
+      const m = /^(?:(?:enterprise_linux|rhel_(?:eus|aus|e4s|tus|els)):)?(\d+)(?:[.:]|$)/.exec(release);
+      return m !== null ? `Red Hat:${m[1]}` : ecosystem;
+    }
+    case 'Rocky Linux':
+    case 'AlmaLinux': {
+      const m = /^(\d+)(?:\.\d+)*$/.exec(release);
+      return m !== null ? `${base}:${m[1]}` : ecosystem;
+    }
     default:
       return ecosystem;
   }
@@ -101,7 +114,7 @@ export function lookupKeyOf(pkg: InstalledPackage): LookupKey {
 const RPM_DISTROS: Readonly<Record<string, string>> = {
   redhat: 'Red Hat',
   rhel: 'Red Hat',
-  rocky: 'Rocky',
+  rocky: 'Rocky Linux',
   almalinux: 'AlmaLinux',
   opensuse: 'openSUSE',
   suse: 'SUSE',
@@ -156,6 +169,9 @@ export function packageFromPurl(p: PackageUrl, purl: string, extraSource?: { nam
     else if (ns === 'chainguard') ecosystem = 'Chainguard';
   } else if (p.type === 'rpm') {
     ecosystem = RPM_DISTROS[ns ?? ''];
+    // The release from the distro qualifier (`rhel-9.3`, `redhat-9.3`, `9.3`) keys it, as the advisories are.
+    const release = /(\d+(?:\.\d+)*)$/.exec(p.qualifiers.distro ?? '')?.[1];
+    if (ecosystem !== undefined && release !== undefined) ecosystem = ecosystemKey(`${ecosystem}:${release}`);
     if (p.qualifiers.epoch !== undefined && !version.includes(':')) version = `${p.qualifiers.epoch}:${version}`;
   } else {
     ecosystem = LANGUAGE_TYPES[p.type];

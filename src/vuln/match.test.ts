@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { InstalledPackage } from '../packages/packages.js';
 import type { AdvisoryRecord, AffectedPackage } from './advisory.js';
+import { parseOsv } from '../vulndb/feeds.js';
+import { ecosystemKey, packageFromPurl } from './ecosystem.js';
 import { type AdvisoryLookup, matchPackages } from './match.js';
+import { parsePurl } from './purl.js';
 
 /** An in-memory lookup with the same contract as the SQLite database. */
 function memoryLookup(records: AdvisoryRecord[], affected: AffectedPackage[], kev: string[] = [], epss: Record<string, number> = {}): AdvisoryLookup {
@@ -140,6 +143,9 @@ describe('matchPackages', () => {
     const pkgs: InstalledPackage[] = [{ ecosystem: 'PyPI', name: 'Requests', version: '1.0', purl: 'pkg:pypi/requests@1.0', locations: [] }];
     assert.equal(matchPackages(pkgs, lookup).vulnerabilities.length, 0);
     assert.equal(matchPackages(pkgs, lookup, { includeNotAffected: true }).vulnerabilities[0]?.status, 'withdrawn');
+    // A version the withdrawn record never claimed is not worth a mention.
+    const fixed: InstalledPackage[] = [{ ecosystem: 'PyPI', name: 'requests', version: '2.0', purl: 'pkg:pypi/requests@2.0', locations: [] }];
+    assert.deepEqual(matchPackages(fixed, lookup, { includeNotAffected: true }).vulnerabilities, []);
   });
 
   it('takes severity from the vendor, else CVSS (also from a related record), else the stated label', () => {
@@ -191,5 +197,59 @@ describe('matchPackages', () => {
     const r = matchPackages([{ ecosystem: 'CRAN', name: 'readr', version: '1.0', purl: 'pkg:cran/readr@1.0', locations: [] }], lookup);
     assert.equal(r.vulnerabilities.length, 0);
     assert.match(r.unmatched[0]?.reason ?? '', /no version ordering for ecosystem CRAN/);
+  });
+
+  it('Red Hat: OSV records keyed by product stream CPE meet RHEL packages of that major release, by binary rpm name', () => {
+    // The shape of https://security.access.redhat.com/data/osv/RHSA-*.json (fixed versions epoch:version-release).
+    const rhsa = parseOsv(
+      {
+        id: 'RHSA-2024:0310',
+        aliases: ['CVE-2023-5678'],
+        affected: [
+          {
+            package: { ecosystem: 'Red Hat:enterprise_linux:9::baseos', name: 'openssl-libs', purl: 'pkg:rpm/redhat/openssl-libs' },
+            ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:3.0.7-25.el9_3' }] }],
+          },
+          {
+            package: { ecosystem: 'Red Hat:rhel_eus:9.2::baseos', name: 'openssl-libs' },
+            ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:3.0.7-20.el9_2.1' }] }],
+          },
+          {
+            package: { ecosystem: 'Red Hat:enterprise_linux:8::baseos', name: 'openssl-libs' },
+            ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:1.1.1k-12.el8_9' }] }],
+          },
+          {
+            package: { ecosystem: 'Red Hat:openshift:4.14::el9', name: 'openssl-libs' },
+            ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:9-1' }] }],
+          },
+        ],
+      },
+      'RHSA-2024:0310.json',
+    );
+    assert.deepEqual(
+      rhsa.affected.map((a) => a.ecosystem),
+      ['Red Hat:9', 'Red Hat:9', 'Red Hat:8', 'Red Hat:openshift:4.14::el9'],
+    );
+    assert.equal(ecosystemKey('Red Hat:9.3'), 'Red Hat:9');
+    assert.equal(ecosystemKey('AlmaLinux:9.3'), 'AlmaLinux:9');
+    const lookup = memoryLookup(rhsa.records, rhsa.affected);
+    const rhel = (version: string, ecosystem = 'Red Hat:9'): InstalledPackage => ({
+      ecosystem,
+      name: 'openssl-libs',
+      version,
+      source: { name: 'openssl', version },
+      purl: `pkg:rpm/redhat/openssl-libs@${version}`,
+      locations: [],
+    });
+    const [v] = matchPackages([rhel('1:3.0.7-24.el9')], lookup).vulnerabilities;
+    // The RHEL 9 streams' highest fix; the RHEL 8 and OpenShift entries are not for this package.
+    assert.deepEqual([v?.id, v?.status, v?.fixedVersion], ['CVE-2023-5678', 'fixed', '1:3.0.7-25.el9_3']);
+    assert.equal(matchPackages([rhel('1:3.0.7-25.el9_3')], lookup).vulnerabilities.length, 0);
+    assert.equal(matchPackages([rhel('1:1.1.1k-9.el8', 'Red Hat:8')], lookup).vulnerabilities[0]?.fixedVersion, '1:1.1.1k-12.el8_9');
+    // From an SBOM: the purl's distro qualifier gives the release.
+    const purl = 'pkg:rpm/redhat/openssl-libs@3.0.7-24.el9?arch=x86_64&distro=rhel-9.3&epoch=1';
+    const fromSbom = packageFromPurl(parsePurl(purl) as NonNullable<ReturnType<typeof parsePurl>>, purl);
+    assert.deepEqual([fromSbom?.ecosystem, fromSbom?.version], ['Red Hat:9', '1:3.0.7-24.el9']);
+    assert.equal(matchPackages(fromSbom ? [fromSbom] : [], lookup).vulnerabilities[0]?.id, 'CVE-2023-5678');
   });
 });

@@ -9,7 +9,7 @@ import type { Severity } from '../core/types.js';
 import type { InstalledPackage, PackageVulnerability, VulnerabilityStatus } from '../packages/packages.js';
 import { type AdvisoryRecord, type AffectedPackage, type SeverityScore, severityFromLabel } from './advisory.js';
 import { parseCvss, severityFromScore } from './cvss.js';
-import { lookupKeyOf } from './ecosystem.js';
+import { type LookupKey, lookupKeyOf } from './ecosystem.js';
 import { evaluateAffected } from './ranges.js';
 import { comparatorFor } from './versions.js';
 
@@ -33,8 +33,13 @@ export interface Enrichment {
 
 /** Where the matcher reads advisories: implemented by the vulnerability database. */
 export interface AdvisoryLookup {
-  /** What advisories say about a package (ecosystem key as stored, advisory package name). */
-  affected(ecosystem: string, name: string): readonly AffectedPackage[];
+  /**
+   * What advisories say about a package (ecosystem key as stored, advisory package name). Given
+   * the installed `version`, a lookup may leave out entries that cannot affect it.
+   */
+  affected(ecosystem: string, name: string, version?: string): readonly AffectedPackage[];
+  /** Optional batched form of {@link affected}: the answers in the order of the keys. */
+  affectedMany?(keys: readonly LookupKey[]): readonly (readonly AffectedPackage[])[];
   /** Advisory records by id. */
   advisory(id: string): AdvisoryRecord | undefined;
   /**
@@ -104,33 +109,38 @@ export function matchPackages(packages: readonly InstalledPackage[], lookup: Adv
     if (!records.has(id)) records.set(id, lookup.advisory(id));
     return records.get(id);
   };
-  for (const pkg of packages) {
-    const key = lookupKeyOf(pkg);
+  const keys = packages.map(lookupKeyOf);
+  const batched = lookup.affectedMany?.(keys);
+  for (let i = 0; i < packages.length; i++) {
+    const pkg = packages[i] as InstalledPackage;
+    const key = keys[i] as LookupKey;
     const compare = comparatorFor(key.ecosystem);
-    const entries = lookup.affected(key.ecosystem, key.name);
+    const entries = batched?.[i] ?? lookup.affected(key.ecosystem, key.name, key.version);
     if (compare === undefined && entries.some((e) => e.ranges.length > 0)) {
       unmatched.push({ purl: pkg.purl, reason: `no version ordering for ecosystem ${key.ecosystem}: only exact version lists were checked` });
     }
     // Feeds describe one vulnerability under several ids (DSA + CVE, PYSEC + GHSA + CVE): group them.
-    const groups = new Map<string, { entries: AffectedPackage[]; records: AdvisoryRecord[] }>();
+    // The database precomputes each entry's identity and withdrawal, so records are read only for findings.
+    const groups = new Map<string, AffectedPackage[]>();
     for (const e of entries) {
-      const record = recordOf(e.advisory);
-      const id = identityOf(record, e.advisory);
-      let g = groups.get(id);
-      if (g === undefined) {
-        g = { entries: [], records: [] };
-        groups.set(id, g);
-      }
-      g.entries.push(e);
-      if (record !== undefined && !g.records.includes(record)) g.records.push(record);
+      const id = e.identity ?? identityOf(recordOf(e.advisory), e.advisory);
+      const g = groups.get(id);
+      if (g === undefined) groups.set(id, [e]);
+      else g.push(e);
     }
+    const withdrawn = (e: AffectedPackage): boolean => e.withdrawn ?? recordOf(e.advisory)?.withdrawn !== undefined;
     for (const [id, g] of groups) {
-      const verdict = judge(g.entries, g.records, key.version, compare);
+      const verdict = judge(g, withdrawn, key.version, compare);
       if (verdict === undefined) continue;
       if (verdict.status === 'not-affected' || verdict.status === 'withdrawn') {
         if (!options.includeNotAffected) continue;
       } else if (options.ignoreUnfixed && verdict.status === 'affected') continue;
-      found.push({ id, pkg, version: key.version, verdict, entries: g.entries, records: g.records });
+      const records: AdvisoryRecord[] = [];
+      for (const e of g) {
+        const r = recordOf(e.advisory);
+        if (r !== undefined && !records.includes(r)) records.push(r);
+      }
+      found.push({ id, pkg, version: key.version, verdict, entries: g, records });
     }
   }
   const extra = lookup.enrichment?.([...new Set(found.map((f) => f.id))]) ?? new Map<string, Enrichment>();
@@ -149,18 +159,17 @@ interface Found {
 /** The status of one vulnerability for one version, from every entry the feeds give. */
 function judge(
   entries: readonly AffectedPackage[],
-  records: readonly AdvisoryRecord[],
+  withdrawn: (e: AffectedPackage) => boolean,
   version: string,
   compare: ((a: string, b: string) => number) | undefined,
 ): Verdict | undefined {
   // An explicit "not affected" from the distro overrides ranges from other feeds.
   const nak = entries.find((e) => e.status === 'not-affected');
   if (nak !== undefined) return { status: 'not-affected', ...(nak.note !== undefined ? { note: nak.note } : {}) };
-  const live = entries.filter((e) => {
-    const r = records.find((x) => x.id === e.advisory);
-    return r?.withdrawn === undefined;
-  });
-  if (live.length === 0) return entries.length > 0 ? { status: 'withdrawn' } : undefined;
+  const live = entries.filter((e) => !withdrawn(e));
+  // A withdrawn record is worth mentioning only for a version it claimed was affected: listing
+  // every withdrawn record of a package whatever its version is noise.
+  if (live.length === 0) return entries.some((e) => evaluateAffected(e, version, compare).affected === true) ? { status: 'withdrawn' } : undefined;
   let verdict: Verdict | undefined;
   for (const e of live) {
     const v = evaluateAffected(e, version, compare);

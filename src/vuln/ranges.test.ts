@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AffectedPackage } from './advisory.js';
 import { comparePep440 } from './pep440.js';
-import { evaluateAffected, evaluateRange } from './ranges.js';
+import { aboveBound, evaluateAffected, evaluateRange, higherBound, upperBound } from './ranges.js';
 import { compareGo } from './semver.js';
 
 const entry = (over: Partial<AffectedPackage>): AffectedPackage => ({
@@ -87,5 +87,63 @@ describe('evaluateAffected', () => {
     const e = entry({ ecosystem: 'CRAN', ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0' }] }] });
     assert.equal(evaluateAffected(e, '0.5').affected, 'unknown');
     assert.deepEqual(evaluateAffected({ ...e, versions: ['0.5'] }, '0.5'), { affected: true });
+  });
+});
+
+describe('upperBound', () => {
+  it('is the highest fixed, limit or last_affected event of the ranges, or the highest listed version', () => {
+    const e = entry({
+      ranges: [
+        { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.3.8' }, { introduced: '3.0.0' }, { fixed: '3.0.1' }] },
+        { type: 'ECOSYSTEM', events: [{ introduced: '1.0' }, { last_affected: '3.0.1' }] },
+      ],
+    });
+    assert.deepEqual(upperBound(e, comparePep440), { version: '3.0.1', inclusive: true });
+    assert.deepEqual(upperBound(entry({ versions: ['1.0', '1.10', '1.9'] }), comparePep440), { version: '1.10', inclusive: true });
+    assert.deepEqual(
+      upperBound(entry({ ranges: [{ type: 'ECOSYSTEM', events: [{ fixed: '2.0' }, { introduced: '1.0' }, { limit: '3.0' }] }] }), comparePep440),
+      {
+        version: '3.0',
+        inclusive: false,
+      },
+    );
+  });
+
+  it('is undefined when a range stays open, the distro says not affected, or nothing orders the versions', () => {
+    assert.equal(
+      upperBound(entry({ ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0' }, { introduced: '2.0' }] }] }), comparePep440),
+      undefined,
+    );
+    assert.equal(upperBound(entry({ ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }] }), comparePep440), undefined);
+    assert.equal(upperBound(entry({ status: 'not-affected' }), comparePep440), undefined);
+    assert.equal(upperBound(entry({ versions: ['1.0'] }), undefined), undefined);
+    // A SEMVER range in PyPI is evaluated by SemVer, not PEP 440: no bound in PEP 440 terms.
+    assert.equal(upperBound(entry({ ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }] }), comparePep440), undefined);
+    assert.deepEqual(upperBound(entry({ ecosystem: 'Go', ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.20.2' }] }] }), compareGo), {
+      version: '1.20.2',
+      inclusive: false,
+    });
+  });
+
+  it('is null for an entry that affects no version; aboveBound agrees with evaluateAffected', () => {
+    assert.equal(upperBound(entry({ ranges: [{ type: 'GIT', events: [{ introduced: 'abc' }] }] }), comparePep440), null);
+    const e = entry({
+      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.3.8' }, { introduced: '3.0.0' }, { last_affected: '3.0.4' }] }],
+    });
+    const bound = upperBound(e, comparePep440);
+    assert.ok(bound);
+    for (const v of ['0.1', '2.3.7', '2.3.8', '3.0.0', '3.0.4', '3.0.5', '10.0']) {
+      if (aboveBound(v, bound, comparePep440)) assert.equal(evaluateAffected(e, v, comparePep440).affected, false, v);
+    }
+    assert.equal(aboveBound('3.0.4', bound, comparePep440), false);
+    assert.equal(aboveBound('3.0.5', bound, comparePep440), true);
+    assert.deepEqual(higherBound({ version: '1.2', inclusive: false }, { version: '1.2', inclusive: true }, comparePep440), {
+      version: '1.2',
+      inclusive: true,
+    });
+    assert.deepEqual(higherBound({ version: '1.10', inclusive: false }, { version: '1.9', inclusive: true }, comparePep440), {
+      version: '1.10',
+      inclusive: false,
+    });
   });
 });

@@ -98,3 +98,65 @@ export function evaluateAffected(entry: AffectedPackage, version: string, compar
   if (entry.versions.includes(version)) return { affected: true };
   return unknown ?? best;
 }
+
+/** The versions an entry can affect lie below `version` (or at it, when `inclusive`). */
+export interface UpperBound {
+  readonly version: string;
+  readonly inclusive: boolean;
+}
+
+/**
+ * The highest version an affected entry can affect, or `undefined` when there is none (a range
+ * left open, a distro's "not affected" verdict, an ecosystem without an ordering): the database
+ * stores the highest bound of a package's entries so that a version above it skips the entries
+ * without reading them (the common case: a current package). `null` means the entry can affect
+ * no version at all.
+ *
+ * @example
+ * upperBound({ advisory: 'A', ecosystem: 'PyPI', name: 'x', versions: [], ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.2' }] }] }, comparePep440);
+ * // { version: '1.2', inclusive: false }
+ */
+export function upperBound(entry: AffectedPackage, compare: Comparator | undefined): UpperBound | null | undefined {
+  if (compare === undefined || entry.status === 'not-affected') return undefined;
+  let best: UpperBound | null = null;
+  const raise = (b: UpperBound): void => {
+    best = higherBound(best, b, compare);
+  };
+  for (const range of entry.ranges) {
+    if (range.type !== 'ECOSYSTEM' && range.type !== 'SEMVER') continue;
+    // A SEMVER range outside Go is evaluated by SemVer: its bound would not compare by the ecosystem's order.
+    if (range.type === 'SEMVER' && ecosystemBase(entry.ecosystem) !== 'Go' && compare !== compareSemver) return undefined;
+    const events = range.events.map(keyed).filter((e): e is Keyed => e !== undefined);
+    if (events.length === 0) continue;
+    events.sort((x, y) => cmp(compare, x.version, y.version));
+    const top = events[events.length - 1] as Keyed;
+    // An introduced event at the top (or tied with it) leaves the range open upwards.
+    if (events.some((e) => e.kind === 'introduced' && cmp(compare, e.version, top.version) === 0)) return undefined;
+    raise({ version: top.version, inclusive: top.kind === 'last_affected' });
+  }
+  for (const v of entry.versions) raise({ version: v, inclusive: true });
+  return best;
+}
+
+/**
+ * The higher of two bounds (`null`: no bound yet).
+ *
+ * @example
+ * higherBound({ version: '1.2', inclusive: false }, { version: '1.2', inclusive: true }, comparePep440); // the inclusive one
+ */
+export function higherBound(a: UpperBound | null, b: UpperBound, compare: Comparator): UpperBound {
+  if (a === null) return b;
+  const c = cmp(compare, b.version, a.version);
+  return c > 0 || (c === 0 && b.inclusive && !a.inclusive) ? b : a;
+}
+
+/**
+ * Whether a version is above a bound (so no entry under it can affect the version).
+ *
+ * @example
+ * aboveBound('1.3', { version: '1.2', inclusive: false }, comparePep440); // true
+ */
+export function aboveBound(version: string, bound: UpperBound, compare: Comparator): boolean {
+  const c = cmp(compare, version, bound.version);
+  return bound.inclusive ? c > 0 : c >= 0;
+}

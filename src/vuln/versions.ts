@@ -21,6 +21,7 @@ const BY_BASE: Readonly<Record<string, Comparator>> = {
   Chainguard: compareApk,
   'Red Hat': compareRpm,
   Rocky: compareRpm,
+  'Rocky Linux': compareRpm,
   AlmaLinux: compareRpm,
   openSUSE: compareRpm,
   SUSE: compareRpm,

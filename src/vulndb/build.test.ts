@@ -113,7 +113,7 @@ describe('buildVulnDb on fixture feeds', () => {
     const d = new Database(other);
     d.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '999');");
     d.close();
-    assert.throws(() => VulnDb.open(other), /schema 999, this palisade reads schema 1: rebuild it/);
+    assert.throws(() => VulnDb.open(other), /schema 999, this palisade reads schema 2: rebuild it/);
     writeFileSync(join(dir, 'junk.db'), 'not sqlite at all, just text that is long enough to be read as a header');
     assert.throws(() => VulnDb.open(join(dir, 'junk.db')), /junk\.db: not a Palisade vulnerability database/);
     assert.throws(() => VulnDb.open(join(dir, 'absent.db')), /no vulnerability database at .*absent\.db: build one with palisade db build/);
@@ -208,6 +208,37 @@ describe('buildVulnDb on the real samples in ../shared/vulndata', {
     const p = [pkg('PyPI', 'redis', '4.5.0', 'pkg:pypi/redis@4.5.0')];
     assert.equal(find(p, 'CVE-2023-31655'), undefined);
     assert.equal(find(p, 'CVE-2023-31655', { includeNotAffected: true })?.status, 'withdrawn');
+  });
+
+  it('the stored ceilings and the batched lookup change no verdict: every package at old, mid and current versions', () => {
+    // The reference: one lookup per package, every entry read and judged (no ceiling, no batch).
+    const plain = { affected: (e: string, n: string) => db.affected(e, n), advisory: (id: string) => db.advisory(id) };
+    const raw = new Database(join(dir, 'vuln.db'), { readonly: true });
+    const rows = raw.prepare('SELECT ecosystem, package, ceiling FROM packages').all() as { ecosystem: string; package: string; ceiling: string | null }[];
+    raw.close();
+    const low: Record<string, string> = { Debian: '0.1-1', Alpine: '0.1-r0', PyPI: '0.1', Go: 'v0.0.1' };
+    const high: Record<string, string> = { Debian: '999:1.0-1', Alpine: '9999.0-r0', PyPI: '9999.0', Go: 'v9999.0.0' };
+    const packages: InstalledPackage[] = [];
+    for (const r of rows) {
+      const base = r.ecosystem.split(':')[0] as string;
+      const versions = [low[base], high[base], ...(r.ceiling !== null && r.ceiling !== '0' ? [r.ceiling] : [])].filter((v): v is string => v !== undefined);
+      for (const version of versions)
+        packages.push(
+          pkg(
+            r.ecosystem,
+            r.package,
+            version,
+            `pkg:generic/${r.package}@${version}`,
+            base === 'Debian' || base === 'Alpine' ? { name: r.package, version } : undefined,
+          ),
+        );
+    }
+    const key = (v: { id: string; purl: string; status: string; fixedVersion?: string }) => `${v.purl} ${v.id} ${v.status} ${v.fixedVersion ?? '-'}`;
+    const want = matchPackages(packages, plain, { includeNotAffected: true }).vulnerabilities.map(key);
+    const got = matchPackages(packages, db, { includeNotAffected: true }).vulnerabilities.map(key);
+    assert.ok(want.length > 10_000, `${want.length} verdicts compared`);
+    assert.deepEqual(got, want);
+    assert.ok(rows.filter((r) => r.ceiling !== null).length > rows.length / 2, 'most packages have a ceiling');
   });
 
   it('Go vulndb: stdlib go1.20.1 and a golang.org/x/net pseudo-version', () => {

@@ -13,7 +13,7 @@ import yauzl from 'yauzl';
 import { PalisadeError } from '../core/errors.js';
 import type { AdvisoryRecord, AffectedPackage, SeverityScore } from '../vuln/advisory.js';
 import { FeedError, type FeedChunk, parseAlpineSecdb, parseDebianList, parseDebianTrackerJson, parseEpss, parseKev, parseOsv } from './feeds.js';
-import { evaluateAffected } from '../vuln/ranges.js';
+import { evaluateAffected, higherBound, type UpperBound, upperBound } from '../vuln/ranges.js';
 import { comparatorFor } from '../vuln/versions.js';
 import { INDEXES, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
@@ -192,11 +192,22 @@ async function fill(db: Database.Database, options: BuildOptions): Promise<Omit<
   let affectedCount = 0;
   const sources: SourceSummary[] = [];
 
+  // Per (ecosystem, package): the highest version its entries can affect; undefined once one is open-ended.
+  const ceilings = new Map<string, { ecosystem: string; name: string; bound: UpperBound | null | undefined }>();
   const writeAffected = (entry: AffectedPackage): void => {
     const a = pruneVersions(entry);
     const { advisory, ecosystem, name, ...rest } = a;
     insertAffected.run(ecosystem, name, advisory, JSON.stringify(rest));
     affectedCount++;
+    const key = `${ecosystem}\u0000${name}`;
+    const compare = comparatorFor(ecosystem);
+    const b = upperBound(a, compare);
+    const c = ceilings.get(key);
+    if (c === undefined) ceilings.set(key, { ecosystem, name, bound: b });
+    else if (c.bound !== undefined && compare !== undefined) {
+      if (b === undefined) c.bound = undefined;
+      else if (b !== null) c.bound = higherBound(c.bound, b, compare);
+    }
   };
   const addChunk = (chunk: FeedChunk, file: string): { records: number; newest?: string } => {
     let newest: string | undefined;
@@ -307,10 +318,30 @@ async function fill(db: Database.Database, options: BuildOptions): Promise<Omit<
     epssCount = epss.rows.length;
     sources.push({ kind: 'epss', path: options.epss, records: epssCount, ...(epss.date !== undefined ? { newest: epss.date } : {}) });
   }
-  // Fold the staged entries into one row per package, each entry with its advisory record.
-  db.exec(`INSERT INTO packages (ecosystem, package, entries, count)
-    SELECT f.ecosystem, f.package, json_group_array(json_object('advisory', f.advisory, 'data', json(f.data), 'record', json(a.data))), count(*)
-    FROM (SELECT * FROM affected ORDER BY rowid) f LEFT JOIN advisories a ON a.id = f.advisory
+  const insertCeiling = db.prepare('INSERT INTO ceilings (ecosystem, package, ceiling, inclusive) VALUES (?, ?, ?, ?)');
+  for (const c of ceilings.values()) {
+    // An entry that affects nothing (bound null) sets no ceiling of its own: the package is above it whatever its version, '0' excluded.
+    const b = c.bound === null ? { version: '0', inclusive: true } : c.bound;
+    insertCeiling.run(c.ecosystem, c.name, b?.version ?? null, b === undefined ? null : b.inclusive ? 1 : 0);
+  }
+  // Fold the staged entries into one row per package: the entries, each with the identity it is
+  // grouped under (the record's id when a CVE, else its first CVE alias, else its id: as
+  // src/vuln/match.ts groups) and whether its record is withdrawn; and the records apart.
+  db.exec(`INSERT INTO packages (ecosystem, package, ceiling, ceiling_inclusive, count, entries, records)
+    SELECT f.ecosystem, f.package, (SELECT c.ceiling FROM ceilings c WHERE c.ecosystem = f.ecosystem AND c.package = f.package),
+      (SELECT c.inclusive FROM ceilings c WHERE c.ecosystem = f.ecosystem AND c.package = f.package), count(*),
+      json_group_array(json_set(json(f.data), '$.advisory', f.advisory, '$.identity', f.identity, '$.withdrawn', json(f.withdrawn))),
+      json_group_object(f.advisory, json(coalesce(f.record, 'null')))
+    FROM (
+      SELECT a.rowid AS r, a.ecosystem, a.package, a.advisory, a.data, v.data AS record,
+        CASE
+          WHEN v.data IS NULL THEN a.advisory
+          WHEN substr(json_extract(v.data, '$.id'), 1, 4) = 'CVE-' THEN json_extract(v.data, '$.id')
+          ELSE coalesce((SELECT j.value FROM json_each(v.data, '$.aliases') j WHERE substr(j.value, 1, 4) = 'CVE-' ORDER BY j.key LIMIT 1), json_extract(v.data, '$.id'))
+        END AS identity,
+        CASE WHEN json_extract(v.data, '$.withdrawn') IS NOT NULL THEN 'true' ELSE 'false' END AS withdrawn
+      FROM affected a LEFT JOIN advisories v ON v.id = a.advisory ORDER BY a.rowid
+    ) f
     GROUP BY f.ecosystem, f.package`);
   const insertSeverity = db.prepare('INSERT INTO enrichment (id, severity, label) VALUES (?, ?, ?)');
   for (const [id, s] of severities) insertSeverity.run(id, s.severity.length > 0 ? JSON.stringify(s.severity) : null, s.label ?? null);

@@ -10,7 +10,9 @@ import { formatNames } from '../../reporters/index.js';
 import { DEFAULT_CACHE_LIMIT, defaultCacheDir, LayerCache } from '../../images/cache.js';
 import { imageInputs, imageUses, scanImages } from '../../images/join.js';
 import { matchPackages } from '../../vuln/match.js';
+import { applyVex, type VexStatement } from '../../vuln/vex.js';
 import { VulnDb } from '../../vulndb/db.js';
+import { loadVex } from '../../vulndb/inputs.js';
 import { defaultDbPath } from '../../vulndb/location.js';
 import type { Diagnostic } from '../../core/types.js';
 import { gateVerdict, type LoadedSource, loadSource, prepareChecks, scanLoaded, targetKubernetesVersion } from '../../scan.js';
@@ -49,6 +51,7 @@ interface ScanFlags extends SourceFlags {
   insecureRegistry: string[];
   dockerConfig?: string;
   vulnDb?: string;
+  vex: string[];
 }
 
 /** `palisade scan`: checks manifests and prints the report. */
@@ -108,7 +111,12 @@ export function registerScan(program: Command): void {
     .option('--no-image-cache', 'with --images: do not read or write the layer cache')
     .addOption(new Option('--insecure-registry <host>', 'with --images: reach this registry over plain HTTP; repeatable').argParser(collectRaw).default([]))
     .option('--docker-config <file>', 'with --images: docker config.json with registry credentials')
-    .option('--vuln-db <file>', `with --images: vulnerability database for PAL-1002/1003 (default ${defaultDbPath()}; see palisade db build)`);
+    .option('--vuln-db <file>', `with --images: vulnerability database for PAL-1002/1003 (default ${defaultDbPath()}; see palisade db build)`)
+    .addOption(
+      new Option('--vex <file>', 'with --images: OpenVEX or CycloneDX VEX document; the vulnerabilities it marks not exploitable do not count; repeatable')
+        .argParser(collectRaw)
+        .default([]),
+    );
   addSourceOptions(cmd, { snapshot: true });
   cmd
     .addHelpText(
@@ -155,10 +163,12 @@ Examples:
       if (flags.format.length > 0 && flags.output.length > 0) throw new PalisadeError('usage', 'use either -f or -o, not both');
       // Validated before connecting to a cluster: a typo is exit 2 at once.
       if (flags.k8sVersion !== undefined) targetKubernetesVersion(flags.k8sVersion, undefined);
+      let vex: VexStatement[] = [];
       if (flags.images) {
         positiveInt('--image-max-age', flags.imageMaxAge);
         positiveInt('--image-concurrency', flags.imageConcurrency);
-      }
+        vex = loadVex(flags.vex);
+      } else if (flags.vex.length > 0) throw new PalisadeError('usage', '--vex applies to image vulnerabilities: add --images');
       const targets = parseOutputs(flags.format.length > 0 ? flags.format : flags.output, 'table');
       let minCoverage: number | undefined;
       if (flags.failOnCoverageBelow !== undefined) {
@@ -195,7 +205,7 @@ Examples:
         progress.update(source.kind === 'files' ? 'Loading manifests…' : source.kind === 'snapshot' ? 'Reading snapshot…' : 'Connecting…');
         loaded = await loadSource(source, scanOptions);
         // --images: the ring pulls and analyses the images first; the engine's image checks read the result.
-        const images = flags.images ? await imageScanInputs(loaded, flags, progress) : undefined;
+        const images = flags.images ? await imageScanInputs(loaded, flags, progress, vex) : undefined;
         const inputs = images?.inputs;
         if (images?.diagnostic) imageDiagnostics.push(images.diagnostic);
         report = scanLoaded(loaded, {
@@ -253,6 +263,7 @@ async function imageScanInputs(
   loaded: readonly LoadedSource[],
   flags: ScanFlags,
   progress: ReturnType<typeof startProgress>,
+  vex: readonly VexStatement[],
 ): Promise<{ inputs: ScanInputs; diagnostic?: Diagnostic }> {
   const concurrency = positiveInt('--image-concurrency', flags.imageConcurrency);
   const dbPath = flags.vulnDb ?? defaultDbPath();
@@ -280,7 +291,7 @@ async function imageScanInputs(
         ...(flags.imageCache === false ? {} : { cache: new LayerCache(defaultCacheDir(), DEFAULT_CACHE_LIMIT) }),
         insecureRegistries: flags.insecureRegistry,
         ...(flags.dockerConfig ? { dockerConfig: flags.dockerConfig } : {}),
-        ...(vulnDb ? { match: async (inventory) => matchPackages(inventory.packages, vulnDb).vulnerabilities } : {}),
+        ...(vulnDb ? { match: async (inventory) => applyVex(matchPackages(inventory.packages, vulnDb).vulnerabilities, vex) } : {}),
       },
     );
     return { inputs: imageInputs(scanned, { matched: vulnDb !== undefined, database: dbPath }), ...(diagnostic ? { diagnostic } : {}) };

@@ -206,7 +206,8 @@ describe('ecosystems and purls', async () => {
     assert.equal(osEcosystem({ id: 'ubuntu', versionId: '22.04', prettyName: 'Ubuntu 22.04.4 LTS' }), 'Ubuntu:22.04:LTS');
     assert.equal(osEcosystem({ id: 'ubuntu', versionId: '23.10', prettyName: 'Ubuntu 23.10' }), 'Ubuntu:23.10');
     assert.equal(osEcosystem({ id: 'alpine', versionId: '3.19.1' }), 'Alpine:v3.19');
-    assert.equal(osEcosystem({ id: 'rhel', versionId: '9.3' }), 'Red Hat');
+    assert.equal(osEcosystem({ id: 'rhel', versionId: '9.3' }), 'Red Hat:9');
+    assert.equal(osEcosystem({ id: 'rocky', versionId: '9.3' }), 'Rocky Linux:9');
   });
   it('builds purls per the purl spec', () => {
     const os = { id: 'debian', versionId: '12' };
