@@ -43,7 +43,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
  * Models built on other models (docs/architecture.md): the attack graph exists to join the RBAC
  * and network models, and receives them through its provider's `models` lookup.
  */
-const JOINS: Readonly<Record<string, readonly string[]>> = { paths: ['rbac', 'network'] };
+const JOINS: Readonly<Record<string, readonly string[]>> = { paths: ['rbac', 'network', 'image-scan'] };
 
 /** Pure layers: no Node built-ins, no Node globals. */
 const PURE = new Set(['core', 'domain', 'models', 'catalogue']);

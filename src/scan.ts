@@ -42,6 +42,7 @@ import {
   groupFindings,
   REPORT_SCHEMA_VERSION,
   resourceTypeName,
+  mergeTopRisks,
   type ScanReport,
 } from './core/report.js';
 import type { Diagnostic, Finding, JsonValue, Resource, ResourceTypeCoverage, Severity } from './core/types.js';
@@ -49,6 +50,7 @@ import { type FixOutcome, objectKey, planFixes } from './fix/fix.js';
 import { sourceFileOf } from './core/finding.js';
 import type { ClusterLoadOptions } from './sources/cluster/index.js';
 import { addManifestText, type LoadOptions, type LoadStats, loadManifests } from './sources/files.js';
+import { DEFAULT_TOP_RISKS, topRisksOfScan } from './paths/risks.js';
 import { VERSION } from './version.js';
 
 /** Options of {@link scan}. */
@@ -108,6 +110,11 @@ export interface ScanOptions {
    * await scan(['deploy/'], { inputs: { images: { scannedAt: new Date().toISOString(), images } } });
    */
   readonly inputs?: ScanInputs;
+  /**
+   * How many attack paths the report's Top risks list (default 5). 0 leaves them out and the
+   * attack graph is then not built for them (a scan whose checks use it still builds it once).
+   */
+  readonly topRisks?: number;
 }
 
 /** How to give a check each model input, for the report's skipped checks. */
@@ -408,6 +415,13 @@ export function scanInventory(
   }
   if (coverage) diagnostics.push(...coverageDiagnostics(coverage, options.cluster?.name));
   const stats = options.stats ?? { files: 0, documents: inventory.size, resources: inventory.size, nonKubernetes: 0, parseErrors: 0, skippedFiles: 0 };
+  // The engine's findings are this report's own: grouped in place, not copied.
+  const ranked = grouped(result.findings, { totals: result.totals, checksRun: ran.length }, true);
+  const topRisks = topRisksOfScan(result.models, ranked.findings, {
+    limit: options.topRisks ?? config.topRisks ?? DEFAULT_TOP_RISKS,
+    ...(options.cluster ? { cluster: options.cluster.name } : {}),
+    degraded: (coverage?.degraded ?? []).filter((d) => d.analysis === 'paths' || d.analysis === 'rbac' || d.analysis === 'network').flatMap((d) => d.missing),
+  });
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'palisade', version: VERSION },
@@ -421,8 +435,8 @@ export function scanInventory(
       parseErrors: stats.parseErrors,
       skippedFiles: stats.skippedFiles,
     },
-    // The engine's findings are this report's own: grouped in place, not copied.
-    ...grouped(result.findings, { totals: result.totals, checksRun: ran.length }, true),
+    ...ranked,
+    topRisks,
     perCheck: Object.fromEntries(result.perCheck),
     checks: ran.map(metaOf),
     ...(result.skipped.length > 0
@@ -726,6 +740,7 @@ export function mergeReports(reports: readonly ScanReport[]): ScanReport {
       skippedFiles: stat('skippedFiles'),
     },
     ...grouped(findings, { totals: reports.map((r) => r.summary.totals).reduce(sumCounts), checksRun: first.summary.checksRun }),
+    ...mergedTopRisks(reports),
     perCheck,
     exceptions: {
       expired: [...new Set(reports.flatMap((r) => r.exceptions.expired))],
@@ -736,6 +751,11 @@ export function mergeReports(reports: readonly ScanReport[]): ScanReport {
     ...(reports.some((r) => r.coverage) ? { coverage: computeCoverage(types, coverageNeeds(first.checks)) } : {}),
     ...incompleteSection(reports.flatMap((r) => r.incomplete?.reasons ?? [])),
   };
+}
+
+function mergedTopRisks(reports: readonly ScanReport[]): Pick<ScanReport, 'topRisks'> {
+  const topRisks = mergeTopRisks(reports.map((r) => r.topRisks));
+  return topRisks ? { topRisks } : {};
 }
 
 /** What a gate decides on. */

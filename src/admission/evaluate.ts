@@ -140,7 +140,7 @@ function withNamespace(object: JsonObject, namespace: string | undefined): JsonO
 export function evaluateObject(object: JsonObject, scanOptions: ScanOptions, today: string): ScanReport {
   const inventory = new Inventory();
   inventory.add({ object });
-  return scanInventory(inventory, { ...scanOptions, today, sources: ['<admission>'] });
+  return scanInventory(inventory, { ...scanOptions, today, sources: ['<admission>'], topRisks: 0 });
 }
 
 /** Identity of a finding across the old and new object of an UPDATE. */

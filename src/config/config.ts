@@ -48,6 +48,8 @@ export interface PalisadeConfig {
   readonly maxFileSize?: number;
   /** Let a gate pass although some input could not be read (as `--allow-incomplete`). */
   readonly allowIncomplete?: boolean;
+  /** How many attack paths the report's Top risks list (as `--top-risks`; 0: none). */
+  readonly topRisks?: number;
   /** Values `palisade fix` writes (the `fix` section). */
   readonly fix?: FixConfig;
   /** Settings of the admission webhook. */
@@ -161,6 +163,7 @@ export function validateConfig(raw: unknown, file: string): PalisadeConfig {
     ...(failOn ? { failOn } : {}),
     ...(maxFileSize ? { maxFileSize } : {}),
     ...(input.allowIncomplete === true ? { allowIncomplete: true } : {}),
+    ...(typeof input.topRisks === 'number' ? { topRisks: input.topRisks } : {}),
     ...(isObject(input.fix) ? { fix: input.fix as FixConfig } : {}),
     ...(isObject(input.admission) ? { admission: admissionConfig(input.admission) } : {}),
     file,

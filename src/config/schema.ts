@@ -29,6 +29,7 @@ export const CONFIG_SCHEMA: SchemaObject = {
     nonWaivable: { $ref: '#/definitions/stringList', description: 'checks no exception may waive' },
     checksDir: { $ref: '#/definitions/stringList', description: 'custom check directories, relative to the file' },
     allowIncomplete: { type: 'boolean', description: 'as --allow-incomplete' },
+    topRisks: { type: 'integer', minimum: 0, maximum: 100, description: 'as --top-risks: attack paths listed under Top risks (0: none)' },
     fix: {
       type: 'object',
       additionalProperties: false,

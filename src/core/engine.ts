@@ -188,6 +188,11 @@ export interface EngineResult {
   readonly totals: StatusCounts;
   /** Selected checks that did not run: an input they require was not given (see {@link EngineOptions.inputs}). */
   readonly skipped: readonly SkippedCheck[];
+  /**
+   * The scan's models: those the checks used, already built, and the others on request, each
+   * at most once (the library builds the attack graph for Top risks from it, not again).
+   */
+  readonly models: ScanModels;
 }
 
 const EMPTY_PARAMS: Readonly<Record<string, JsonValue>> = Object.freeze({});
@@ -277,6 +282,7 @@ class EngineRun {
   /** Checks that did not run because a model they use could not be built, with the reason. */
   readonly #unbuilt: { readonly run: CheckRun; readonly reason: string }[] = [];
   readonly #skipped: SkippedCheck[] = [];
+  readonly #models: ScanModels;
   readonly #findings: Finding[] = [];
   readonly #perCheck = new Map<string, StatusCounts>();
   readonly #totals = emptyCounts();
@@ -295,6 +301,7 @@ class EngineRun {
     // Models first: a check whose model could not be built does not run, it reports why.
     const inputs = options.inputs ?? {};
     const models = new ScanModels(inventory, options.models ?? [], inputs);
+    this.#models = models;
     let hasGaps = false;
     for (const check of options.checks) {
       // An opt-in check without its input is not selected: no counts, no error, no coverage.
@@ -478,7 +485,7 @@ class EngineRun {
   }
 
   result(): EngineResult {
-    return { findings: this.#findings, perCheck: this.#perCheck, totals: this.#totals, skipped: this.#skipped };
+    return { findings: this.#findings, perCheck: this.#perCheck, totals: this.#totals, skipped: this.#skipped, models: this.#models };
   }
 
   #settle(r: CheckRun, resource: Resource, base: string, container: string | undefined, pass: PassMessage, result: EvaluateResult): void {

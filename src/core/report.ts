@@ -72,6 +72,167 @@ export interface ScanReport {
    * unless `--allow-incomplete` is given; every report format says so in its summary.
    */
   readonly incomplete?: Incomplete;
+  /**
+   * The handful of attack paths that matter most, from the attack graph, ranked by risk score
+   * (docs/attack-paths.md), each with the hop and finding that cut it. Every report format
+   * starts with it. Set by the library (`topRisks` option, default 5); absent only from
+   * reports built by hand.
+   */
+  readonly topRisks?: TopRisks;
+}
+
+/** The Top risks section of a report (docs/json-report.md). */
+export interface TopRisks {
+  /**
+   * `ok`: risks listed; `none`: the attack graph was built and has no path; `unavailable`: it
+   * could not be built (`reason`); `off`: not asked for (`topRisks: 0`).
+   */
+  readonly status: 'ok' | 'none' | 'unavailable' | 'off';
+  /** How many risks were asked for. */
+  readonly limit: number;
+  /** Attack paths found (one per entry and sink kind), before grouping and the limit. */
+  readonly totalPaths: number;
+  /** Why the graph could not be built (`unavailable`). */
+  readonly reason?: string;
+  /** What the graph could not take into account (`image data: not provided ...`). */
+  readonly notes: readonly string[];
+  /** Best first. */
+  readonly risks: readonly TopRisk[];
+}
+
+/** One end of a risk: an entry point or a sink. */
+export interface RiskEnd {
+  /** Entry: `internet`, `pod`, `identity`; sink: `cluster-admin`, `all-secrets`, `node-root`, `cloud-credentials`, `namespace-secrets`. */
+  readonly kind: string;
+  readonly label: string;
+}
+
+/** A place in the input: the object, the JSON Pointer in it, and `file:line` when known. */
+export interface RiskWhere {
+  readonly object?: { readonly kind: string; readonly namespace?: string; readonly name: string; readonly cluster?: string };
+  readonly pointer?: string;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+/** One hop of a risk, in short form. */
+export interface RiskHop extends RiskWhere {
+  /** The edge kind (`token-theft`, `rbac:bind`, ...): docs/attack-paths.md. */
+  readonly edge: string;
+  readonly from: string;
+  readonly to: string;
+  /** MITRE ATT&CK technique id. */
+  readonly mitre: string;
+  /** Microsoft threat matrix for Kubernetes technique id. */
+  readonly ms: string;
+  /** The field or rule that enables the hop. */
+  readonly evidence: string;
+}
+
+/** A finding of the report, as a risk names it. */
+export interface RiskFinding {
+  readonly check: string;
+  readonly name: string;
+  readonly severity: Severity;
+  readonly resource: string;
+  readonly pointer: string;
+  /** `palisade fix` or `palisade fix --unsafe-fixes` when the finding has an automatic fix. */
+  readonly fixCommand?: string;
+}
+
+/** One top risk: an attack path (or several sharing all but their first hop). */
+export interface TopRisk {
+  /** 1-based. */
+  readonly rank: number;
+  /** likelihood x impact, 0..10, one decimal. */
+  readonly score: number;
+  readonly likelihood: number;
+  readonly impact: number;
+  readonly entry: RiskEnd;
+  /** Other entries whose path differs only in the first hop (at most five). */
+  readonly alsoFrom: readonly RiskEnd[];
+  readonly sink: RiskEnd;
+  /** The conditions the path joins, e.g. `internet-exposed + token mounted + RBAC: every Secret`. */
+  readonly title: string;
+  readonly hops: readonly RiskHop[];
+  /** The hop to change to break the path: the one most of the scan's paths take. */
+  readonly cut: RiskCut;
+  /** The toxic-combination findings (PAL-0700, PAL-0701) that report this path, when the scan ran them. */
+  readonly combinations: readonly RiskFinding[];
+  /** The cluster, in multi-cluster reports. */
+  readonly cluster?: string;
+}
+
+/** The hop that cuts a risk, and how. */
+export interface RiskCut extends RiskWhere {
+  /** 0-based index into `hops`. */
+  readonly hop: number;
+  readonly edge: string;
+  /** How many of the scan's attack paths take this hop. */
+  readonly paths: number;
+  /** What to change. */
+  readonly how: string;
+  /** The failing finding of the report on the same object and field, when there is one. */
+  readonly finding?: RiskFinding;
+}
+
+/**
+ * One line for a Top risks section that lists nothing, or its notes' lead: every format says it.
+ *
+ * @example
+ * describeTopRisks({ status: 'none', limit: 5, totalPaths: 0, notes: [], risks: [] });
+ * // 'no attack path found: no entry point reaches cluster-admin, node root, Secrets or cloud credentials'
+ */
+export function describeTopRisks(t: TopRisks | undefined): string {
+  if (!t) return 'not computed for this report';
+  switch (t.status) {
+    case 'off':
+      return 'not computed (turned off with --top-risks 0)';
+    case 'unavailable':
+      return `the attack graph could not be built: ${t.reason ?? 'unknown reason'}`;
+    case 'none':
+      return 'no attack path found: no entry point reaches cluster-admin, node root, Secrets or cloud credentials';
+    default:
+      return `${t.risks.length} of ${t.totalPaths} attack path${t.totalPaths === 1 ? '' : 's'}, by risk score (likelihood x impact)`;
+  }
+}
+
+/**
+ * A risk's hops in one line: `entry -[edge]-> to -[edge]-> sink`.
+ *
+ * @example
+ * riskChain(report.topRisks.risks[0]);
+ */
+export function riskChain(r: Pick<TopRisk, 'entry' | 'hops'>): string {
+  return [r.hops[0]?.from ?? r.entry.label, ...r.hops.map((h) => `-[${h.edge}]-> ${h.to}`)].join(' ');
+}
+
+/**
+ * Merges the Top risks of several clusters: every risk re-ranked by score, the best `limit` kept.
+ *
+ * @example
+ * mergeTopRisks([prod.topRisks, staging.topRisks]);
+ */
+export function mergeTopRisks(list: readonly (TopRisks | undefined)[]): TopRisks | undefined {
+  const present = list.filter((t): t is TopRisks => t !== undefined);
+  const [first] = present;
+  if (!first || present.length === 1) return first;
+  const limit = Math.max(...present.map((t) => t.limit));
+  const risks = present
+    .flatMap((t) => t.risks)
+    .sort((a, b) => b.score - a.score || a.hops.length - b.hops.length || a.rank - b.rank || (a.cluster ?? '').localeCompare(b.cluster ?? ''))
+    .slice(0, limit)
+    .map((r, i) => ({ ...r, rank: i + 1 }));
+  const unavailable = present.filter((t) => t.status === 'unavailable');
+  const status = risks.length > 0 ? 'ok' : present.every((t) => t.status === 'off') ? 'off' : unavailable.length > 0 ? 'unavailable' : 'none';
+  return {
+    status,
+    limit,
+    totalPaths: present.reduce((n, t) => n + t.totalPaths, 0),
+    ...(unavailable.length > 0 ? { reason: unavailable.map((t) => t.reason).join('; ') } : {}),
+    notes: [...new Set(present.flatMap((t) => t.notes))],
+    risks,
+  };
 }
 
 /** A check the scan selected but did not run, and why. */

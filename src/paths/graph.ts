@@ -28,7 +28,7 @@ import { effectiveSetting, hasCapability, isUnder, normaliseHostPath, podVolumes
 import { EDGE_SPECS, type EdgeKind, rbacStepTechniques, type TechniqueRef } from './techniques.js';
 
 /** What a vertex stands for. */
-export type VertexKind = 'entry' | 'workload' | 'container' | 'identity' | 'pods' | 'sink';
+export type VertexKind = 'entry' | 'workload' | 'container' | 'identity' | 'pods' | 'hub' | 'sink';
 
 /** Where an attacker starts. */
 export type EntryKind = 'internet' | 'pod' | 'identity';
@@ -127,6 +127,8 @@ export interface AttackGraphOptions {
    * is assumed exploitable with the lower likelihood of `exploit-exposed-service`.
    */
   readonly vulnerabilities?: ReadonlyMap<string, readonly PackageVulnerability[]>;
+  /** Images were scanned but no vulnerability database was matched: the notes say so. */
+  readonly imagesWithoutVulnerabilities?: boolean;
 }
 
 /** Which paths to list. */
@@ -135,6 +137,16 @@ export interface PathQuery {
   readonly to?: readonly SinkKind[];
   /** Longest path kept, in hops (default unlimited). */
   readonly maxHops?: number;
+}
+
+/** What {@link AttackGraph.top} returns. */
+export interface TopPaths {
+  /** Paths found (one per entry and sink kind), before grouping and the limit. */
+  readonly total: number;
+  /** Best first: the path, and up to five other entries whose path differs only in its first hop. */
+  readonly risks: readonly { readonly path: AttackPath; readonly also: readonly Vertex[] }[];
+  /** Per edge id: how many of the `total` paths take it. */
+  readonly usage: Int32Array;
 }
 
 /** A fix that cuts paths: an edge used by many of them. */
@@ -218,7 +230,11 @@ export class AttackGraph {
     readonly options: AttackGraphOptions = {},
   ) {
     if (!options.vulnerabilities)
-      this.notes.push('image data: not provided; an exposed application counts as exploitable with likelihood 0.3 (run with image results to use CVEs)');
+      this.notes.push(
+        options.imagesWithoutVulnerabilities
+          ? 'image data: images scanned without a vulnerability database; an exposed application counts as exploitable with likelihood 0.3 (add --vuln-db to use CVEs)'
+          : 'image data: not provided; an exposed application counts as exploitable with likelihood 0.3 (run scan with --images --vuln-db to use CVEs)',
+      );
     if (network.clusterWideUnmodelled || network.unmodelledNamespaces.size > 0)
       this.notes.push('CNI-specific network policies are not evaluated: cloud-metadata edges are left out where they apply');
     this.#build();
@@ -292,6 +308,8 @@ export class AttackGraph {
     const containersOfWorkload = new Map<number, number[]>();
     const containersOfNamespace = new Map<string, number[]>();
     const metadata = this.#metadataNode();
+    /** Containers that can spoof the pod network: (container, its workload, the evidence). */
+    const spoofers: { cid: number; namespace: string; evidence: Evidence }[] = [];
     for (const w of this.network.workloads) {
       const wid = this.#vertex(`workload:${w.namespace}/${w.kind}/${w.name}`, () => ({
         kind: 'workload',
@@ -313,6 +331,8 @@ export class AttackGraph {
         ids.push(cid);
         this.#edge(wid, cid, 'run-in-container', [{ resource: w.resource, pointer: c.pointer, text: `${c.name} runs in every pod of the workload` }]);
         this.#escapes(cid, c);
+        const spoof = spoofEvidence(c, w);
+        if (spoof) spoofers.push({ cid, namespace: w.namespace, evidence: spoof });
       }
       containersOfWorkload.set(wid, ids);
       const inNs = containersOfNamespace.get(w.namespace) ?? [];
@@ -326,6 +346,15 @@ export class AttackGraph {
             ]);
       this.#tokens(w, ids);
       this.#metadata(w, ids, metadata);
+    }
+    // Nodes are not told apart: the pods of the spoofer's namespace stand for its neighbours.
+    // One hub per namespace ("its pod network") keeps the edges linear: spoofers -> hub -> pods.
+    for (const s of spoofers) {
+      const hub = this.#vertex(`net:${s.namespace}`, () => ({ kind: 'hub', label: `the pod network of namespace ${s.namespace}`, namespace: s.namespace }));
+      if ((this.#out[hub]?.length ?? 0) === 0)
+        for (const cid of containersOfNamespace.get(s.namespace) ?? [])
+          this.#edge(hub, cid, 'spoofed-traffic', [{ text: `the traffic of ${this.vertices[cid]?.label} crosses the pod network` }]);
+      this.#edge(s.cid, hub, 'net-raw-mitm', [s.evidence]);
     }
     this.#exposures();
     this.#identities(containersOfNamespace);
@@ -475,13 +504,20 @@ export class AttackGraph {
     return hit.size > 0 ? [...hit] : containersOf(x.workload.pod).map((c) => c.name);
   }
 
-  /** Vulnerabilities that make an exposed container likely exploitable: KEV, or critical/high with a fix. */
+  /**
+   * Vulnerabilities that make an exposed container likely exploitable: KEV-listed, or critical
+   * or high and either fixed (a known, patched bug: exploits follow fixes) or exploitable over
+   * the network (CVSS `AV:N`). VEX-suppressed, not-affected and withdrawn ones do not count.
+   */
   #exploitable(target: ContainerTarget | undefined): readonly PackageVulnerability[] {
     const image = target?.container.image;
     if (!this.options.vulnerabilities || typeof image !== 'string') return [];
-    const list = this.options.vulnerabilities.get(image) ?? [];
+    const list = this.options.vulnerabilities.get(image.trim()) ?? [];
     return list
-      .filter((v) => !v.vex && (v.kev === true || ((v.severity === 'critical' || v.severity === 'high') && v.status === 'fixed')))
+      .filter((v) => !v.vex && v.status !== 'not-affected' && v.status !== 'withdrawn')
+      .filter(
+        (v) => v.kev === true || ((v.severity === 'critical' || v.severity === 'high') && (v.status === 'fixed' || /\bAV:N\b/.test(v.cvss?.vector ?? ''))),
+      )
       .sort((a, b) => Number(b.kev === true) - Number(a.kev === true) || a.id.localeCompare(b.id))
       .slice(0, 3);
   }
@@ -511,7 +547,29 @@ export class AttackGraph {
       clusterWideSeen.add(key);
       return true;
     };
+    const tokenSecrets = tokenSecretsByNamespace(this.inventory);
     for (const ns of [...namespaces].sort()) {
+      // Token list / bruteforce: a reader of the namespace's Secrets holds every legacy token
+      // there. One hub per namespace keeps the edges linear (readers + tokens, not their product).
+      const tokens = tokenSecrets.get(ns) ?? [];
+      if (tokens.length > 0) {
+        const hub = this.#vertex(`tokens:${ns}`, () => ({ kind: 'hub', label: `the service account token Secrets of namespace ${ns}`, namespace: ns }));
+        if ((this.#out[hub]?.length ?? 0) === 0)
+          for (const t of tokens)
+            this.#edge(hub, this.#identity({ kind: 'ServiceAccount', namespace: ns, name: t.serviceAccount }), 'use-token', [
+              { resource: t.secret, pointer: '/type', text: `Secret ${ns}/${t.secret.ref.name} holds a token of ServiceAccount ${ns}/${t.serviceAccount}` },
+            ]);
+        for (const row of [...rows('list', 'secrets', ns), ...rows('get', 'secrets', ns)]) {
+          const subject = subjectOf(row);
+          if (!subject) continue;
+          this.#edge(this.#identity(subject), hub, 'token-list', [
+            {
+              ...(row.binding.resource ? { resource: row.binding.resource, pointer: row.subject.path } : {}),
+              text: `${row.binding.kind} ${bindingName(row)} (${row.role.kind} ${row.role.name}) grants ${row.rule.rule.verbs.join(',')} on secrets${row.namespace ? ` in ${row.namespace}` : ' in every namespace'}`,
+            },
+          ]);
+        }
+      }
       for (const row of [...rows('list', 'secrets', ns), ...rows('get', 'secrets', ns)]) {
         const subject = subjectOf(row);
         if (!subject || row.namespace === undefined) continue; // cluster-wide readers reach `all-secrets` through the RBAC model
@@ -562,6 +620,32 @@ export class AttackGraph {
             ),
           );
         }
+    }
+    // Admission webhook configurations: a mutating webhook rewrites every pod created (cluster-admin
+    // equivalent); a validating one receives every object written, Secrets included.
+    for (const [resource, sink] of [
+      ['mutatingwebhookconfigurations', 'cluster-admin'],
+      ['validatingwebhookconfigurations', 'all-secrets'],
+    ] as const) {
+      const seen = new Set<string>();
+      for (const verb of ['create', 'update', 'patch']) {
+        for (const row of this.rbac.whoCan({ kind: 'resource', verb, apiGroup: 'admissionregistration.k8s.io', resource })) {
+          const subject = subjectOf(row);
+          if (!subject || row.namespace !== undefined) continue;
+          const key = `${formatSubject(subject)}:${row.binding.order}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          this.#edge(
+            this.#identity(subject),
+            this.#sink(sink),
+            'modify-webhooks',
+            evidenceOf(
+              row,
+              `${row.binding.kind} ${bindingName(row)} (${row.role.kind} ${row.role.name}) grants ${row.rule.rule.verbs.join(',')} on ${resource}`,
+            ),
+          );
+        }
+      }
     }
     // Service accounts are members of their groups: grants to the groups are theirs.
     for (const v of [...this.vertices]) {
@@ -733,6 +817,76 @@ export class AttackGraph {
   }
 
   /**
+   * The best `limit` risks in the order of {@link paths}, without materialising the others:
+   * every (entry, sink kind) route is scored by walking it, and only the winners get their
+   * hops and evidence. Paths that differ only by their first hop (the same container reached
+   * through an Ingress, a NodePort Service or as a compromised pod) are one risk: the best
+   * path, with the other entries in `also`. `usage` counts, per edge id, the routes that take
+   * it, so that the hop that cuts the most paths can be named.
+   *
+   * @example
+   * const { total, risks } = graph.top(5);
+   * risks[0]?.path.sinkKind; // 'cluster-admin'
+   */
+  top(limit: number, query: PathQuery = {}): TopPaths {
+    const from = new Set(query.from ?? ENTRY_KINDS);
+    const to = new Set(query.to ?? SINK_KINDS);
+    const kinds = [...this.#next.entries()].filter(([k]) => to.has(k));
+    const usage = new Int32Array(this.edges.length);
+    const cands: { v: Vertex; kind: SinkKind; score: number; hops: number; sink: number; first: number; edges: number }[] = [];
+    for (const v of this.vertices) {
+      if (!v.entry || !from.has(v.entry)) continue;
+      for (const [kind, next] of kinds) {
+        if (next[v.id] === -1) continue;
+        let likelihood = ENTRY_LIKELIHOOD[v.entry];
+        let hops = 0;
+        let edges = 0;
+        let at = v.id;
+        let first = -1;
+        while (this.vertices[at]?.kind !== 'sink' && edges <= this.vertices.length) {
+          const e = next[at] as number;
+          const edge = this.edges[e] as GraphEdge;
+          if (first < 0) first = edge.to;
+          likelihood *= edge.likelihood;
+          hops += edge.steps ? edge.steps.length : 1;
+          edges++;
+          at = edge.to;
+        }
+        if (query.maxHops !== undefined && hops > query.maxHops) continue;
+        const score = Math.round(likelihood * SINK_IMPACT[kind] * 10) / 10;
+        cands.push({ v, kind, score, hops, sink: at, first, edges });
+        for (let u = v.id, n = 0; n < edges; n++) {
+          const e = next[u] as number;
+          usage[e] = (usage[e] as number) + 1;
+          u = (this.edges[e] as GraphEdge).to;
+        }
+      }
+    }
+    cands.sort(
+      (a, b) =>
+        b.score - a.score ||
+        a.hops - b.hops ||
+        a.v.key.localeCompare(b.v.key) ||
+        (this.vertices[a.sink] as Vertex).key.localeCompare((this.vertices[b.sink] as Vertex).key),
+    );
+    const groups = new Map<string, { best: (typeof cands)[number]; also: Vertex[] }>();
+    for (const c of cands) {
+      // The route from a vertex to a sink kind is unique: the vertex after the first hop and
+      // the sink kind name the rest of the path.
+      const key = `${c.first}:${c.kind}`;
+      const g = groups.get(key);
+      if (g) {
+        if (g.also.length < 5) g.also.push(c.v);
+      } else if (groups.size < limit) groups.set(key, { best: c, also: [] });
+    }
+    const risks = [...groups.values()].map(({ best, also }) => {
+      const route = this.#route(best.v.id, best.kind) as { edges: number[]; sink: Vertex };
+      return { path: this.#path(best.v, best.v.entry as EntryKind, route.sink, route.edges), also };
+    });
+    return { total: cands.length, risks, usage };
+  }
+
+  /**
    * The paths that start at one workload: from the internet through its exposures, and from
    * the workload itself assumed compromised.
    *
@@ -795,6 +949,36 @@ function uniqueEvidence(list: readonly Evidence[]): Evidence[] {
     seen.add(e.text);
     return true;
   });
+}
+
+/**
+ * Why a container can spoof the pod network: NET_RAW or NET_ADMIN added (not the runtime's
+ * default NET_RAW, which every container would have), or the host network. Privileged
+ * containers are left out: they are root on the node already.
+ */
+function spoofEvidence(c: ContainerTarget, w: WorkloadNode): Evidence | undefined {
+  if (effectiveSetting(c, 'privileged')?.value === true) return undefined;
+  const none = new Set<string>();
+  const caps = ['NET_RAW', 'NET_ADMIN'].filter((cap) => hasCapability(c.container, cap, none));
+  if (caps.length > 0) return { resource: w.resource, pointer: `${c.pointer}/securityContext/capabilities/add`, text: `capabilities.add: ${caps.join(', ')}` };
+  if (w.hostNetwork) return { resource: w.resource, pointer: `${w.pod.pointer}/hostNetwork`, text: 'hostNetwork: true' };
+  return undefined;
+}
+
+/** Legacy service account token Secrets (`kubernetes.io/service-account-token`), by namespace. */
+function tokenSecretsByNamespace(inventory: Inventory): Map<string, { secret: Resource; serviceAccount: string }[]> {
+  const out = new Map<string, { secret: Resource; serviceAccount: string }[]>();
+  for (const r of inventory.ofKind('Secret')) {
+    if (r.object.type !== 'kubernetes.io/service-account-token') continue;
+    const meta = isObject(r.object.metadata) ? r.object.metadata : undefined;
+    const sa = meta && isObject(meta.annotations) ? meta.annotations['kubernetes.io/service-account.name'] : undefined;
+    const ns = inventory.namespaceOf(r);
+    if (typeof sa !== 'string' || ns === undefined) continue;
+    const list = out.get(ns) ?? [];
+    list.push({ secret: r, serviceAccount: sa });
+    out.set(ns, list);
+  }
+  return out;
 }
 
 function bindingName(row: WhoCanRow): string {

@@ -3,5 +3,6 @@
  * identities and RBAC; the most likely path from each entry to each sink; choke points.
  */
 export * from './graph.js';
-export { pathsModelProvider } from './provider.js';
+export { graphOptionsOf, pathsModelProvider } from './provider.js';
 export * from './techniques.js';
+export * from './risks.js';

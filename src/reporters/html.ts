@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { CheckMeta } from '../core/check.js';
 import { type Problem, problemsOf } from '../core/grouping.js';
-import { filterReport, problemCounts, type ScanReport } from '../core/report.js';
+import { describeTopRisks, filterReport, problemCounts, type ScanReport, type TopRisk } from '../core/report.js';
 import type { Finding, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import {
@@ -231,6 +231,94 @@ function header(report: ScanReport, problems: readonly Problem[], exempt: number
   ].join('\n');
 }
 
+/**
+ * One attack path drawn as inline SVG: a chain of boxes (entry, each object reached, the sink)
+ * joined by arrows labelled with the edge kind and its ATT&CK id; the hop that cuts the path
+ * is drawn dashed and marked "cut". Generated here: no external asset, no script.
+ *
+ * @example
+ * riskSvg(report.topRisks.risks[0]);
+ */
+export function riskSvg(r: TopRisk): string {
+  const boxW = 150;
+  const gap = 96;
+  const boxH = 46;
+  const top = 24;
+  const labels = [r.hops[0]?.from ?? r.entry.label, ...r.hops.map((h) => h.to)];
+  // Ids are unique in the page: every drawing has its own arrow head.
+  const marker = `risk-arrow-${r.rank}${r.cluster !== undefined ? `-${r.cluster.replace(/[^A-Za-z0-9_-]/g, '_')}` : ''}`;
+  const width = labels.length * boxW + (labels.length - 1) * gap + 4;
+  const height = top + boxH + 26;
+  const out: string[] = [];
+  labels.forEach((label, i) => {
+    const x = 2 + i * (boxW + gap);
+    const fill = i === 0 ? '#fff2cc' : i === labels.length - 1 ? '#f4cccc' : '#e8eef8';
+    const [a, b] = splitLabel(label);
+    out.push(
+      `<g><title>${text(label)}</title><rect x="${x}" y="${top}" width="${boxW}" height="${boxH}" rx="6" fill="${fill}" stroke="#667"/>`,
+      `<text x="${x + boxW / 2}" y="${top + 19}" text-anchor="middle" class="risk-node">${text(a)}</text>`,
+      b ? `<text x="${x + boxW / 2}" y="${top + 35}" text-anchor="middle" class="risk-node">${text(b)}</text>` : '',
+      '</g>',
+    );
+    const hop = r.hops[i];
+    if (i < labels.length - 1 && hop) {
+      const x1 = x + boxW;
+      const x2 = x1 + gap - 4;
+      const y = top + boxH / 2;
+      const cut = i === r.cut.hop;
+      out.push(
+        `<g><title>${text(`${hop.edge} (${hop.mitre}, ${hop.ms}): ${hop.evidence}`)}</title>`,
+        `<line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" stroke="${cut ? '#c62828' : '#445'}" stroke-width="${cut ? 2.5 : 1.5}"${cut ? ' stroke-dasharray="5 3"' : ''} marker-end="url(#${marker})"/>`,
+        `<text x="${(x1 + x2) / 2}" y="${y - 8}" text-anchor="middle" class="risk-edge">${text(truncate(hop.edge.replace(/^rbac:/, ''), 18))}</text>`,
+        `<text x="${(x1 + x2) / 2}" y="${y + 16}" text-anchor="middle" class="risk-edge">${text(hop.mitre)}</text>`,
+        cut ? `<text x="${(x1 + x2) / 2}" y="${top - 8}" text-anchor="middle" class="risk-cut">✂ cut</text>` : '',
+        '</g>',
+      );
+    }
+  });
+  const defs = `<defs><marker id="${marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#445"/></marker></defs>`;
+  return `<svg class="risk-path" viewBox="0 0 ${width} ${height}" width="${width}" role="img" aria-label="${text(r.title)}">${defs}${out.join('')}</svg>`;
+}
+
+/** A box label on at most two lines of about 22 characters. */
+function splitLabel(label: string): [string, string] {
+  const words = label.split(' ');
+  let a = '';
+  let i = 0;
+  while (i < words.length && `${a} ${words[i]}`.trim().length <= 22) a = `${a} ${words[i++]}`.trim();
+  if (a === '') return [truncate(label, 22), truncate(words.slice(1).join(' '), 22)];
+  return [a, truncate(words.slice(i).join(' '), 22)];
+}
+
+/** Top risks, first on the page: each attack path drawn, with the change that cuts it. */
+function topRisksSection(report: ScanReport): string {
+  const t = report.topRisks;
+  // Reports built by hand (not by the library) have no such section.
+  if (!t) return '';
+  const items = t.risks.map((r) => {
+    const cut = r.cut.finding
+      ? ` · finding <code>${text(`${r.cut.finding.check} ${r.cut.finding.name}`)}</code>${r.cut.finding.fixCommand ? ` (<code>${text(r.cut.finding.fixCommand)}</code>)` : ''}`
+      : '';
+    const where = r.cut.file !== undefined ? ` · <code>${text(`${r.cut.file}${r.cut.line !== undefined ? `:${r.cut.line}` : ''}`)}</code>` : '';
+    return [
+      '<li class="risk">',
+      `<p class="risk-title"><span class="risk-score">${r.score.toFixed(1)}</span> ${r.cluster !== undefined ? `<code>${text(r.cluster)}</code> ` : ''}${text(r.title)}</p>`,
+      `<div class="risk-drawing">${riskSvg(r)}</div>`,
+      `<p class="risk-cut-text"><strong>Cut it</strong> at hop ${r.cut.hop + 1} (<code>${text(r.cut.edge)}</code>, on ${r.cut.paths} of ${t.totalPaths} paths): ${text(r.cut.how)}${where}${cut}</p>`,
+      r.alsoFrom.length > 0 ? `<p class="meta">Also from: ${r.alsoFrom.map((a) => text(a.label)).join('; ')}</p>` : '',
+      '</li>',
+    ].join('');
+  });
+  return [
+    '<section class="top-risks" id="top-risks">',
+    '<h2>Top risks</h2>',
+    `<p class="meta">${text(describeTopRisks(t))}</p>`,
+    items.length > 0 ? `<ol class="risks">${items.join('\n')}</ol>` : '',
+    ...t.notes.map((n) => `<p class="meta">Note: ${text(n)}</p>`),
+    '</section>',
+  ].join('\n');
+}
+
 function filters(findings: readonly Finding[]): string {
   // One row per problem: the filters count primaries.
   const bySeverity = new Map<Severity, number>();
@@ -417,6 +505,13 @@ const CSS = `
 --critical:${SEVERITY_COLOR.critical};--high:${SEVERITY_COLOR.high};--medium:${SEVERITY_COLOR.medium};--low:${SEVERITY_COLOR.low};--info:${SEVERITY_COLOR.info}}
 @media (prefers-color-scheme:dark){:root{--bg:#14171c;--card:#1d2128;--fg:#e4e7ec;--muted:#9aa3b1;--line:#323844}}
 *{box-sizing:border-box}
+.top-risks{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 18px;margin:16px 0}
+.top-risks h2{margin:0 0 4px}
+.risks{padding-left:22px}.risk{margin:12px 0}
+.risk-title{margin:0 0 6px;font-weight:600}.risk-score{display:inline-block;min-width:2.6em;padding:1px 6px;border-radius:4px;background:var(--critical);color:#fff;text-align:center}
+.risk-drawing{overflow-x:auto}.risk-path{max-width:none;height:auto}
+.risk-node{font-size:11px;fill:#1d2430}.risk-edge{font-size:10px;fill:var(--muted)}.risk-cut{font-size:11px;font-weight:700;fill:#c62828}
+.risk-cut-text{margin:4px 0}
 body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 main{max-width:1360px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:0 0 12px}
@@ -727,6 +822,7 @@ export function renderHtml(report: ScanReport): string {
     '<body>',
     '<main>',
     header(report, grouped, exempt, errors),
+    topRisksSection(report),
     charts(report, grouped),
     findingsTable(primaries),
     problems(report),

@@ -5,7 +5,7 @@
  * so rows are dropped (with a note saying how many) once the budget is spent.
  */
 import { type Problem, problemsOf } from '../core/grouping.js';
-import { filterReport, problemCounts, type ScanReport } from '../core/report.js';
+import { describeTopRisks, filterReport, problemCounts, type ScanReport } from '../core/report.js';
 import type { Finding, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import {
@@ -17,6 +17,7 @@ import {
   oneLine,
   podsNote,
   problemsAndFindings,
+  riskCutLabel,
   severityBreakdown,
   fixCommand,
   fixDiffLines,
@@ -98,6 +99,32 @@ function fixItem(f: Finding, withCluster: boolean): string {
     ...fixDiffLines(f).map((l) => `  ${l.replace(/```/g, '`\u200b``')}`),
     '  ```',
   ].join('\n');
+}
+
+/**
+ * Top risks: one table row per attack path (score, path, the change that cuts it), or the
+ * one line saying why there is none. First in the comment, before the findings.
+ */
+function topRisksLines(report: ScanReport): string[] {
+  const t = report.topRisks;
+  // Reports built by hand (not by the library) have no such section.
+  if (!t) return [];
+  const lines = ['### Top risks', '', mdEscape(describeTopRisks(t)), ''];
+  if (t.risks.length === 0) return lines;
+  lines.push('| # | Score | Attack path | Cut it |', '| --: | --: | :-- | :-- |');
+  for (const r of t.risks) {
+    const path = [
+      `**${mdEscape(r.title)}**`,
+      `${mdEscape(r.hops[0]?.from ?? r.entry.label)}`,
+      ...r.hops.map((h) => `→ \`${mdEscape(h.edge)}\` ${mdEscape(h.to)}`),
+    ].join('<br>');
+    const also = r.alsoFrom.length > 0 ? `<br>_also from ${r.alsoFrom.length} more entr${r.alsoFrom.length === 1 ? 'y' : 'ies'}_` : '';
+    const cut = `hop ${r.cut.hop + 1} \`${mdEscape(r.cut.edge)}\`: ${mdEscape(riskCutLabel(r))}`;
+    lines.push(`| ${r.rank} | ${r.score.toFixed(1)} | ${r.cluster !== undefined ? `${mdEscape(r.cluster)}: ` : ''}${path}${also} | ${cut} |`);
+  }
+  lines.push('');
+  for (const n of t.notes) lines.push(`_Note: ${mdEscape(n)}_`, '');
+  return lines;
 }
 
 /** What `--min-severity` left out, as a paragraph. */
@@ -189,6 +216,7 @@ export function renderMarkdown(report: ScanReport, limit: number = GITHUB_COMMEN
     '',
     summaryLine(report, problems, exemptFindings, errors.length + loadErrors.length),
     '',
+    ...topRisksLines(report),
     ...hiddenLines(report),
     ...clusterLines(report),
     ...countTable(report, problems),

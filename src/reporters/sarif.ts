@@ -10,7 +10,7 @@ import type { Location, Log, Notification, ReportingDescriptor, Result, Run } fr
 import type { CheckMeta } from '../core/check.js';
 import type { ScanReport } from '../core/report.js';
 import { type Problem, problemsOf } from '../core/grouping.js';
-import { describeCoverageGap, filterReport } from '../core/report.js';
+import { describeCoverageGap, describeTopRisks, filterReport } from '../core/report.js';
 import type { CoverageStatus, Diagnostic, Finding, Severity, SourceLocation } from '../core/types.js';
 import { frameworkLabel, webReferences } from './shared.js';
 import type { Reporter } from './types.js';
@@ -288,6 +288,11 @@ export function toSarif(report: ScanReport): Log {
     ],
     results,
     properties: {
+      // First, as in every format: the attack paths that matter most (docs/json-report.md),
+      // and one line saying what the section holds (or why it is empty).
+      ...(report.topRisks
+        ? { topRisksSummary: describeTopRisks(report.topRisks), topRisks: JSON.parse(JSON.stringify(report.topRisks)) as Record<string, unknown> }
+        : {}),
       sources: [...report.sources],
       resources: report.resources,
       checksRun: report.summary.checksRun,

@@ -4,7 +4,7 @@
  * the same facts the same way, so they are computed once here.
  */
 import type { CheckMeta } from '../core/check.js';
-import type { ScanReport } from '../core/report.js';
+import type { RiskWhere, ScanReport, TopRisk } from '../core/report.js';
 import { type Problem, type RankedTarget, rankNamespaces, rankResources } from '../core/grouping.js';
 import { describeCoverageGap } from '../core/report.js';
 import type { Finding, ResourceRef, Severity, SourceLocation } from '../core/types.js';
@@ -263,4 +263,30 @@ export function fixDiffLines(f: Pick<Finding, 'fix'>): string[] {
     if (op.op !== 'remove') out.push(`+ ${op.path}: ${JSON.stringify(op.value)}`);
   }
   return out;
+}
+
+/**
+ * Where a risk's hop or cut is: `file:line`, else the object and JSON Pointer; '' when unknown.
+ *
+ * @example
+ * riskWhereLabel({ file: 'app.yaml', line: 4 }); // 'app.yaml:4'
+ */
+export function riskWhereLabel(w: RiskWhere): string {
+  if (w.file !== undefined) return `${w.file}${w.line !== undefined ? `:${w.line}` : ''}`;
+  if (!w.object) return '';
+  return `${w.object.kind} ${w.object.namespace ? `${w.object.namespace}/` : ''}${w.object.name}${w.pointer ? ` ${w.pointer}` : ''}`;
+}
+
+/**
+ * The change that cuts a risk, in one line: `set automountServiceAccountToken: false ... (api.yaml:24; PAL-0115 service-account-token-automount, palisade fix)`.
+ *
+ * @example
+ * riskCutLabel(report.topRisks.risks[0]);
+ */
+export function riskCutLabel(r: Pick<TopRisk, 'cut'>): string {
+  const where = riskWhereLabel(r.cut);
+  const f = r.cut.finding;
+  const finding = f ? `${f.check} ${f.name}${f.fixCommand ? `, ${f.fixCommand}` : ''}` : '';
+  const extra = [where, finding].filter((x) => x !== '').join('; ');
+  return `${r.cut.how}${extra ? ` (${extra})` : ''}`;
 }

@@ -5,7 +5,7 @@
  * summary box. Lines fit 100 columns; colour only when asked for.
  */
 import { type Problem, problemsOf, SEVERITY_WEIGHT } from '../core/grouping.js';
-import { describeDegradedAnalysis, filterReport, problemCounts, type ScanReport } from '../core/report.js';
+import { describeDegradedAnalysis, describeTopRisks, filterReport, problemCounts, type ScanReport } from '../core/report.js';
 import type { Finding, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import { type Painter, padVisible, painter, visibleLength, wrap } from './ansi.js';
@@ -18,6 +18,8 @@ import {
   oneLine,
   podsNote,
   problemsAndFindings,
+  riskCutLabel,
+  riskWhereLabel,
   fixCommand,
   targetLabel,
   topResources,
@@ -202,6 +204,43 @@ function topSection({ p, withCluster }: Ctx, problems: readonly Problem[]): stri
   return lines;
 }
 
+/**
+ * Top risks, first of all: the attack paths that matter most, each with its conditions, its
+ * hops and the change that cuts it. One line when there is nothing to list, and why.
+ */
+function topRisksSection({ p }: Ctx, report: ScanReport): string[] {
+  const t = report.topRisks;
+  // Reports built by hand (not by the library) have no such section.
+  if (!t) return [];
+  const lines = heading(p, 'TOP RISKS', oneLine(describeTopRisks(t)));
+  t.risks.forEach((r, i) => {
+    if (i > 0) lines.push('');
+    const where = r.cluster !== undefined ? `${oneLine(r.cluster)}: ` : '';
+    const head = wrap(`${i + 1}. score ${r.score.toFixed(1)}  ${where}${oneLine(r.entry.label)} => ${oneLine(r.sink.label)}`, WIDTH, '  ', '      ');
+    lines.push(...head.map((l, j) => (j === 0 ? l.replace(/score [\d.]+/, (m) => p.bold(m)) : l)));
+    lines.push(...wrap(oneLine(r.title), WIDTH, '     ', '     ').map((l) => p.severity(r.score >= 5 ? 'critical' : 'high', l)));
+    r.hops.forEach((h, j) => {
+      const at = riskWhereLabel(h);
+      lines.push(
+        ...wrap(`${j + 1}) ${oneLine(h.edge)} [${h.mitre}, ${h.ms}] -> ${oneLine(h.to)}${at ? `  (${oneLine(at)})` : ''}`, WIDTH, '       ', '          '),
+      );
+    });
+    if (r.alsoFrom.length > 0)
+      lines.push(...wrap(`also from: ${r.alsoFrom.map((a) => oneLine(a.label)).join('; ')}`, WIDTH, '     ', '       ').map((l) => p.dim(l)));
+    lines.push(
+      ...wrap(
+        `cut: hop ${r.cut.hop + 1} (${oneLine(r.cut.edge)}, on ${r.cut.paths} of ${t.totalPaths} paths): ${oneLine(riskCutLabel(r))}`,
+        WIDTH,
+        '     ',
+        '       ',
+      ),
+    );
+    if (r.combinations.length > 0) lines.push(p.dim(`     reported as: ${r.combinations.map((c) => `${c.check} ${c.name}`).join(', ')}`));
+  });
+  for (const n of t.notes) lines.push(...wrap(`note: ${oneLine(n)}`, WIDTH, '  ', '    ').map((l) => p.dim(l)));
+  return lines.map((l) => l.trimEnd());
+}
+
 /** Opt-in checks not run (`--images` not given), grouped by reason: `  (4 not run: run with --images)`. */
 function skippedNote(p: Ctx['p'], report: ScanReport): string {
   const skipped = report.skippedChecks ?? [];
@@ -283,7 +322,7 @@ export function renderTable(report: ScanReport, options: { readonly color: boole
   const problems = problemsOf(report.findings);
   const exempt = problems.filter((x) => x.primary.status === 'exempt');
   const errors: Finding[] = problems.filter((x) => x.primary.status === 'error').flatMap((x) => [x.primary, ...x.related]);
-  const lines: string[] = [];
+  const lines: string[] = [...topRisksSection(ctx, report)];
   for (const severity of SEVERITIES) {
     lines.push(
       ...failingSection(

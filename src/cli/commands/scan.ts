@@ -52,6 +52,7 @@ interface ScanFlags extends SourceFlags {
   dockerConfig?: string;
   vulnDb?: string;
   vex: string[];
+  topRisks?: string;
 }
 
 /** `palisade scan`: checks manifests and prints the report. */
@@ -100,6 +101,7 @@ export function registerScan(program: Command): void {
     .addOption(new Option('--values <file>', 'values file for helm template when a path is a Helm chart; repeatable').argParser(collectRaw).default([]))
     .addOption(new Option('--set <key=value>', 'value for helm template when a path is a Helm chart; repeatable').argParser(collectRaw).default([]))
     .option('--include-passed', 'list passing results too (JSON, SARIF, JUnit, HTML)')
+    .option('--top-risks <n>', 'attack paths listed under Top risks at the start of the report; 0 leaves them out (default 5, or topRisks in the config)')
     .option('--no-color', 'disable colours')
     .option('-q, --quiet', 'do not print diagnostics on stderr')
     .option('--k8s-version <version>', "Kubernetes version the manifests target, e.g. v1.29 (default: the cluster's version, else the newest known)")
@@ -145,7 +147,8 @@ Examples:
   palisade scan --cluster --framework nsa-1.2
   helm template my-release ./chart | palisade scan - --fail-on high
   palisade scan k8s/ -o table -o sarif=palisade.sarif -o html=report.html
-  palisade scan deploy/ --images --image-max-age 180     # also what the images hold (docs/images.md)`,
+  palisade scan deploy/ --images --image-max-age 180     # also what the images hold (docs/images.md)
+  palisade scan deploy/ --top-risks 10                   # the 10 attack paths that matter most first`,
     )
     .action(async (paths: string[], flags: ScanFlags) => {
       const explicitConfig = flags.config !== undefined;
@@ -176,6 +179,12 @@ Examples:
         if (flags.failOnCoverageBelow.trim() === '' || !Number.isFinite(minCoverage) || minCoverage < 0 || minCoverage > 100)
           throw new PalisadeError('usage', `--fail-on-coverage-below: "${flags.failOnCoverageBelow}" is not a percentage between 0 and 100`);
       }
+      let topRisks: number | undefined;
+      if (flags.topRisks !== undefined) {
+        topRisks = Number(flags.topRisks);
+        if (!/^\d+$/.test(flags.topRisks.trim()) || topRisks > 100)
+          throw new PalisadeError('usage', `--top-risks: "${flags.topRisks}" is not a whole number from 0 to 100`);
+      }
       const dirs = [...config.checksDirs, ...flags.checksDir.map((d) => resolve(d))];
       const custom = await loadCustomChecks(dirs);
       const scanOptions = {
@@ -189,6 +198,7 @@ Examples:
         ...(flags.values.length > 0 ? { helmValues: flags.values } : {}),
         ...(flags.set.length > 0 ? { helmSet: flags.set } : {}),
         ...(flags.k8sVersion !== undefined ? { kubernetesVersion: flags.k8sVersion } : {}),
+        ...(topRisks !== undefined ? { topRisks } : {}),
       };
       // Unknown check names, bad params and empty selections fail before anything is read;
       // report files are opened before the scan, so an impossible path fails at once too.
