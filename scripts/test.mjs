@@ -51,7 +51,8 @@ function builtAt() {
 const usesCli = files.some((f) => readFileSync(f, 'utf8').includes('support/cli.js'));
 if (usesCli) {
   const inputs = ['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(f).mtimeMs);
-  if (Math.max(newestSource('src'), ...inputs) > builtAt()) {
+  // web/ is the dashboard, bundled by the same build (the browser tests load it).
+  if (Math.max(newestSource('src'), newestSource('web'), ...inputs) > builtAt()) {
     console.error('dist/ is older than src/: running npm run build first (end-to-end tests run the built CLI)');
     const b = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
     if (b.status !== 0) {
