@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -121,6 +121,41 @@ describe('palisade CLI', () => {
     assert.match(r.stdout, /PAL-0100/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     assert.equal(report.findings[0].location.file, '<stdin>');
+  });
+
+  it('writes a report into a named pipe and through a symlink without replacing either', () => {
+    const d = project();
+    // A FIFO stands for /dev/null and /dev/stdout: a special file is written, never renamed over.
+    const fifo = join(d, 'report.pipe');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+    const reader = spawnSync(
+      'sh',
+      [
+        '-c',
+        `cat "$1" > "$2" & "$3" "$4" scan - --include PAL-0100 -o "json=$1"; code=$?; wait; exit $code`,
+        'sh',
+        fifo,
+        join(d, 'read.json'),
+        process.execPath,
+        CLI,
+      ],
+      {
+        input: DEPLOY,
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(reader.status, 0, reader.stderr);
+    assert.ok(lstatSync(fifo).isFIFO(), 'the pipe is still a pipe');
+    assert.equal(JSON.parse(readFileSync(join(d, 'read.json'), 'utf8')).findings[0].check, 'PAL-0100');
+    // A symlink keeps pointing at its file, which receives the report.
+    const real = join(d, 'real.json');
+    writeFileSync(real, '{}');
+    const link = join(d, 'link.json');
+    symlinkSync(real, link);
+    const r = run(['scan', '-', '--include', 'PAL-0100', '-o', `json=${link}`], { input: DEPLOY });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
+    assert.equal(JSON.parse(readFileSync(real, 'utf8')).findings[0].check, 'PAL-0100');
   });
 
   it('exits 2 on usage and config errors with a one-line message', () => {

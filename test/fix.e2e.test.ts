@@ -120,9 +120,9 @@ describe('palisade fix', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(join(dir, 'pod.yaml'), 'utf8'), POD);
     assert.match(r.stdout, /^--- a\/pod\.yaml\n\+\+\+ b\/pod\.yaml\n@@ /);
-    assert.match(r.stdout, /^-  hostPID: true$/m);
-    assert.match(r.stdout, /^\+  hostPID: false$/m);
-    assert.match(r.stdout, /^\+        privileged: false # why\?$/m);
+    assert.match(r.stdout, /^- {2}hostPID: true$/m);
+    assert.match(r.stdout, /^\+ {2}hostPID: false$/m);
+    assert.match(r.stdout, /^\+ {8}privileged: false # why\?$/m);
     assert.match(r.stderr, /would fix \d+ findings in 1 object/);
   });
 
@@ -130,7 +130,7 @@ describe('palisade fix', () => {
     const dir = podDir();
     const only = run(['fix', 'pod.yaml', '--dry-run', '--unsafe-fixes', '--include', 'pss-host-namespaces'], { cwd: dir });
     assert.equal(only.code, 0, only.stderr);
-    assert.match(only.stdout, /\+  hostPID: false/);
+    assert.match(only.stdout, /\+ {2}hostPID: false/);
     assert.doesNotMatch(only.stdout, /privileged: false/);
 
     const without = run(['fix', 'pod.yaml', '--dry-run', '--unsafe-fixes', '--exclude', 'pss-host-namespaces'], { cwd: dir });

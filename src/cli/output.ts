@@ -1,7 +1,7 @@
 /**
  * Output targets for `-o FORMAT[=FILE]` and the shared rendering of reports.
  */
-import { closeSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PalisadeError } from '../core/errors.js';
 import type { ScanReport } from '../core/report.js';
@@ -33,9 +33,9 @@ export function parseOutputs(values: readonly string[], fallback: string): Outpu
   return out;
 }
 
-/** Output targets whose files are open (as temporary files beside their destination). */
+/** Output targets whose files are open (as temporary files beside their destination, or special files directly). */
 export interface OpenOutputs {
-  readonly targets: readonly (OutputTarget & { readonly fd?: number; readonly temp?: string })[];
+  readonly targets: readonly OpenTarget[];
   /** Closes and removes the temporary files (the scan failed: no report is written). */
   abandon(): void;
 }
@@ -67,6 +67,34 @@ export function makeParents(file: string): void {
   for (const d of missing) mkdirSync(d);
 }
 
+/** An output target once opened: a temporary file renamed onto `target`, or a special file written directly. */
+export type OpenTarget = OutputTarget & { readonly fd?: number; readonly temp?: string; readonly target?: string };
+
+/** What is at `file` now: nothing, a regular file (or directory), a symlink, or a special file. */
+function existingKind(file: string): 'none' | 'regular' | 'symlink' | 'special' {
+  let link: ReturnType<typeof lstatSync>;
+  try {
+    link = lstatSync(file);
+  } catch {
+    return 'none';
+  }
+  if (!link.isSymbolicLink()) return link.isFile() || link.isDirectory() ? 'regular' : 'special';
+  try {
+    const real = statSync(file);
+    return real.isFile() || real.isDirectory() ? 'symlink' : 'special';
+  } catch {
+    // A dangling link: the report replaces the link.
+    return 'regular';
+  }
+}
+
+/** Closes an opened target and moves its temporary file into place (special files: nothing to move). */
+export function finishTarget(t: OpenTarget): void {
+  if (t.fd === undefined) return;
+  closeSync(t.fd);
+  if (t.temp !== undefined) renameSync(t.temp, t.target ?? (t.file as string));
+}
+
 /**
  * Prepares every file target before the scan runs, so that an impossible path fails at once
  * (exit 3) instead of after a long scan. Reports are written to a temporary file in the same
@@ -76,13 +104,13 @@ export function makeParents(file: string): void {
  * const outputs = await openOutputs(parseOutputs(['json=out/report.json'], 'table'));
  */
 export async function openOutputs(targets: readonly OutputTarget[]): Promise<OpenOutputs> {
-  const opened: (OutputTarget & { fd?: number; temp?: string })[] = [];
+  const opened: OpenTarget[] = [];
   const abandon = (): void => {
     for (const t of opened) {
-      if (t.fd === undefined || t.temp === undefined) continue;
+      if (t.fd === undefined) continue;
       try {
         closeSync(t.fd);
-        unlinkSync(t.temp);
+        if (t.temp !== undefined) unlinkSync(t.temp);
       } catch {
         // Already gone: nothing to clean.
       }
@@ -93,10 +121,19 @@ export async function openOutputs(targets: readonly OutputTarget[]): Promise<Ope
       opened.push(t);
       continue;
     }
-    const temp = join(dirname(t.file), `.${basename(t.file)}.${process.pid}.tmp`);
     try {
-      makeParents(t.file);
-      opened.push({ ...t, fd: openSync(temp, 'wx'), temp });
+      const kind = existingKind(t.file);
+      if (kind === 'special') {
+        // A device, FIFO or socket (`-o json=/dev/null`, `/dev/stdout`, a named pipe) is
+        // written directly: renaming a file over it would replace the device itself.
+        opened.push({ ...t, fd: openSync(t.file, 'w') });
+        continue;
+      }
+      // A symlink keeps pointing where it pointed: the report replaces the file it names.
+      const file = kind === 'symlink' ? realpathSync(t.file) : t.file;
+      const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+      makeParents(file);
+      opened.push({ ...t, fd: openSync(temp, 'wx'), temp, target: file });
     } catch (err) {
       abandon();
       throw new PalisadeError('io', `cannot write ${t.format} report to ${t.file}: ${codeOf(err)}`);
@@ -117,14 +154,13 @@ export function writeOutputs(report: ScanReport, outputs: OpenOutputs, color: bo
     if (!reporter) continue;
     const options = { color: t.file === undefined && color };
     const pieces: Iterable<string> = reporter.chunks ? reporter.chunks(report, options) : [reporter.render(report, options)];
-    if (t.file === undefined || t.fd === undefined || t.temp === undefined) {
+    if (t.file === undefined || t.fd === undefined) {
       for (const piece of pieces) process.stdout.write(piece);
       continue;
     }
     try {
       for (const piece of pieces) writeSync(t.fd, piece);
-      closeSync(t.fd);
-      renameSync(t.temp, t.file);
+      finishTarget(t);
     } catch (err) {
       outputs.abandon();
       throw new PalisadeError('io', `cannot write ${t.format} report to ${t.file}: ${codeOf(err)}`);

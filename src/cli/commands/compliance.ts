@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { closeSync, renameSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { builtinChecks } from '../../checks/index.js';
 import { CONFIG_FILE_NAME, loadConfig } from '../../config/config.js';
@@ -18,7 +18,7 @@ import { complianceReporters } from '../../reporters/compliance.js';
 import { type LoadedSource, loadSource, scanInventory, scanLoaded } from '../../scan.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { collectList, collectRaw } from '../flags.js';
-import { type OpenOutputs, openOutputs, type OutputTarget, useColor } from '../output.js';
+import { finishTarget, type OpenOutputs, openOutputs, type OutputTarget, useColor } from '../output.js';
 import { startProgress } from '../progress.js';
 import { addSourceOptions, type SourceFlags, sourceFromFlags } from './snapshot.js';
 import { Inventory } from '../../core/inventory.js';
@@ -112,14 +112,13 @@ function mergeInputs(inputs: readonly ComplianceInput[]): ComplianceInput {
 function writeTargets(outputs: OpenOutputs, render: (format: string, color: boolean) => string, color: boolean): void {
   for (const t of outputs.targets) {
     const text = render(t.format, t.file === undefined && color);
-    if (t.fd === undefined || t.temp === undefined || t.file === undefined) {
+    if (t.fd === undefined || t.file === undefined) {
       process.stdout.write(text);
       continue;
     }
     try {
       writeSync(t.fd, text);
-      closeSync(t.fd);
-      renameSync(t.temp, t.file);
+      finishTarget(t);
     } catch (err) {
       outputs.abandon();
       throw new PalisadeError('io', `cannot write ${t.format} report to ${t.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);

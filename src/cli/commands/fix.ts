@@ -128,7 +128,6 @@ Examples:
         return stdinText;
       };
       const progress = startProgress();
-      let run: ReturnType<typeof fixLoaded>;
       const loaded = await (async () => {
         try {
           progress.update(source.kind === 'files' ? 'Loading manifests…' : 'Connecting…');
@@ -139,7 +138,7 @@ Examples:
       })();
       // Files are edited in place unless patches are asked for.
       const readText = emit === undefined ? readEditable : () => undefined;
-      run = fixLoaded(loaded, { ...options, readText });
+      const run = fixLoaded(loaded, { ...options, readText });
       const diagnostics = [...custom.diagnostics, ...run.report.diagnostics];
       if (!flags.quiet) printDiagnostics(diagnostics);
       const outcomes = run.outcomes;

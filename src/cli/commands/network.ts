@@ -11,7 +11,6 @@ import { hasPort, isEmpty, parseProtocol, type Protocol } from '../../network/co
 import { parseRange } from '../../network/ip.js';
 import { buildNetworkModel, type Endpoint, type NetworkModel } from '../../network/model.js';
 import { MATRIX_FORMATS, type MatrixFormat, renderExposure, renderMatrix, renderReach } from '../../reporters/network.js';
-import { loadSource } from '../../scan.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { collectList } from '../flags.js';
 import { isLive, loadOneInventory } from '../one-inventory.js';

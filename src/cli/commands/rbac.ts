@@ -12,7 +12,6 @@ import { buildRbacModel, type DefaultsMode, type RbacModel, type RequestAttribut
 import { type EscalationPath, escalationPathsOf, type PathTarget } from '../../rbac/paths.js';
 import { renderCan, renderPaths, renderSubject, renderWhoCan } from '../../rbac/render.js';
 import { parseResourceArgument } from '../../rbac/resources.js';
-import { loadSource } from '../../scan.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { resolveClusterTargets } from '../../sources/cluster/kubeconfig.js';
 import { isLive, loadOneInventory } from '../one-inventory.js';
