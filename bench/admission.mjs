@@ -24,6 +24,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { prng } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -44,18 +45,6 @@ const TARGETS = { p99Ms: 5, errors: 0, rssGrowthMb: 20 };
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
 /* ----------------------------------------------------------------------------- requests */
-
-/** mulberry32: the same Deployments on every run. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const recorded = JSON.parse(readFileSync(join(root, 'src/admission/fixtures/create-deployment.json'), 'utf8'));
 

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { AuditEngine } from '../dist/audit-rules/engine.js';
 import { builtinAuditRules } from '../dist/audit-rules/index.js';
 import { readAuditBatches } from '../dist/audit/read.js';
+import { prng } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -31,17 +32,6 @@ const TARGETS = { eventsPerSecond: 100_000, peakRssMb: 300 };
 const total = Number(opts.events);
 const log = (m) => process.stderr.write(`${m}\n`);
 
-/** A deterministic PRNG (mulberry32): every run measures the same log. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = prng(42);
 const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
 const NAMESPACES = Array.from({ length: 200 }, (_, i) => `team-${i}`);

@@ -36,3 +36,18 @@ export function readTexts(files) {
     return t.charCodeAt(0) === 0xfeff ? t.slice(1) : t;
   });
 }
+
+/**
+ * A small deterministic PRNG (mulberry32): numbers in [0, 1), the same sequence for a seed, so
+ * that every run of a benchmark measures the same generated input.
+ */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -19,6 +19,7 @@ import { builtinModels } from '../dist/checks/models.js';
 import { runChecks } from '../dist/core/engine.js';
 import { Inventory } from '../dist/core/inventory.js';
 import { buildNetworkModel } from '../dist/network/model.js';
+import { prng } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -40,18 +41,6 @@ const N = { namespaces: Number(opts.namespaces), workloads: Number(opts.workload
 const runs = Math.max(1, Number(opts.runs));
 const gc = () => globalThis.gc?.();
 const log = (msg) => process.stderr.write(`${msg}\n`);
-
-/** A small deterministic PRNG (mulberry32), so that every run measures the same cluster. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TIERS = ['frontend', 'backend', 'db', 'cache', 'worker'];
 const ENVS = ['prod', 'staging', 'dev'];

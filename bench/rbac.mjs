@@ -20,6 +20,7 @@ import { Inventory } from '../dist/core/inventory.js';
 import { parseSubject, userInfoOf } from '../dist/rbac/identity.js';
 import { buildRbacModel } from '../dist/rbac/model.js';
 import { EscalationGraph } from '../dist/rbac/paths.js';
+import { prng } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -54,17 +55,6 @@ const log = (msg) => process.stderr.write(`${msg}\n`);
 
 /* ----------------------------------------------------------------------------- generator */
 
-/** A small deterministic PRNG (mulberry32), so that every run measures the same set. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(20260101);
 const pick = (list) => list[Math.floor(rand() * list.length)];
 const some = (list, max) => {

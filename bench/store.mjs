@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openStore } from '../dist/store/index.js';
 import { postgresMissing, startPostgres } from '../test/support/postgres.ts';
+import { prng } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -51,18 +52,6 @@ const log = (msg) => process.stderr.write(`${msg}\n`);
 const round = (x) => Math.round(x * 10) / 10;
 
 /* ------------------------------------------------------------------------------ the data */
-
-/** mulberry32: the same findings on every run. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
 const SEV_SHARE = [0.05, 0.2, 0.35, 0.3, 0.1];

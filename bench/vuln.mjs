@@ -20,6 +20,7 @@ import Database from 'better-sqlite3';
 import { matchPackages } from '../dist/vuln/match.js';
 import { buildVulnDb } from '../dist/vulndb/build.js';
 import { VulnDb } from '../dist/vulndb/db.js';
+import { prng } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -49,16 +50,6 @@ if (!existsSync(V)) {
   process.exit(0);
 }
 
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(20261203);
 
 const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-vuln-'));
