@@ -5,11 +5,13 @@
  * finding's history across the two scans. Polling waits for the server, never a fixed time.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JsonObject } from '../src/core/types.js';
+import { CLI } from './support/cli.js';
 import { type FakeApiProcess, startFakeApiProcess } from './support/fake-apiserver-process.js';
 import { writeKubeconfig } from './support/kubeconfig.js';
 import { createToken, type Served, startServe } from './support/serve.js';
@@ -93,6 +95,18 @@ describe('palisade serve --cluster against the test API server', { timeout: 120_
     assert.match(metrics, /palisade_watch_lag_seconds\{cluster="fake"\} /);
     const inventory = await get('/api/v1/clusters/fake/inventory');
     assert.equal(inventory.status, 200);
+  });
+
+  it('refuses a context the kubeconfig does not name at start: exit 2, one line, nothing served', () => {
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'serve', '--context', 'nope', '--kubeconfig', join(dir, 'kubeconfig'), '--listen', '127.0.0.1:0', '--store', `sqlite:${join(dir, 'other.db')}`],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /nope/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.doesNotMatch(r.stdout, /listening/);
   });
 
   it('follows a change through the watch: the fixed pod is resolved, with its history', async () => {

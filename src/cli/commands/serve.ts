@@ -267,6 +267,10 @@ Examples:
           : flags.cluster
             ? [{ ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}) }]
             : [];
+      // A watched cluster the kubeconfig does not name is a configuration error: exit 2 now, as
+      // `palisade scan --context` and `palisade agent` do, not a server whose /readyz stays 503.
+      const { monitorCluster, resolveMonitorTarget } = await import('../../server/monitor/index.js');
+      for (const target of targets) await resolveMonitorTarget(target);
       const { Notifier } = await import('../../server/notify.js');
       const notifier =
         flags.notifyWebhook !== undefined || flags.notifySlack !== undefined
@@ -289,7 +293,6 @@ Examples:
         authenticator = await tokenReviewAuthenticator(targets[0] as Parameters<typeof tokenReviewAuthenticator>[0]);
       }
       const { startServe } = await import('../../server/serve.js');
-      const { monitorCluster } = await import('../../server/monitor/index.js');
       let running: Awaited<ReturnType<typeof startServe>>;
       try {
         running = await startServe({

@@ -3,4 +3,4 @@
  * See `types.ts` for the contract and docs/server.md (Continuous scanning and agents).
  */
 export type { ClusterMonitor, MonitorError, MonitorOptions, MonitorStatus, WatchState } from './types.js';
-export { monitorCluster } from './monitor.js';
+export { monitorCluster, resolveMonitorTarget } from './monitor.js';

@@ -172,20 +172,7 @@ class Monitor implements ClusterMonitor {
     // Checks are selected (and the selection validated) before anything is read.
     this.#checks = prepareChecks(o.scan ?? {});
     this.#localChecks = this.#checks.filter((c) => !(c.uses ?? []).includes('paths') && c.target.kind !== 'cluster');
-    const env = o.inCluster
-      ? // The pod's service account only: no kubeconfig file is looked for.
-        {
-          KUBERNETES_SERVICE_HOST: (o.env ?? process.env).KUBERNETES_SERVICE_HOST,
-          KUBERNETES_SERVICE_PORT: (o.env ?? process.env).KUBERNETES_SERVICE_PORT,
-        }
-      : o.env;
-    const targets = await resolveClusterTargets({
-      ...(o.kubeconfig !== undefined && !o.inCluster ? { kubeconfig: o.kubeconfig } : {}),
-      ...(o.context !== undefined && !o.inCluster ? { contexts: [o.context] } : {}),
-      ...(env !== undefined ? { env } : {}),
-      ...(o.serviceAccountDir !== undefined ? { serviceAccountDir: o.serviceAccountDir } : {}),
-    });
-    const target = targets[0] as ClusterTarget;
+    const target = await resolveMonitorTarget(o);
     if (this.#cluster === '') this.#cluster = target.context;
     this.#server = target.server;
     let client: ApiClient;
@@ -707,4 +694,31 @@ function sameObject(a: JsonObject, b: JsonObject): boolean {
   const rb = isObject(b.metadata) ? b.metadata.resourceVersion : undefined;
   if (typeof ra === 'string' && typeof rb === 'string') return ra === rb;
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The cluster a monitor watches, resolved from its options as `palisade scan --cluster` resolves
+ * a context: throws a usage error (exit 2) when the kubeconfig does not name it or no cluster is
+ * configured, so that `palisade serve` and `palisade agent` can refuse such a target at start.
+ *
+ * @example
+ * await resolveMonitorTarget({ context: 'prod' }); // throws when the kubeconfig has no "prod"
+ */
+export async function resolveMonitorTarget(
+  o: Pick<MonitorOptions, 'inCluster' | 'kubeconfig' | 'context' | 'env' | 'serviceAccountDir'>,
+): Promise<ClusterTarget> {
+  const env = o.inCluster
+    ? // The pod's service account only: no kubeconfig file is looked for.
+      {
+        KUBERNETES_SERVICE_HOST: (o.env ?? process.env).KUBERNETES_SERVICE_HOST,
+        KUBERNETES_SERVICE_PORT: (o.env ?? process.env).KUBERNETES_SERVICE_PORT,
+      }
+    : o.env;
+  const targets = await resolveClusterTargets({
+    ...(o.kubeconfig !== undefined && !o.inCluster ? { kubeconfig: o.kubeconfig } : {}),
+    ...(o.context !== undefined && !o.inCluster ? { contexts: [o.context] } : {}),
+    ...(env !== undefined ? { env } : {}),
+    ...(o.serviceAccountDir !== undefined ? { serviceAccountDir: o.serviceAccountDir } : {}),
+  });
+  return targets[0] as ClusterTarget;
 }
