@@ -106,10 +106,7 @@ function tlsOfPort(sp: ServicePort): boolean | undefined {
 /** Verdict for traffic from outside the cluster (every external range) to some ports of a workload. */
 function fromOutside(model: NetworkModel, w: WorkloadNode, ports: ConnSet): { policy: PolicyVerdict; allowedFrom: string[] } {
   const allowedFrom: string[] = [];
-  for (const x of model.externals) {
-    const r = model.reach({ kind: 'external', node: x }, { kind: 'workload', node: w });
-    if (anyShared(r.allowed, ports)) allowedFrom.push(x.text);
-  }
+  for (const x of model.externals) if (anyShared(model.allowed({ kind: 'external', node: x }, { kind: 'workload', node: w }), ports)) allowedFrom.push(x.text);
   return { policy: allowedFrom.length > 0 ? 'allowed' : 'denied', allowedFrom };
 }
 
@@ -124,14 +121,7 @@ function fromController(model: NetworkModel, w: WorkloadNode, ports: ConnSet, ho
   if (anyShared(model.reach(anyPod, dst).allowed, ports)) return 'allowed';
   // Gateway implementations commonly run the gateway's pods in the Gateway's namespace.
   if (home !== undefined && home !== w.namespace && anyShared(model.reach(model.podIn(home), dst).allowed, ports)) return 'allowed';
-  // Workloads of one equivalence class get the same verdict: one per class (outside w's namespace) suffices.
-  const seen = new Set<number>();
-  for (const other of model.workloads) {
-    if (other.namespace === w.namespace || seen.has(other.classId)) continue;
-    seen.add(other.classId);
-    if (anyShared(model.reach({ kind: 'workload', node: other }, dst).allowed, ports)) return 'allowed';
-  }
-  return 'denied';
+  return model.reachableFromOtherNamespace(w, ports) ? 'allowed' : 'denied';
 }
 
 function anyShared(a: ConnSet, b: ConnSet): boolean {

@@ -51,6 +51,7 @@ describe('network model: one fixture per semantic rule', () => {
         const expected = verdict === 'allowed';
         assert.equal(hasPort(model.reach(src, dst).allowed, protocol, Number(port)), expected, `reach ${m[0]}`);
         assert.equal(matrixAllows(model, src, dst, protocol, Number(port)), expected, `matrix ${m[0]}`);
+        assert.equal(src === dst || hasPort(model.allowed(src, dst), protocol, Number(port)), expected, `allowed ${m[0]}`);
         checked++;
       }
       const nodes = /^# nodes: (.*)$/m.exec(text);

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { inventoryOf } from '../../test/support/fixtures.js';
 import { hasPort, type Protocol } from './conn.js';
 import { parseCidr } from './ip.js';
-import { buildNetworkModel, type NetworkModel, type WorkloadNode } from './model.js';
+import { buildNetworkModel, type Endpoint, type NetworkModel, type WorkloadNode } from './model.js';
 
 const NAMESPACES = ['x', 'y', 'z'];
 const PODS = ['a', 'b', 'c'];
@@ -48,14 +48,13 @@ type Table = readonly string[];
 
 const ALL_ALLOWED: Table = Array(9).fill('111111111');
 
-function actual(model: NetworkModel, protocol: Protocol, port: number, via: 'reach' | 'matrix'): string[] {
+function actual(model: NetworkModel, protocol: Protocol, port: number, via: 'reach' | 'allowed' | 'matrix'): string[] {
   const order = model.workloads.map((w) => `${w.namespace}/${w.name}`);
+  const conns = (s: Endpoint, d: Endpoint) => (via === 'allowed' ? model.allowed(s, d) : model.reach(s, d).allowed);
   const rows = model.workloads.map((s) =>
-    model.workloads.map((d) =>
-      s === d || hasPort(model.reach({ kind: 'workload', node: s }, { kind: 'workload', node: d }).allowed, protocol, port) ? '1' : '0',
-    ),
+    model.workloads.map((d) => (s === d || hasPort(conns({ kind: 'workload', node: s }, { kind: 'workload', node: d }), protocol, port) ? '1' : '0')),
   );
-  if (via === 'reach') return rows.map((r) => r.join(''));
+  if (via !== 'matrix') return rows.map((r) => r.join(''));
   const grid = model.workloads.map((s) => model.workloads.map((d) => (s === d ? '1' : '0')));
   for (const c of model.matrix().connections()) {
     if (c.src.kind !== 'workload' || c.dst.kind !== 'workload') continue;
@@ -376,6 +375,7 @@ describe('network scenarios (3 namespaces x 3 pods)', () => {
       for (const probe of c.probes) {
         const label = `${probe.protocol}/${probe.port}`;
         assert.deepEqual(actual(model, probe.protocol, probe.port, 'reach'), [...probe.expect], `reach ${label}`);
+        assert.deepEqual(actual(model, probe.protocol, probe.port, 'allowed'), [...probe.expect], `allowed ${label}`);
         assert.deepEqual(actual(model, probe.protocol, probe.port, 'matrix'), [...probe.expect], `matrix ${label}`);
       }
     });
