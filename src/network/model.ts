@@ -609,9 +609,11 @@ export class NetworkModel {
     if (src.kind === 'external' && dst.kind === 'external') return NO_CONNS;
     if (src.kind === 'workload' && dst.kind === 'workload' && src.node === dst.node) return ALL_CONNS;
     const C = this.#classes.length;
-    const egress = src.kind === 'workload' ? tableAt(this.#tableOf(src.node.classId, 'egress'), dst.kind === 'workload' ? dst.node.classId : C + dst.node.id) : ALL_CONNS;
+    const egress =
+      src.kind === 'workload' ? tableAt(this.#tableOf(src.node.classId, 'egress'), dst.kind === 'workload' ? dst.node.classId : C + dst.node.id) : ALL_CONNS;
     if (isEmpty(egress)) return NO_CONNS;
-    const ingress = dst.kind === 'workload' ? tableAt(this.#tableOf(dst.node.classId, 'ingress'), src.kind === 'workload' ? src.node.classId : C + src.node.id) : ALL_CONNS;
+    const ingress =
+      dst.kind === 'workload' ? tableAt(this.#tableOf(dst.node.classId, 'ingress'), src.kind === 'workload' ? src.node.classId : C + src.node.id) : ALL_CONNS;
     return intersect(egress, ingress);
   }
 
