@@ -30,7 +30,7 @@ import {
   type Rule,
   type Tier,
 } from './policies.js';
-import { labelsMatch } from './selectors.js';
+import { type LabelSelector, labelsMatch } from './selectors.js';
 
 /** The label every namespace carries with its own name (Kubernetes 1.22+). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -265,6 +265,11 @@ export class NetworkModel {
 
   readonly #inventory: Inventory;
   #exposures: Exposure[] | undefined;
+  #exposuresByWorkload: Map<WorkloadNode, Exposure[]> | undefined;
+  /** Pod selectors already resolved to workloads, by what decides the match (see {@link selectorKey}). */
+  readonly #matching = new Map<string, { id: number; workloads: WorkloadNode[] }>();
+  /** Pod peer id -> the id of the first peer with the same selectors (their matches are the same). */
+  readonly #canonicalPeer = new Map<number, number>();
   /** Direction tables computed so far, per class: index `2 * class` (ingress) and `2 * class + 1` (egress). */
   readonly #tables: (DirectionTable | undefined)[] = [];
 
@@ -381,6 +386,9 @@ export class NetworkModel {
     // matches, with the resolution of every port name the policies use.
     const matched: number[][] = workloads.map(() => []);
     const subjectKey = (p: number): number => -1 - p;
+    // Peers with the same selectors match the same workloads: only the first of them goes into
+    // the class keys (a selector repeated by the policies of many namespaces, such as
+    // `namespaceSelector: {}` with a pod selector, would otherwise lengthen every key it matches).
     policies.forEach((p, i) => {
       for (const w of this.#podsMatching(p.subject)) matched[w.id]?.push(subjectKey(i));
       for (const rules of [p.ingress, p.egress])
@@ -388,7 +396,15 @@ export class NetworkModel {
           if (r.peers !== 'all')
             for (const peer of r.peers)
               if (peer.kind === 'pods') {
-                for (const w of this.#podsMatching(peer)) matched[w.id]?.push(peer.id);
+                const key = selectorKey(peer);
+                const known = this.#matching.get(key);
+                if (known !== undefined && known.id >= 0) {
+                  this.#canonicalPeer.set(peer.id, known.id);
+                  continue;
+                }
+                const workloads = this.#podsMatching(peer);
+                (this.#matching.get(key) as { id: number }).id = peer.id;
+                for (const w of workloads) matched[w.id]?.push(peer.id);
               }
     });
     const portNames = new Set<string>();
@@ -437,6 +453,20 @@ export class NetworkModel {
   exposures(): readonly Exposure[] {
     this.#exposures ??= exposuresOf(this, this.#inventory);
     return this.#exposures;
+  }
+
+  /** The exposures of one workload, in the order of {@link exposures}. */
+  exposuresOf(w: WorkloadNode): readonly Exposure[] {
+    if (!this.#exposuresByWorkload) {
+      const by = new Map<WorkloadNode, Exposure[]>();
+      for (const e of this.exposures()) {
+        const list = by.get(e.workload);
+        if (list) list.push(e);
+        else by.set(e.workload, [e]);
+      }
+      this.#exposuresByWorkload = by;
+    }
+    return this.#exposuresByWorkload.get(w) ?? [];
   }
 
   /** One workload of each equivalence class (every workload of a class gets the same verdicts). */
@@ -794,7 +824,8 @@ export class NetworkModel {
     const C = this.#classes.length;
     if (r.peers === 'all') return Array.from({ length: C + this.externals.length }, (_, i) => i);
     const out = new Set<number>();
-    for (const peer of r.peers) for (const e of this.#peerClasses.get(peer.id) ?? []) out.add(peer.kind === 'ip' ? C + e : e);
+    for (const peer of r.peers)
+      for (const e of this.#peerClasses.get(this.#canonicalPeer.get(peer.id) ?? peer.id) ?? []) out.add(peer.kind === 'ip' ? C + e : e);
     return out;
   }
 
@@ -840,6 +871,15 @@ export class NetworkModel {
 
   /** Workloads a pod selector matches (a policy subject or a pod peer). */
   #podsMatching(sel: PodPeer): WorkloadNode[] {
+    const key = selectorKey(sel);
+    const known = this.#matching.get(key);
+    if (known) return known.workloads;
+    const workloads = this.#podsMatchingNow(sel);
+    this.#matching.set(key, { id: -1, workloads });
+    return workloads;
+  }
+
+  #podsMatchingNow(sel: PodPeer): WorkloadNode[] {
     const namespaces = sel.namespaceSelector
       ? [...this.#byNamespace.keys()].filter((ns) => labelsMatch(sel.namespaceSelector as NonNullable<PodPeer['namespaceSelector']>, this.#nsLabels(ns)))
       : [sel.policyNamespace ?? 'default'];
@@ -847,6 +887,19 @@ export class NetworkModel {
     for (const ns of namespaces) for (const w of this.#byNamespace.get(ns) ?? []) if (!sel.podSelector || labelsMatch(sel.podSelector, w.labels)) out.push(w);
     return out;
   }
+}
+
+/**
+ * What decides which workloads a pod selector matches: the namespace selector, or the policy's
+ * namespace when there is none, and the pod selector.
+ */
+function selectorKey(sel: PodPeer): string {
+  const ns = sel.namespaceSelector ? `s${selectorText(sel.namespaceSelector)}` : `n${sel.policyNamespace ?? 'default'}`;
+  return `${ns}\u0000${sel.podSelector ? selectorText(sel.podSelector) : '*'}`;
+}
+
+function selectorText(s: LabelSelector): string {
+  return JSON.stringify([s.matchLabels, s.expressions]);
 }
 
 function endpointOrder(e: Endpoint): number {

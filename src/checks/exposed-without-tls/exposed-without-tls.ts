@@ -28,8 +28,8 @@ export default defineCheck({
     const w = model.workloadOf(resource);
     if (!w) return undefined;
     const out: Violation[] = [];
-    for (const e of model.exposures()) {
-      if (e.workload !== w || e.tls !== false || e.policy === 'denied') continue;
+    for (const e of model.exposuresOf(w)) {
+      if (e.tls !== false || e.policy === 'denied') continue;
       const entry = `${e.entry.ref.kind} ${e.entry.ref.namespace ? `${e.entry.ref.namespace}/` : ''}${e.entry.ref.name}`;
       out.push({
         pointer: pod.metadataPointer,
