@@ -274,6 +274,7 @@ export class RbacModel {
   readonly #tokenSecrets = new Map<string, string[]>();
   #ruleIndex: Map<string, { role: RoleEntry; position: number }[]> | undefined;
   #bindingsByRole: Map<RoleEntry, RoleBindings> | undefined;
+  readonly #grants = new Map<string, Grants>();
   readonly #grantCache = new Map<string, readonly Grant[]>();
   /** Per subject (kind, then namespace and name): its grants, without building a user-info key. */
   readonly #subjectGrants = new Map<string, Map<string, readonly Grant[]>>();
@@ -799,19 +800,13 @@ export class RbacModel {
    * model.whoCan({ kind: 'resource', verb: 'get', apiGroup: '', resource: 'secrets', namespace: 'shop' });
    */
   whoCan(query: WhoCanQuery): readonly WhoCanRow[] {
-    const allowing = this.#allowingRules(query);
+    const grants = this.#grantsOf(query);
+    const allowing = grants.allowing;
     const rows: WhoCanRow[] = [];
-    const byRole = this.#bindingIndex();
     const namespace = query.kind === 'resource' ? query.namespace : '';
-    const bindings: BindingEntry[] = [];
-    for (const role of allowing.keys()) {
-      const idx = byRole.get(role);
-      if (!idx) continue;
-      // RoleBindings take part in namespaced requests of their own namespace only.
-      const lists = namespace === undefined ? [idx.all] : namespace === '' ? [idx.cluster] : [idx.cluster, idx.byNamespace.get(namespace) ?? []];
-      for (const list of lists) for (const b of list) bindings.push(b);
-    }
-    bindings.sort((a, b) => a.order - b.order);
+    // RoleBindings take part in namespaced requests of their own namespace only.
+    const bindings =
+      namespace === undefined ? grants.all : namespace === '' ? grants.cluster : mergeByOrder(grants.cluster, grants.byNamespace.get(namespace) ?? []);
     for (const binding of bindings) {
       const role = binding.role as RoleEntry;
       const rule = allowing.get(role) as EffectiveRule;
@@ -824,6 +819,43 @@ export class RbacModel {
   }
 
   /** For each role with a rule allowing the query, its first such rule. Uses the rule index. */
+  /**
+   * The rules that allow a request and the bindings of their roles, in binding order, for every
+   * namespace at once: computed once per request (without its namespace), since callers such as
+   * the attack graph ask the same question of every namespace.
+   */
+  #grantsOf(query: WhoCanQuery): Grants {
+    const key =
+      query.kind === 'resource'
+        ? JSON.stringify(['r', query.verb, query.apiGroup, query.resource, query.subresource ?? null, query.name ?? null])
+        : JSON.stringify(['n', query.verb, query.path]);
+    let grants = this.#grants.get(key);
+    if (grants) return grants;
+    const allowing = this.#allowingRules(query);
+    const byRole = this.#bindingIndex();
+    const all: BindingEntry[] = [];
+    const cluster: BindingEntry[] = [];
+    const byNamespace = new Map<string, BindingEntry[]>();
+    for (const role of allowing.keys()) {
+      const idx = byRole.get(role);
+      if (!idx) continue;
+      for (const b of idx.all) all.push(b);
+      for (const b of idx.cluster) cluster.push(b);
+      for (const [ns, list] of idx.byNamespace) {
+        const into = byNamespace.get(ns);
+        if (into) for (const b of list) into.push(b);
+        else byNamespace.set(ns, [...list]);
+      }
+    }
+    const byOrder = (a: BindingEntry, b: BindingEntry): number => a.order - b.order;
+    all.sort(byOrder);
+    cluster.sort(byOrder);
+    for (const list of byNamespace.values()) list.sort(byOrder);
+    grants = { allowing, all, cluster, byNamespace };
+    this.#grants.set(key, grants);
+    return grants;
+  }
+
   #allowingRules(query: WhoCanQuery): Map<RoleEntry, EffectiveRule> {
     const index = this.#index();
     const found = new Map<RoleEntry, number>();
@@ -910,6 +942,29 @@ export class RbacModel {
   bindingsTo(role: RoleEntry): readonly BindingEntry[] {
     return this.#bindingIndex().get(role)?.all ?? [];
   }
+}
+
+/** What {@link RbacModel.whoCan} needs of one request, for every namespace (see `#grantsOf`). */
+interface Grants {
+  readonly allowing: Map<RoleEntry, EffectiveRule>;
+  /** Bindings of the allowing roles, in binding order: all, cluster-wide, and per namespace. */
+  readonly all: readonly BindingEntry[];
+  readonly cluster: readonly BindingEntry[];
+  readonly byNamespace: ReadonlyMap<string, readonly BindingEntry[]>;
+}
+
+/** Two lists sorted by binding order, as one. */
+function mergeByOrder(a: readonly BindingEntry[], b: readonly BindingEntry[]): readonly BindingEntry[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: BindingEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length)
+    out.push((a[i] as BindingEntry).order <= (b[j] as BindingEntry).order ? (a[i++] as BindingEntry) : (b[j++] as BindingEntry));
+  while (i < a.length) out.push(a[i++] as BindingEntry);
+  while (j < b.length) out.push(b[j++] as BindingEntry);
+  return out;
 }
 
 /** The bindings of one role, by where they grant. */
