@@ -7,12 +7,8 @@ import type { ScanInputs } from '../../core/models.js';
 import { filterReport } from '../../core/report.js';
 import { SEVERITIES, type Severity } from '../../core/types.js';
 import { formatNames } from '../../reporters/index.js';
-import { DEFAULT_CACHE_LIMIT, defaultCacheDir, LayerCache } from '../../images/cache.js';
-import { imageInputs, imageUses, scanImages } from '../../images/join.js';
-import { matchPackages } from '../../vuln/match.js';
-import { applyVex, type VexStatement } from '../../vuln/vex.js';
-import { VulnDb } from '../../vulndb/db.js';
-import { loadVex } from '../../vulndb/inputs.js';
+import type { VexStatement } from '../../vuln/vex.js';
+import type { VulnDb } from '../../vulndb/db.js';
 import { defaultDbPath } from '../../vulndb/location.js';
 import type { Diagnostic } from '../../core/types.js';
 import { gateVerdict, type LoadedSource, loadSource, prepareChecks, scanLoaded, targetKubernetesVersion } from '../../scan.js';
@@ -170,6 +166,8 @@ Examples:
       if (flags.images) {
         positiveInt('--image-max-age', flags.imageMaxAge);
         positiveInt('--image-concurrency', flags.imageConcurrency);
+        // The image and vulnerability modules (and SQLite's native binding) load for --images only.
+        const { loadVex } = await import('../../vulndb/inputs.js');
         vex = loadVex(flags.vex);
       } else if (flags.vex.length > 0) throw new PalisadeError('usage', '--vex applies to image vulnerabilities: add --images');
       const targets = parseOutputs(flags.format.length > 0 ? flags.format : flags.output, 'table');
@@ -276,6 +274,14 @@ async function imageScanInputs(
   vex: readonly VexStatement[],
 ): Promise<{ inputs: ScanInputs; diagnostic?: Diagnostic }> {
   const concurrency = positiveInt('--image-concurrency', flags.imageConcurrency);
+  const [{ DEFAULT_CACHE_LIMIT, defaultCacheDir, LayerCache }, { imageInputs, imageUses, scanImages }, { matchPackages }, { applyVex }, { VulnDb }] =
+    await Promise.all([
+      import('../../images/cache.js'),
+      import('../../images/join.js'),
+      import('../../vuln/match.js'),
+      import('../../vuln/vex.js'),
+      import('../../vulndb/db.js'),
+    ]);
   const dbPath = flags.vulnDb ?? defaultDbPath();
   let db: VulnDb | undefined;
   let diagnostic: Diagnostic | undefined;
