@@ -240,10 +240,10 @@ export class EngineFinding implements Finding {
   jsonText(writer: FindingWriter): string {
     const c = writer.checkText(this.#check);
     let out = `${c.head}${quoted(this.severity)}${c.mid}${quoted(this.status)},"resource":${writer.refText(this.resource)}`;
-    if (this.#container !== undefined) out += `,"container":${JSON.stringify(this.#container)}`;
+    if (this.#container !== undefined) out += `,"container":${plainText(this.#container)}`;
     out += `,"pointer":${writer.pointerText(this.pointer)},"message":${JSON.stringify(this.message)}`;
     const location = this.location;
-    if (location !== undefined) out += `,"location":${JSON.stringify(location)}`;
+    if (location !== undefined) out += `,"location":${writer.locationText(location)}`;
     if (this.#evidence !== undefined) out += `,"evidence":${JSON.stringify(this.#evidence)}`;
     if (this.#fix !== undefined) out += `,"fix":${JSON.stringify(this.#fix)}`;
     const fixable = this.fixable;
@@ -251,7 +251,7 @@ export class EngineFinding implements Finding {
     if (this.#exemption !== undefined) out += `,"exemption":${JSON.stringify(this.#exemption)}`;
     out += c.frameworks;
     if (this.#affectedPods !== undefined) out += `,"affectedPods":${JSON.stringify(this.#affectedPods)}`;
-    if (this.groupId !== undefined) out += `,"groupId":${JSON.stringify(this.groupId)}`;
+    if (this.groupId !== undefined) out += `,"groupId":${plainText(this.groupId)}`;
     // Integers and booleans are written by JSON.stringify as by a template literal.
     if (this.rank !== undefined) out += `,"rank":${Number.isSafeInteger(this.rank) ? this.rank : JSON.stringify(this.rank)}`;
     if (this.primary !== undefined) out += this.primary === true ? ',"primary":true' : ',"primary":false';
@@ -311,6 +311,16 @@ function quoted(s: string): string {
   return QUOTED.get(s) ?? JSON.stringify(s);
 }
 
+const LOCATION_KEYS = ['file', 'line', 'column'];
+
+/** Characters JSON.stringify never escapes; ids and container names are made of them. */
+const PLAIN = /^[\w.-]*$/;
+
+/** `JSON.stringify(s)` for a string: without the call when nothing in it needs escaping. */
+function plainText(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
 /** The JSON text of a check's shared fields, around the finding's own severity and status. */
 interface CheckText {
   /** `{"check":…,"name":…,"title":…,"severity":` */
@@ -336,6 +346,7 @@ export class FindingWriter {
   readonly #checks = new Map<FindingCheck, CheckText>();
   readonly #refs = new Map<ResourceRef, string>();
   readonly #pointers = new Map<string, string>();
+  readonly #files = new Map<string, string>();
 
   /** One finding as JSON text. */
   write(f: Finding): string {
@@ -364,6 +375,22 @@ export class FindingWriter {
       this.#pointers.set(pointer, t);
     }
     return t;
+  }
+
+  /** `JSON.stringify(location)`, with the file quoted once per file. */
+  locationText(location: SourceLocation): string {
+    const { file, line, column } = location;
+    if (typeof file !== 'string' || !Number.isSafeInteger(line) || !Number.isSafeInteger(column)) return JSON.stringify(location);
+    // Exactly these three keys in this order (a resolver of the library's users may add more).
+    let n = 0;
+    for (const key in location) if (key !== LOCATION_KEYS[n++]) return JSON.stringify(location);
+    if (n !== 3) return JSON.stringify(location);
+    let f = this.#files.get(file);
+    if (f === undefined) {
+      f = `{"file":${JSON.stringify(file)},"line":`;
+      this.#files.set(file, f);
+    }
+    return `${f}${line},"column":${column}}`;
   }
 
   /** An object's ref, serialised once per object (the engine shares one ref per object). */

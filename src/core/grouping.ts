@@ -338,17 +338,19 @@ const NONE: readonly Finding[] = [];
 
 /** Gives each ranked problem its id and rank and writes them on its findings (with `group`: copies or the findings themselves). */
 function emit(drafts: readonly Draft[], group: Grouper, sink: (id: string, rank: number, primary: Finding, related: Finding[]) => void): void {
-  const taken = new Set<string>();
-  // The hash state after status and object, per object: the object key is the long part.
-  // Keyed by the interned object key, so no string is built per problem.
-  const prefixes = new Map<string, Partial<Record<Status, Hash53>>>();
+  // Ids taken so far, by their 53-bit value (a number hashes faster than the id's text), and
+  // the suffixed ids of the rare collisions.
+  const taken = new Set<number>();
+  const takenSuffixed = new Set<string>();
+  // The hash state after status and object, per object id: the object key is the long part.
+  const prefixes: (Partial<Record<Status, Hash53>> | undefined)[] = [];
   drafts.forEach((d, i) => {
     const rank = i + 1;
     // The root cause (status, object, anchor), hashed piece by piece: the stable id.
-    let perStatus = prefixes.get(d.object);
+    let perStatus = prefixes[d.objectId];
     if (!perStatus) {
       perStatus = {};
-      prefixes.set(d.object, perStatus);
+      prefixes[d.objectId] = perStatus;
     }
     let prefix = perStatus[d.status];
     if (!prefix) {
@@ -367,12 +369,21 @@ function emit(drafts: readonly Draft[], group: Grouper, sink: (id: string, rank:
       hashFeed(h, ':');
       hashFeed(h, d.primary.pointer);
     }
-    const hex = hashHex(h);
+    const parts = hashParts(h);
+    const hi = parts[0];
+    const lo = parts[1];
+    const hex = hashHex(hi, lo);
     // One flat string: every finding of the problem keeps it until the report is written.
     let id = flat(`g${hex}`);
     // 53-bit hashes of one report's keys practically never collide; when they do, stay unique.
-    for (let n = 2; taken.has(id); n++) id = flat(`g${hex}-${n}`);
-    taken.add(id);
+    const value = hi * 2 ** 32 + lo;
+    if (taken.has(value)) {
+      for (let n = 2; ; n++) {
+        id = flat(`g${hex}-${n}`);
+        if (!takenSuffixed.has(id)) break;
+      }
+      takenSuffixed.add(id);
+    } else taken.add(value);
     const others = d.others ?? NONE;
     const related: RelatedFinding[] | undefined =
       others.length > 0 ? others.map((r) => ({ check: r.check, name: r.name, severity: r.severity, pointer: r.pointer })) : undefined;
@@ -625,7 +636,9 @@ function hashInit(): Hash53 {
 }
 
 function hashFeed(h: Hash53, text: string): void {
-  let [h1, h2] = h;
+  // Indexed, not destructured: destructuring an array goes through its iterator.
+  let h1 = h[0];
+  let h2 = h[1];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 2654435761);
@@ -636,8 +649,15 @@ function hashFeed(h: Hash53, text: string): void {
 }
 
 /** The 53 bits as 14 hex digits, from two 32-bit halves (a double's toString(16) is slow). */
-function hashHex([a, b]: Hash53): string {
+/** The final 53 bits of a hash state: the high 21 bits and the low 32, as unsigned numbers. */
+function hashParts(h: Hash53): [number, number] {
+  const a = h[0];
+  const b = h[1];
   const h1 = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
   const h2 = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return ((2097151 & h2) >>> 0).toString(16).padStart(6, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+  return [(2097151 & h2) >>> 0, h1 >>> 0];
+}
+
+function hashHex(hi: number, lo: number): string {
+  return hi.toString(16).padStart(6, '0') + lo.toString(16).padStart(8, '0');
 }

@@ -106,6 +106,26 @@ function riskFinding(f: Finding): RiskFinding {
 
 /** Failing findings by object, in the report's risk order. */
 function indexFindings(findings: readonly Finding[]): Map<string, Finding[]> {
+  // The engine shares one ref object per object: the key is built once per ref, not per finding.
+  const byRef = new Map<object, Finding[]>();
+  for (const f of findings) {
+    if (f.status !== 'fail') continue;
+    const list = byRef.get(f.resource);
+    if (list) list.push(f);
+    else byRef.set(f.resource, [f]);
+  }
+  const out = new Map<string, Finding[]>();
+  for (const list of byRef.values()) {
+    const r = (list[0] as Finding).resource;
+    const key = refKey(r.kind, r.namespace, r.name);
+    if (out.has(key)) return indexByKey(findings); // equal refs in several objects (copies, merged reports)
+    out.set(key, list);
+  }
+  return out;
+}
+
+/** {@link indexFindings} one finding at a time, for findings whose equal refs are distinct objects. */
+function indexByKey(findings: readonly Finding[]): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
   for (const f of findings) {
     if (f.status !== 'fail') continue;
