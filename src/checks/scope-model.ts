@@ -37,6 +37,8 @@ export interface Scope {
   readonly producedSecrets: ReadonlySet<string>;
   /** Whether a Role there (or a ClusterRole bound to one of its ServiceAccounts) may create Secrets. */
   readonly createsSecrets: boolean;
+  /** The entries of `pods` with label `key` set to `value` (indexed on first use). */
+  podsWithLabel(key: string, value: string): readonly Readonly<Record<string, string>>[];
 }
 
 /** The scopes of one scan. */
@@ -82,6 +84,34 @@ interface MutableScope {
   createsSecrets: boolean;
   /** ClusterRoles bound to this scope's subjects. */
   clusterRoles: Set<string>;
+  podsWithLabel(key: string, value: string): readonly Readonly<Record<string, string>>[];
+}
+
+/** A scope with its pod label index built on first use. */
+function newScope(): MutableScope {
+  let index: Map<string, Record<string, string>[]> | undefined;
+  const scope: MutableScope = {
+    pods: [],
+    operated: [],
+    names: new Map(),
+    producedSecrets: new Set(),
+    createsSecrets: false,
+    clusterRoles: new Set(),
+    podsWithLabel(key, value) {
+      if (!index) {
+        index = new Map();
+        for (const labels of scope.pods)
+          for (const k in labels) {
+            const at = `${k}\u0000${labels[k]}`;
+            const list = index.get(at);
+            if (list) list.push(labels);
+            else index.set(at, [labels]);
+          }
+      }
+      return index.get(`${key}\u0000${value}`) ?? [];
+    },
+  };
+  return scope;
 }
 
 const str = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -102,7 +132,7 @@ export function buildScopeModel(inventory: Inventory): ScopeModel {
   const get = (key: string): MutableScope => {
     let s = scopes.get(key);
     if (!s) {
-      s = { pods: [], operated: [], names: new Map(), producedSecrets: new Set(), createsSecrets: false, clusterRoles: new Set() };
+      s = newScope();
       scopes.set(key, s);
     }
     return s;
@@ -147,7 +177,7 @@ export function buildScopeModel(inventory: Inventory): ScopeModel {
   for (const s of scopes.values()) {
     if (!s.createsSecrets) s.createsSecrets = [...s.clusterRoles].some((name) => grantsSecretCreation(inventory.get('ClusterRole', undefined, name)));
   }
-  const empty: Scope = { pods: [], operated: [], names: new Map(), producedSecrets: new Set(), createsSecrets: false };
+  const empty: Scope = newScope();
   return {
     cluster,
     scopeOf: (resource) => scopes.get(keyOf(resource)) ?? empty,

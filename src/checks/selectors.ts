@@ -140,9 +140,17 @@ export function describeSelector(s: Selector): string {
  */
 export function selectsNoPod(scopes: ScopeModel, resource: Resource, s: Selector): boolean | undefined {
   if (s.kind !== 'labels') return undefined;
-  const { pods, operated } = scopes.scopeOf(resource);
+  const scope = scopes.scopeOf(resource);
+  const { operated } = scope;
+  let pods = scope.pods;
   if (pods.length === 0 && !scopes.cluster) return undefined;
   const relaxed = withoutControllerLabels(s);
+  // A matching pod has the selector's first label: only those are candidates.
+  if (relaxed.kind === 'labels')
+    for (const k in relaxed.matchLabels) {
+      pods = scope.podsWithLabel(k, relaxed.matchLabels[k] as string);
+      break;
+    }
   return !pods.some((labels) => selectorMatches(relaxed, labels)) && !operated.some((labels) => selectorMatches(relaxed, labels));
 }
 

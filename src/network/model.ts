@@ -270,6 +270,7 @@ export class NetworkModel {
   readonly #matching = new Map<string, { id: number; workloads: WorkloadNode[] }>();
   /** Pod peer id -> the id of the first peer with the same selectors (their matches are the same). */
   readonly #canonicalPeer = new Map<number, number>();
+  readonly #policiesByClass: ({ ingress: Policy[]; egress: Policy[] } | undefined)[] = [];
   /** Direction tables computed so far, per class: index `2 * class` (ingress) and `2 * class + 1` (egress). */
   readonly #tables: (DirectionTable | undefined)[] = [];
 
@@ -499,7 +500,19 @@ export class NetworkModel {
 
   /** The policies that select a workload, per direction, in evaluation order. */
   policiesFor(w: WorkloadNode | PodTarget): { ingress: Policy[]; egress: Policy[] } {
-    const t: PodTarget = 'namespaceLabels' in w ? w : this.targetOf(w);
+    if (!('namespaceLabels' in w)) {
+      // The policies that select a workload are part of its class's key: one answer per class.
+      let known = this.#policiesByClass[w.classId];
+      if (!known) {
+        known = this.#policiesOf(this.targetOf(w));
+        this.#policiesByClass[w.classId] = known;
+      }
+      return { ingress: [...known.ingress], egress: [...known.egress] };
+    }
+    return this.#policiesOf(w);
+  }
+
+  #policiesOf(t: PodTarget): { ingress: Policy[]; egress: Policy[] } {
     const all = [...this.#admin, ...(this.#np.get(t.namespace) ?? []), ...(this.#baseline ? [this.#baseline] : [])].filter((p) => podMatches(p.subject, t));
     return { ingress: all.filter((p) => p.ingress), egress: all.filter((p) => p.egress) };
   }
