@@ -451,9 +451,10 @@ export class AttackGraph {
     if (w.hostNetwork) why = 'host network: NetworkPolicies do not apply';
     else {
       if (!metadata || this.network.clusterWideUnmodelled || this.network.unmodelledNamespaces.has(w.namespace)) return;
-      const r = this.network.reach({ kind: 'workload', node: w }, { kind: 'external', node: metadata });
-      if (!hasPort(r.allowed, 'TCP', 80)) return;
-      why = r.egress?.isolated ? 'its egress NetworkPolicies allow 169.254.169.254:80' : 'no NetworkPolicy isolates its egress';
+      // A table lookup per workload; isolation (a NetworkPolicy selects it for egress) only for the text.
+      if (!hasPort(this.network.allowed({ kind: 'workload', node: w }, { kind: 'external', node: metadata }), 'TCP', 80)) return;
+      const isolated = this.network.policiesFor(w).egress.some((p) => p.tier === 'NetworkPolicy');
+      why = isolated ? 'its egress NetworkPolicies allow 169.254.169.254:80' : 'no NetworkPolicy isolates its egress';
     }
     const sink = this.#sink('cloud-credentials');
     for (const cid of ids) this.#edge(cid, sink, 'cloud-metadata', [{ resource: w.resource, pointer: w.pod.metadataPointer, text: why }]);

@@ -115,24 +115,25 @@ function indexFindings(findings: readonly Finding[]): Map<string, Finding[]> {
     else byRef.set(f.resource, [f]);
   }
   const out = new Map<string, Finding[]>();
-  for (const list of byRef.values()) {
+  // Objects of equal kind, namespace and name (copies in several files, merged reports) share a
+  // key: their lists are rebuilt in report order by a second pass over those refs only.
+  const clashing = new Map<object, string>();
+  for (const [ref, list] of byRef) {
     const r = (list[0] as Finding).resource;
     const key = refKey(r.kind, r.namespace, r.name);
-    if (out.has(key)) return indexByKey(findings); // equal refs in several objects (copies, merged reports)
-    out.set(key, list);
+    const there = out.get(key);
+    if (there) {
+      clashing.set(ref, key);
+      clashing.set((there[0] as Finding).resource, key);
+    } else out.set(key, list);
   }
-  return out;
-}
-
-/** {@link indexFindings} one finding at a time, for findings whose equal refs are distinct objects. */
-function indexByKey(findings: readonly Finding[]): Map<string, Finding[]> {
-  const out = new Map<string, Finding[]>();
-  for (const f of findings) {
-    if (f.status !== 'fail') continue;
-    const key = refKey(f.resource.kind, f.resource.namespace, f.resource.name);
-    const list = out.get(key);
-    if (list) list.push(f);
-    else out.set(key, [f]);
+  if (clashing.size > 0) {
+    for (const key of new Set(clashing.values())) out.set(key, []);
+    for (const f of findings) {
+      if (f.status !== 'fail') continue;
+      const key = clashing.get(f.resource);
+      if (key !== undefined) (out.get(key) as Finding[]).push(f);
+    }
   }
   return out;
 }
