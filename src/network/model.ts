@@ -512,6 +512,14 @@ export class NetworkModel {
     return this.#policiesOf(w);
   }
 
+  /**
+   * Whether a NetworkPolicy selects the workload for a direction (what {@link reach} reports as
+   * `isolated`), answered from its class.
+   */
+  isolated(w: WorkloadNode, dir: Direction): boolean {
+    return !w.hostNetwork && this.policiesFor(w)[dir].some((p) => p.tier === 'NetworkPolicy');
+  }
+
   #policiesOf(t: PodTarget): { ingress: Policy[]; egress: Policy[] } {
     const all = [...this.#admin, ...(this.#np.get(t.namespace) ?? []), ...(this.#baseline ? [this.#baseline] : [])].filter((p) => podMatches(p.subject, t));
     return { ingress: all.filter((p) => p.ingress), egress: all.filter((p) => p.egress) };

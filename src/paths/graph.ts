@@ -453,8 +453,7 @@ export class AttackGraph {
       if (!metadata || this.network.clusterWideUnmodelled || this.network.unmodelledNamespaces.has(w.namespace)) return;
       // A table lookup per workload; isolation (a NetworkPolicy selects it for egress) only for the text.
       if (!hasPort(this.network.allowed({ kind: 'workload', node: w }, { kind: 'external', node: metadata }), 'TCP', 80)) return;
-      const isolated = this.network.policiesFor(w).egress.some((p) => p.tier === 'NetworkPolicy');
-      why = isolated ? 'its egress NetworkPolicies allow 169.254.169.254:80' : 'no NetworkPolicy isolates its egress';
+      why = this.network.isolated(w, 'egress') ? 'its egress NetworkPolicies allow 169.254.169.254:80' : 'no NetworkPolicy isolates its egress';
     }
     const sink = this.#sink('cloud-credentials');
     for (const cid of ids) this.#edge(cid, sink, 'cloud-metadata', [{ resource: w.resource, pointer: w.pod.metadataPointer, text: why }]);

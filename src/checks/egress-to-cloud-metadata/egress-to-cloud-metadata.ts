@@ -37,13 +37,13 @@ export default defineCheck({
     if (!w || w.hostNetwork || model.clusterWideUnmodelled || model.unmodelledNamespaces.has(w.namespace)) return undefined;
     const node = model.externalFor(parseCidr(METADATA) as NonNullable<ReturnType<typeof parseCidr>>);
     if (!node) return undefined;
-    const r = model.reach({ kind: 'workload', node: w }, { kind: 'external', node });
-    if (!hasPort(r.allowed, 'TCP', 80)) return undefined;
-    const why = r.egress?.isolated ? 'its egress policies allow it' : 'no NetworkPolicy isolates its egress';
+    if (!hasPort(model.allowed({ kind: 'workload', node: w }, { kind: 'external', node }), 'TCP', 80)) return undefined;
+    const isolated = model.isolated(w, 'egress');
+    const why = isolated ? 'its egress policies allow it' : 'no NetworkPolicy isolates its egress';
     return {
       pointer: pod.metadataPointer,
       message: `${w.kind} ${w.namespace}/${w.name} can connect to the cloud metadata service ${METADATA}:80: ${why}`,
-      evidence: { address: METADATA, isolated: r.egress?.isolated ?? false },
+      evidence: { address: METADATA, isolated },
     };
   },
 });
