@@ -5,13 +5,12 @@
  */
 import { CommanderError } from 'commander';
 import { PalisadeError } from '../core/errors.js';
-import { checkCommandName, commandOf } from './root.js';
+import { checkCommandName, runsScanOnly } from './root.js';
 
 async function main(argv: readonly string[]): Promise<void> {
   try {
     // `palisade scan` loads its own modules only; anything else (help included) every command's.
-    const program =
-      commandOf(argv.slice(2)) === 'scan' ? (await import('./scan-program.js')).buildScanProgram() : (await import('./program.js')).buildProgram();
+    const program = runsScanOnly(argv.slice(2)) ? (await import('./scan-program.js')).buildScanProgram() : (await import('./program.js')).buildProgram();
     checkCommandName(program, argv.slice(2));
     await program.parseAsync([...argv]);
   } catch (err) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Command } from 'commander';
 import { buildProgram } from './program.js';
-import { checkCommandName, commandOf } from './root.js';
+import { checkCommandName, commandOf, runsScanOnly } from './root.js';
 import { buildScanProgram } from './scan-program.js';
 
 /** Everything commander knows of a command: its help, and each option's flags, default and choices. */
@@ -56,12 +56,13 @@ describe('the scan-only program', () => {
     }
   });
 
-  it('is chosen by the first operand only', () => {
-    assert.equal(commandOf(['scan', 'deploy/']), 'scan');
-    assert.equal(commandOf(['--no-color', 'scan']), 'scan');
-    assert.equal(commandOf(['-v']), undefined);
-    assert.equal(commandOf(['help', 'scan']), 'help');
-    assert.equal(commandOf(['audit', 'scan']), 'audit');
+  it("is chosen only when scan is the first argument (flags before it are the root program's)", () => {
+    assert.equal(runsScanOnly(['scan', 'deploy/', '-h']), true);
+    assert.equal(runsScanOnly(['scan']), true);
+    for (const args of [['-h', 'scan'], ['--help', 'scan'], ['-v', 'scan'], ['help', 'scan'], ['audit', 'scan'], []]) {
+      assert.equal(runsScanOnly(args), false, args.join(' '));
+    }
+    assert.equal(commandOf(['-h', 'scan']), 'scan');
   });
 
   it('still rejects unknown commands with a suggestion from every command', () => {

@@ -33,6 +33,19 @@ export function commandOf(args: readonly string[]): string | undefined {
 }
 
 /**
+ * Whether the arguments run `palisade scan` and nothing of the root program, so that the
+ * scan-only program parses them as the full one would: `scan` must come first, since flags
+ * before it are the root's (`palisade -h scan` prints the global help, which lists every command).
+ *
+ * @example
+ * runsScanOnly(['scan', 'deploy/']); // true
+ * runsScanOnly(['-h', 'scan']); // false
+ */
+export function runsScanOnly(args: readonly string[]): boolean {
+  return args[0] === 'scan';
+}
+
+/**
  * Rejects an unknown command before commander parses: commander prints the global help (exit 0)
  * for `palisade frobnicate --help`, which would tell a script the command exists. The root program
  * only has flags without values (`-v`, `-h`), so the first operand is the command.
