@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -177,9 +177,11 @@ function wholeProcess(path) {
   const pairs = [];
   for (let i = 0; i < processRuns; i++) {
     gc();
+    // The 1-minute load average, with each pair: on a shared machine it says which wall times mean anything.
+    const load = loadavg()[0];
     const b = child(ref, rusageFile);
     const a = child(cli, rusageFile);
-    pairs.push({ a, b });
+    pairs.push({ a, b, load });
     // Slow inputs (the 100k sets on a busy machine): three pairs are enough for a median.
     if (a.wallMs > SLOW_RUN_MS && pairs.length >= 3) break;
   }
@@ -195,7 +197,14 @@ function wholeProcess(path) {
     cpuRatio: round(median(pairs.map((p) => p.a.cpuMs / p.b.cpuMs)), 2),
     peakRssMB: m((p) => p.a.maxRssMB),
     referencePeakRssMB: m((p) => p.b.maxRssMB),
-    pairs: pairs.map((p) => ({ scanWallMs: round(p.a.wallMs, 0), referenceWallMs: round(p.b.wallMs, 0), scanCpuMs: round(p.a.cpuMs, 0) })),
+    loadAverage: [round(Math.min(...pairs.map((p) => p.load)), 1), round(Math.max(...pairs.map((p) => p.load)), 1)],
+    pairs: pairs.map((p) => ({
+      scanWallMs: round(p.a.wallMs, 0),
+      referenceWallMs: round(p.b.wallMs, 0),
+      scanCpuMs: round(p.a.cpuMs, 0),
+      referenceCpuMs: round(p.b.cpuMs, 0),
+      loadAverage: round(p.load, 1),
+    })),
   };
 }
 
@@ -238,7 +247,7 @@ async function measure(input, isFirst) {
     try {
       proc = wholeProcess(input.path);
       log(
-        `  whole process (median of ${proc.runs} pairs): palisade CLI ${proc.scanWallMs} ms wall, ${proc.scanCpuMs} ms CPU, ${proc.peakRssMB} MB peak RSS; js-yaml process ${proc.referenceWallMs} ms wall, ${proc.referenceCpuMs} ms CPU, ${proc.referencePeakRssMB} MB; ratio ${proc.wallRatio} wall, ${proc.cpuRatio} CPU`,
+        `  whole process (median of ${proc.runs} pairs): palisade CLI ${proc.scanWallMs} ms wall, ${proc.scanCpuMs} ms CPU, ${proc.peakRssMB} MB peak RSS; js-yaml process ${proc.referenceWallMs} ms wall, ${proc.referenceCpuMs} ms CPU, ${proc.referencePeakRssMB} MB; ratio ${proc.wallRatio} wall, ${proc.cpuRatio} CPU; load average ${proc.loadAverage.join('-')} on ${cpus().length} cores`,
       );
     } catch (err) {
       log(`  whole process: FAILED: ${err instanceof Error ? err.message : String(err)}`);

@@ -5,11 +5,12 @@
  */
 import { CommanderError } from 'commander';
 import { PalisadeError } from '../core/errors.js';
-import { buildProgram, checkCommandName } from './program.js';
+import { checkCommandName, runsScanOnly } from './root.js';
 
 async function main(argv: readonly string[]): Promise<void> {
-  const program = buildProgram();
   try {
+    // `palisade scan` loads its own modules only; anything else (help included) every command's.
+    const program = runsScanOnly(argv.slice(2)) ? (await import('./scan-program.js')).buildScanProgram() : (await import('./program.js')).buildProgram();
     checkCommandName(program, argv.slice(2));
     await program.parseAsync([...argv]);
   } catch (err) {

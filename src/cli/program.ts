@@ -1,9 +1,7 @@
 /**
  * The `palisade` command line: a thin shell that parses flags and calls the library.
  */
-import { Command } from 'commander';
-import { didYouMean } from '../config/suggest.js';
-import { VERSION } from '../version.js';
+import type { Command } from 'commander';
 import { registerAdmission } from './commands/admission.js';
 import { registerAgent } from './commands/agent.js';
 import { registerAudit } from './commands/audit.js';
@@ -22,15 +20,11 @@ import { registerScan } from './commands/scan.js';
 import { registerServe } from './commands/serve.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerVuln } from './commands/vuln.js';
+import { rootProgram } from './root.js';
 
+/** The program with every command (`palisade scan` alone takes `buildScanProgram`, which loads less). */
 export function buildProgram(): Command {
-  const program = new Command();
-  program
-    .name('palisade')
-    .description('Kubernetes security posture: misconfigurations, Pod Security Standards, CI gates')
-    .version(VERSION, '-v, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+  const program = rootProgram();
   registerScan(program);
   registerFix(program);
   registerInventory(program);
@@ -50,20 +44,4 @@ export function buildProgram(): Command {
   registerServe(program);
   registerAgent(program);
   return program;
-}
-
-/**
- * Rejects an unknown command before commander parses: commander prints the global help (exit 0)
- * for `palisade frobnicate --help`, which would tell a script the command exists. The root program
- * only has flags without values (`-v`, `-h`), so the first operand is the command.
- *
- * @example
- * checkCommandName(buildProgram(), ['frobnicate', '--help']); // throws a usage error: unknown command 'frobnicate'
- */
-export function checkCommandName(program: Command, args: readonly string[]): void {
-  const first = args.find((a) => !a.startsWith('-'));
-  if (first === undefined) return;
-  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-  if (names.includes(first) || first === 'help') return;
-  program.error(`error: unknown command '${first}'${didYouMean(first, names)}`, { exitCode: 2, code: 'commander.unknownCommand' });
 }

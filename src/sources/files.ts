@@ -10,7 +10,7 @@ import { dirname, extname, join, relative, resolve } from 'node:path';
 import { Inventory, isKubernetesObject } from '../core/inventory.js';
 import type { IncompleteReason } from '../core/report.js';
 import type { Diagnostic, JsonObject } from '../core/types.js';
-import { type RenderTarget, renderKindOf, renderKindOfMarker, renderTarget } from './render.js';
+import { RENDER_MARKER_FILES, type RenderTarget, renderKindOf, renderKindOfMarker, renderTarget } from './render.js';
 import { type FileResult, parseFiles } from './parse-pool.js';
 import { DEFAULT_TEXT_BUDGET, type LoadedStream, loadYamlStream, type ParsedStream, SourceTexts, subResolver, withPositions } from './yaml-loader.js';
 
@@ -19,6 +19,8 @@ export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+/** The names {@link renderKindOf} looks for, lower-cased. */
+const RENDER_MARKERS = new Set(RENDER_MARKER_FILES.map((f) => f.toLowerCase()));
 
 export interface LoadOptions {
   /** Files larger than this (bytes) are skipped with a notice. */
@@ -83,7 +85,8 @@ interface Walk {
 
 function realOf(path: string): string {
   try {
-    return realpathSync(path);
+    // One realpath(3) call; the JavaScript realpathSync lstats every component of the path, per directory walked.
+    return realpathSync.native(path);
   } catch {
     return resolve(path);
   }
@@ -113,20 +116,31 @@ function expand(path: string, explicit: boolean, walk: Walk, diagnostics: Diagno
     else if (explicit || MANIFEST_EXTENSIONS.has(extname(path).toLowerCase())) walk.files.push(path);
     return;
   }
-  const kind = renderKindOf(path);
-  if (kind) {
-    walk.renders.push({ kind, dir: path });
-    return;
-  }
   let entries: import('node:fs').Dirent[];
   try {
-    entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries = readdirSync(path, { withFileTypes: true });
   } catch (err) {
+    // A directory that cannot be listed may still be a chart or a kustomization to render.
+    const kind = renderKindOf(path);
+    if (kind) {
+      walk.renders.push({ kind, dir: path });
+      return;
+    }
     const message = `${path}: cannot list directory (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
     diagnostics.push({ level: 'error', code: 'io', message });
     unread.push({ path, code: 'io', message });
     return;
   }
+  // The listing says whether a marker file may be there (case-insensitively, as some file
+  // systems match names): renderKindOf's checks run only then, not four times per directory.
+  if (entries.some((e) => RENDER_MARKERS.has(e.name.toLowerCase()))) {
+    const kind = renderKindOf(path);
+    if (kind) {
+      walk.renders.push({ kind, dir: path });
+      return;
+    }
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (SKIPPED_DIRS.has(e.name)) continue;
     const child = join(path, e.name);

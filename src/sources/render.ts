@@ -37,6 +37,9 @@ export type RenderResult =
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
+/** Every file name that makes a directory one to render ({@link renderKindOf}). */
+export const RENDER_MARKER_FILES: readonly string[] = ['Chart.yaml', ...KUSTOMIZATION_FILES];
+
 /**
  * Says whether a directory is a Helm chart (`Chart.yaml`) or a Kustomize directory
  * (`kustomization.yaml`, `kustomization.yml`, `Kustomization`).
