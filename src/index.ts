@@ -5,8 +5,8 @@
  * import { scan } from 'kube-palisade';
  * const report = await scan(['deploy/']);
  */
+export { fixLoaded, type FixRun, type FixRunOptions } from './fix-run.js';
 export {
-  fixLoaded,
   gateVerdict,
   loadSource,
   mergeReports,
@@ -21,8 +21,6 @@ export {
   validateCheckParams,
   targetKubernetesVersion,
   type ClusterSource,
-  type FixRun,
-  type FixRunOptions,
   type GateOptions,
   type GateVerdict,
   type LoadedSource,

@@ -23,7 +23,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   // The I/O ring: reading, writing, rendering.
   ring: ['sources', 'reporters', 'config', 'custom', 'fix', 'images', 'vulndb', 'node', 'docs', 'testing', 'store'],
   // The library API.
-  library: ['scan.ts', 'index.ts'],
+  library: ['scan.ts', 'fix-run.ts', 'index.ts'],
   // Thin entry points.
   entry: ['cli', 'admission', 'audit', 'server', 'agent'],
 };

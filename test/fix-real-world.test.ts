@@ -12,7 +12,8 @@ import { describe, it } from 'node:test';
 import jsYaml from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../src/core/types.js';
-import { fixLoaded, loadSource, scan } from '../src/scan.js';
+import { fixLoaded } from '../src/fix-run.js';
+import { loadSource, scan } from '../src/scan.js';
 
 const corpus = resolve(new URL('.', import.meta.url).pathname, '../../shared/corpus/real-world');
 const present = existsSync(corpus);
