@@ -39,4 +39,42 @@ describe('pods model', () => {
     assert.deepEqual(names({ app: 'nope' }), []);
     assert.deepEqual(names({}), ['web', 'db']);
   });
+
+  it('matches in one namespace plus the pods that name none, in inventory order', () => {
+    const many = buildPodsModel(
+      inventoryOf(`apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: x, labels: {app: web}}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: loose, labels: {app: web}}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: y, labels: {app: web, tier: front}}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: c, namespace: x, labels: {app: web, tier: front}}
+spec: {containers: [{name: c, image: i}]}
+`).inventory,
+    );
+    const names = (ns: string, sel: Record<string, string>) => many.matchingIn(ns, sel).map((p) => p.resource.ref.name);
+    // What matching() gives, filtered to the namespace and the namespace-less, in the same order.
+    for (const ns of ['x', 'y', 'z'])
+      for (const sel of [{ app: 'web' }, { app: 'web', tier: 'front' }, {}, { app: 'nope' }])
+        assert.deepEqual(
+          names(ns, sel),
+          many
+            .matching(sel)
+            .filter((p) => p.resource.ref.namespace === undefined || p.resource.ref.namespace === ns)
+            .map((p) => p.resource.ref.name),
+          `${ns} ${JSON.stringify(sel)}`,
+        );
+    assert.deepEqual(names('x', { app: 'web' }), ['a', 'loose', 'c']);
+  });
 });

@@ -33,6 +33,12 @@ export interface PodsModel {
    * which namespaces apply). An empty selector matches every pod spec, as a label selector does.
    */
   matching(selector: Readonly<Record<string, string>>): readonly PodEntry[];
+  /**
+   * {@link matching} restricted to the pod specs of one namespace and those without a namespace
+   * (manifests that name none), in inventory order: what a namespaced selector (a Service's) can
+   * select, without walking the matches of every other namespace.
+   */
+  matchingIn(namespace: string, selector: Readonly<Record<string, string>>): readonly PodEntry[];
 }
 
 /**
@@ -44,20 +50,25 @@ export interface PodsModel {
 export function buildPodsModel(inventory: Inventory): PodsModel {
   const all: PodEntry[] = [];
   const byLabel = new Map<string, PodEntry[]>();
+  // The same per namespace ('' for none): `namespace \0 key=value`.
+  const byNamespaceLabel = new Map<string, PodEntry[]>();
+  const order = new Map<PodEntry, number>();
+  const add = (index: Map<string, PodEntry[]>, key: string, entry: PodEntry): void => {
+    const list = index.get(key);
+    if (list) list.push(entry);
+    else index.set(key, [entry]);
+  };
   for (const resource of inventory.all) {
     for (const pod of podSpecsOf(resource)) {
       const labels: Record<string, string> = {};
       if (isObject(pod.metadata.labels)) for (const [k, v] of Object.entries(pod.metadata.labels)) if (typeof v === 'string') labels[k] = v;
       const entry: PodEntry = { resource, pod, containers: containersOf(pod), labels };
+      order.set(entry, all.length);
       all.push(entry);
+      const ns = resource.ref.namespace ?? '';
       for (const [k, v] of Object.entries(labels)) {
-        const key = `${k}=${v}`;
-        let list = byLabel.get(key);
-        if (!list) {
-          list = [];
-          byLabel.set(key, list);
-        }
-        list.push(entry);
+        add(byLabel, `${k}=${v}`, entry);
+        add(byNamespaceLabel, `${ns}\u0000${k}=${v}`, entry);
       }
     }
   }
@@ -69,6 +80,16 @@ export function buildPodsModel(inventory: Inventory): PodsModel {
       if (!first) return all;
       const candidates = byLabel.get(`${first[0]}=${first[1]}`) ?? [];
       return pairs.length === 1 ? candidates : candidates.filter((p) => pairs.every(([k, v]) => p.labels[k] === v));
+    },
+    matchingIn(namespace, selector) {
+      const pairs = Object.entries(selector);
+      const first = pairs[0];
+      const inNs = (ns: string): readonly PodEntry[] =>
+        first ? (byNamespaceLabel.get(`${ns}\u0000${first[0]}=${first[1]}`) ?? []) : all.filter((p) => (p.resource.ref.namespace ?? '') === ns);
+      const here = inNs(namespace);
+      const none = namespace === '' ? [] : inNs('');
+      const candidates = none.length === 0 ? here : [...here, ...none].sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
+      return pairs.length <= 1 ? candidates : candidates.filter((p) => pairs.every(([k, v]) => p.labels[k] === v));
     },
   };
 }

@@ -30,7 +30,8 @@ function selectedPods(pods: PodsModel, service: Resource): readonly PodEntry[] {
   for (const [k, v] of Object.entries(spec.selector)) selector[k] = String(v);
   // A Service without a selector has hand-made Endpoints: nothing to match.
   if (Object.keys(selector).length === 0) return [];
-  return pods.matching(selector).filter((p) => sameNamespace(p.resource.ref.namespace, service.ref.namespace));
+  const namespace = service.ref.namespace;
+  return namespace === undefined ? pods.matching(selector) : pods.matchingIn(namespace, selector);
 }
 
 function findService(inventory: Inventory, namespace: string | undefined, name: string): Resource | undefined {
