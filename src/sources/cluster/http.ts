@@ -7,6 +7,7 @@
 import { isAscii } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -339,15 +340,29 @@ export class ApiClient {
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     const proxied = this.#kc.getCurrentCluster()?.proxyUrl !== undefined;
+    const material = {
+      ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+      ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
+      ...(opts.key !== undefined ? { key: opts.key } : {}),
+    };
+    // One TLS context for every connection: given `ca`/`cert`/`key`, each connection would
+    // parse them into a context of its own (about 1 ms of CPU per connection). Material that
+    // does not load is passed as before, so the connection reports it as it always did.
+    let secureContext: tls.SecureContext | undefined;
+    if (!isHttp) {
+      try {
+        secureContext = tls.createSecureContext(material);
+      } catch {
+        secureContext = undefined;
+      }
+    }
     const make = (keepAlive: boolean, maxSockets: number): http.Agent =>
       isHttp
         ? new http.Agent({ keepAlive, maxSockets })
         : new https.Agent({
             keepAlive,
             maxSockets,
-            ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
-            ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
-            ...(opts.key !== undefined ? { key: opts.key } : {}),
+            ...(secureContext !== undefined ? { secureContext } : material),
             ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
             ...(opts.servername !== undefined ? { servername: opts.servername } : {}),
           });
