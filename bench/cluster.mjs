@@ -278,7 +278,7 @@ async function main() {
         serverCpuShare: Math.round(median(runsOut.map((r) => r.serverCpuMs / r.wallMs)) * 1000) / 1000,
         pass: share < MAX_CPU_SHARE,
         reference: {
-          client: 'node:https, same agent settings and pages, gunzip, JSON.parse, items kept (bench/cluster.mjs bareListing)',
+          client: `node:${useTls ? 'https' : 'http'}, same agent settings and pages, gunzip, JSON.parse, items kept (bench/cluster.mjs bareListing)`,
           wallMs: Math.round(median(runsOut.map((r) => r.bare.wallMs))),
           cpuMs: Math.round(median(runsOut.map((r) => r.bare.cpuMs))),
           cpuShare: Math.round(median(runsOut.map((r) => r.bare.cpuMs / r.bare.wallMs)) * 1000) / 1000,
