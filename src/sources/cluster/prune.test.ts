@@ -41,6 +41,9 @@ describe('pruneListBody', () => {
   it('leaves fields that are not the last key, or not at a key position, to normalisation', () => {
     const notLast = '{"metadata":{"name":"a","managedFields":[{}],"labels":{}},"status":{"a":1},"spec":{}}';
     assert.equal(pruned(notLast), notLast);
+    // Nothing inside a value that stays is cut, even where it would be cut on its own.
+    const nested = '{"status":{"x":1,"status":{"a":1}},"spec":{},"other":{"status":{"y":{"b":1,"managedFields":[]}},"z":1}}';
+    assert.equal(pruned(nested), nested);
     const first = '{"items":[{"status":{"a":1}}]}';
     assert.equal(pruned(first), first);
     // Conditions carry `"status":"True"`: a string, not an object.

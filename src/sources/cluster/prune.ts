@@ -82,9 +82,10 @@ export function pruneFieldsFor(t: Pick<ResourceType, 'group' | 'resource'>): Pru
 // Needles start with a byte that is rare in Kubernetes JSON (`F`, `u`), which lets
 // Buffer.indexOf skip ahead; the bytes before them are checked separately.
 const MANAGED_NEEDLE = Buffer.from('Fields":[');
-const MANAGED_BEFORE = Buffer.from(',"managed');
+const MANAGED_BEFORE = Buffer.from('"managed');
 const STATUS_NEEDLE = Buffer.from('us":{');
-const STATUS_BEFORE = Buffer.from(',"stat');
+const STATUS_BEFORE = Buffer.from('"stat');
+const COMMA = 0x2c;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -143,14 +144,15 @@ export function pruneListBody(body: Buffer, fields: PruneFields): Buffer {
     const before = isManaged ? MANAGED_BEFORE : STATUS_BEFORE;
     // The value starts at the needle's last byte (`[` or `{`).
     const end = endsWith(body, at, before) ? skipValue(body, at + needle.length - 1) : -1;
-    let next: number;
-    if (end > 0 && body[end] === CLOSE_BRACE) {
-      const cut = at - before.length;
+    // The comma before the key goes with it.
+    const cut = at - before.length - 1;
+    if (end > 0 && body[cut] === COMMA && body[end] === CLOSE_BRACE) {
       if (write !== from) body.copyWithin(write, from, cut);
       write += cut - from;
       from = end;
-      next = end;
-    } else next = at + needle.length;
+    }
+    // A value that stays is skipped whole: nothing inside one that stays is cut.
+    const next = end > 0 ? end : at + needle.length;
     if (managed >= 0 && managed < next) managed = body.indexOf(MANAGED_NEEDLE, next);
     if (status >= 0 && status < next) status = body.indexOf(STATUS_NEEDLE, next);
   }
