@@ -20,6 +20,12 @@ export interface PruneFields {
   readonly managedFields: boolean;
   /** `"status":{...}` as the last key of an object (the top level of a built-in type's object). */
   readonly status: boolean;
+  /**
+   * The `kubectl.kubernetes.io/last-applied-configuration` annotation (a JSON object in a
+   * string), with `annotations` itself when it was the only one. Not on Secrets: there the
+   * annotation is kept, redacted, because its presence is a finding.
+   */
+  readonly lastApplied: boolean;
 }
 
 /**
@@ -72,11 +78,15 @@ const TOP_LEVEL_STATUS_ONLY: ReadonlySet<string> = new Set([
  * and built-in types that embed raw data).
  *
  * @example
- * pruneFieldsFor({ group: '', resource: 'pods', ... }); // { managedFields: true, status: true }
+ * pruneFieldsFor({ group: '', resource: 'pods', ... }); // { managedFields: true, status: true, lastApplied: true }
  */
 export function pruneFieldsFor(t: Pick<ResourceType, 'group' | 'resource'>): PruneFields | undefined {
   if (!BUILTIN_GROUPS.has(t.group) || (t.group === 'apps' && t.resource === 'controllerrevisions')) return undefined;
-  return { managedFields: true, status: TOP_LEVEL_STATUS_ONLY.has(`${t.group}/${t.resource}`) };
+  return {
+    managedFields: true,
+    status: TOP_LEVEL_STATUS_ONLY.has(`${t.group}/${t.resource}`),
+    lastApplied: !(t.group === '' && t.resource === 'secrets'),
+  };
 }
 
 // Needles start with a byte that is rare in Kubernetes JSON (`F`, `u`), which lets
@@ -85,6 +95,9 @@ const MANAGED_NEEDLE = Buffer.from('Fields":[');
 const MANAGED_BEFORE = Buffer.from('"managed');
 const STATUS_NEEDLE = Buffer.from('us":{');
 const STATUS_BEFORE = Buffer.from('"stat');
+const APPLIED_NEEDLE = Buffer.from('-configuration":"{');
+const APPLIED_BEFORE = Buffer.from('"kubectl.kubernetes.io/last-applied');
+const ANNOTATIONS_KEY = Buffer.from(',"annotations":');
 const COMMA = 0x2c;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -116,6 +129,32 @@ function skipValue(b: Buffer, i: number): number {
   return -1;
 }
 
+/** The index just past the JSON string whose opening quote is at `i`, or -1 when it does not end. */
+function skipString(b: Buffer, i: number): number {
+  const n = b.length;
+  for (i++; i < n; i++) {
+    const d = b[i] as number;
+    if (d === QUOTE) return i + 1;
+    if (d === BACKSLASH) i++;
+  }
+  return -1;
+}
+
+/**
+ * The range to cut for the last-applied annotation whose key's opening quote is at `key` and
+ * whose string value ends just before `end`, or undefined to leave it: the pair with the comma
+ * before it; the pair with the comma after it when it is the first annotation; the whole
+ * `,"annotations":{...}` when it is the only one (normalisation leaves no empty map).
+ */
+function appliedCut(b: Buffer, key: number, end: number): [number, number] | undefined {
+  const prev = b[key - 1];
+  if (prev === COMMA) return [key - 1, end];
+  if (prev !== OPEN_BRACE) return undefined;
+  if (b[end] === COMMA) return [key, end + 1];
+  if (b[end] === CLOSE_BRACE && endsWith(b, key - 1, ANNOTATIONS_KEY)) return [key - 1 - ANNOTATIONS_KEY.length, end + 1];
+  return undefined;
+}
+
 function endsWith(b: Buffer, at: number, before: Buffer): boolean {
   const s = at - before.length;
   if (s < 0) return false;
@@ -125,36 +164,54 @@ function endsWith(b: Buffer, at: number, before: Buffer): boolean {
 
 /**
  * Removes `,"managedFields":[...]` and (with `fields.status`) `,"status":{...}` where each is
- * the last key of its object, compacting `body` in place; returns the part of `body` that
- * holds the result (`body` itself when nothing was cut). The caller must own `body`.
+ * the last key of its object, and (with `fields.lastApplied`) the last-applied annotation,
+ * compacting `body` in place; returns the part of `body` that holds the result (`body` itself
+ * when nothing was cut). The caller must own `body`.
  *
  * @example
- * pruneListBody(Buffer.from('{"items":[{"metadata":{"name":"a","managedFields":[{}]},"status":{}}]}'), { managedFields: true, status: true }).toString();
+ * pruneListBody(Buffer.from('{"items":[{"metadata":{"name":"a","managedFields":[{}]},"status":{}}]}'), { managedFields: true, status: true, lastApplied: true }).toString();
  * // '{"items":[{"metadata":{"name":"a"}}]}'
  */
 export function pruneListBody(body: Buffer, fields: PruneFields): Buffer {
   let write = 0;
   let from = 0;
+  const cut = (start: number, end: number): void => {
+    if (write !== from) body.copyWithin(write, from, start);
+    write += start - from;
+    from = end;
+  };
   let managed = fields.managedFields ? body.indexOf(MANAGED_NEEDLE, 0) : -1;
   let status = fields.status ? body.indexOf(STATUS_NEEDLE, 0) : -1;
-  while (managed >= 0 || status >= 0) {
-    const isManaged = managed >= 0 && (status < 0 || managed < status);
-    const at = isManaged ? managed : status;
-    const needle = isManaged ? MANAGED_NEEDLE : STATUS_NEEDLE;
-    const before = isManaged ? MANAGED_BEFORE : STATUS_BEFORE;
-    // The value starts at the needle's last byte (`[` or `{`).
-    const end = endsWith(body, at, before) ? skipValue(body, at + needle.length - 1) : -1;
-    // The comma before the key goes with it.
-    const cut = at - before.length - 1;
-    if (end > 0 && body[cut] === COMMA && body[end] === CLOSE_BRACE) {
-      if (write !== from) body.copyWithin(write, from, cut);
-      write += cut - from;
-      from = end;
+  let applied = fields.lastApplied ? body.indexOf(APPLIED_NEEDLE, 0) : -1;
+  while (managed >= 0 || status >= 0 || applied >= 0) {
+    let at = managed;
+    if (at < 0 || (status >= 0 && status < at)) at = status;
+    if (at < 0 || (applied >= 0 && applied < at)) at = applied;
+    let next: number;
+    if (at === applied) {
+      // A key of that name whose value is a string holding a JSON object (a label of that
+      // name cannot hold `{`).
+      const key = at - APPLIED_BEFORE.length;
+      const end = endsWith(body, at, APPLIED_BEFORE) ? skipString(body, at + APPLIED_NEEDLE.length - 2) : -1;
+      let range = end > 0 ? appliedCut(body, key, end) : undefined;
+      // Never into what an earlier cut removed (cannot happen in kube-apiserver's key order).
+      if (range && range[0] < from) range = undefined;
+      if (range) cut(range[0], range[1]);
+      next = range ? range[1] : end > 0 ? end : at + APPLIED_NEEDLE.length;
+    } else {
+      const needle = at === managed ? MANAGED_NEEDLE : STATUS_NEEDLE;
+      const before = at === managed ? MANAGED_BEFORE : STATUS_BEFORE;
+      // The value starts at the needle's last byte (`[` or `{`).
+      const end = endsWith(body, at, before) ? skipValue(body, at + needle.length - 1) : -1;
+      // The comma before the key goes with it.
+      const start = at - before.length - 1;
+      if (end > 0 && body[start] === COMMA && body[end] === CLOSE_BRACE) cut(start, end);
+      // A value that stays is skipped whole: nothing inside one that stays is cut.
+      next = end > 0 ? end : at + needle.length;
     }
-    // A value that stays is skipped whole: nothing inside one that stays is cut.
-    const next = end > 0 ? end : at + needle.length;
     if (managed >= 0 && managed < next) managed = body.indexOf(MANAGED_NEEDLE, next);
     if (status >= 0 && status < next) status = body.indexOf(STATUS_NEEDLE, next);
+    if (applied >= 0 && applied < next) applied = body.indexOf(APPLIED_NEEDLE, next);
   }
   if (from === 0) return body;
   if (write !== from) body.copyWithin(write, from);
