@@ -89,14 +89,15 @@ export function pruneFieldsFor(t: Pick<ResourceType, 'group' | 'resource'>): Pru
   };
 }
 
-// Needles start with a byte that is rare in Kubernetes JSON (`F`, `u`), which lets
+// Needles start with a byte that is rarer in Kubernetes JSON than `"` (`F`, `u`), which lets
 // Buffer.indexOf skip ahead; the bytes before them are checked separately.
 const MANAGED_NEEDLE = Buffer.from('Fields":[');
 const MANAGED_BEFORE = Buffer.from('"managed');
 const STATUS_NEEDLE = Buffer.from('us":{');
 const STATUS_BEFORE = Buffer.from('"stat');
-const APPLIED_NEEDLE = Buffer.from('-configuration":"{');
-const APPLIED_BEFORE = Buffer.from('"kubectl.kubernetes.io/last-applied');
+// A long needle lets the search skip the most; this one also starts with a rare byte.
+const APPLIED_NEEDLE = Buffer.from('kubectl.kubernetes.io/last-applied-configuration":"{');
+const APPLIED_BEFORE = Buffer.from('"');
 const ANNOTATIONS_KEY = Buffer.from(',"annotations":');
 const COMMA = 0x2c;
 const QUOTE = 0x22;
