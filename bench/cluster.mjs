@@ -12,16 +12,23 @@
  * about. Also reports objects/s of scanning, snapshot write/read times and peak RSS (target
  * under 600 MB); writes bench-results/cluster.json. Runs against dist/ (npm run build first).
  *
+ * Each listing run is followed, on the same server, by a reference client (bareListing: plain
+ * node:https, gunzip, JSON.parse, items kept) replaying the same requests, so that Palisade's
+ * CPU can be read against the floor of any JavaScript client in the same conditions.
+ *
  * Usage: node --expose-gc bench/cluster.mjs [--objects 20000] [--runs 3] [--page-size 500]
  *          [--concurrency 8] [--server-us-per-object 0,100] [--latency-ms 0] [--http]
  *          [--strict] [--out file]
  */
 import { execFileSync, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -45,7 +52,97 @@ const { values: opts } = parseArgs({
 const MAX_CPU_SHARE = 0.3;
 const MAX_RSS_MB = 600;
 
+const gunzipAsync = promisify(gunzip);
+
 await main();
+
+/**
+ * The reference client: what any JavaScript client must do to list the same pages, and no
+ * more. node:http(s) with the agent settings of Palisade's client (keep-alive, `concurrency`
+ * sockets, the test CA), the bearer token, gzip inflated in large chunks, one UTF-8 decode and
+ * JSON.parse per page, the items kept (they are what a scanner keeps). It replays the requests
+ * Palisade made: the discovery GETs, then each list paged by its continue token, Namespaces
+ * first, then `concurrency` types at a time, as src/sources/cluster/index.ts does. No retries,
+ * no normalisation, no inventory: its CPU share is the floor of a JavaScript client here.
+ */
+async function bareListing({ url, caFile, token, concurrency, requestLog }) {
+  const base = new URL(url);
+  const mod = base.protocol === 'http:' ? http : https;
+  const agent =
+    base.protocol === 'http:'
+      ? new http.Agent({ keepAlive: true, maxSockets: concurrency })
+      : new https.Agent({ keepAlive: true, maxSockets: concurrency, ...(caFile ? { ca: readFileSync(caFile) } : { rejectUnauthorized: false }) });
+  const get = (path) =>
+    new Promise((resolveGet, reject) => {
+      const req = mod.request(
+        {
+          hostname: base.hostname,
+          port: base.port,
+          path,
+          agent,
+          headers: { Accept: 'application/json', 'Accept-Encoding': 'gzip', Authorization: `Bearer ${token}` },
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', async () => {
+            try {
+              const body = Buffer.concat(chunks);
+              const raw =
+                res.headers['content-encoding'] === 'gzip'
+                  ? await gunzipAsync(body, { chunkSize: Math.min(8 * 2 ** 20, Math.max(2 ** 16, body.length * 16)) })
+                  : body;
+              resolveGet(JSON.parse(raw.toString('utf8')));
+            } catch (err) {
+              reject(err);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  const discoveryPaths = [];
+  const lists = [];
+  for (const r of requestLog) {
+    const u = new URL(r.path, 'http://x');
+    if (!u.searchParams.has('limit')) discoveryPaths.push(r.path);
+    else if (!u.searchParams.has('continue')) lists.push(u);
+  }
+  const items = [];
+  let inFlight = 0;
+  const waiting = [];
+  const limited = async (fn) => {
+    if (inFlight >= concurrency) await new Promise((r) => waiting.push(r));
+    inFlight++;
+    try {
+      return await fn();
+    } finally {
+      inFlight--;
+      waiting.shift()?.();
+    }
+  };
+  const listAll = async (u) => {
+    for (let cont; ; ) {
+      if (cont) u.searchParams.set('continue', cont);
+      const page = await limited(() => get(`${u.pathname}${u.search}`));
+      for (const item of page.items ?? []) items.push(item);
+      cont = page.metadata?.continue;
+      if (!cont) return;
+    }
+  };
+  await Promise.all(discoveryPaths.map((p) => limited(() => get(p))));
+  const nsIndex = lists.findIndex((u) => u.pathname === '/api/v1/namespaces');
+  if (nsIndex >= 0) await listAll(lists.splice(nsIndex, 1)[0]);
+  let next = 0;
+  const worker = async () => {
+    while (next < lists.length) await listAll(lists[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, lists.length) }, worker));
+  agent.destroy();
+  return items;
+}
 
 function hasOpenssl() {
   try {
@@ -129,21 +226,39 @@ async function main() {
     const loadOptions = { kubeconfig, pageSize: Number(opts['page-size']), concurrency: Number(opts.concurrency) };
     log(`server model ${usPerObject} µs/object: warm-up, listing ${total.toLocaleString('en-US')} objects from ${ready.url}`);
     await loadClusters(loadOptions);
+    // The warm-up's requests are what the reference client replays.
+    const { requests: requestLog } = await ask('requests');
+    const bareOptions = { url: ready.url, caFile: ready.caFile, token: 'bench-token', concurrency: Number(opts.concurrency), requestLog };
+    if ((await bareListing(bareOptions)).length !== total) throw new Error('the reference client did not list every object');
     const runsOut = [];
     let clusters;
-    for (let i = 0; i < runs; i++) {
-      clusters = undefined;
+    /** CPU and wall time of one listing, and the server's CPU meanwhile. */
+    const timed = async (fn) => {
       gc();
       await ask('reset');
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      clusters = await loadClusters(loadOptions);
+      const value = await fn();
       const wallMs = performance.now() - t0;
       const c = process.cpuUsage(cpu0);
-      const cpuMs = (c.user + c.system) / 1000;
       const server = await ask('cpu');
-      runsOut.push({ wallMs, cpuMs, serverCpuMs: server.cpuMs, requests: clusters[0].requests });
-      log(`  run ${i + 1}: ${Math.round(wallMs)} ms wall, Palisade CPU ${Math.round(cpuMs)} ms, server CPU ${Math.round(server.cpuMs)} ms`);
+      return { value, wallMs, cpuMs: (c.user + c.system) / 1000, serverCpuMs: server.cpuMs };
+    };
+    for (let i = 0; i < runs; i++) {
+      // The reference first, with nothing else alive, as Palisade then runs (a retained
+      // inventory would add to the other's collector work).
+      clusters = undefined;
+      let bare = await timed(() => bareListing(bareOptions));
+      const bareObjects = bare.value.length;
+      bare = { ...bare, value: undefined };
+      if (bareObjects !== total) throw new Error(`the reference client listed ${bareObjects} objects, expected ${total}`);
+      const p = await timed(() => loadClusters(loadOptions));
+      clusters = p.value;
+      runsOut.push({ wallMs: p.wallMs, cpuMs: p.cpuMs, serverCpuMs: p.serverCpuMs, requests: clusters[0].requests, bare });
+      log(
+        `  run ${i + 1}: ${Math.round(p.wallMs)} ms wall, Palisade CPU ${Math.round(p.cpuMs)} ms, server CPU ${Math.round(p.serverCpuMs)} ms;` +
+          ` reference client ${Math.round(bare.wallMs)} ms wall, CPU ${Math.round(bare.cpuMs)} ms`,
+      );
     }
     child.send('stop');
     child.disconnect();
@@ -162,6 +277,14 @@ async function main() {
         palisadeCpuShare: Math.round(share * 1000) / 1000,
         serverCpuShare: Math.round(median(runsOut.map((r) => r.serverCpuMs / r.wallMs)) * 1000) / 1000,
         pass: share < MAX_CPU_SHARE,
+        reference: {
+          client: `node:${useTls ? 'https' : 'http'}, same agent settings and pages, gunzip, JSON.parse, items kept (bench/cluster.mjs bareListing)`,
+          wallMs: Math.round(median(runsOut.map((r) => r.bare.wallMs))),
+          cpuMs: Math.round(median(runsOut.map((r) => r.bare.cpuMs))),
+          cpuShare: Math.round(median(runsOut.map((r) => r.bare.cpuMs / r.bare.wallMs)) * 1000) / 1000,
+          serverCpuShare: Math.round(median(runsOut.map((r) => r.bare.serverCpuMs / r.bare.wallMs)) * 1000) / 1000,
+        },
+        palisadeToReferenceCpu: Math.round(median(runsOut.map((r) => r.cpuMs / r.bare.cpuMs)) * 100) / 100,
       },
       clusters,
     };
@@ -242,6 +365,12 @@ async function main() {
       `${l.objectsPerSecond.toLocaleString('en-US')} objects/s`,
       `${l.wallMs} ms; Palisade CPU ${pct(l.palisadeCpuShare)} of wall (server ${pct(l.serverCpuShare)})` +
         (l.serverUsPerObject > 0 ? `; target < ${MAX_CPU_SHARE * 100}%: ${l.pass ? 'ok' : 'MISSED'}` : '; client-bound by design'),
+    ]),
+    ...listing.map((l) => [
+      `  reference client, ${l.serverUsPerObject > 0 ? `${l.serverUsPerObject} µs/object` : 'in-memory'}`,
+      `${Math.round(total / (l.reference.wallMs / 1000)).toLocaleString('en-US')} objects/s`,
+      `${l.reference.wallMs} ms; CPU ${pct(l.reference.cpuShare)} of wall (server ${pct(l.reference.serverCpuShare)});` +
+        ` Palisade CPU ${l.palisadeCpuMs} ms = ${l.palisadeToReferenceCpu.toFixed(2)}x its ${l.reference.cpuMs} ms`,
     ]),
     [
       'scanning',

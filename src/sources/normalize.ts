@@ -46,7 +46,13 @@ export function normalizeObject(object: JsonObject, typeMeta?: { readonly apiVer
   }
   const isSecret = out.kind === 'Secret' && out.apiVersion === 'v1';
   const metadata = out.metadata;
-  if (isPlainObject(metadata) && (metadata.managedFields !== undefined || isPlainObject(metadata.annotations))) {
+  // Metadata is copied only when something in it goes: list pages pruned before parsing
+  // (sources/cluster/prune.ts) arrive without managed fields, and most objects have no
+  // last-applied annotation, so their metadata is kept as parsed.
+  if (
+    isPlainObject(metadata) &&
+    (metadata.managedFields !== undefined || (isPlainObject(metadata.annotations) && LAST_APPLIED_ANNOTATION in metadata.annotations))
+  ) {
     const meta: JsonObject = {};
     for (const key in metadata) if (key !== 'managedFields') meta[key] = metadata[key] as JsonValue;
     const annotations = meta.annotations;

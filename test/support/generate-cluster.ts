@@ -32,6 +32,7 @@ export function generateCluster(total: number): JsonObject[] {
       },
     },
   ];
+  // Keys in the order kube-apiserver writes ObjectMeta (its Go field order): managedFields last.
   const meta = (name: string, namespace?: string, extra: JsonObject = {}): JsonObject => ({
     name,
     ...(namespace ? { namespace } : {}),
@@ -39,8 +40,8 @@ export function generateCluster(total: number): JsonObject[] {
     resourceVersion: String(100000 + seq),
     creationTimestamp: '2026-01-01T00:00:00Z',
     labels: { app: name.split('-').slice(0, 2).join('-'), 'app.kubernetes.io/part-of': 'bench' },
-    managedFields: managedFields('kube-controller-manager'),
     ...extra,
+    managedFields: managedFields('kube-controller-manager'),
   });
   const owner = (o: JsonObject): JsonObject => {
     const m = o.metadata as JsonObject;

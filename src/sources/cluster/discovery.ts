@@ -3,7 +3,7 @@
  * `/apis/<group>/<version>`), in the version kubectl would use, and which of them a scan lists.
  */
 import type { ResourceTypeCoverage } from '../../core/types.js';
-import { ApiError } from './http.js';
+import { ApiError, type GetOptions } from './http.js';
 
 /** One served resource type. */
 export interface ResourceType {
@@ -31,7 +31,7 @@ export interface DiscoveryResult {
 
 /** Minimal client interface: what discovery and listing need from {@link ApiClient}. */
 export interface Getter {
-  get<T = unknown>(path: string, query?: Readonly<Record<string, string | undefined>>): Promise<T>;
+  get<T = unknown>(path: string, query?: Readonly<Record<string, string | undefined>>, options?: GetOptions): Promise<T>;
 }
 
 interface APIResource {

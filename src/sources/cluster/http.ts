@@ -4,12 +4,15 @@
  * credentials from client-node's KubeConfig (see docs/decisions/0008-cluster-client.md for
  * why not client-node's own API classes).
  */
+import { isAscii } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { VERSION } from '../../version.js';
+import { type PruneFields, pruneListBody } from './prune.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -23,6 +26,15 @@ export interface ApiClientOptions {
   readonly retries?: number;
   /** First retry delay in milliseconds; later ones grow fourfold (default 250). */
   readonly retryDelayMs?: number;
+}
+
+/** Options of one {@link ApiClient.get}. */
+export interface GetOptions {
+  /**
+   * Fields to cut out of the response body before it is parsed (see {@link pruneListBody}):
+   * for list pages whose objects are normalised afterwards anyway.
+   */
+  readonly prune?: PruneFields;
 }
 
 /** Why a request failed. */
@@ -173,7 +185,7 @@ export class ApiClient {
    * GETs `path` (below the server URL, which may carry a prefix such as a Rancher proxy path)
    * and parses the JSON body. Transient failures are retried; a 401 refreshes credentials once.
    */
-  async get<T = unknown>(path: string, query: Readonly<Record<string, string | undefined>> = {}): Promise<T> {
+  async get<T = unknown>(path: string, query: Readonly<Record<string, string | undefined>> = {}, options: GetOptions = {}): Promise<T> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, v);
     const qs = params.toString();
@@ -181,7 +193,7 @@ export class ApiClient {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        return (await this.#limited(() => this.#once(fullPath))) as T;
+        return (await this.#limited(() => this.#once(fullPath, options.prune))) as T;
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         if (err.status === 401 && !refreshed) {
@@ -328,15 +340,29 @@ export class ApiClient {
     for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     const proxied = this.#kc.getCurrentCluster()?.proxyUrl !== undefined;
+    const material = {
+      ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+      ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
+      ...(opts.key !== undefined ? { key: opts.key } : {}),
+    };
+    // One TLS context for every connection: given `ca`/`cert`/`key`, each connection would
+    // parse them into a context of its own (about 1 ms of CPU per connection). Material that
+    // does not load is passed as before, so the connection reports it as it always did.
+    let secureContext: tls.SecureContext | undefined;
+    if (!isHttp) {
+      try {
+        secureContext = tls.createSecureContext(material);
+      } catch {
+        secureContext = undefined;
+      }
+    }
     const make = (keepAlive: boolean, maxSockets: number): http.Agent =>
       isHttp
         ? new http.Agent({ keepAlive, maxSockets })
         : new https.Agent({
             keepAlive,
             maxSockets,
-            ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
-            ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
-            ...(opts.key !== undefined ? { key: opts.key } : {}),
+            ...(secureContext !== undefined ? { secureContext } : material),
             ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
             ...(opts.servername !== undefined ? { servername: opts.servername } : {}),
           });
@@ -355,7 +381,7 @@ export class ApiClient {
     return { headers, agent, streamAgent, at: Date.now() };
   }
 
-  async #once(path: string): Promise<unknown> {
+  async #once(path: string, prune: PruneFields | undefined): Promise<unknown> {
     const auth = await this.#credentials();
     this.requests++;
     const mod = this.#base.protocol === 'http:' ? http : https;
@@ -402,30 +428,48 @@ export class ApiClient {
       req.on('error', (err: NodeJS.ErrnoException) => fail(networkError(err, path)));
       req.end();
     });
-    let text: string;
+    let raw: Buffer;
     try {
-      text = (headers['content-encoding'] === 'gzip' ? await gunzipAsync(body, { chunkSize: inflateChunk(body.length) }) : body).toString('utf8');
+      raw = headers['content-encoding'] === 'gzip' ? await gunzipAsync(body, { chunkSize: inflateChunk(body) }) : body;
     } catch {
       throw new ApiError('network', 0, 'CorruptBody', `response body is not valid gzip (connection dropped?) on GET ${path.split('?')[0]}`);
     }
     if (status >= 200 && status < 300) {
+      // `raw` is this request's own buffer (inflated, or concatenated from the chunks): pruning may compact it in place.
+      const text = decode(prune ? pruneListBody(raw, prune) : raw);
       try {
         return JSON.parse(text);
       } catch {
         throw new ApiError('invalid-response', status, 'InvalidJSON', `GET ${path}: response is not JSON`);
       }
     }
-    throw httpError(status, text, headers['retry-after']);
+    throw httpError(status, decode(raw), headers['retry-after']);
   }
 }
 
+/** Largest output chunk of an inflate; larger bodies are inflated in several chunks and joined. */
+const MAX_INFLATE_CHUNK = 32 * 1024 * 1024;
+
 /**
- * Output chunk size for inflating a body of `gzipped` bytes. zlib's default (16 KiB) makes
- * an asynchronous inflate of a list page (JSON shrinks 10 to 30 times) cross the thread pool
- * once per 16 KiB: three to four times the CPU of inflating it in a few large chunks.
+ * Output chunk size for inflating `gzipped`. zlib's default (16 KiB) makes an asynchronous
+ * inflate of a list page (JSON shrinks 10 to 30 times) cross the thread pool once per 16 KiB:
+ * three to four times the CPU of inflating it in one go. The gzip trailer gives the inflated
+ * size (modulo 2^32, RFC 1952 ISIZE): one chunk of that size (plus one byte, so that zlib does
+ * not start another) is the whole body, with no join; the size is only a hint from the
+ * server, hence the bounds.
  */
-function inflateChunk(gzipped: number): number {
-  return Math.min(8 * 1024 * 1024, Math.max(64 * 1024, gzipped * 16));
+function inflateChunk(gzipped: Buffer): number {
+  const size = gzipped.length >= 18 ? gzipped.readUInt32LE(gzipped.length - 4) + 1 : 0;
+  const guess = size > 1 ? size : gzipped.length * 16;
+  return Math.min(MAX_INFLATE_CHUNK, Math.max(64 * 1024, guess));
+}
+
+/**
+ * UTF-8 text of a body. API servers send JSON that is almost always plain ASCII, which
+ * decodes as Latin-1 without UTF-8's per-byte checks (`isAscii` is vectorised).
+ */
+function decode(b: Buffer): string {
+  return b.toString(isAscii(b) ? 'latin1' : 'utf8');
 }
 
 function httpView(kc: KubeConfig): KubeConfig {

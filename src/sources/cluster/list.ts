@@ -8,6 +8,7 @@ import { normalizeObject } from '../normalize.js';
 import type { JsonObject, ResourceTypeCoverage } from '../../core/types.js';
 import type { Getter, ResourceType } from './discovery.js';
 import { ApiError } from './http.js';
+import { pruneFieldsFor } from './prune.js';
 import { isObject } from '../../core/object.js';
 
 /** What to list, and how. */
@@ -71,13 +72,16 @@ function toObject(item: JsonObject, t: ResourceType): JsonObject {
  */
 export async function listAll(client: Getter, t: ResourceType, path: string, query: Readonly<Record<string, string>>, plan: ListPlan): Promise<JsonObject[]> {
   const limit = String(plan.pageSize ?? 500);
+  // Fields that normalisation drops are cut before parsing where the type's JSON shape is known.
+  const prune = pruneFieldsFor(t);
+  const options = prune ? { prune } : {};
   let restarted = false;
   let objects: JsonObject[] = [];
   let cont: string | undefined;
   for (;;) {
     let page: { items?: unknown; metadata?: { continue?: unknown } };
     try {
-      page = await client.get(path, { ...query, limit, continue: cont });
+      page = await client.get(path, { ...query, limit, continue: cont }, options);
     } catch (err) {
       if (err instanceof ApiError && err.status === 410 && cont !== undefined) {
         if (restarted) throw new ApiError('http', 410, err.reason, `list expired (410 Gone) again after a restart: ${err.message}`);
