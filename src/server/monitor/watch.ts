@@ -8,6 +8,7 @@ import type { ApiClient, ApiStream } from '../../sources/cluster/http.js';
 import { ApiError } from '../../sources/cluster/http.js';
 import type { ResourceType } from '../../sources/cluster/discovery.js';
 import { typeName } from '../../sources/cluster/discovery.js';
+import { pruneFieldsFor } from '../../sources/cluster/prune.js';
 import { normalizeObject } from '../../sources/normalize.js';
 import { isObject } from '../../core/object.js';
 import type { JsonObject, ResourceTypeCoverage } from '../../core/types.js';
@@ -211,10 +212,12 @@ export class TypeWatcher {
     let cont: string | undefined;
     let rv: string | undefined;
     let restarted = false;
+    // Fields that normalisation drops are cut before parsing, as `palisade scan` lists (prune.ts).
+    const prune = pruneFieldsFor(this.type);
     for (;;) {
       let page: { items?: unknown; metadata?: { continue?: unknown; resourceVersion?: unknown } };
       try {
-        page = await this.#client.get(path, { limit: String(this.#options.pageSize), continue: cont });
+        page = await this.#client.get(path, { limit: String(this.#options.pageSize), continue: cont }, prune ? { prune } : {});
       } catch (err) {
         if (err instanceof ApiError && err.status === 410 && cont !== undefined && !restarted) {
           // The continue token expired: start the list again, once.
