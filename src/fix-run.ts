@@ -12,7 +12,16 @@ import { Inventory } from './core/inventory.js';
 import type { ScanReport } from './core/report.js';
 import type { Resource, Severity } from './core/types.js';
 import { type FixOutcome, objectKey, planFixes } from './fix/fix.js';
-import { type LoadedSource, mergeReports, overridesFor, prepareChecks, type ScanOptions, scanInventory, targetKubernetesVersion } from './scan.js';
+import {
+  type LoadedSource,
+  mergeReports,
+  overridesFor,
+  prepareChecks,
+  type ScanOptions,
+  scanInventory,
+  sourceOptions,
+  targetKubernetesVersion,
+} from './scan.js';
 import { addManifestText } from './sources/files.js';
 
 /** Options of {@link fixLoaded}: a scan's options plus which fixes to apply. */
@@ -47,16 +56,7 @@ export function fixLoaded(loaded: readonly LoadedSource[], options: FixRunOption
   const outcomes: FixOutcome[] = [];
   const reports: ScanReport[] = [];
   for (const l of loaded) {
-    const base = {
-      ...options,
-      sources: l.sources,
-      diagnostics: l.diagnostics,
-      ...(l.stats ? { stats: l.stats } : {}),
-      ...(l.coverage ? { coverage: l.coverage } : {}),
-      ...(l.cluster ? { cluster: l.cluster } : {}),
-      ...(l.incomplete ? { incomplete: l.incomplete } : {}),
-    };
-    const report = scanInventory(l.inventory, base);
+    const report = scanInventory(l.inventory, sourceOptions(l, options));
     reports.push(report);
     const byKey = new Map<string, Resource>();
     for (const r of l.inventory.all) byKey.set(objectKey(r.ref, r.location?.file), r);
@@ -69,6 +69,22 @@ export function fixLoaded(loaded: readonly LoadedSource[], options: FixRunOption
     const { severity, params } = overridesFor(checks, config);
     const exceptions = new ExceptionMatcher(config.exceptions, options.today ?? new Date().toISOString().slice(0, 10), config.nonWaivable);
     const kubernetesVersion = targetKubernetesVersion(options.kubernetesVersion, l.cluster?.kubernetesVersion);
+    // An empty inventory read as the source's was (its cluster, its default namespace).
+    const emptyLike = (): Inventory =>
+      new Inventory({
+        ...(l.inventory.cluster !== undefined ? { cluster: l.inventory.cluster } : {}),
+        ...(l.inventory.defaultNamespace !== undefined ? { defaultNamespace: l.inventory.defaultNamespace } : {}),
+      });
+    // The engine with the scan's severities, parameters, exceptions and target version.
+    const engine = (inv: Inventory, selected: typeof checks) =>
+      runChecks(inv, {
+        checks: selected,
+        models: builtinModels,
+        severityOverrides: severity,
+        params,
+        exceptions,
+        ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
+      }).findings;
     outcomes.push(
       planFixes({
         findings: report.findings,
@@ -77,25 +93,12 @@ export function fixLoaded(loaded: readonly LoadedSource[], options: FixRunOption
         objectOf: (f) => byKey.get(objectKey(f.resource, sourceFileOf(f)))?.object,
         remediationOf: (id) => remediation.get(id) ?? '',
         checkObject: (object) => {
-          const inv = new Inventory({
-            ...(l.inventory.cluster !== undefined ? { cluster: l.inventory.cluster } : {}),
-            ...(l.inventory.defaultNamespace !== undefined ? { defaultNamespace: l.inventory.defaultNamespace } : {}),
-          });
+          const inv = emptyLike();
           inv.add({ object });
-          return runChecks(inv, {
-            checks: localChecks,
-            models: builtinModels,
-            severityOverrides: severity,
-            params,
-            exceptions,
-            ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
-          }).findings;
+          return engine(inv, localChecks);
         },
         rescan: ({ texts, objects }) => {
-          const inv = new Inventory({
-            ...(l.inventory.cluster !== undefined ? { cluster: l.inventory.cluster } : {}),
-            ...(l.inventory.defaultNamespace !== undefined ? { defaultNamespace: l.inventory.defaultNamespace } : {}),
-          });
+          const inv = emptyLike();
           for (const r of l.inventory.all) {
             const file = r.location?.file;
             if (file !== undefined && texts.has(file)) continue;
@@ -109,14 +112,7 @@ export function fixLoaded(loaded: readonly LoadedSource[], options: FixRunOption
           const stats = { files: 0, documents: 0, resources: 0, nonKubernetes: 0, parseErrors: 0, skippedFiles: 0 };
           for (const [file, text] of texts) addManifestText(inv, text, file, [], stats);
           // The engine alone, as the first scan ran it: the report's grouping is not needed to compare.
-          return runChecks(inv, {
-            checks,
-            models: builtinModels,
-            severityOverrides: severity,
-            params,
-            exceptions,
-            ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
-          }).findings;
+          return engine(inv, checks);
         },
       }),
     );

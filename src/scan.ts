@@ -346,26 +346,26 @@ export function overridesFor(
   return { severity, params };
 }
 
+/** What a scan knows of the source of an inventory, beside the {@link ScanOptions}. */
+export interface InventoryScanOptions {
+  readonly sources?: readonly string[];
+  readonly stats?: LoadStats;
+  readonly diagnostics?: readonly Diagnostic[];
+  /** Per-type coverage of a cluster or snapshot source: checks whose data has gaps report errors. */
+  readonly coverage?: readonly ResourceTypeCoverage[];
+  /** The cluster the inventory was read from. */
+  readonly cluster?: ClusterSource;
+  /** What the loader could not read: the report is then marked incomplete. */
+  readonly incomplete?: readonly IncompleteReason[];
+}
+
 /**
  * Scans an inventory that is already loaded.
  *
  * @example
  * const report = scanInventory(inventory, { sources: ['x.yaml'] });
  */
-export function scanInventory(
-  inventory: Inventory,
-  options: ScanOptions & {
-    readonly sources?: readonly string[];
-    readonly stats?: LoadStats;
-    readonly diagnostics?: readonly Diagnostic[];
-    /** Per-type coverage of a cluster or snapshot source: checks whose data has gaps report errors. */
-    readonly coverage?: readonly ResourceTypeCoverage[];
-    /** The cluster the inventory was read from. */
-    readonly cluster?: ClusterSource;
-    /** What the loader could not read: the report is then marked incomplete. */
-    readonly incomplete?: readonly IncompleteReason[];
-  } = {},
-): ScanReport {
+export function scanInventory(inventory: Inventory, options: ScanOptions & InventoryScanOptions = {}): ScanReport {
   const config = options.config ?? EMPTY_CONFIG;
   const checks = options.preparedChecks ?? prepareChecks(options);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
@@ -650,19 +650,20 @@ export async function loadSource(
  * const report = scanLoaded(await loadSource({ kind: 'snapshot', file: 'prod.snapshot.json.gz' }));
  */
 export function scanLoaded(loaded: readonly LoadedSource[], options: ScanOptions = {}): ScanReport {
-  return mergeReports(
-    loaded.map((l) =>
-      scanInventory(l.inventory, {
-        ...options,
-        sources: l.sources,
-        diagnostics: l.diagnostics,
-        ...(l.stats ? { stats: l.stats } : {}),
-        ...(l.coverage ? { coverage: l.coverage } : {}),
-        ...(l.cluster ? { cluster: l.cluster } : {}),
-        ...(l.incomplete ? { incomplete: l.incomplete } : {}),
-      }),
-    ),
-  );
+  return mergeReports(loaded.map((l) => scanInventory(l.inventory, sourceOptions(l, options))));
+}
+
+/** A scan's options with what one loaded source says of itself (sources, stats, coverage, cluster). */
+export function sourceOptions<T extends ScanOptions>(l: LoadedSource, options: T): T & InventoryScanOptions {
+  return {
+    ...options,
+    sources: l.sources,
+    diagnostics: l.diagnostics,
+    ...(l.stats ? { stats: l.stats } : {}),
+    ...(l.coverage ? { coverage: l.coverage } : {}),
+    ...(l.cluster ? { cluster: l.cluster } : {}),
+    ...(l.incomplete ? { incomplete: l.incomplete } : {}),
+  };
 }
 
 /**

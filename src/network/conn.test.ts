@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALL_CONNS, connsOf, connsToJson, formatConns, intersect, isAll, isEmpty, NO_CONNS, protocolConns, subtract, union } from './conn.js';
+import { ALL_CONNS, connsOf, connsToJson, formatConns, intersect, isAll, isEmpty, NO_CONNS, overlaps, protocolConns, subtract, union } from './conn.js';
 import { formatRange, parseCidr, parseRange, splitSpace, wholeFamily } from './ip.js';
 
 describe('connection sets', () => {
@@ -12,6 +12,13 @@ describe('connection sets', () => {
     assert.equal(formatConns(subtract(ALL_CONNS, protocolConns('TCP'))), 'UDP all; SCTP all');
     assert.ok(isEmpty(subtract(a, a)));
     assert.ok(isAll(union(protocolConns('TCP'), union(protocolConns('UDP'), protocolConns('SCTP')))));
+  });
+
+  it('overlaps: some port of some protocol in both, the same answer as a non-empty intersection', () => {
+    const sets = [NO_CONNS, ALL_CONNS, connsOf('TCP', 80, 90), connsOf('TCP', 85), connsOf('TCP', 91, 100), connsOf('UDP', 85), protocolConns('SCTP')];
+    for (const a of sets) for (const b of sets) assert.equal(overlaps(a, b), !isEmpty(intersect(a, b)), `${formatConns(a)} / ${formatConns(b)}`);
+    assert.equal(overlaps(connsOf('TCP', 80, 90), connsOf('TCP', 90, 95)), true);
+    assert.equal(overlaps(connsOf('TCP', 80, 90), connsOf('UDP', 80, 90)), false);
   });
 
   it('JSON: "all", or ranges with endPort only when wider than one port', () => {

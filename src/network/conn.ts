@@ -130,6 +130,17 @@ export function isEmpty(c: ConnSet): boolean {
 
 const isFull = (l: readonly Interval[]): boolean => l === FULL || (l.length === 1 && l[0]?.[0] === MIN_PORT && l[0][1] === MAX_PORT);
 
+/**
+ * Whether two connection sets share a port of some protocol.
+ *
+ * @example
+ * overlaps(connsOf('TCP', 80, 90), connsOf('TCP', 85)); // true
+ */
+export function overlaps(a: ConnSet, b: ConnSet): boolean {
+  for (const p of ['TCP', 'UDP', 'SCTP'] as const) for (const [lo, hi] of b[p]) if (a[p].some(([x, y]) => x <= hi && lo <= y)) return true;
+  return false;
+}
+
 /** True when the set holds every protocol and port. */
 export function isAll(c: ConnSet): boolean {
   return c === ALL_CONNS || (isFull(c.TCP) && isFull(c.UDP) && isFull(c.SCTP));

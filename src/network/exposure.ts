@@ -8,7 +8,7 @@
 import { isObject } from '../core/object.js';
 import type { JsonObject, Resource } from '../core/types.js';
 import type { Inventory } from '../core/inventory.js';
-import { type ConnSet, connsOf, isEmpty, NO_CONNS, type Protocol, parseProtocol, union } from './conn.js';
+import { type ConnSet, connsOf, isEmpty, NO_CONNS, overlaps, type Protocol, parseProtocol, union } from './conn.js';
 import type { NetworkModel, PodTarget, WorkloadNode } from './model.js';
 
 /** How traffic from outside gets in. */
@@ -106,7 +106,7 @@ function tlsOfPort(sp: ServicePort): boolean | undefined {
 /** Verdict for traffic from outside the cluster (every external range) to some ports of a workload. */
 function fromOutside(model: NetworkModel, w: WorkloadNode, ports: ConnSet): { policy: PolicyVerdict; allowedFrom: string[] } {
   const allowedFrom: string[] = [];
-  for (const x of model.externals) if (anyShared(model.allowed({ kind: 'external', node: x }, { kind: 'workload', node: w }), ports)) allowedFrom.push(x.text);
+  for (const x of model.externals) if (overlaps(model.allowed({ kind: 'external', node: x }, { kind: 'workload', node: w }), ports)) allowedFrom.push(x.text);
   return { policy: allowedFrom.length > 0 ? 'allowed' : 'denied', allowedFrom };
 }
 
@@ -118,15 +118,10 @@ function fromOutside(model: NetworkModel, w: WorkloadNode, ports: ConnSet): { po
 function fromController(model: NetworkModel, w: WorkloadNode, ports: ConnSet, home: string | undefined): PolicyVerdict {
   const dst = { kind: 'workload', node: w } as const;
   const anyPod: PodTarget = model.anyPod();
-  if (anyShared(model.reach(anyPod, dst).allowed, ports)) return 'allowed';
+  if (overlaps(model.reach(anyPod, dst).allowed, ports)) return 'allowed';
   // Gateway implementations commonly run the gateway's pods in the Gateway's namespace.
-  if (home !== undefined && home !== w.namespace && anyShared(model.reach(model.podIn(home), dst).allowed, ports)) return 'allowed';
+  if (home !== undefined && home !== w.namespace && overlaps(model.reach(model.podIn(home), dst).allowed, ports)) return 'allowed';
   return model.reachableFromOtherNamespace(w, ports) ? 'allowed' : 'denied';
-}
-
-function anyShared(a: ConnSet, b: ConnSet): boolean {
-  for (const p of ['TCP', 'UDP', 'SCTP'] as const) for (const [lo, hi] of b[p]) if (a[p].some(([x, y]) => x <= hi && lo <= y)) return true;
-  return false;
 }
 
 function svcName(svc: Resource): string {

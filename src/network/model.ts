@@ -16,7 +16,20 @@ import type { Inventory } from '../core/inventory.js';
 import { isObject } from '../core/object.js';
 import type { Resource } from '../core/types.js';
 import { containersOf, type PodSpecTarget, podSpecsOf } from '../core/workloads.js';
-import { ALL_CONNS, type ConnSet, connsOf, intersect, isEmpty, NO_CONNS, type Protocol, parseProtocol, protocolConns, subtract, union } from './conn.js';
+import {
+  ALL_CONNS,
+  type ConnSet,
+  connsOf,
+  intersect,
+  isEmpty,
+  NO_CONNS,
+  overlaps,
+  type Protocol,
+  parseProtocol,
+  protocolConns,
+  subtract,
+  union,
+} from './conn.js';
 import { type Exposure, exposuresOf } from './exposure.js';
 import { type Family, formatRange, type IpRange, rangeContains, rangesOverlap, splitSpace } from './ip.js';
 import {
@@ -191,12 +204,6 @@ interface DirectionTable {
 /** A table's verdict for one endpoint (a class, or `classes + external id`). */
 function tableAt(t: DirectionTable, e: number): ConnSet {
   return t.all ? (t.all[e] as ConnSet) : (t.per.get(e) ?? t.fallback);
-}
-
-/** Whether two connection sets share a port of some protocol. */
-function sharesAny(a: ConnSet, b: ConnSet): boolean {
-  for (const p of ['TCP', 'UDP', 'SCTP'] as const) for (const [lo, hi] of b[p]) if (a[p].some(([x, y]) => x <= hi && lo <= y)) return true;
-  return false;
 }
 
 const kindOrder = (a: Policy, b: Policy): number => a.priority - b.priority || a.label.localeCompare(b.label);
@@ -677,15 +684,15 @@ export class NetworkModel {
     const ingress = this.#tableOf(w.classId, 'ingress');
     const C = this.#classes.length;
     const tryClass = (c: number, conns: ConnSet): boolean => {
-      if (!sharesAny(conns, ports)) return false;
+      if (!overlaps(conns, ports)) return false;
       const other = (this.#classes[c] as { members: WorkloadNode[] }).members.find((m) => m.namespace !== w.namespace);
-      return other !== undefined && sharesAny(this.allowed({ kind: 'workload', node: other }, { kind: 'workload', node: w }), ports);
+      return other !== undefined && overlaps(this.allowed({ kind: 'workload', node: other }, { kind: 'workload', node: w }), ports);
     };
     if (ingress.all) {
       for (let c = 0; c < C; c++) if (tryClass(c, ingress.all[c] as ConnSet)) return true;
       return false;
     }
-    if (sharesAny(ingress.fallback, ports)) {
+    if (overlaps(ingress.fallback, ports)) {
       for (let c = 0; c < C; c++) if (tryClass(c, ingress.per.get(c) ?? ingress.fallback)) return true;
       return false;
     }
