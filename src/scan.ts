@@ -2,7 +2,7 @@
  * The library entry point: load sources, select checks, run the engine, build the report.
  * The CLI, and later the webhook and server, call this; they add no logic of their own.
  */
-import { builtinAuditRules } from './audit-rules/index.js';
+import { AUDIT_RULE_NAMES } from './audit-rules/names.js';
 import { parseKubernetesMinor } from './checks/api-deprecations.js';
 import { builtinChecks } from './checks/index.js';
 import { builtinModels } from './checks/models.js';
@@ -226,7 +226,7 @@ export function validateCheckNames(
   if (flagProblems.length > 0) throw new PalisadeError('usage', `${flagProblems.join('; ')}; run palisade checks to list them`);
   // One configuration serves `palisade scan` and `palisade audit`: settings, exceptions and
   // non-waivable entries may name audit rules (PAL-A001...), which scans leave alone.
-  const auditRule = (pattern: string): boolean => builtinAuditRules.some((r) => globMatch(pattern, r.id) || globMatch(pattern, r.name));
+  const auditRule = (pattern: string): boolean => AUDIT_RULE_NAMES.some(([id, name]) => globMatch(pattern, id) || globMatch(pattern, name));
   const unknownHere = (pattern: string): string | undefined => (auditRule(pattern) ? undefined : unknown(pattern));
   const configProblems = [
     ...config.include.map((p, i) => unknown(p) && `include[${i}]: ${unknown(p)}`),
