@@ -648,7 +648,6 @@ function hashFeed(h: Hash53, text: string): void {
   h[1] = h2;
 }
 
-/** The 53 bits as 14 hex digits, from two 32-bit halves (a double's toString(16) is slow). */
 /** The final 53 bits of a hash state: the high 21 bits and the low 32, as unsigned numbers. */
 function hashParts(h: Hash53): [number, number] {
   const a = h[0];
@@ -658,6 +657,7 @@ function hashParts(h: Hash53): [number, number] {
   return [(2097151 & h2) >>> 0, h1 >>> 0];
 }
 
+/** The 53 bits as 14 hex digits, from the two halves (a double's toString(16) is slow). */
 function hashHex(hi: number, lo: number): string {
   return hi.toString(16).padStart(6, '0') + lo.toString(16).padStart(8, '0');
 }
