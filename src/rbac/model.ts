@@ -818,7 +818,6 @@ export class RbacModel {
     return rows;
   }
 
-  /** For each role with a rule allowing the query, its first such rule. Uses the rule index. */
   /**
    * The rules that allow a request and the bindings of their roles, in binding order, for every
    * namespace at once: computed once per request (without its namespace), since callers such as
@@ -856,6 +855,7 @@ export class RbacModel {
     return grants;
   }
 
+  /** For each role with a rule allowing the query, its first such rule. Uses the rule index. */
   #allowingRules(query: WhoCanQuery): Map<RoleEntry, EffectiveRule> {
     const index = this.#index();
     const found = new Map<RoleEntry, number>();
