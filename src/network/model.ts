@@ -897,7 +897,7 @@ export class NetworkModel {
     return this.targetOf(e.node);
   }
 
-  /** Workloads a pod selector matches (a policy subject or a pod peer). */
+  /** Workloads a pod selector matches (a policy subject or a pod peer), once per distinct selector. */
   #podsMatching(sel: PodPeer): WorkloadNode[] {
     const key = selectorKey(sel);
     const known = this.#matching.get(key);
@@ -907,6 +907,7 @@ export class NetworkModel {
     return workloads;
   }
 
+  /** {@link #podsMatching} without the memo: the namespaces the selector admits, then the pods there. */
   #podsMatchingNow(sel: PodPeer): WorkloadNode[] {
     const namespaces = sel.namespaceSelector
       ? [...this.#byNamespace.keys()].filter((ns) => labelsMatch(sel.namespaceSelector as NonNullable<PodPeer['namespaceSelector']>, this.#nsLabels(ns)))
