@@ -20,7 +20,7 @@
  *          [--concurrency 8] [--server-us-per-object 0,100] [--latency-ms 0] [--http]
  *          [--strict] [--out file]
  */
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -29,10 +29,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { startFakeApiServer, writeKubeconfig } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const SERVER_MAIN = join(root, 'test', 'support', 'fake-apiserver-main.ts');
 
 const { values: opts } = parseArgs({
   options: {
@@ -174,55 +174,25 @@ async function main() {
   /** Lists the generated cluster `runs` times from a server child with this cost model. */
   async function measureListing(usPerObject) {
     // The server child makes the test PKI in `dir` on first use (openssl), and prints its URL when ready.
-    const child = fork(
-      SERVER_MAIN,
-      [
-        '--objects',
-        String(total),
-        '--latency-ms',
-        opts['latency-ms'],
-        '--cost-us-per-object',
-        String(usPerObject),
-        '--token',
-        'bench-token=bench',
-        ...(useTls ? ['--pki', dir] : ['--http']),
-      ],
-      { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
-    );
-    const kill = () => child.kill();
-    process.on('exit', kill);
+    const { child, ready, stop } = await startFakeApiServer([
+      '--objects',
+      String(total),
+      '--latency-ms',
+      opts['latency-ms'],
+      '--cost-us-per-object',
+      String(usPerObject),
+      '--token',
+      'bench-token=bench',
+      ...(useTls ? ['--pki', dir] : ['--http']),
+    ]);
     const next = () => new Promise((r) => child.once('message', r));
-    const ready = await new Promise((resolveReady, reject) => {
-      let out = '';
-      child.once('exit', (code) => reject(new Error(`the fake API server exited with ${code}`)));
-      child.stdout.on('data', (c) => {
-        out += c;
-        if (out.includes('\n')) resolveReady(JSON.parse(out.slice(0, out.indexOf('\n'))));
-      });
-    });
-    child.removeAllListeners('exit');
     const ask = async (m) => {
       const reply = next();
       child.send(m);
       return reply;
     };
-    const kubeconfig = join(dir, `kubeconfig-${usPerObject}`);
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {
-            name: 'bench',
-            cluster: { server: ready.url, ...(ready.caFile ? { 'certificate-authority': ready.caFile } : { 'insecure-skip-tls-verify': true }) },
-          },
-        ],
-        users: [{ name: 'bench', user: { token: 'bench-token' } }],
-        contexts: [{ name: 'bench', context: { cluster: 'bench', user: 'bench' } }],
-        'current-context': 'bench',
-      }),
-    );
+    const kubeconfig = writeKubeconfig(join(dir, `kubeconfig-${usPerObject}`), ready, 'bench-token');
+
     const loadOptions = { kubeconfig, pageSize: Number(opts['page-size']), concurrency: Number(opts.concurrency) };
     log(`server model ${usPerObject} µs/object: warm-up, listing ${total.toLocaleString('en-US')} objects from ${ready.url}`);
     await loadClusters(loadOptions);
@@ -262,7 +232,7 @@ async function main() {
     }
     child.send('stop');
     child.disconnect();
-    process.off('exit', kill);
+    stop();
     if (clusters[0].inventory.size !== total) throw new Error(`listed ${clusters[0].inventory.size} objects, expected ${total}`);
     if (!clusters[0].coverage.every((t) => t.status === 'ok')) throw new Error('coverage is not complete');
     const wallMs = median(runsOut.map((r) => r.wallMs));

@@ -8,4 +8,6 @@ const [image, cacheDir] = process.argv.slice(2);
 const t0 = performance.now();
 const r = await scanImage(image, { cache: new LayerCache(cacheDir, 1 << 30) });
 const ms = performance.now() - t0;
-process.stdout.write(`${JSON.stringify({ ms, packages: r.inventory.packages.length, cachedLayers: r.layers.filter((l) => l.cached).length, layers: r.layers.length })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, packages: r.inventory.packages.length, cachedLayers: r.layers.filter((l) => l.cached).length, layers: r.layers.length })}\n`,
+);

@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
+import { prng } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -31,19 +32,10 @@ const { values: opts } = parseArgs({
 });
 const TARGETS = { coldMs1G: 4000, warmMs1G: 500, rssMb: 300 };
 
-// Deterministic pseudo-random generator (mulberry32), so every run builds the same image.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const WORDS = 'the of and to in is for on that with as by from at this are be or an it not which have has was were can will if use data file value return function const error type string number list map node package version library module install system user config build'.split(' ');
+const WORDS =
+  'the of and to in is for on that with as by from at this are be or an it not which have has was were can will if use data file value return function const error type string number list map node package version library module install system user config build'.split(
+    ' ',
+  );
 function textPool(bytes, rand) {
   const parts = [];
   let n = 0;
@@ -114,13 +106,24 @@ function* layerFiles(index, bytes, pool, rand) {
   if (index === 0) {
     yield { path: 'etc/os-release', data: Buffer.from('ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n') };
     const status = [];
-    for (let i = 0; i < 400; i++) status.push(`Package: pkg${i}\nStatus: install ok installed\nArchitecture: amd64\nSource: src${i % 150}\nVersion: 1.${i}.0-1+deb12u1\nDescription: generated\n long description line\n`);
+    for (let i = 0; i < 400; i++)
+      status.push(
+        `Package: pkg${i}\nStatus: install ok installed\nArchitecture: amd64\nSource: src${i % 150}\nVersion: 1.${i}.0-1+deb12u1\nDescription: generated\n long description line\n`,
+      );
     yield { path: 'var/lib/dpkg/status', data: Buffer.from(status.join('\n')) };
   }
   if (index === 2)
-    for (let i = 0; i < 1500; i++) yield { path: `srv/app/node_modules/mod${i}/package.json`, data: Buffer.from(JSON.stringify({ name: `mod${i}`, version: `1.0.${i}`, license: 'MIT', description: 'x'.repeat(200) })) };
+    for (let i = 0; i < 1500; i++)
+      yield {
+        path: `srv/app/node_modules/mod${i}/package.json`,
+        data: Buffer.from(JSON.stringify({ name: `mod${i}`, version: `1.0.${i}`, license: 'MIT', description: 'x'.repeat(200) })),
+      };
   if (index === 3)
-    for (let i = 0; i < 200; i++) yield { path: `usr/lib/python3/dist-packages/pkg${i}-2.${i}.dist-info/METADATA`, data: Buffer.from(`Metadata-Version: 2.1\nName: pkg${i}\nVersion: 2.${i}\n\n${'d'.repeat(500)}`) };
+    for (let i = 0; i < 200; i++)
+      yield {
+        path: `usr/lib/python3/dist-packages/pkg${i}-2.${i}.dist-info/METADATA`,
+        data: Buffer.from(`Metadata-Version: 2.1\nName: pkg${i}\nVersion: 2.${i}\n\n${'d'.repeat(500)}`),
+      };
   let i = 0;
   while (n < bytes) {
     const size = Math.min(bytes - n, 4096 + Math.floor(rand() * rand() * 512 * 1024));
@@ -136,22 +139,33 @@ async function generate(dir, totalMb) {
   if (existsSync(join(dir, 'index.json'))) return;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
-  const rand = rng(totalMb);
+  // Deterministic (mulberry32), so every run builds the same image.
+  const rand = prng(totalMb);
   const pool = textPool(8 << 20, rand);
   const total = totalMb * 1024 * 1024;
   const shares = [0.4, 0.2, 0.2, 0.2];
   const layers = [];
   for (let i = 0; i < shares.length; i++) layers.push(await writeLayer(dir, layerFiles(i, Math.floor(total * shares[i]), pool, rand)));
-  const config = Buffer.from(JSON.stringify({ created: '2026-11-01T00:00:00Z', os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } }));
+  const config = Buffer.from(
+    JSON.stringify({ created: '2026-11-01T00:00:00Z', os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } }),
+  );
   const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
   writeFileSync(join(dir, 'blobs', 'sha256', configDigest.slice(7)), config);
   const manifest = Buffer.from(
-    JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: layers.map((l) => l.desc) }),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: layers.map((l) => l.desc),
+    }),
   );
   const md = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
   writeFileSync(join(dir, 'blobs', 'sha256', md.slice(7)), manifest);
   writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: md, size: manifest.length }] }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: md, size: manifest.length }] }),
+  );
 }
 
 function scan(image, cacheDir) {
@@ -201,15 +215,19 @@ for (const mb of opts.sizes.split(',').map(Number)) {
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-console.log(`\nImage scan (${cpus().length} CPUs, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}; median of ${runs} run(s), each scan in its own process)\n`);
+console.log(
+  `\nImage scan (${cpus().length} CPUs, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}; median of ${runs} run(s), each scan in its own process)\n`,
+);
 console.log('| image (uncompressed) | packages | cold ms | cold CPU ms | cold peak RSS MB | warm ms | warm peak RSS MB |');
 console.log('|:--|--:|--:|--:|--:|--:|--:|');
-for (const r of results) console.log(`| ${r.image} | ${fmt(r.packages)} | ${fmt(r.coldMs)} | ${fmt(r.coldCpuMs)} | ${fmt(r.coldRssMb)} | ${fmt(r.warmMs)} | ${fmt(r.warmRssMb)} |`);
+for (const r of results)
+  console.log(`| ${r.image} | ${fmt(r.packages)} | ${fmt(r.coldMs)} | ${fmt(r.coldCpuMs)} | ${fmt(r.coldRssMb)} | ${fmt(r.warmMs)} | ${fmt(r.warmRssMb)} |`);
 const big = results.find((r) => r.image === '1024 MB');
 const misses = [];
 if (big && big.coldMs > TARGETS.coldMs1G) misses.push(`1 GB cold ${fmt(big.coldMs)} ms > ${TARGETS.coldMs1G}`);
 if (big && big.warmMs > TARGETS.warmMs1G) misses.push(`1 GB warm ${fmt(big.warmMs)} ms > ${TARGETS.warmMs1G}`);
-for (const r of results) if (Math.max(r.coldRssMb, r.warmRssMb) > TARGETS.rssMb) misses.push(`${r.image} peak RSS ${fmt(Math.max(r.coldRssMb, r.warmRssMb))} MB > ${TARGETS.rssMb}`);
+for (const r of results)
+  if (Math.max(r.coldRssMb, r.warmRssMb) > TARGETS.rssMb) misses.push(`${r.image} peak RSS ${fmt(Math.max(r.coldRssMb, r.warmRssMb))} MB > ${TARGETS.rssMb}`);
 console.log(misses.length ? `\nTargets missed: ${misses.join('; ')}` : '\nAll targets met.');
 mkdirSync(dirname(opts.out), { recursive: true });
 writeFileSync(opts.out, JSON.stringify({ node: process.version, cpus: cpus().length, targets: TARGETS, results, misses }, null, 2));

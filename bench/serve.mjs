@@ -10,18 +10,18 @@
  *
  * Usage: node bench/serve.mjs [--objects 20000] [--strict] [--out file]
  */
-import { execFileSync, fork, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startFakeApiServer, writeKubeconfig } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const CLI = join(root, 'dist', 'cli', 'main.js');
-const SERVER_MAIN = join(root, 'test', 'support', 'fake-apiserver-main.ts');
 const MAX_RSS_MB = 500;
 
 const { values: opts } = parseArgs({
@@ -45,24 +45,9 @@ const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-serve-'));
 const children = [];
 try {
   const total = Number(opts.objects);
-  const api = fork(SERVER_MAIN, ['--objects', String(total), '--http'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const { child: api, ready } = await startFakeApiServer(['--objects', String(total), '--http']);
   children.push(api);
-  const ready = await new Promise((res, rej) => {
-    api.once('exit', (c) => rej(new Error(`fake API server exited ${c}`)));
-    createInterface({ input: api.stdout }).once('line', (l) => res(JSON.parse(l)));
-  });
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'bench', cluster: { server: ready.url } }],
-      users: [{ name: 'bench', user: {} }],
-      contexts: [{ name: 'bench', context: { cluster: 'bench', user: 'bench' } }],
-      'current-context': 'bench',
-    }),
-  );
+  const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), ready);
   const store = `sqlite:${join(dir, 'palisade.db')}`;
   const token = execFileSync(process.execPath, [CLI, 'serve', 'token', 'create', '--name', 'bench', '--role', 'viewer', '--store', store], {
     encoding: 'utf8',

@@ -13,17 +13,16 @@
  *
  * Usage: node --expose-gc bench/watch.mjs [--objects 20000] [--changes 1000] [--rate 50] [--strict] [--out file]
  */
-import { fork } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startFakeApiServer, writeKubeconfig } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const SERVER_MAIN = join(root, 'test', 'support', 'fake-apiserver-main.ts');
 
 const { values: opts } = parseArgs({
   options: {
@@ -77,33 +76,9 @@ async function main() {
   const { monitorCluster } = await import('../dist/server/monitor/index.js');
   await import('@kubernetes/client-node');
 
-  const child = fork(SERVER_MAIN, ['--objects', String(total), '--http'], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  process.on('exit', () => child.kill());
-  const ready = await new Promise((resolveReady, reject) => {
-    let out = '';
-    child.once('exit', (code) => reject(new Error(`the fake API server exited with ${code}`)));
-    child.stdout.on('data', (c) => {
-      out += c;
-      if (out.includes('\n')) resolveReady(JSON.parse(out.slice(0, out.indexOf('\n'))));
-    });
-  });
-  child.removeAllListeners('exit');
+  const { child, ready } = await startFakeApiServer(['--objects', String(total), '--http']);
   const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-watch-'));
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'bench', cluster: { server: ready.url } }],
-      users: [{ name: 'bench', user: {} }],
-      contexts: [{ name: 'bench', context: { cluster: 'bench', user: 'bench' } }],
-      'current-context': 'bench',
-    }),
-  );
+  const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), ready);
 
   const sentAt = new Map();
   const latencies = [];

@@ -41,32 +41,6 @@ type KubeConfigLike = {
   applyToHTTPSOptions(opts: https.RequestOptions): Promise<void>;
 };
 
-type KubeConfigFull = KubeConfigLike & {
-  getClusters(): { name: string; server: string }[];
-  getUsers(): unknown[];
-  getContexts(): unknown[];
-  getCurrentContext(): string;
-  loadFromOptions(options: unknown): void;
-};
-
-/**
- * client-node refuses to apply credentials for a plain-HTTP server (kubectl proxy, the test
- * server) unless TLS verification is off; there is no TLS to verify there, so a copy says so
- * (as the cluster source's client does).
- */
-function httpView(kc: KubeConfigFull): KubeConfigLike {
-  const cluster = kc.getCurrentCluster();
-  const Ctor = kc.constructor as new () => KubeConfigFull;
-  const view = new Ctor();
-  view.loadFromOptions({
-    clusters: kc.getClusters().map((c) => (c === cluster ? { ...c, skipTLSVerify: true } : c)),
-    users: kc.getUsers(),
-    contexts: kc.getContexts(),
-    currentContext: kc.getCurrentContext(),
-  });
-  return view;
-}
-
 async function post(kc: KubeConfigLike, path: string, body: unknown, timeoutMs: number): Promise<Record<string, unknown>> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig context has no cluster');
@@ -122,15 +96,14 @@ export async function tokenReviewAuthenticator(
   target: ReviewTarget,
   options: { readonly timeoutMs?: number; readonly ttlMs?: number } = {},
 ): Promise<TokenAuthenticator> {
-  const { resolveClusterTargets } = await import('../sources/cluster/index.js');
+  const { resolveClusterTargets, httpView } = await import('../sources/cluster/index.js');
   const [resolved] = await resolveClusterTargets({
     ...(target.kubeconfig !== undefined ? { kubeconfig: target.kubeconfig } : {}),
     ...(target.context !== undefined ? { contexts: [target.context] } : {}),
     ...(target.inCluster ? { env: { ...process.env, KUBECONFIG: '' }, kubeconfig: undefined } : {}),
   } as Parameters<typeof resolveClusterTargets>[0]);
   if (!resolved) throw new PalisadeError('kubeconfig-invalid', '--token-review: no cluster to ask');
-  const full = resolved.kubeConfig as unknown as KubeConfigFull;
-  const kc = new URL(resolved.server).protocol === 'http:' ? httpView(full) : full;
+  const kc = (new URL(resolved.server).protocol === 'http:' ? httpView(resolved.kubeConfig) : resolved.kubeConfig) as unknown as KubeConfigLike;
   const timeoutMs = options.timeoutMs ?? 5000;
   const ttl = options.ttlMs ?? 60_000;
   const cache = new Map<string, { at: number; principal: Principal | undefined; forbidden?: string }>();

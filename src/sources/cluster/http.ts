@@ -472,7 +472,15 @@ function decode(b: Buffer): string {
   return b.toString(isAscii(b) ? 'latin1' : 'utf8');
 }
 
-function httpView(kc: KubeConfig): KubeConfig {
+/**
+ * A copy of a kubeconfig whose current cluster skips TLS verification: client-node refuses to
+ * apply credentials for a plain-HTTP server (kubectl proxy, the test server) unless it is off,
+ * and there is no TLS to verify there. For `http:` servers only.
+ *
+ * @example
+ * const kc = new URL(server).protocol === 'http:' ? httpView(kubeConfig) : kubeConfig;
+ */
+export function httpView(kc: KubeConfig): KubeConfig {
   const cluster = kc.getCurrentCluster();
   const Ctor = kc.constructor as new () => KubeConfig;
   const view = new Ctor();

@@ -13,7 +13,7 @@ import { type ClusterTarget, type KubeconfigOptions, resolveClusterTargets } fro
 import { fetchKubeletConfigs } from './kubelet.js';
 import { type ListPlan, listType, type TypeResult } from './list.js';
 
-export { ApiClient, ApiError, type ApiClientOptions } from './http.js';
+export { ApiClient, ApiError, type ApiClientOptions, httpView } from './http.js';
 export { discover, listableTypes, typeName, type DiscoveryResult, type ResourceType } from './discovery.js';
 export { resolveClusterTargets, type ClusterTarget, type KubeconfigOptions } from './kubeconfig.js';
 export { listType, type ListPlan, type TypeResult } from './list.js';
