@@ -11,22 +11,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { JsonObject } from '../src/core/types.js';
 import { CLI } from './support/cli.js';
 import { type FakeApiProcess, startFakeApiProcess } from './support/fake-apiserver-process.js';
 import { writeKubeconfig } from './support/kubeconfig.js';
+import { webPod as pod } from './support/fixtures.js';
 import { LineProcess } from './support/line-process.js';
 import { postgresMissing, startPostgres, type TestPostgres } from './support/postgres.js';
 import { createToken, type Served, startServe } from './support/serve.js';
-
-function pod(name: string, privileged: boolean): JsonObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'web', uid: `uid-${name}` },
-    spec: { containers: [{ name: 'c', image: 'nginx:1.27', securityContext: { privileged } }] },
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

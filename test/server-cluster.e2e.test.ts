@@ -14,16 +14,8 @@ import type { JsonObject } from '../src/core/types.js';
 import { CLI } from './support/cli.js';
 import { type FakeApiProcess, startFakeApiProcess } from './support/fake-apiserver-process.js';
 import { writeKubeconfig } from './support/kubeconfig.js';
-import { createToken, type Served, startServe } from './support/serve.js';
-
-function pod(name: string, privileged: boolean): JsonObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'web', uid: `uid-${name}` },
-    spec: { containers: [{ name: 'c', image: 'nginx:1.27', securityContext: { privileged } }] },
-  };
-}
+import { webPod as pod } from './support/fixtures.js';
+import { apiCall, createToken, type Served, startServe } from './support/serve.js';
 
 const OBJECTS: JsonObject[] = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web', labels: { 'kubernetes.io/metadata.name': 'web' } } },
@@ -39,18 +31,7 @@ describe('palisade serve --cluster against the test API server', { timeout: 120_
   let server: Served;
   let viewer: string;
 
-  // biome-ignore lint/suspicious/noExplicitAny: answers of many shapes, asserted field by field
-  async function get(path: string): Promise<{ status: number; json: any; text: string }> {
-    const res = await fetch(`${server.url}${path}`, { headers: { Authorization: `Bearer ${viewer}` } });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, json, text };
-  }
+  const get = (path: string) => apiCall(server.url, path, viewer);
 
   async function until<T>(what: () => Promise<T | undefined>): Promise<T> {
     for (;;) {

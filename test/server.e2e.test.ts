@@ -15,32 +15,9 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { CLI } from './support/cli.js';
 import { createTestPki, hasOpenssl } from './support/pki.js';
-import { createToken, type Served, scanOf, startServe } from './support/serve.js';
+import { type ApiAnswer, apiCall as call, createToken, type Served, scanOf, startServe } from './support/serve.js';
 
 const run = promisify(execFile);
-
-interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: answers of many shapes, asserted field by field
-  readonly json: any;
-}
-
-async function call(base: string, path: string, token: string | undefined, init: RequestInit = {}): Promise<Answer> {
-  const res = await fetch(`${base}${path}`, {
-    ...init,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...(init.headers ?? {}) },
-  });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
 
 describe('palisade serve (built CLI)', () => {
   let dir: string;
@@ -140,7 +117,7 @@ describe('palisade serve (built CLI)', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Answer = await get(`/api/v1/findings?cluster=demo&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: ApiAnswer = await get(`/api/v1/findings?cluster=demo&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       assert.equal(page.status, 200);
       assert.ok(page.json.items.length <= 3);
       for (const f of page.json.items) seen.add(f.id);

@@ -8,7 +8,7 @@ import { builtinModels } from '../../src/checks/models.js';
 import { runChecks } from '../../src/core/engine.js';
 import type { ScanInputs } from '../../src/core/models.js';
 import { Inventory } from '../../src/core/inventory.js';
-import type { Diagnostic, Finding, JsonValue } from '../../src/core/types.js';
+import type { Diagnostic, Finding, JsonObject, JsonValue } from '../../src/core/types.js';
 import { type ExpectedPointer, expectedPointersIn } from '../../src/testing/fixtures.js';
 import { addManifestText, type LoadStats } from '../../src/sources/files.js';
 
@@ -60,4 +60,17 @@ export { fixtureParams } from '../../src/testing/fixtures.js';
  */
 export function expectedPointers(file: string): ExpectedPointer[] {
   return expectedPointersIn(readFileSync(file, 'utf8'));
+}
+
+/**
+ * A Pod in namespace `web` with a stable uid and one container, privileged or not: the object the
+ * server and agent end-to-end tests add, change and delete on the test API server.
+ */
+export function webPod(name: string, privileged: boolean): JsonObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'web', uid: `uid-${name}` },
+    spec: { containers: [{ name: 'c', image: 'nginx:1.27', securityContext: { privileged } }] },
+  };
 }

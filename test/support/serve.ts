@@ -142,3 +142,31 @@ export async function scanOf(
     findings: failing,
   };
 }
+
+/** An answer of the server's API: status, headers, the body and, when it is JSON, its value. */
+export interface ApiAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: answers of many shapes, asserted field by field
+  readonly json: any;
+}
+
+/**
+ * One request to a running `palisade serve` (`base` is its URL), with a bearer token when given
+ * and a JSON content type when there is a body.
+ */
+export async function apiCall(base: string, path: string, token: string | undefined, init: RequestInit = {}): Promise<ApiAnswer> {
+  const res = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...(init.headers ?? {}) },
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
