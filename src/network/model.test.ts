@@ -106,6 +106,57 @@ spec: {}`).inventory,
     assert.ok(model.unmodelledNamespaces.has('a'));
   });
 
+  it('exposure through an ingress controller: allowed when a workload of another namespace is let in, not one of its own', () => {
+    const app = `apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: w, image: w, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: shop}
+spec: {rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: from-edge, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{namespaceSelector: {}, podSelector: {matchLabels: {role: edge}}}], ports: [{port: 8080}]}]`;
+    const controller = (namespace: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: nginx, namespace: ${namespace}}
+spec:
+  template:
+    metadata: {labels: {role: edge}}
+    spec: {containers: [{name: n, image: n}]}`;
+    const verdict = (text: string) =>
+      buildNetworkModel(inventoryOf(text).inventory)
+        .exposures()
+        .filter((e) => e.via === 'Ingress')
+        .map((e) => e.policy);
+    // The controller's pods run in another namespace: the rule lets them in on 8080.
+    assert.deepEqual(verdict(`${app}\n${controller('edge')}`), ['allowed']);
+    // No pod the rule admits: no controller could forward the traffic.
+    assert.deepEqual(verdict(app), ['denied']);
+    // The only pod the rule admits is in the workload's own namespace: not a controller.
+    assert.deepEqual(verdict(`${app}\n${controller('shop')}`), ['denied']);
+  });
+
   it('exposure: hostNetwork is not governed by policies; hostPort is', () => {
     const model = buildNetworkModel(
       inventoryOf(`apiVersion: apps/v1
