@@ -87,3 +87,47 @@ describe('framework controls select checks', () => {
     assert.equal(f?.exemption?.reason, 'node agent');
   });
 });
+
+describe('checks run in two passes, reported as one', () => {
+  // A Deployment first, then a ClusterRole: image-latest-tag (no model) runs in the second
+  // pass, rbac-wildcard (the RBAC model) in the first; both objects waive them without a reason.
+  const objects = [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop', annotations: { 'palisade.dev/ignore.image-latest-tag': '' } },
+      spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:latest' }] } } },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'everything', annotations: { 'palisade.dev/ignore.rbac-wildcard': '' } },
+      rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+    },
+  ];
+  const inventory = new Inventory();
+  for (const object of objects) inventory.add({ object });
+  const report = scanInventory(inventory, { today: '2026-12-03' });
+
+  it('waivers without a reason are listed in inventory order, whichever pass ran their check', () => {
+    const waivers = report.diagnostics.filter((d) => d.code === 'waiver-without-reason').map((d) => d.message);
+    assert.equal(waivers.length, 2);
+    assert.match(waivers[0] as string, /^Deployment shop\/web: annotation palisade\.dev\/ignore\.image-latest-tag/);
+    assert.match(waivers[1] as string, /^ClusterRole everything: annotation palisade\.dev\/ignore\.rbac-wildcard/);
+  });
+
+  it('counts come in the checks order and add up to the totals', () => {
+    const ran = prepareChecks({}).map((c) => c.id);
+    const counted = Object.keys(report.perCheck);
+    assert.deepEqual(
+      counted,
+      ran.filter((id) => counted.includes(id)),
+    );
+    assert.ok(counted.includes('PAL-0300') && counted.includes('PAL-0100'), 'both passes are counted');
+    const sum = { pass: 0, fail: 0, exempt: 0, error: 0 };
+    for (const c of Object.values(report.perCheck)) for (const k of ['pass', 'fail', 'exempt', 'error'] as const) sum[k] += c[k];
+    assert.equal(report.summary.totals.fail, sum.fail);
+    assert.ok(report.findings.some((f) => f.check === 'PAL-0300' && f.status === 'fail'));
+    assert.ok(report.findings.some((f) => f.name === 'image-latest-tag' && f.status === 'fail'));
+  });
+});

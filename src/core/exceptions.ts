@@ -69,7 +69,7 @@ export class ExceptionMatcher {
   readonly #expired: readonly ExceptionRule[];
   readonly #nonWaivable: ReadonlySet<string>;
   readonly #used = new Set<ExceptionRule>();
-  readonly #unexplained = new Map<string, UnexplainedWaiver>();
+  readonly #unexplained = new Map<string, UnexplainedWaiver & { readonly index: number }>();
   readonly #matchOther: ((pattern: string, checkId: string) => boolean) | undefined;
 
   /**
@@ -96,7 +96,8 @@ export class ExceptionMatcher {
    * exception without a reason is rejected. One entry per object and annotation.
    */
   get unexplained(): readonly UnexplainedWaiver[] {
-    return [...this.#unexplained.values()];
+    // In inventory order, whatever order the checks ran in (the library runs them in passes).
+    return [...this.#unexplained.values()].sort((a, b) => a.index - b.index).map(({ resource, annotation }) => ({ resource, annotation }));
   }
 
   /** Active rules that matched no finding (candidates for clean-up). */
@@ -120,7 +121,7 @@ export class ExceptionMatcher {
         const annotation = IGNORE_ANNOTATION_PREFIX + key;
         const ref = s.resource.ref;
         const id = `${ref.cluster ?? ''}\u0000${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}\u0000${annotation}`;
-        if (!this.#unexplained.has(id)) this.#unexplained.set(id, { resource: ref, annotation });
+        if (!this.#unexplained.has(id)) this.#unexplained.set(id, { resource: ref, annotation, index: s.resource.index });
       }
     }
     const ref = s.resource.ref;

@@ -61,6 +61,12 @@ export interface ModelProvider<K extends ModelName = ModelName> {
    * provider of a model built from an input indexes it, never fetches).
    */
   build(inventory: Inventory, models: ModelLookup, inputs: ScanInputs): Models[K];
+  /**
+   * True when the model keeps nothing that grows with the inventory (a view of the object
+   * being evaluated). The library runs the checks that use only such models, or none, after
+   * the others, once the other models are released (see `scan.ts`).
+   */
+  readonly bounded?: boolean;
 }
 
 /**
@@ -74,6 +80,7 @@ export interface AnyModelProvider {
   readonly name: string;
   readonly reads: readonly string[];
   build(inventory: Inventory, models: ModelLookup, inputs: ScanInputs): unknown;
+  readonly bounded?: boolean;
 }
 
 /** Thrown when a check reads a model it did not declare in `uses`. */

@@ -149,7 +149,61 @@ const related = (a: string, b: string): boolean => a === b || a.startsWith(`${b}
  */
 export function topRisksOf(graph: AttackGraph, findings: readonly Finding[], limit = DEFAULT_TOP_RISKS, cluster?: string): TopRisks {
   if (limit <= 0) return { status: 'off', limit: 0, totalPaths: 0, notes: [], risks: [] };
+  return topRisksFrom(topPathsOf(graph, limit), findings, cluster);
+}
+
+/**
+ * What Top risks needs of the attack graph, taken from it once: the best paths, how many
+ * paths take each of their edges, and only the edges and vertices those paths touch. The graph
+ * can be released once this is taken (a 100,000-object scan's graph holds about 150 MB).
+ */
+export interface TopRiskPaths {
+  readonly limit: number;
+  readonly total: number;
+  readonly risks: ReturnType<AttackGraph['top']>['risks'];
+  readonly notes: readonly string[];
+  /** Per edge id on the paths: how many of the scan's paths take it. */
+  readonly usage: ReadonlyMap<number, number>;
+  readonly edges: ReadonlyMap<number, GraphEdge>;
+  readonly vertices: ReadonlyMap<number, Vertex>;
+}
+
+/**
+ * Takes {@link TopRiskPaths} from a graph.
+ *
+ * @example
+ * const top = topRisksFrom(topPathsOf(graph, 5), report.findings);
+ */
+export function topPathsOf(graph: AttackGraph, limit: number): TopRiskPaths {
   const { total, risks, usage } = graph.top(limit);
+  const edges = new Map<number, GraphEdge>();
+  const vertices = new Map<number, Vertex>();
+  const counts = new Map<number, number>();
+  for (const { path } of risks)
+    for (const e of path.edges) {
+      const edge = graph.edges[e] as GraphEdge;
+      edges.set(e, edge);
+      counts.set(e, usage[e] as number);
+      for (const v of [edge.from, edge.to]) {
+        const vertex = graph.vertices[v];
+        if (vertex) vertices.set(v, vertex);
+      }
+    }
+  return { limit, total, risks, notes: [...graph.notes], usage: counts, edges, vertices };
+}
+
+/**
+ * Builds the Top risks section from paths taken with {@link topPathsOf} and the report's
+ * (ranked) findings. Pure.
+ *
+ * @example
+ * const top = topRisksFrom(topPathsOf(graph, 5), report.findings);
+ */
+export function topRisksFrom(paths: TopRiskPaths, findings: readonly Finding[], cluster?: string): TopRisks {
+  const { limit, total, risks } = paths;
+  if (limit <= 0) return { status: 'off', limit: 0, totalPaths: 0, notes: [], risks: [] };
+  const edgeOf = (e: number): GraphEdge => paths.edges.get(e) as GraphEdge;
+  const usageOf = (e: number): number => paths.usage.get(e) ?? 0;
   const byObject = indexFindings(findings);
   const onObject = (r: Resource | undefined): readonly Finding[] => (r ? (byObject.get(refKey(r.ref.kind, r.ref.namespace, r.ref.name)) ?? []) : []);
   const onIdentity = (v: Vertex | undefined): readonly Finding[] => {
@@ -158,7 +212,7 @@ export function topRisksOf(graph: AttackGraph, findings: readonly Finding[], lim
   };
 
   const findingFor = (edge: GraphEdge, path: AttackPath): Finding | undefined => {
-    const objects = [...edge.evidence.flatMap((e) => onObject(e.resource)), ...onIdentity(graph.vertices[edge.from])];
+    const objects = [...edge.evidence.flatMap((e) => onObject(e.resource)), ...onIdentity(paths.vertices.get(edge.from))];
     const hints = edge.kind === 'rbac-escalation' ? (RBAC_CUT_CHECKS[path.sinkKind] ?? []) : (CUT_CHECKS[edge.kind] ?? []);
     for (const name of hints) {
       const hit = objects.find((f) => f.name === name);
@@ -179,17 +233,17 @@ export function topRisksOf(graph: AttackGraph, findings: readonly Finding[], lim
     let h = 0;
     for (const e of path.edges) {
       firstHop.push(h);
-      h += (graph.edges[e] as GraphEdge).steps?.length ?? 1;
+      h += edgeOf(e).steps?.length ?? 1;
     }
     let best = -1;
     path.edges.forEach((e, j) => {
-      const edge = graph.edges[e] as GraphEdge;
+      const edge = edgeOf(e);
       if (NOT_CUTTABLE.has(edge.kind)) return;
       // The hop most paths take; ties go to the one nearest the entry.
-      if (best < 0 || (usage[e] as number) > (usage[path.edges[best] as number] as number)) best = j;
+      if (best < 0 || usageOf(e) > usageOf(path.edges[best] as number)) best = j;
     });
     if (best < 0) best = 0;
-    const cutEdge = graph.edges[path.edges[best] as number] as GraphEdge;
+    const cutEdge = edgeOf(path.edges[best] as number);
     const finding = findingFor(cutEdge, path);
     const hops: RiskHop[] = path.hops.map((hop) => ({
       edge: hop.edge,
@@ -201,14 +255,14 @@ export function topRisksOf(graph: AttackGraph, findings: readonly Finding[], lim
       ...whereOf(hop.evidence.find((e) => e.resource)),
     }));
     const entries = [path.entry, ...also];
-    const workload = graph.vertices[(graph.edges[path.edges[0] as number] as GraphEdge).to]?.resource;
+    const workload = paths.vertices.get(edgeOf(path.edges[0] as number).to)?.resource;
     const combinations = onObject(workload)
       .filter((f) => COMBINATIONS.some((c) => c.name === f.name && entries.some((v) => v.entry === c.entry)))
       .map(riskFinding);
     const conditions = [
       path.entryKind === 'pod' ? 'compromised pod' : path.entryKind === 'identity' ? `stolen credentials of ${path.entry.label}` : undefined,
       ...path.edges.map((e) => {
-        const edge = graph.edges[e] as GraphEdge;
+        const edge = edgeOf(e);
         if (edge.kind !== 'rbac-escalation') return CONDITION[edge.kind];
         const step = edge.steps?.map((s) => s.kind).find((k) => k !== 'member' && k !== 'holds');
         return step ? `RBAC ${step}` : 'over-broad RBAC';
@@ -228,7 +282,7 @@ export function topRisksOf(graph: AttackGraph, findings: readonly Finding[], lim
       cut: {
         hop: firstHop[best] ?? 0,
         edge: path.hops[firstHop[best] ?? 0]?.edge ?? cutEdge.kind,
-        paths: usage[path.edges[best] as number] as number,
+        paths: usageOf(path.edges[best] as number),
         how: EDGE_SPECS[cutEdge.kind].cut,
         ...whereOf(cutEdge.evidence.find((e) => e.resource)),
         ...(finding ? { finding: riskFinding(finding) } : {}),
@@ -237,7 +291,7 @@ export function topRisksOf(graph: AttackGraph, findings: readonly Finding[], lim
       ...(cluster !== undefined ? { cluster } : {}),
     };
   });
-  return { status: out.length > 0 ? 'ok' : 'none', limit, totalPaths: total, notes: [...graph.notes], risks: out };
+  return { status: out.length > 0 ? 'ok' : 'none', limit, totalPaths: total, notes: [...paths.notes], risks: out };
 }
 
 /** Options of {@link topRisksOfScan}. */
@@ -258,11 +312,40 @@ export interface ScanTopRisksOptions {
  * const top = topRisksOfScan(result.models, report.findings, { limit: 5 });
  */
 export function topRisksOfScan(models: ScanModels, findings: readonly Finding[], options: ScanTopRisksOptions): TopRisks {
-  const { limit } = options;
-  if (limit <= 0) return { status: 'off', limit: 0, totalPaths: 0, notes: [], risks: [] };
+  return topRisksOfScanPaths(topPathsOfScan(models, options.limit), findings, options);
+}
+
+/** The attack graph's part of a scan's Top risks, taken before its findings are ranked (see {@link topPathsOfScan}). */
+export type ScanTopPaths =
+  | { readonly status: 'ok'; readonly paths: TopRiskPaths }
+  | { readonly status: 'off' }
+  | { readonly status: 'unavailable'; readonly limit: number; readonly reason: string };
+
+/**
+ * Takes what Top risks needs from a scan's attack graph (building it if no check did), so that
+ * the scan's models can be released before its findings are ranked.
+ *
+ * @example
+ * const taken = topPathsOfScan(result.models, 5);
+ * const top = topRisksOfScanPaths(taken, report.findings, { limit: 5 });
+ */
+export function topPathsOfScan(models: ScanModels, limit: number): ScanTopPaths {
+  if (limit <= 0) return { status: 'off' };
   const built = models.get('paths');
-  if (!built.ok) return { status: 'unavailable', limit, totalPaths: 0, reason: built.reason, notes: [], risks: [] };
-  const top = topRisksOf(built.value as AttackGraph, findings, limit, options.cluster);
+  if (!built.ok) return { status: 'unavailable', limit, reason: built.reason };
+  return { status: 'ok', paths: topPathsOf(built.value as AttackGraph, limit) };
+}
+
+/**
+ * The Top risks of one scan from paths taken with {@link topPathsOfScan} and its ranked findings.
+ *
+ * @example
+ * const top = topRisksOfScanPaths(topPathsOfScan(models, 5), report.findings, { limit: 5 });
+ */
+export function topRisksOfScanPaths(taken: ScanTopPaths, findings: readonly Finding[], options: Omit<ScanTopRisksOptions, 'limit'>): TopRisks {
+  if (taken.status === 'off') return { status: 'off', limit: 0, totalPaths: 0, notes: [], risks: [] };
+  if (taken.status === 'unavailable') return { status: 'unavailable', limit: taken.limit, totalPaths: 0, reason: taken.reason, notes: [], risks: [] };
+  const top = topRisksFrom(taken.paths, findings, options.cluster);
   const missing = [...new Set(options.degraded ?? [])];
   if (missing.length === 0) return top;
   return {

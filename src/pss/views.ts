@@ -54,4 +54,6 @@ export const pssModelProvider: ModelProvider<'pss'> = {
   // A view is made from the evaluated pod alone: no other kind is read, so no gap degrades it.
   reads: [],
   build: () => new PodViews(),
+  // It keeps the views of the object being evaluated only.
+  bounded: true,
 };
