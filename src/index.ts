@@ -15,6 +15,7 @@ export {
   scanCluster,
   scanInventory,
   scanLoaded,
+  scanSource,
   scanSnapshot,
   selectChecks,
   validateCheckNames,
@@ -25,6 +26,7 @@ export {
   type GateVerdict,
   type LoadedSource,
   type ScanOptions,
+  type ScanSourceHooks,
   type SourceSpec,
 } from './scan.js';
 export { builtinChecks } from './checks/index.js';

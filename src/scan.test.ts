@@ -4,7 +4,7 @@ import { builtinChecks } from './checks/index.js';
 import { EMPTY_CONFIG, validateConfig } from './config/config.js';
 import { PalisadeError } from './core/errors.js';
 import { Inventory } from './core/inventory.js';
-import { gateVerdict, prepareChecks, scan, scanInventory, validateCheckNames } from './scan.js';
+import { gateVerdict, loadSource, prepareChecks, scan, scanInventory, scanLoaded, scanSource, validateCheckNames } from './scan.js';
 
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  containers: [{name: c, image: nginx}]\n';
 
@@ -129,5 +129,29 @@ describe('checks run in two passes, reported as one', () => {
     assert.equal(report.summary.totals.fail, sum.fail);
     assert.ok(report.findings.some((f) => f.check === 'PAL-0300' && f.status === 'fail'));
     assert.ok(report.findings.some((f) => f.name === 'image-latest-tag' && f.status === 'fail'));
+  });
+});
+
+describe('scanSource', () => {
+  it('gives the report scanLoaded gives, and hands the loaded sources to the inputs hook', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-scan-source-'));
+    writeFileSync(join(dir, 'pod.yaml'), POD);
+    const spec = { kind: 'files', paths: [dir] } as const;
+    const options = { today: '2026-12-03' };
+    const strip = (r: object) => JSON.stringify({ ...r, generatedAt: undefined });
+    const seen: number[] = [];
+    const viaSource = await scanSource(spec, options, {
+      inputs: async (loaded) => {
+        seen.push(...loaded.map((l) => l.inventory.size));
+        return undefined;
+      },
+    });
+    const viaLoaded = scanLoaded(await loadSource(spec), options);
+    assert.deepEqual(seen, [1]);
+    assert.ok(viaSource.findings.length > 0);
+    assert.equal(strip(viaSource), strip(viaLoaded));
   });
 });

@@ -366,6 +366,27 @@ export interface InventoryScanOptions {
  * const report = scanInventory(inventory, { sources: ['x.yaml'] });
  */
 export function scanInventory(inventory: Inventory, options: ScanOptions & InventoryScanOptions = {}): ScanReport {
+  return reportOfChecked(checkInventory(inventory, options), options);
+}
+
+/**
+ * What checking one inventory leaves for its report: everything but the inventory itself, so
+ * that a caller that drops the inventory (see {@link scanSource}) ranks the findings and writes
+ * the report without holding the parsed objects (about 280 MB for 100,000 objects).
+ */
+interface CheckedInventory {
+  readonly resources: number;
+  readonly result: PassResult;
+  readonly paths: ScanTopPaths;
+  readonly ran: readonly AnyCheck[];
+  readonly coverage: ReturnType<typeof computeCoverage> | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly stats: LoadStats;
+  readonly named: ReadonlySet<string>;
+  readonly exceptions: { readonly expired: ExceptionMatcher['expired']; readonly unused: ExceptionMatcher['unused'] };
+}
+
+function checkInventory(inventory: Inventory, options: ScanOptions & InventoryScanOptions): CheckedInventory {
   const config = options.config ?? EMPTY_CONFIG;
   const checks = options.preparedChecks ?? prepareChecks(options);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
@@ -418,6 +439,22 @@ export function scanInventory(inventory: Inventory, options: ScanOptions & Inven
   }
   if (coverage) diagnostics.push(...coverageDiagnostics(coverage, options.cluster?.name));
   const stats = options.stats ?? { files: 0, documents: inventory.size, resources: inventory.size, nonKubernetes: 0, parseErrors: 0, skippedFiles: 0 };
+  return {
+    resources: inventory.size,
+    result,
+    paths,
+    ran,
+    coverage,
+    diagnostics,
+    stats,
+    named,
+    exceptions: { expired: exceptions.expired, unused: exceptions.unused },
+  };
+}
+
+/** The report of a checked inventory: its findings grouped and ranked, Top risks, counts. */
+function reportOfChecked(checked: CheckedInventory, options: ScanOptions & InventoryScanOptions): ScanReport {
+  const { result, paths, ran, coverage, diagnostics, stats, named, exceptions } = checked;
   // The engine's findings are this report's own: grouped in place, not copied.
   const ranked = grouped(result.findings, { totals: result.totals, checksRun: ran.length }, true);
   const topRisks = topRisksOfScanPaths(paths, ranked.findings, {
@@ -429,7 +466,7 @@ export function scanInventory(inventory: Inventory, options: ScanOptions & Inven
     tool: { name: 'palisade', version: VERSION },
     generatedAt: new Date().toISOString(),
     sources: options.sources ?? [],
-    resources: inventory.size,
+    resources: checked.resources,
     stats: {
       files: stats.files,
       documents: stats.documents,
@@ -455,7 +492,7 @@ export function scanInventory(inventory: Inventory, options: ScanOptions & Inven
               name: options.cluster.name,
               ...(options.cluster.server !== undefined ? { server: options.cluster.server } : {}),
               ...(options.cluster.kubernetesVersion !== undefined ? { kubernetesVersion: options.cluster.kubernetesVersion } : {}),
-              resources: inventory.size,
+              resources: checked.resources,
               coveragePercent: coverage?.percent ?? 100,
             },
           ],
@@ -558,14 +595,20 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const config = options.config ?? EMPTY_CONFIG;
   const maxFileSize = options.maxFileSize ?? config.maxFileSize;
   prepareChecks(options);
+  const scanOptions = { ...options, sources: paths.map((p) => (p === '-' ? '<stdin>' : p)) };
+  // The inventory is checked in a call of its own and released before the findings are ranked.
+  const checked = await checkManifests(paths, scanOptions, maxFileSize);
+  return reportOfChecked(checked.checked, checked.options);
+}
+
+async function checkManifests(
+  paths: readonly string[],
+  options: ScanOptions & InventoryScanOptions,
+  maxFileSize: number | undefined,
+): Promise<{ readonly checked: CheckedInventory; readonly options: ScanOptions & InventoryScanOptions }> {
   const loaded = await loadManifests(paths, loadOptions(options, maxFileSize, options.defaultNamespace));
-  return scanInventory(loaded.inventory, {
-    ...options,
-    sources: paths.map((p) => (p === '-' ? '<stdin>' : p)),
-    stats: loaded.stats,
-    diagnostics: loaded.diagnostics,
-    incomplete: loaded.incomplete,
-  });
+  const o = { ...options, stats: loaded.stats, diagnostics: loaded.diagnostics, incomplete: loaded.incomplete };
+  return { checked: checkInventory(loaded.inventory, o), options: o };
 }
 
 function loadOptions(
@@ -720,6 +763,43 @@ export function scanLoaded(loaded: readonly LoadedSource[], options: ScanOptions
   return mergeReports(loaded.map((l) => scanInventory(l.inventory, sourceOptions(l, options))));
 }
 
+/** What {@link scanSource} may do between loading and checking. */
+export interface ScanSourceHooks {
+  /**
+   * The per-scan inputs the engine's models read (`scan --images` pulls and analyses the
+   * images of the loaded inventories here); undefined: none.
+   */
+  readonly inputs?: (loaded: readonly LoadedSource[]) => Promise<ScanInputs | undefined>;
+}
+
+/**
+ * Loads a source and scans it, like `scanLoaded(await loadSource(spec, options), options)`,
+ * but the inventories are released once checked: the findings are ranked and the report is
+ * built without the parsed objects alive. What `palisade scan` runs.
+ *
+ * @example
+ * const report = await scanSource({ kind: 'files', paths: ['deploy/'] });
+ */
+export async function scanSource(spec: SourceSpec, options: ScanOptions = {}, hooks: ScanSourceHooks = {}): Promise<ScanReport> {
+  const checked = await checkSource(spec, options, hooks);
+  return mergeReports(checked.map((c) => reportOfChecked(c.checked, c.options)));
+}
+
+/** Loads and checks; the inventories live in this call only (V8 keeps a frame's values until it returns). */
+async function checkSource(
+  spec: SourceSpec,
+  options: ScanOptions,
+  hooks: ScanSourceHooks,
+): Promise<{ readonly checked: CheckedInventory; readonly options: ScanOptions & InventoryScanOptions }[]> {
+  const loaded = await loadSource(spec, options);
+  const inputs = hooks.inputs ? await hooks.inputs(loaded) : undefined;
+  const scanOptions = inputs ? { ...options, inputs } : options;
+  return loaded.map((l) => {
+    const o = sourceOptions(l, scanOptions);
+    return { checked: checkInventory(l.inventory, o), options: o };
+  });
+}
+
 /** A scan's options with what one loaded source says of itself (sources, stats, coverage, cluster). */
 export function sourceOptions<T extends ScanOptions>(l: LoadedSource, options: T): T & InventoryScanOptions {
   return {
@@ -742,7 +822,7 @@ export function sourceOptions<T extends ScanOptions>(l: LoadedSource, options: T
  * report.coverage?.percent; // 97.5
  */
 export async function scanCluster(clusterOptions: ClusterLoadOptions = {}, options: ScanOptions = {}): Promise<ScanReport> {
-  return scanLoaded(await loadSource({ kind: 'cluster', options: clusterOptions }, options), options);
+  return scanSource({ kind: 'cluster', options: clusterOptions }, options);
 }
 
 /**
@@ -752,7 +832,7 @@ export async function scanCluster(clusterOptions: ClusterLoadOptions = {}, optio
  * const report = await scanSnapshot('prod.snapshot.json.gz');
  */
 export async function scanSnapshot(file: string, options: ScanOptions = {}): Promise<ScanReport> {
-  return scanLoaded(await loadSource({ kind: 'snapshot', file }, options), options);
+  return scanSource({ kind: 'snapshot', file }, options);
 }
 
 /** The findings grouped by root cause and ranked, with the summary that counts them. */

@@ -4,14 +4,14 @@ import { CONFIG_FILE_NAME, loadConfig, type PalisadeConfig } from '../../config/
 import { resolveScanSettings } from '../../config/settings.js';
 import { PalisadeError } from '../../core/errors.js';
 import type { ScanInputs } from '../../core/models.js';
-import { filterReport } from '../../core/report.js';
+import { filterReport, type ScanReport } from '../../core/report.js';
 import { SEVERITIES, type Severity } from '../../core/types.js';
 import { formatNames } from '../../reporters/index.js';
 import type { VexStatement } from '../../vuln/vex.js';
 import type { VulnDb } from '../../vulndb/db.js';
 import { defaultDbPath } from '../../vulndb/location.js';
 import type { Diagnostic } from '../../core/types.js';
-import { gateVerdict, type LoadedSource, loadSource, prepareChecks, scanLoaded, targetKubernetesVersion } from '../../scan.js';
+import { gateVerdict, type LoadedSource, prepareChecks, scanSource, targetKubernetesVersion } from '../../scan.js';
 import { loadCustomChecks } from '../../custom/load.js';
 import { type OpenOutputs, openOutputs, parseOutputs, useColor, writeOutputs } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -204,23 +204,29 @@ Examples:
       prepareChecks({ ...scanOptions, inputNames: flags.images ? ['images', 'vulnerabilities'] : [] });
       const progress = startProgress();
       let outputs: OpenOutputs | undefined;
-      let report: ReturnType<typeof scanLoaded>;
-      let loaded: LoadedSource[] = [];
+      let report: ScanReport;
       const imageDiagnostics: Diagnostic[] = [];
       try {
         const source = sourceFromFlags(paths, flags, progress);
         outputs = await openOutputs(targets);
         progress.update(source.kind === 'files' ? 'Loading manifests…' : source.kind === 'snapshot' ? 'Reading snapshot…' : 'Connecting…');
-        loaded = await loadSource(source, scanOptions);
-        // --images: the ring pulls and analyses the images first; the engine's image checks read the result.
-        const images = flags.images ? await imageScanInputs(loaded, flags, progress, vex) : undefined;
-        const inputs = images?.inputs;
-        if (images?.diagnostic) imageDiagnostics.push(images.diagnostic);
-        report = scanLoaded(loaded, {
-          ...scanOptions,
-          ...(inputs ? { inputs } : {}),
-          onProgress: (_phase, done, total) => progress.update(`Checking ${done}/${total} objects…`),
-        });
+        // The library loads and checks, then releases the inventories before ranking and reporting.
+        report = await scanSource(
+          source,
+          { ...scanOptions, onProgress: (_phase, done, total) => progress.update(`Checking ${done}/${total} objects…`) },
+          {
+            // --images: the ring pulls and analyses the images first; the engine's image checks read the result.
+            ...(flags.images
+              ? {
+                  inputs: async (loaded) => {
+                    const images = await imageScanInputs(loaded, flags, progress, vex);
+                    if (images.diagnostic) imageDiagnostics.push(images.diagnostic);
+                    return images.inputs;
+                  },
+                }
+              : {}),
+          },
+        );
       } catch (err) {
         outputs?.abandon();
         throw err;
