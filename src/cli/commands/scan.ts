@@ -14,6 +14,7 @@ import type { Diagnostic } from '../../core/types.js';
 import { gateVerdict, type LoadedSource, prepareChecks, scanSource, targetKubernetesVersion } from '../../scan.js';
 import { loadCustomChecks } from '../../custom/load.js';
 import { type OpenOutputs, openOutputs, parseOutputs, useColor, writeOutputs } from '../output.js';
+import { LARGE_INVENTORY, tuneHeapForScan } from '../heap.js';
 import { startProgress } from '../progress.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { addSourceOptions, type SourceFlags, sourceFromFlags } from './snapshot.js';
@@ -203,6 +204,7 @@ Examples:
       // The image inputs are fetched after loading, so the checks that need them are named here.
       prepareChecks({ ...scanOptions, inputNames: flags.images ? ['images', 'vulnerabilities'] : [] });
       const progress = startProgress();
+      let heapTuned = false;
       let outputs: OpenOutputs | undefined;
       let report: ScanReport;
       const imageDiagnostics: Diagnostic[] = [];
@@ -213,7 +215,14 @@ Examples:
         // The library loads and checks, then releases the inventories before ranking and reporting.
         report = await scanSource(
           source,
-          { ...scanOptions, onProgress: (_phase, done, total) => progress.update(`Checking ${done}/${total} objects…`) },
+          {
+            ...scanOptions,
+            onProgress: (_phase, done, total) => {
+              // A large inventory: keep the heap near what is alive (see cli/heap.ts).
+              if (!heapTuned && total >= LARGE_INVENTORY) heapTuned = tuneHeapForScan();
+              progress.update(`Checking ${done}/${total} objects…`);
+            },
+          },
           {
             // --images: the ring pulls and analyses the images first; the engine's image checks read the result.
             ...(flags.images
