@@ -10,7 +10,7 @@
  * Pure: a function of the findings alone (no inventory, no clock), run once when the report
  * is built. The key and the rules are documented in docs/json-report.md ("Problems").
  */
-import { flat, plainFinding } from './finding.js';
+import { EngineFinding, flat, plainFinding } from './finding.js';
 import type { Finding, RelatedFinding, ResourceRef, Severity, Status } from './types.js';
 import { SEVERITIES, severityRank } from './types.js';
 
@@ -208,7 +208,9 @@ class Objects {
   readonly refs: ResourceRef[] = [];
   readonly files: string[] = [];
   idOf(f: Finding): number {
-    const file = f.location?.file ?? '';
+    // The engine's findings give the file without building a location object (it resolves
+    // their locations as reading `location` would).
+    const file = (f instanceof EngineFinding ? f.locatedFile : f.location?.file) ?? '';
     const hit = this.#byRef.get(f.resource);
     if (hit !== undefined && hit.file === file) return hit.id;
     const key = objectKey(f);
@@ -393,11 +395,14 @@ function emit(drafts: readonly Draft[], group: Grouper, sink: (id: string, rank:
 
 /** Writes the grouping fields on the finding itself: for findings the caller owns and gives up. */
 function setGroup(f: Finding, groupId: string, rank: number, primary: boolean, related: readonly RelatedFinding[] | undefined): Finding {
+  if (f instanceof EngineFinding) {
+    f.setGroup(groupId, rank, primary, related);
+    return f;
+  }
   const m = f as { -readonly [K in keyof Finding]: Finding[K] };
   m.groupId = groupId;
   m.rank = rank;
   m.primary = primary;
-  // Assigned, not deleted: the engine's findings declare the field (one shape for all of them).
   if (related) m.related = related;
   else if (m.related !== undefined) m.related = undefined;
   return f;
