@@ -3,9 +3,9 @@
  * Pass results are counted per check and only materialised as findings on request, so that
  * memory stays proportional to the problems, not to objects x checks.
  */
-import { type AnyCheck, type Check, type CheckTarget, type EvaluateResult, NOT_APPLICABLE, type Violation } from './check.js';
+import { type AnyCheck, type Check, type CheckTarget, type EvaluateResult, type FixOperation, NOT_APPLICABLE, type Violation } from './check.js';
 import type { ExceptionMatcher } from './exceptions.js';
-import { EngineFinding, type FindingCheck, Locator } from './finding.js';
+import { EngineFinding, type FindingCheck, flat, Locator } from './finding.js';
 import type { Inventory } from './inventory.js';
 import { type AnyModelProvider, type InputName, type Models, type ScanInputs, ScanModels } from './models.js';
 import { describeObject } from './object.js';
@@ -288,6 +288,11 @@ class EngineRun {
   readonly #totals = emptyCounts();
   readonly #locator = new Locator();
   readonly #pointers = new Map<string, string>();
+  // Findings outlive the run until the report is written: equal messages, evidence and fixes
+  // (one per finding, made by the checks) are kept once (see SharedValues, SharedStrings).
+  readonly #messages = new SharedStrings();
+  readonly #evidence = new SharedValues<Evidence>();
+  readonly #fixes = new SharedValues<readonly FixOperation[]>();
   readonly #inventory: Inventory;
   readonly #includePassed: boolean;
   readonly #exceptions: ExceptionMatcher | undefined;
@@ -623,11 +628,94 @@ class EngineRun {
     this.#findings.push(
       new EngineFinding(
         r.info,
-        { severity, status, resource: ref, container, pointer, message, evidence, fix, exemption, affectedPods, line },
+        {
+          severity,
+          status,
+          resource: ref,
+          container,
+          pointer,
+          message: this.#messages.of(message),
+          evidence: evidence === undefined ? undefined : this.#evidence.of(evidence),
+          fix: fix === undefined ? undefined : this.#fixes.of(fix),
+          exemption,
+          affectedPods,
+          line,
+        },
         source,
         this.#locator,
       ),
     );
+  }
+}
+
+// At most this many distinct values are remembered per kind: enough for the few hundred
+// distinct fixes and the repeated evidence of a large scan, and a bound on what a scan whose
+// values are all distinct spends on remembering them.
+const SHARED_LIMIT = 50_000;
+// Messages repeat less (they name objects): the bound is higher, and a map entry costs less
+// than the message it saves.
+const SHARED_MESSAGES_LIMIT = 1_000_000;
+
+/**
+ * Equal JSON values (a finding's evidence, its fix), kept once per run: the first of each is
+ * handed out for the later equal ones. Checks build these per finding, and a large scan repeats
+ * a few hundred distinct fixes across hundreds of thousands of findings. Values are compared by
+ * their JSON text, then exactly (keys, order, `undefined` and `-0` included), so what a reader
+ * sees is the same; findings never change them (they are `readonly`).
+ */
+class SharedValues<T extends object> {
+  readonly #byText = new Map<string, T>();
+
+  of(value: T): T {
+    let text: string;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      return value;
+    }
+    const seen = this.#byText.get(text);
+    if (seen !== undefined) return seen === value || sameJson(seen, value) ? seen : value;
+    if (this.#byText.size < SHARED_LIMIT) this.#byText.set(text, value);
+    return value;
+  }
+}
+
+/** Plain JSON data equal in every part a reader can see (arrays and plain objects only). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i] as string;
+    if (k !== kb[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * Messages, kept once per run and in one piece. A check builds its message per finding by
+ * concatenation, which V8 keeps as a tree of the pieces (a "cons string", 32 bytes per piece)
+ * for as long as the string lives; many findings of a large scan say the same thing (the same
+ * container name, check and kind across namespaces). An equal message seen before is handed
+ * out instead; a new one is copied flat (see {@link flat}) and remembered.
+ */
+class SharedStrings {
+  readonly #seen = new Map<string, string>();
+
+  of(text: string): string {
+    const seen = this.#seen.get(text);
+    if (seen !== undefined) return seen;
+    const copy = flat(text);
+    if (this.#seen.size < SHARED_MESSAGES_LIMIT) this.#seen.set(copy, copy);
+    return copy;
   }
 }
 

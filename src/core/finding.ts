@@ -187,7 +187,8 @@ export class EngineFinding implements Finding {
     this.status = fields.status;
     this.resource = fields.resource;
     this.pointer = fields.pointer;
-    this.message = flat(fields.message);
+    // The engine hands it in flat and shared with the equal messages of the run (see SharedStrings in engine.ts).
+    this.message = fields.message;
     this.#container = fields.container;
     this.#evidence = fields.evidence;
     if (fields.fix !== undefined && fields.exemption !== undefined) throw new TypeError('a finding has a fix or an exemption, not both');
@@ -203,7 +204,7 @@ export class EngineFinding implements Finding {
       this.#where = pending;
       this.#at = fields.line;
       pending.findings.push(this);
-    } else this.#place(source === undefined ? undefined : locateIn(source, fields.pointer, fields.line));
+    } else EngineFinding.#place(this, source === undefined ? undefined : locateIn(source, fields.pointer, fields.line));
   }
 
   get check(): string {
@@ -280,37 +281,40 @@ export class EngineFinding implements Finding {
 
   /** The file of the finding's location, resolved (and so indexed) like {@link location}, without building the location. */
   get locatedFile(): string | undefined {
-    const w = this.#resolved();
+    const w = EngineFinding.#resolved(this);
     return typeof w === 'string' || w === undefined ? w : w.file;
   }
 
   /** Where the finding sits in its source file; resolved on first read (see {@link Locator}), built on each read. */
   get location(): SourceLocation | undefined {
-    const w = this.#resolved();
+    const w = EngineFinding.#resolved(this);
     if (typeof w !== 'string') return w;
     const at = this.#at as number;
     return { file: w, line: Math.floor(at / (COLUMN_MASK + 1)), column: at & COLUMN_MASK };
   }
 
-  /** The resolved `#where`: the file (with `#at`), the location object, or undefined. */
-  #resolved(): string | SourceLocation | undefined {
-    const w = this.#where;
+  // The two helpers below are static: an instance private method would give every finding a
+  // hidden brand slot (8 bytes each).
+
+  /** The resolved `#where` of `f`: the file (with `#at`), the location object, or undefined. */
+  static #resolved(f: EngineFinding): string | SourceLocation | undefined {
+    const w = f.#where;
     if (!(w instanceof Pending)) return w;
     w.locator.resolve(w);
     // Resolved by the call above, unless its list no longer held this finding.
-    if (this.#where instanceof Pending) this.resolveLocation();
-    return this.#where as string | SourceLocation | undefined;
+    if (f.#where instanceof Pending) f.resolveLocation();
+    return f.#where as string | SourceLocation | undefined;
   }
 
   /** Keeps a resolved location: as the file and a packed integer when it packs, else the object. */
-  #place(location: SourceLocation | undefined): void {
+  static #place(f: EngineFinding, location: SourceLocation | undefined): void {
     const packed = location === undefined ? undefined : packLocation(location);
     if (packed === undefined) {
-      this.#where = location;
-      this.#at = undefined;
+      f.#where = location;
+      f.#at = undefined;
     } else {
-      this.#where = (location as SourceLocation).file;
-      this.#at = packed;
+      f.#where = (location as SourceLocation).file;
+      f.#at = packed;
     }
   }
 
@@ -324,7 +328,7 @@ export class EngineFinding implements Finding {
     if (!(pending instanceof Pending)) return;
     const line = this.#at;
     if (located !== undefined && line === undefined) {
-      this.#place(located);
+      EngineFinding.#place(this, located);
       return;
     }
     let location = pending.fallback;
@@ -334,7 +338,7 @@ export class EngineFinding implements Finding {
     } catch {
       // A pointer the resolver cannot follow: the object's start is the best place to show.
     }
-    this.#place(location);
+    EngineFinding.#place(this, location);
   }
 
   /**
@@ -347,7 +351,7 @@ export class EngineFinding implements Finding {
     let out = `${c.head}${quoted(this.severity)}${c.mid}${quoted(this.status)},"resource":${writer.refText(this.resource)}`;
     if (this.#container !== undefined) out += `,"container":${plainText(this.#container)}`;
     out += `,"pointer":${writer.pointerText(this.pointer)},"message":${JSON.stringify(this.message)}`;
-    const where = this.#resolved();
+    const where = EngineFinding.#resolved(this);
     if (typeof where === 'string') {
       const at = this.#at as number;
       out += `,"location":${writer.fileText(where)}${Math.floor(at / (COLUMN_MASK + 1))},"column":${at & COLUMN_MASK}}`;
