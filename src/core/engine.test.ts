@@ -289,3 +289,16 @@ describe('runChecks: values shared between findings', () => {
     assert.deepEqual(Object.keys(app.evidence ?? {}), ['tag']);
   });
 });
+
+describe('runChecks: the refs findings keep', () => {
+  it('keep one ref per object, equal to the inventory one key for key', () => {
+    const { inventory } = inventoryOf(YAML);
+    const { findings } = runChecks(inventory, { checks: [everyContainer] });
+    const rollout = findings.filter((f) => f.resource.kind === 'Rollout');
+    assert.equal(rollout.length, 2);
+    assert.equal(rollout[0]?.resource, rollout[1]?.resource, 'one ref per object');
+    const original = inventory.all.find((r) => r.ref.kind === 'Rollout')?.ref;
+    assert.deepEqual(rollout[0]?.resource, original);
+    assert.equal(JSON.stringify(rollout[0]?.resource), JSON.stringify(original));
+  });
+});

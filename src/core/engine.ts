@@ -293,6 +293,8 @@ class EngineRun {
   readonly #messages = new SharedStrings();
   readonly #evidence = new SharedValues<Evidence>();
   readonly #fixes = new SharedValues<readonly FixOperation[]>();
+  readonly #refs = new Map<ResourceRef, ResourceRef>();
+  readonly #texts = new Map<string, string>();
   readonly #inventory: Inventory;
   readonly #includePassed: boolean;
   readonly #exceptions: ExceptionMatcher | undefined;
@@ -599,6 +601,40 @@ class EngineRun {
     this.#totals[status]++;
   }
 
+  /**
+   * The object's ref as findings keep it: one copy per object whose strings are their own.
+   * A parser hands out names as slices of the source text (V8 keeps a substring as a view of
+   * its parent string), so a finding holding the inventory's ref would keep the whole source
+   * document alive after the scan.
+   */
+  #ref(ref: ResourceRef): ResourceRef {
+    let own = this.#refs.get(ref);
+    if (own === undefined) {
+      own = ref;
+      if (Object.getPrototypeOf(ref) === Object.prototype) {
+        const copy: Record<string, unknown> = {};
+        // The same keys in the same order: the JSON text of the copy is the ref's.
+        for (const key of Object.keys(ref)) {
+          const v = (ref as unknown as Record<string, unknown>)[key];
+          copy[key] = typeof v === 'string' ? this.#text(v) : v;
+        }
+        own = copy as unknown as ResourceRef;
+      }
+      this.#refs.set(ref, own);
+    }
+    return own;
+  }
+
+  /** A short text (a name, a kind, a container name) as one string of its own per run (see {@link #ref}). */
+  #text(text: string): string {
+    let own = this.#texts.get(text);
+    if (own === undefined) {
+      own = detached(text);
+      this.#texts.set(own, own);
+    }
+    return own;
+  }
+
   /** The one place where a finding is made. */
   #emit(
     r: CheckRun,
@@ -631,8 +667,8 @@ class EngineRun {
         {
           severity,
           status,
-          resource: ref,
-          container,
+          resource: this.#ref(ref),
+          container: container === undefined ? undefined : this.#text(container),
           pointer,
           message: this.#messages.of(message),
           evidence: evidence === undefined ? undefined : this.#evidence.of(evidence),
@@ -657,8 +693,8 @@ const SHARED_LIMIT = 50_000;
 const SHARED_MESSAGES_LIMIT = 1_000_000;
 
 /**
- * Equal JSON values (a finding's evidence, its fix), kept once per run: the first of each is
- * handed out for the later equal ones. Checks build these per finding, and a large scan repeats
+ * Equal JSON values (a finding's evidence, its fix), kept once per run: a copy of the first of
+ * each is handed out for it and the later equal ones. Checks build these per finding, and a large scan repeats
  * a few hundred distinct fixes across hundreds of thousands of findings. Values are compared by
  * their JSON text, then exactly (keys, order, `undefined` and `-0` included), so what a reader
  * sees is the same; findings never change them (they are `readonly`).
@@ -675,9 +711,20 @@ class SharedValues<T extends object> {
     }
     const seen = this.#byText.get(text);
     if (seen !== undefined) return seen === value || sameJson(seen, value) ? seen : value;
-    if (this.#byText.size < SHARED_LIMIT) this.#byText.set(text, value);
-    return value;
+    if (this.#byText.size >= SHARED_LIMIT) return value;
+    // The value kept is parsed from its text: strings of its own, not slices of the source
+    // (see EngineRun.#ref), when that copy is exactly the value.
+    const copy = JSON.parse(text) as T;
+    const kept = sameJson(copy, value) ? copy : value;
+    this.#byText.set(text, kept);
+    return kept;
   }
+}
+
+/** The same text in a string of its own: neither a slice of a larger string (a source file) nor a tree of pieces. */
+function detached(text: string): string {
+  // JSON.parse makes its strings afresh; String methods may return a view of their input.
+  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 /** Plain JSON data equal in every part a reader can see (arrays and plain objects only). */
@@ -703,21 +750,36 @@ function sameJson(a: unknown, b: unknown): boolean {
 /**
  * Messages, kept once per run and in one piece. A check builds its message per finding by
  * concatenation, which V8 keeps as a tree of the pieces (a "cons string", 32 bytes per piece)
- * for as long as the string lives; many findings of a large scan say the same thing (the same
- * container name, check and kind across namespaces). An equal message seen before is handed
- * out instead; a new one is copied flat (see {@link flat}) and remembered.
+ * for as long as the string lives: each is made flat (see {@link flat}). Where the messages of a
+ * scan repeat (the same manifests in many namespaces, say), an equal message seen before is
+ * handed out instead. Where they do not (each names its own object), remembering them would
+ * only cost memory while the checks run: when, after a round of {@link ROUND} new messages,
+ * there was less than one repeat per {@link MIN_REPEATS} new ones, the run stops remembering.
  */
 class SharedStrings {
-  readonly #seen = new Map<string, string>();
+  #seen: Map<string, string> | undefined = new Map();
+  #asked = 0;
+  #repeats = 0;
 
   of(text: string): string {
-    const seen = this.#seen.get(text);
-    if (seen !== undefined) return seen;
+    const seen = this.#seen;
+    if (seen === undefined) return flat(text);
+    const hit = seen.get(text);
+    if (hit !== undefined) {
+      this.#repeats++;
+      return hit;
+    }
     const copy = flat(text);
-    if (this.#seen.size < SHARED_MESSAGES_LIMIT) this.#seen.set(copy, copy);
+    if (seen.size < SHARED_MESSAGES_LIMIT) seen.set(copy, copy);
+    if (++this.#asked % ROUND === 0 && this.#repeats * MIN_REPEATS < this.#asked) this.#seen = undefined;
     return copy;
   }
 }
+
+/** Messages per round of {@link SharedStrings}. */
+const ROUND = 16_384;
+/** One repeat in this many messages (at least) keeps {@link SharedStrings} remembering. */
+const MIN_REPEATS = 8;
 
 function toArray(r: EvaluateResult): readonly Violation[] {
   if (r === undefined || r === null || r === NOT_APPLICABLE) return [];
