@@ -671,8 +671,8 @@ class EngineRun {
           container: container === undefined ? undefined : this.#text(container),
           pointer,
           message: this.#messages.of(message),
-          evidence: evidence === undefined ? undefined : this.#evidence.of(evidence),
-          fix: fix === undefined ? undefined : this.#fixes.of(fix),
+          evidence: evidence === undefined ? undefined : this.#evidence.of(evidence, pointer),
+          fix: fix === undefined ? undefined : this.#fixes.of(fix, pointer),
           exemption,
           affectedPods,
           line,
@@ -701,8 +701,19 @@ const SHARED_MESSAGES_LIMIT = 1_000_000;
  */
 class SharedValues<T extends object> {
   readonly #byText = new Map<string, T>();
+  /** The value kept last for each pointer: most equal values come from one check at one pointer, compared without their text. */
+  readonly #lastAt = new Map<string, T>();
 
-  of(value: T): T {
+  /** `value`, or the equal one kept before; `pointer` is the finding's (a string the engine shares). */
+  of(value: T, pointer: string): T {
+    const last = this.#lastAt.get(pointer);
+    if (last !== undefined && sameJson(last, value)) return last;
+    const kept = this.#byJson(value);
+    if (kept !== value) this.#lastAt.set(pointer, kept);
+    return kept;
+  }
+
+  #byJson(value: T): T {
     let text: string;
     try {
       text = JSON.stringify(value);

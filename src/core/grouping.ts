@@ -346,6 +346,7 @@ function emit(drafts: readonly Draft[], group: Grouper, sink: (id: string, rank:
   const takenSuffixed = new Set<string>();
   // The hash state after status and object, per object id: the object key is the long part.
   const prefixes: (Partial<Record<Status, Hash53>> | undefined)[] = [];
+  const lists = new RelatedLists();
   drafts.forEach((d, i) => {
     const rank = i + 1;
     // The root cause (status, object, anchor), hashed piece by piece: the stable id.
@@ -387,10 +388,43 @@ function emit(drafts: readonly Draft[], group: Grouper, sink: (id: string, rank:
       takenSuffixed.add(id);
     } else taken.add(value);
     const others = d.others ?? NONE;
-    const related: RelatedFinding[] | undefined =
-      others.length > 0 ? others.map((r) => ({ check: r.check, name: r.name, severity: r.severity, pointer: r.pointer })) : undefined;
+    const related = others.length > 0 ? lists.of(others) : undefined;
     sink(id, rank, group(d.primary, id, rank, true, related), others.length > 0 ? others.map((r) => group(r, id, rank, false, undefined)) : []);
   });
+}
+
+/**
+ * The `related` lists of one report, equal ones kept once: every primary keeps its list until
+ * the report is written, and the same problem repeats across objects of one shape (the same
+ * checks at the same pointers, in every copy of a manifest). Lists and entries are read-only.
+ */
+class RelatedLists {
+  readonly #entries = new Map<string, RelatedFinding>();
+  readonly #lists = new Map<string, readonly RelatedFinding[]>();
+
+  of(others: readonly Finding[]): readonly RelatedFinding[] {
+    let listKey = '';
+    const keys: string[] = [];
+    for (const r of others) {
+      const key = `${r.check}\u0000${r.name}\u0000${r.severity}\u0000${r.pointer}`;
+      keys.push(key);
+      listKey = listKey === '' ? key : `${listKey}\u0001${key}`;
+    }
+    let list = this.#lists.get(listKey);
+    if (list === undefined) {
+      list = others.map((r, i) => {
+        const key = keys[i] as string;
+        let entry = this.#entries.get(key);
+        if (entry === undefined) {
+          entry = { check: r.check, name: r.name, severity: r.severity, pointer: r.pointer };
+          this.#entries.set(key, entry);
+        }
+        return entry;
+      });
+      this.#lists.set(listKey, list);
+    }
+    return list;
+  }
 }
 
 /** Writes the grouping fields on the finding itself: for findings the caller owns and gives up. */
