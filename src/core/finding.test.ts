@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyFixes } from './fix.js';
 import { EngineFinding, type FindingCheck, type FindingFields, FindingWriter, Locator, plainFinding } from './finding.js';
 import type { PositionResolver, SourceLocation } from './types.js';
 
@@ -116,16 +115,5 @@ describe('EngineFinding', () => {
     assert.deepEqual([f.groupId, f.rank, f.primary, f.related], ['g00000000000002', 1, false, undefined]);
     assert.equal(new FindingWriter().write(f), JSON.stringify(f));
     assert.throws(() => f.setGroup('g', 0, true, undefined), RangeError);
-  });
-});
-
-describe('applyFixes', () => {
-  it('copies values in: a later operation writing inside an earlier value leaves the operations unchanged', () => {
-    const ops = [
-      { op: 'add', path: '/spec/securityContext', value: {} },
-      { op: 'add', path: '/spec/securityContext/runAsNonRoot', value: true },
-    ] as const;
-    assert.deepEqual(applyFixes({ spec: {} }, ops), { spec: { securityContext: { runAsNonRoot: true } } });
-    assert.deepEqual(ops[0].value, {});
   });
 });

@@ -9,9 +9,7 @@ import type { JsonObject, JsonValue } from './types.js';
 
 /**
  * Returns a patched deep copy of `root`. Throws when a path's parent does not exist, as
- * JSON Patch does. The operations are not changed, nor aliased by the copy: each value is
- * copied in (a later operation may write inside an earlier one's value, and the engine shares
- * equal fixes between findings).
+ * JSON Patch does.
  *
  * @example
  * applyFixes({ spec: {} }, [{ op: 'add', path: '/spec/hostPID', value: false }]); // { spec: { hostPID: false } }
@@ -31,18 +29,14 @@ export function applyFixes(root: JsonObject, ops: readonly FixOperation[]): Json
       const i = last === '-' ? parent.length : Number(last);
       if (!Number.isInteger(i) || i < 0 || i > parent.length) throw new Error(`${op.op} ${op.path}: bad array index`);
       if (op.op === 'remove') parent.splice(i, 1);
-      else parent.splice(i, op.op === 'add' ? 0 : 1, copyOf(op.value));
+      else parent.splice(i, op.op === 'add' ? 0 : 1, op.value);
     } else if (op.op === 'remove') {
       delete parent[last];
     } else {
-      parent[last] = copyOf(op.value);
+      parent[last] = op.value;
     }
   }
   return out;
-}
-
-function copyOf(value: JsonValue): JsonValue {
-  return value !== null && typeof value === 'object' ? structuredClone(value) : value;
 }
 
 /**
