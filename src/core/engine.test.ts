@@ -249,3 +249,56 @@ describe('findings', () => {
     assert.equal(calls, 3);
   });
 });
+
+describe('runChecks: values shared between findings', () => {
+  const sharing = (evidence: (name: string) => Record<string, unknown>) =>
+    defineCheck({
+      ...everyContainer,
+      id: 'TST-0009',
+      name: 'sharing',
+      evaluate: ({ container }) => ({
+        path: '/image',
+        message: `the image of ${container.name === 'job' ? 'a job' : 'an app'} is unpinned`,
+        evidence: evidence(container.name) as never,
+        fix: [{ op: 'replace', path: `/spec/${'x'}`, value: { pinned: true } }],
+      }),
+    });
+
+  it('keeps equal messages, evidence and fixes once, with the same JSON', () => {
+    const { inventory } = inventoryOf(YAML);
+    const { findings } = runChecks(inventory, { checks: [sharing(() => ({ image: 'latest', tags: ['a'] }))] });
+    assert.equal(findings.length, 4);
+    const [a, b] = findings;
+    assert.ok(a !== undefined && b !== undefined);
+    assert.equal(a.evidence, b.evidence, 'equal evidence is one object');
+    assert.equal(a.fix, b.fix, 'equal fixes are one array');
+    assert.deepEqual(a.fix, [{ op: 'replace', path: '/spec/x', value: { pinned: true } }]);
+    assert.deepEqual(
+      findings.map((f) => f.message),
+      ['the image of a job is unpinned', 'the image of an app is unpinned', 'the image of an app is unpinned', 'the image of an app is unpinned'],
+    );
+  });
+
+  it('does not share values that differ in what a reader sees beyond their JSON text', () => {
+    const { inventory } = inventoryOf(YAML);
+    // `{ tag: undefined }` and `{}` have the same JSON text; `'tag' in evidence` tells them apart.
+    const { findings } = runChecks(inventory, { checks: [sharing((name) => (name === 'job' ? {} : { tag: undefined }))] });
+    const [job, app] = findings;
+    assert.ok(job !== undefined && app !== undefined);
+    assert.deepEqual(Object.keys(job.evidence ?? {}), []);
+    assert.deepEqual(Object.keys(app.evidence ?? {}), ['tag']);
+  });
+});
+
+describe('runChecks: the refs findings keep', () => {
+  it('keep one ref per object, equal to the inventory one key for key', () => {
+    const { inventory } = inventoryOf(YAML);
+    const { findings } = runChecks(inventory, { checks: [everyContainer] });
+    const rollout = findings.filter((f) => f.resource.kind === 'Rollout');
+    assert.equal(rollout.length, 2);
+    assert.equal(rollout[0]?.resource, rollout[1]?.resource, 'one ref per object');
+    const original = inventory.all.find((r) => r.ref.kind === 'Rollout')?.ref;
+    assert.deepEqual(rollout[0]?.resource, original);
+    assert.equal(JSON.stringify(rollout[0]?.resource), JSON.stringify(original));
+  });
+});

@@ -3,9 +3,9 @@
  * Pass results are counted per check and only materialised as findings on request, so that
  * memory stays proportional to the problems, not to objects x checks.
  */
-import { type AnyCheck, type Check, type CheckTarget, type EvaluateResult, NOT_APPLICABLE, type Violation } from './check.js';
+import { type AnyCheck, type Check, type CheckTarget, type EvaluateResult, type FixOperation, NOT_APPLICABLE, type Violation } from './check.js';
 import type { ExceptionMatcher } from './exceptions.js';
-import { EngineFinding, type FindingCheck, Locator } from './finding.js';
+import { EngineFinding, type FindingCheck, flat, Locator } from './finding.js';
 import type { Inventory } from './inventory.js';
 import { type AnyModelProvider, type InputName, type Models, type ScanInputs, ScanModels } from './models.js';
 import { describeObject } from './object.js';
@@ -288,6 +288,13 @@ class EngineRun {
   readonly #totals = emptyCounts();
   readonly #locator = new Locator();
   readonly #pointers = new Map<string, string>();
+  // Findings outlive the run until the report is written: equal messages, evidence and fixes
+  // (one per finding, made by the checks) are kept once (see SharedValues, SharedStrings).
+  readonly #messages = new SharedStrings();
+  readonly #evidence = new SharedValues<Evidence>();
+  readonly #fixes = new SharedValues<readonly FixOperation[]>();
+  readonly #refs = new Map<ResourceRef, ResourceRef>();
+  readonly #texts = new Map<string, string>();
   readonly #inventory: Inventory;
   readonly #includePassed: boolean;
   readonly #exceptions: ExceptionMatcher | undefined;
@@ -594,6 +601,40 @@ class EngineRun {
     this.#totals[status]++;
   }
 
+  /**
+   * The object's ref as findings keep it: one copy per object whose strings are their own.
+   * A parser hands out names as slices of the source text (V8 keeps a substring as a view of
+   * its parent string), so a finding holding the inventory's ref would keep the whole source
+   * document alive after the scan.
+   */
+  #ref(ref: ResourceRef): ResourceRef {
+    let own = this.#refs.get(ref);
+    if (own === undefined) {
+      own = ref;
+      if (Object.getPrototypeOf(ref) === Object.prototype) {
+        const copy: Record<string, unknown> = {};
+        // The same keys in the same order: the JSON text of the copy is the ref's.
+        for (const key of Object.keys(ref)) {
+          const v = (ref as unknown as Record<string, unknown>)[key];
+          copy[key] = typeof v === 'string' ? this.#text(v) : v;
+        }
+        own = copy as unknown as ResourceRef;
+      }
+      this.#refs.set(ref, own);
+    }
+    return own;
+  }
+
+  /** A short text (a name, a kind, a container name) as one string of its own per run (see {@link #ref}). */
+  #text(text: string): string {
+    let own = this.#texts.get(text);
+    if (own === undefined) {
+      own = detached(text);
+      this.#texts.set(own, own);
+    }
+    return own;
+  }
+
   /** The one place where a finding is made. */
   #emit(
     r: CheckRun,
@@ -623,13 +664,133 @@ class EngineRun {
     this.#findings.push(
       new EngineFinding(
         r.info,
-        { severity, status, resource: ref, container, pointer, message, evidence, fix, exemption, affectedPods, line },
+        {
+          severity,
+          status,
+          resource: this.#ref(ref),
+          container: container === undefined ? undefined : this.#text(container),
+          pointer,
+          message: this.#messages.of(message),
+          evidence: evidence === undefined ? undefined : this.#evidence.of(evidence, pointer),
+          fix: fix === undefined ? undefined : this.#fixes.of(fix, pointer),
+          exemption,
+          affectedPods,
+          line,
+        },
         source,
         this.#locator,
       ),
     );
   }
 }
+
+// At most this many distinct values are remembered per kind: enough for the few hundred
+// distinct fixes and the repeated evidence of a large scan, and a bound on what a scan whose
+// values are all distinct spends on remembering them.
+const SHARED_LIMIT = 50_000;
+// Messages repeat less (they name objects): the bound is higher, and a map entry costs less
+// than the message it saves.
+const SHARED_MESSAGES_LIMIT = 1_000_000;
+
+/**
+ * Equal JSON values (a finding's evidence, its fix), kept once per run: a copy of the first of
+ * each is handed out for it and the later equal ones. Checks build these per finding, and a large scan repeats
+ * a few hundred distinct fixes across hundreds of thousands of findings. Values are compared by
+ * their JSON text, then exactly (keys, order, `undefined` and `-0` included), so what a reader
+ * sees is the same; findings never change them (they are `readonly`).
+ */
+class SharedValues<T extends object> {
+  readonly #byText = new Map<string, T>();
+  /** The value kept last for each pointer: most equal values come from one check at one pointer, compared without their text. */
+  readonly #lastAt = new Map<string, T>();
+
+  /** `value`, or the equal one kept before; `pointer` is the finding's (a string the engine shares). */
+  of(value: T, pointer: string): T {
+    const last = this.#lastAt.get(pointer);
+    if (last !== undefined && sameJson(last, value)) return last;
+    const kept = this.#byJson(value);
+    if (kept !== value) this.#lastAt.set(pointer, kept);
+    return kept;
+  }
+
+  #byJson(value: T): T {
+    let text: string;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      return value;
+    }
+    const seen = this.#byText.get(text);
+    if (seen !== undefined) return seen === value || sameJson(seen, value) ? seen : value;
+    if (this.#byText.size >= SHARED_LIMIT) return value;
+    // The value kept is parsed from its text: strings of its own, not slices of the source
+    // (see EngineRun.#ref), when that copy is exactly the value.
+    const copy = JSON.parse(text) as T;
+    const kept = sameJson(copy, value) ? copy : value;
+    this.#byText.set(text, kept);
+    return kept;
+  }
+}
+
+/** The same text in a string of its own: neither a slice of a larger string (a source file) nor a tree of pieces. */
+function detached(text: string): string {
+  // JSON.parse makes its strings afresh; String methods may return a view of their input.
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/** Plain JSON data equal in every part a reader can see (arrays and plain objects only). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i] as string;
+    if (k !== kb[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * Messages, kept once per run and in one piece. A check builds its message per finding by
+ * concatenation, which V8 keeps as a tree of the pieces (a "cons string", 32 bytes per piece)
+ * for as long as the string lives: each is made flat (see {@link flat}). Where the messages of a
+ * scan repeat (the same manifests in many namespaces, say), an equal message seen before is
+ * handed out instead. Where they do not (each names its own object), remembering them would
+ * only cost memory while the checks run: when, after a round of {@link ROUND} new messages,
+ * there was less than one repeat per {@link MIN_REPEATS} new ones, the run stops remembering.
+ */
+class SharedStrings {
+  #seen: Map<string, string> | undefined = new Map();
+  #asked = 0;
+  #repeats = 0;
+
+  of(text: string): string {
+    const seen = this.#seen;
+    if (seen === undefined) return flat(text);
+    const hit = seen.get(text);
+    if (hit !== undefined) {
+      this.#repeats++;
+      return hit;
+    }
+    const copy = flat(text);
+    if (seen.size < SHARED_MESSAGES_LIMIT) seen.set(copy, copy);
+    if (++this.#asked % ROUND === 0 && this.#repeats * MIN_REPEATS < this.#asked) this.#seen = undefined;
+    return copy;
+  }
+}
+
+/** Messages per round of {@link SharedStrings}. */
+const ROUND = 16_384;
+/** One repeat in this many messages (at least) keeps {@link SharedStrings} remembering. */
+const MIN_REPEATS = 8;
 
 function toArray(r: EvaluateResult): readonly Violation[] {
   if (r === undefined || r === null || r === NOT_APPLICABLE) return [];

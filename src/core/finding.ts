@@ -30,7 +30,10 @@ export interface FindingSource {
   readonly location?: SourceLocation;
 }
 
-/** The own fields of one finding. */
+/**
+ * The own fields of one finding. A finding has a `fix` (failing) or an `exemption` (exempt),
+ * never both: they share one slot.
+ */
 export interface FindingFields {
   readonly severity: Severity;
   readonly status: Status;
@@ -46,33 +49,50 @@ export interface FindingFields {
   readonly line: number | undefined;
 }
 
-const UNRESOLVED = 0;
+/** The findings of one source document whose locations are not resolved yet (see {@link Locator}). */
+class Pending {
+  readonly findings: EngineFinding[] = [];
+  constructor(
+    readonly positions: PositionResolver,
+    /** The object's start: where a finding is shown when its pointer cannot be placed. */
+    readonly fallback: SourceLocation | undefined,
+    readonly locator: Locator,
+  ) {}
+}
 
 /**
  * Resolves the locations of the findings of one run on demand, one source document at a time:
  * reading one finding's location resolves every finding in the same document, so the document's
  * position index is built once whatever order the findings are read in (reports sort them by
  * severity and check, not by document), and documents no finding is read from are never indexed.
- * A resolved finding no longer holds its source.
+ * A resolved finding no longer holds its source, and a resolved document's list is dropped.
  */
 export class Locator {
-  readonly #pending = new Map<PositionResolver, EngineFinding[]>();
+  readonly #pending = new Map<PositionResolver, Pending>();
 
-  /** Registers a finding whose location comes from `positions`. */
-  add(finding: EngineFinding, positions: PositionResolver): void {
-    const list = this.#pending.get(positions);
-    if (list) list.push(finding);
-    else this.#pending.set(positions, [finding]);
+  /**
+   * The pending list of the document `positions` resolves, for a finding whose object starts
+   * at `fallback`; undefined when the document's list was opened with another start (a caller
+   * that mixes them): that finding is resolved at once instead.
+   */
+  pendingFor(positions: PositionResolver, fallback: SourceLocation | undefined): Pending | undefined {
+    const open = this.#pending.get(positions);
+    if (open === undefined) {
+      const fresh = new Pending(positions, fallback, this);
+      this.#pending.set(positions, fresh);
+      return fresh;
+    }
+    return open.fallback === fallback ? open : undefined;
   }
 
-  /** Resolves every pending finding of one document. */
-  resolve(positions: PositionResolver): void {
-    const list = this.#pending.get(positions);
-    if (!list) return;
-    this.#pending.delete(positions);
+  /** Resolves every finding of one pending document. */
+  resolve(pending: Pending): void {
+    const positions = pending.positions;
+    if (this.#pending.get(positions) === pending) this.#pending.delete(positions);
+    const list = pending.findings.splice(0);
     // Every pointer of the document in one request, where the resolver can take them so.
     const many = positions.locateMany;
-    if (many !== undefined) {
+    if (many !== undefined && list.length > 0) {
       let located: readonly (SourceLocation | undefined)[] | undefined;
       try {
         located = many.call(
@@ -88,8 +108,41 @@ export class Locator {
   }
 }
 
+// A resolved location kept as one small integer (no object per finding): line * 2^11 + column,
+// for lines below 2^20 and columns below 2^11, which fits a V8 small integer (31 bits). Other
+// locations keep their object.
+const COLUMN_BITS = 11;
+const COLUMN_MASK = (1 << COLUMN_BITS) - 1;
+const MAX_PACKED_LINE = 1 << 20;
+const LOCATION_KEYS = ['file', 'line', 'column'];
+
+/** `line` and `column` of a `{file, line, column}` location as one integer, or undefined when it does not fit or has other keys. */
+function packLocation(location: SourceLocation): number | undefined {
+  const { file, line, column } = location;
+  if (typeof file !== 'string' || !Number.isInteger(line) || !Number.isInteger(column)) return undefined;
+  if (line < 0 || line >= MAX_PACKED_LINE || column < 0 || column > COLUMN_MASK) return undefined;
+  // Exactly these three keys in this order (a resolver of the library's users may add more).
+  let n = 0;
+  for (const key in location) if (key !== LOCATION_KEYS[n++]) return undefined;
+  if (n !== 3) return undefined;
+  return line * (COLUMN_MASK + 1) + column;
+}
+
+// Statuses and the primary flag kept in one small integer with the rank (see EngineFinding.#rank).
+const NOT_RANKED = -1;
+
+/** The group of a primary with related findings: its id and the related list. */
+interface GroupHead {
+  readonly id: string;
+  readonly related: readonly RelatedFinding[];
+}
+
 /**
  * One finding as the engine makes it. Implements {@link Finding}; see the module comment.
+ *
+ * Every finding of a large scan is alive until the report is written (hundreds of thousands),
+ * so each field here is a slot in every one of them: what is derivable is derived on read, and
+ * fields that are never set together share a slot.
  *
  * @example
  * const f = new EngineFinding(info, fields, resource, locator);
@@ -98,29 +151,31 @@ export class Locator {
  */
 export class EngineFinding implements Finding {
   readonly #check: FindingCheck;
-  /** Until resolved: the document's resolver and the object's start (the fallback). */
-  #positions: PositionResolver | undefined;
-  #fallback: SourceLocation | undefined;
-  #location: SourceLocation | undefined | typeof UNRESOLVED;
-  readonly #locator: Locator | undefined;
   readonly severity: Severity;
   readonly status: Status;
   readonly resource: ResourceRef;
   readonly pointer: string;
   readonly message: string;
+  /**
+   * The location: the document's {@link Pending} list until resolved; then the file (with
+   * line and column packed in {@link #at}), the location object when it does not pack, or
+   * undefined (no source).
+   */
+  #where: Pending | string | SourceLocation | undefined;
+  /** Until resolved: `Violation.line` (or undefined); once resolved to a file: the packed line and column. */
+  #at: number | undefined;
   // Declared as `T | undefined` (one hidden class for every finding); `toJSON` and the getters
   // below leave out the undefined ones, as the interface's optional fields.
   readonly #container: string | undefined;
   readonly #evidence: Evidence | undefined;
-  readonly #fix: readonly FixOperation[] | undefined;
-  readonly #exemption: Exemption | undefined;
+  /** The fix of a failing finding or the exemption of an exempt one (never both; see {@link FindingFields}). */
+  readonly #fixOrExemption: readonly FixOperation[] | Exemption | undefined;
   readonly #affectedPods: number | undefined;
-  readonly #line: number | undefined;
-  // Written by the report step (`core/grouping.ts`); declared here so that every finding keeps one shape.
-  groupId: string | undefined = undefined;
-  rank: number | undefined = undefined;
-  primary: boolean | undefined = undefined;
-  related: readonly RelatedFinding[] | undefined = undefined;
+  // Written by the report step (`core/grouping.ts`, through `setGroup`).
+  /** The group id, or for a primary with related findings its {@link GroupHead}. */
+  #group: string | GroupHead | undefined = undefined;
+  /** rank * 2 + (primary ? 1 : 0), or NOT_RANKED. */
+  #rank = NOT_RANKED;
 
   /**
    * `source` is where the finding's object came from (a resource: only its `positions` and
@@ -132,25 +187,24 @@ export class EngineFinding implements Finding {
     this.status = fields.status;
     this.resource = fields.resource;
     this.pointer = fields.pointer;
-    this.message = flat(fields.message);
+    // The engine hands it in flat and shared with the equal messages of the run (see SharedStrings in engine.ts).
+    this.message = fields.message;
     this.#container = fields.container;
     this.#evidence = fields.evidence;
-    this.#fix = fields.fix;
-    this.#exemption = fields.exemption;
+    if (fields.fix !== undefined && fields.exemption !== undefined) throw new TypeError('a finding has a fix or an exemption, not both');
+    this.#fixOrExemption = fields.status === 'exempt' ? fields.exemption : fields.fix;
+    if (fields.status === 'exempt' ? fields.fix !== undefined : fields.exemption !== undefined)
+      throw new TypeError('only an exempt finding has an exemption, and an exempt finding has no fix');
     this.#affectedPods = fields.affectedPods;
-    this.#line = fields.line;
-    this.#locator = locator;
-    this.#positions = undefined;
-    this.#fallback = undefined;
+    this.#where = undefined;
+    this.#at = undefined;
     const positions = source?.positions;
-    if (positions === undefined || locator === undefined) {
-      this.#location = source === undefined ? undefined : locateIn(source, fields.pointer, fields.line);
-    } else {
-      this.#positions = positions;
-      this.#fallback = source?.location;
-      this.#location = UNRESOLVED;
-      locator.add(this, positions);
-    }
+    const pending = positions !== undefined && locator !== undefined ? locator.pendingFor(positions, source?.location) : undefined;
+    if (pending !== undefined) {
+      this.#where = pending;
+      this.#at = fields.line;
+      pending.findings.push(this);
+    } else EngineFinding.#place(this, source === undefined ? undefined : locateIn(source, fields.pointer, fields.line));
   }
 
   get check(): string {
@@ -178,31 +232,90 @@ export class EngineFinding implements Finding {
     return this.#evidence;
   }
   get fix(): readonly FixOperation[] | undefined {
-    return this.#fix;
+    return this.status === 'exempt' ? undefined : (this.#fixOrExemption as readonly FixOperation[] | undefined);
   }
   /** On failing findings: whether `palisade fix` applies its fix (see {@link Finding.fixable}). */
   get fixable(): boolean | 'unsafe' | undefined {
     if (this.status !== 'fail') return undefined;
-    if (this.#fix === undefined || this.#fix.length === 0) return false;
+    const fix = this.#fixOrExemption as readonly FixOperation[] | undefined;
+    if (fix === undefined || fix.length === 0) return false;
     return this.#check.fixSafety === 'review' ? 'unsafe' : true;
   }
   get exemption(): Exemption | undefined {
-    return this.#exemption;
+    return this.status === 'exempt' ? (this.#fixOrExemption as Exemption | undefined) : undefined;
   }
   get affectedPods(): number | undefined {
     return this.#affectedPods;
   }
+  get groupId(): string | undefined {
+    const g = this.#group;
+    return typeof g === 'object' ? g.id : g;
+  }
+  get rank(): number | undefined {
+    return this.#rank === NOT_RANKED ? undefined : Math.floor(this.#rank / 2);
+  }
+  get primary(): boolean | undefined {
+    return this.#rank === NOT_RANKED ? undefined : this.#rank % 2 === 1;
+  }
+  get related(): readonly RelatedFinding[] | undefined {
+    const g = this.#group;
+    return typeof g === 'object' ? g.related : undefined;
+  }
+
+  /**
+   * Writes the grouping fields (for `core/grouping.ts`): the problem's id, its 1-based rank,
+   * whether this finding is the primary, and on a primary the other findings of the problem.
+   */
+  setGroup(groupId: string, rank: number, primary: boolean, related: readonly RelatedFinding[] | undefined): void {
+    if (!Number.isSafeInteger(rank) || rank < 1 || rank > 2 ** 51) throw new RangeError(`a problem's rank is a positive integer, not ${rank}`);
+    this.#group = related !== undefined ? { id: groupId, related } : groupId;
+    this.#rank = rank * 2 + (primary ? 1 : 0);
+  }
 
   /** The file of the finding's object, without resolving the position inside it. */
   get sourceFile(): string | undefined {
-    return this.#location === UNRESOLVED ? this.#fallback?.file : this.#location?.file;
+    const w = this.#where;
+    if (typeof w === 'string' || w === undefined) return w;
+    return w instanceof Pending ? w.fallback?.file : w.file;
   }
 
-  /** Where the finding sits in its source file; resolved on first read (see {@link Locator}). */
+  /** The file of the finding's location, resolved (and so indexed) like {@link location}, without building the location. */
+  get locatedFile(): string | undefined {
+    const w = EngineFinding.#resolved(this);
+    return typeof w === 'string' || w === undefined ? w : w.file;
+  }
+
+  /** Where the finding sits in its source file; resolved on first read (see {@link Locator}), built on each read. */
   get location(): SourceLocation | undefined {
-    if (this.#location === UNRESOLVED && this.#positions) this.#locator?.resolve(this.#positions);
-    if (this.#location === UNRESOLVED) this.resolveLocation();
-    return this.#location === UNRESOLVED ? undefined : this.#location;
+    const w = EngineFinding.#resolved(this);
+    if (typeof w !== 'string') return w;
+    const at = this.#at as number;
+    return { file: w, line: Math.floor(at / (COLUMN_MASK + 1)), column: at & COLUMN_MASK };
+  }
+
+  // The two helpers below are static: an instance private method would give every finding a
+  // hidden brand slot (8 bytes each).
+
+  /** The resolved `#where` of `f`: the file (with `#at`), the location object, or undefined. */
+  static #resolved(f: EngineFinding): string | SourceLocation | undefined {
+    const w = f.#where;
+    if (!(w instanceof Pending)) return w;
+    w.locator.resolve(w);
+    // Resolved by the call above, unless its list no longer held this finding.
+    if (f.#where instanceof Pending) f.resolveLocation();
+    return f.#where as string | SourceLocation | undefined;
+  }
+
+  /** Keeps a resolved location: as the file and a packed integer when it packs, else the object. */
+  static #place(f: EngineFinding, location: SourceLocation | undefined): void {
+    const packed = location === undefined ? undefined : packLocation(location);
+    if (packed === undefined) {
+      f.#where = location;
+      f.#at = undefined;
+    } else {
+      f.#where = (location as SourceLocation).file;
+      f.#at = packed;
+    }
   }
 
   /**
@@ -211,25 +324,21 @@ export class EngineFinding implements Finding {
    * asks the resolver itself).
    */
   resolveLocation(located?: SourceLocation): void {
-    if (this.#location !== UNRESOLVED) return;
-    if (located !== undefined && this.#line === undefined) {
-      this.#location = located;
-      this.#positions = undefined;
-      this.#fallback = undefined;
+    const pending = this.#where;
+    if (!(pending instanceof Pending)) return;
+    const line = this.#at;
+    if (located !== undefined && line === undefined) {
+      EngineFinding.#place(this, located);
       return;
     }
-    let location = this.#fallback;
-    if (this.#positions) {
-      try {
-        const positions = this.#positions;
-        location = this.#line !== undefined && positions.locateLine ? positions.locateLine(this.pointer, this.#line) : positions.locate(this.pointer);
-      } catch {
-        // A pointer the resolver cannot follow: the object's start is the best place to show.
-      }
+    let location = pending.fallback;
+    try {
+      const positions = pending.positions;
+      location = line !== undefined && positions.locateLine ? positions.locateLine(this.pointer, line) : positions.locate(this.pointer);
+    } catch {
+      // A pointer the resolver cannot follow: the object's start is the best place to show.
     }
-    this.#location = location;
-    this.#positions = undefined;
-    this.#fallback = undefined;
+    EngineFinding.#place(this, location);
   }
 
   /**
@@ -242,20 +351,25 @@ export class EngineFinding implements Finding {
     let out = `${c.head}${quoted(this.severity)}${c.mid}${quoted(this.status)},"resource":${writer.refText(this.resource)}`;
     if (this.#container !== undefined) out += `,"container":${plainText(this.#container)}`;
     out += `,"pointer":${writer.pointerText(this.pointer)},"message":${JSON.stringify(this.message)}`;
-    const location = this.location;
-    if (location !== undefined) out += `,"location":${writer.locationText(location)}`;
+    const where = EngineFinding.#resolved(this);
+    if (typeof where === 'string') {
+      const at = this.#at as number;
+      out += `,"location":${writer.fileText(where)}${Math.floor(at / (COLUMN_MASK + 1))},"column":${at & COLUMN_MASK}}`;
+    } else if (where !== undefined) out += `,"location":${writer.locationText(where)}`;
     if (this.#evidence !== undefined) out += `,"evidence":${JSON.stringify(this.#evidence)}`;
-    if (this.#fix !== undefined) out += `,"fix":${JSON.stringify(this.#fix)}`;
+    const fix = this.fix;
+    if (fix !== undefined) out += `,"fix":${JSON.stringify(fix)}`;
     const fixable = this.fixable;
     if (fixable !== undefined) out += `,"fixable":${JSON.stringify(fixable)}`;
-    if (this.#exemption !== undefined) out += `,"exemption":${JSON.stringify(this.#exemption)}`;
+    const exemption = this.exemption;
+    if (exemption !== undefined) out += `,"exemption":${JSON.stringify(exemption)}`;
     out += c.frameworks;
     if (this.#affectedPods !== undefined) out += `,"affectedPods":${JSON.stringify(this.#affectedPods)}`;
-    if (this.groupId !== undefined) out += `,"groupId":${plainText(this.groupId)}`;
+    const group = this.#group;
+    if (group !== undefined) out += `,"groupId":${plainText(typeof group === 'object' ? group.id : group)}`;
     // Integers and booleans are written by JSON.stringify as by a template literal.
-    if (this.rank !== undefined) out += `,"rank":${Number.isSafeInteger(this.rank) ? this.rank : JSON.stringify(this.rank)}`;
-    if (this.primary !== undefined) out += this.primary === true ? ',"primary":true' : ',"primary":false';
-    if (this.related !== undefined) out += `,"related":${JSON.stringify(this.related)}`;
+    if (this.#rank !== NOT_RANKED) out += `,"rank":${Math.floor(this.#rank / 2)}${this.#rank % 2 === 1 ? ',"primary":true' : ',"primary":false'}`;
+    if (typeof group === 'object') out += `,"related":${JSON.stringify(group.related)}`;
     return `${out}}`;
   }
 
@@ -276,9 +390,9 @@ export class EngineFinding implements Finding {
       message: this.message,
       location: this.location,
       evidence: this.#evidence,
-      fix: this.#fix,
+      fix: this.fix,
       fixable: this.fixable,
-      exemption: this.#exemption,
+      exemption: this.exemption,
       frameworks: c.frameworks,
       affectedPods: this.#affectedPods,
       groupId: this.groupId,
@@ -310,8 +424,6 @@ const QUOTED = new Map<string, string>(['critical', 'high', 'medium', 'low', 'in
 function quoted(s: string): string {
   return QUOTED.get(s) ?? JSON.stringify(s);
 }
-
-const LOCATION_KEYS = ['file', 'line', 'column'];
 
 /** Characters JSON.stringify never escapes; ids and container names are made of them. */
 const PLAIN = /^[\w.-]*$/;
@@ -385,12 +497,17 @@ export class FindingWriter {
     let n = 0;
     for (const key in location) if (key !== LOCATION_KEYS[n++]) return JSON.stringify(location);
     if (n !== 3) return JSON.stringify(location);
+    return `${this.fileText(file)}${line},"column":${column}}`;
+  }
+
+  /** The start of a location's JSON text up to its line, `{"file":…,"line":`, quoted once per file. */
+  fileText(file: string): string {
     let f = this.#files.get(file);
     if (f === undefined) {
       f = `{"file":${JSON.stringify(file)},"line":`;
       this.#files.set(file, f);
     }
-    return `${f}${line},"column":${column}}`;
+    return f;
   }
 
   /** An object's ref, serialised once per object (the engine shares one ref per object). */

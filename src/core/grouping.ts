@@ -10,7 +10,7 @@
  * Pure: a function of the findings alone (no inventory, no clock), run once when the report
  * is built. The key and the rules are documented in docs/json-report.md ("Problems").
  */
-import { flat, plainFinding } from './finding.js';
+import { EngineFinding, flat, plainFinding } from './finding.js';
 import type { Finding, RelatedFinding, ResourceRef, Severity, Status } from './types.js';
 import { SEVERITIES, severityRank } from './types.js';
 
@@ -208,7 +208,9 @@ class Objects {
   readonly refs: ResourceRef[] = [];
   readonly files: string[] = [];
   idOf(f: Finding): number {
-    const file = f.location?.file ?? '';
+    // The engine's findings give the file without building a location object (it resolves
+    // their locations as reading `location` would).
+    const file = (f instanceof EngineFinding ? f.locatedFile : f.location?.file) ?? '';
     const hit = this.#byRef.get(f.resource);
     if (hit !== undefined && hit.file === file) return hit.id;
     const key = objectKey(f);
@@ -344,6 +346,7 @@ function emit(drafts: readonly Draft[], group: Grouper, sink: (id: string, rank:
   const takenSuffixed = new Set<string>();
   // The hash state after status and object, per object id: the object key is the long part.
   const prefixes: (Partial<Record<Status, Hash53>> | undefined)[] = [];
+  const lists = new RelatedLists();
   drafts.forEach((d, i) => {
     const rank = i + 1;
     // The root cause (status, object, anchor), hashed piece by piece: the stable id.
@@ -385,19 +388,55 @@ function emit(drafts: readonly Draft[], group: Grouper, sink: (id: string, rank:
       takenSuffixed.add(id);
     } else taken.add(value);
     const others = d.others ?? NONE;
-    const related: RelatedFinding[] | undefined =
-      others.length > 0 ? others.map((r) => ({ check: r.check, name: r.name, severity: r.severity, pointer: r.pointer })) : undefined;
+    const related = others.length > 0 ? lists.of(others) : undefined;
     sink(id, rank, group(d.primary, id, rank, true, related), others.length > 0 ? others.map((r) => group(r, id, rank, false, undefined)) : []);
   });
 }
 
+/**
+ * The `related` lists of one report, equal ones kept once: every primary keeps its list until
+ * the report is written, and the same problem repeats across objects of one shape (the same
+ * checks at the same pointers, in every copy of a manifest). Lists and entries are read-only.
+ */
+class RelatedLists {
+  readonly #entries = new Map<string, RelatedFinding>();
+  readonly #lists = new Map<string, readonly RelatedFinding[]>();
+
+  of(others: readonly Finding[]): readonly RelatedFinding[] {
+    let listKey = '';
+    const keys: string[] = [];
+    for (const r of others) {
+      const key = `${r.check}\u0000${r.name}\u0000${r.severity}\u0000${r.pointer}`;
+      keys.push(key);
+      listKey = listKey === '' ? key : `${listKey}\u0001${key}`;
+    }
+    let list = this.#lists.get(listKey);
+    if (list === undefined) {
+      list = others.map((r, i) => {
+        const key = keys[i] as string;
+        let entry = this.#entries.get(key);
+        if (entry === undefined) {
+          entry = { check: r.check, name: r.name, severity: r.severity, pointer: r.pointer };
+          this.#entries.set(key, entry);
+        }
+        return entry;
+      });
+      this.#lists.set(listKey, list);
+    }
+    return list;
+  }
+}
+
 /** Writes the grouping fields on the finding itself: for findings the caller owns and gives up. */
 function setGroup(f: Finding, groupId: string, rank: number, primary: boolean, related: readonly RelatedFinding[] | undefined): Finding {
+  if (f instanceof EngineFinding) {
+    f.setGroup(groupId, rank, primary, related);
+    return f;
+  }
   const m = f as { -readonly [K in keyof Finding]: Finding[K] };
   m.groupId = groupId;
   m.rank = rank;
   m.primary = primary;
-  // Assigned, not deleted: the engine's findings declare the field (one shape for all of them).
   if (related) m.related = related;
   else if (m.related !== undefined) m.related = undefined;
   return f;

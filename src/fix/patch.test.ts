@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyFixes } from '../core/fix.js';
 import type { JsonObject } from '../core/types.js';
+import type { FixOperation } from '../core/check.js';
 import { fixPatchFor } from './patch.js';
+import { rebaseOperations } from './plan.js';
 
 const pod = (): JsonObject => ({
   apiVersion: 'v1',
@@ -38,5 +40,17 @@ describe('fixPatchFor', () => {
   it('returns an empty patch for an object without fixable findings', () => {
     const cm: JsonObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'b' } };
     assert.deepEqual(fixPatchFor(cm).patch, []);
+  });
+});
+
+describe('rebaseOperations', () => {
+  it('returns copies: applying them leaves the operations given (the shared fix of a finding) unchanged', () => {
+    const ops: FixOperation[] = [
+      { op: 'add', path: '/spec/securityContext', value: {} },
+      { op: 'add', path: '/spec/securityContext/runAsNonRoot', value: true },
+    ];
+    const rebased = rebaseOperations({ spec: {} }, ops);
+    assert.deepEqual(applyFixes({ spec: {} }, rebased), { spec: { securityContext: { runAsNonRoot: true } } });
+    assert.deepEqual(ops[0], { op: 'add', path: '/spec/securityContext', value: {} });
   });
 });

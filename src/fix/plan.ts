@@ -87,7 +87,10 @@ export function rebaseOperations(object: JsonObject, ops: readonly FixOperation[
     }
     push(existing === undefined ? { op: 'add', path: op.path, value: op.value } : { op: 'replace', path: op.path, value: op.value });
   };
-  for (const op of ops) visit(op);
+  // Copies: applyFixes puts an operation's value into the object as it is, and a later
+  // operation of the same object writes inside it; the findings' own fixes (which the engine
+  // shares between findings with equal fixes) must not change.
+  for (const op of ops) visit(structuredClone(op));
   return out;
 }
 
