@@ -12,6 +12,7 @@ import { EMPTY_CONFIG, fixValueFor } from './config/config.js';
 import { validateAgainst } from './config/schema.js';
 import { didYouMean } from './config/suggest.js';
 import { type AnyCheck, metaOf } from './core/check.js';
+import { Locator } from './core/finding.js';
 import { type EngineOptions, type EngineResult, emptyCounts, runChecks, type SkippedCheck, type StatusCounts } from './core/engine.js';
 import type { InputName, ScanInputs } from './core/models.js';
 import { PalisadeError } from './core/errors.js';
@@ -524,6 +525,8 @@ function runInPasses(
   const bounded = new Set((options.models ?? []).filter((m) => m.bounded === true).map((m) => m.name));
   const late = options.checks.filter((c) => (c.uses ?? []).every((m) => bounded.has(m)));
   const early = late.length === options.checks.length ? [] : options.checks.filter((c) => !(c.uses ?? []).every((m) => bounded.has(m)));
+  // One locator for both passes: a document with findings of both is indexed once.
+  const locator = options.locator ?? new Locator();
   const progress = (from: number, share: number) =>
     onProgress ? { onProgress: (done: number, total: number) => onProgress(Math.floor(from * total + share * done), total) } : {};
   if (early.length === 0 || late.length === 0) {
@@ -532,8 +535,8 @@ function runInPasses(
     return { result: withoutModels(only), paths: topPathsOfScan(only.models, topRisks) };
   }
   // The first pass is its own call so that nothing here holds its models once it returns.
-  const first = firstPass(inventory, { ...options, checks: early, ...progress(0, 0.5) }, topRisks);
-  const second = runChecks(inventory, { ...options, checks: late, ...progress(0.5, 0.5) });
+  const first = firstPass(inventory, { ...options, checks: early, locator, ...progress(0, 0.5) }, topRisks);
+  const second = runChecks(inventory, { ...options, checks: late, locator, ...progress(0.5, 0.5) });
   return { result: mergePasses(options.checks, first.result, withoutModels(second)), paths: first.paths };
 }
 

@@ -44,6 +44,12 @@ export interface EngineOptions {
    * run: it is listed in {@link EngineResult.skipped}, with no counts and no finding.
    */
   readonly inputs?: ScanInputs;
+  /**
+   * Where the findings' source positions are resolved, on first read, one document at a time.
+   * Runs over the same inventory that share one (the library's passes) index each document
+   * once for the findings of all; by default each run has its own.
+   */
+  readonly locator?: Locator;
 }
 
 /** A selected check the engine did not run because the scan was not given an input it requires. */
@@ -286,7 +292,7 @@ class EngineRun {
   readonly #findings: Finding[] = [];
   readonly #perCheck = new Map<string, StatusCounts>();
   readonly #totals = emptyCounts();
-  readonly #locator = new Locator();
+  readonly #locator: Locator;
   readonly #pointers = new Map<string, string>();
   // Findings outlive the run until the report is written: equal messages, evidence and fixes
   // (one per finding, made by the checks) are kept once (see SharedValues, SharedStrings).
@@ -302,6 +308,7 @@ class EngineRun {
 
   constructor(inventory: Inventory, options: EngineOptions) {
     this.#inventory = inventory;
+    this.#locator = options.locator ?? new Locator();
     this.#includePassed = options.includePassed === true;
     this.#exceptions = options.exceptions;
     const overrides = options.severityOverrides ?? {};
