@@ -530,7 +530,7 @@ function runInPasses(
   const progress = (from: number, share: number) =>
     onProgress ? { onProgress: (done: number, total: number) => onProgress(Math.floor(from * total + share * done), total) } : {};
   if (early.length === 0 || late.length === 0) {
-    // One pass; Top risks' paths are still taken before the function returns the models' last holder.
+    // One pass: Top risks' paths are taken from its models before they are released.
     const only = runChecks(inventory, { ...options, ...progress(0, 1) });
     return { result: withoutModels(only), paths: topPathsOfScan(only.models, topRisks) };
   }
