@@ -6,8 +6,9 @@
  * scan of 100,000 objects ran three full collections and ended at 1.8 GB of RSS for about
  * 600 MB alive. A growing factor of 1.5 keeps the heap near what is alive for a few more
  * collections: peak RSS 1,726-1,779 MB to 1,088-1,234 MB, for 5 to 18 % more CPU (pairs run at
- * the same time, load 4-9). A memory-bound runner fails; a slower scan does not. Unlike the young generation's size, V8 reads this flag at every collection, so
- * it can be set after start-up (Node leaves V8's flags writable for `v8.setFlagsFromString`).
+ * the same time, load 4-9). A memory-bound runner fails; a slower scan does not. Unlike the
+ * young generation's size, V8 reads this flag at every collection, so it can be set after
+ * start-up (Node leaves V8's flags writable for `v8.setFlagsFromString`).
  */
 import v8 from 'node:v8';
 
@@ -27,7 +28,7 @@ export const SCAN_HEAP_GROWING_PERCENT = 50;
  * accept the flag). Returns whether it set it.
  *
  * @example
- * tuneHeapForScan(); // before loading the inventory
+ * if (inventory.size >= LARGE_INVENTORY) tuneHeapForScan(); // before the checks
  */
 export function tuneHeapForScan(execArgv: readonly string[] = process.execArgv): boolean {
   const given = execArgv.some((a) => /^--heap[-_]growing[-_]percent(=|$)/.test(a));
