@@ -302,3 +302,33 @@ describe('runChecks: the refs findings keep', () => {
     assert.equal(JSON.stringify(rollout[0]?.resource), JSON.stringify(original));
   });
 });
+
+describe('runChecks: a locator shared by two runs', () => {
+  it('resolves a document once for the findings of both runs (each run alone: once each)', async () => {
+    const { Inventory } = await import('./inventory.js');
+    const { Locator } = await import('./finding.js');
+    let batches = 0;
+    const positions = {
+      locate: () => assert.fail('locateMany answers'),
+      locateMany(pointers: readonly string[]) {
+        batches++;
+        return pointers.map((p, i) => ({ file: 'a.yaml', line: 2 + i, column: p.length }));
+      },
+    };
+    const inventory = new Inventory();
+    inventory.add({ object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] } }, positions });
+    const other = defineCheck({ ...everyContainer, id: 'TST-0002', name: 'every-container-again' });
+    const run = (locator?: InstanceType<typeof Locator>) => {
+      const a = runChecks(inventory, { checks: [everyContainer], ...(locator ? { locator } : {}) });
+      const b = runChecks(inventory, { checks: [other], ...(locator ? { locator } : {}) });
+      return [...a.findings, ...b.findings];
+    };
+    const shared = run(new Locator());
+    assert.equal(shared.length, 2);
+    for (const f of shared) assert.equal(f.location?.file, 'a.yaml');
+    assert.equal(batches, 1);
+    batches = 0;
+    for (const f of run()) assert.equal(f.location?.file, 'a.yaml');
+    assert.equal(batches, 2);
+  });
+});
