@@ -10,6 +10,7 @@ import { dirname, extname, join, relative, resolve } from 'node:path';
 import { Inventory, isKubernetesObject } from '../core/inventory.js';
 import type { IncompleteReason } from '../core/report.js';
 import type { Diagnostic, JsonObject } from '../core/types.js';
+import { StringPool } from './string-pool.js';
 import { RENDER_MARKER_FILES, type RenderTarget, renderKindOf, renderKindOfMarker, renderTarget } from './render.js';
 import { type FileResult, parseFiles } from './parse-pool.js';
 import { DEFAULT_TEXT_BUDGET, type LoadedStream, loadYamlStream, type ParsedStream, SourceTexts, subResolver, withPositions } from './yaml-loader.js';
@@ -317,9 +318,14 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       steps.push({ file: toParse.length, name });
       toParse.push({ path: f, size });
     }
-    // Small inputs keep their texts for positions; larger ones read a file again when needed.
+    // Small inputs keep their texts for positions; larger ones read a file again when needed,
+    // and pool their string values so that the values do not keep the texts alive instead.
     const keepTexts = toParse.reduce((n, f) => n + f.size, 0) <= DEFAULT_TEXT_BUDGET;
-    const results: FileResult[] = await parseFiles(toParse, { keepTexts, ...(options.workers !== undefined ? { workers: options.workers } : {}) });
+    const results: FileResult[] = await parseFiles(toParse, {
+      keepTexts,
+      ...(keepTexts ? {} : { pool: new StringPool() }),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    });
     for (const step of steps) {
       if (typeof step === 'function') {
         step();

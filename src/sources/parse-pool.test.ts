@@ -5,6 +5,21 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadManifests } from './files.js';
 import { parseFiles } from './parse-pool.js';
+import { StringPool } from './string-pool.js';
+
+/** The distinct strings among the values of parsed files. */
+function distinctStrings(results: readonly unknown[]): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') out.add(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
+  };
+  for (const r of results)
+    if (typeof r === 'object' && r !== null && 'parsed' in r)
+      for (const d of (r as { parsed: { documents: { value: unknown }[] } }).parsed.documents) walk(d.value);
+  return out;
+}
 
 describe('parseFiles', () => {
   let dir = '';
@@ -38,6 +53,19 @@ describe('parseFiles', () => {
     const broken = alone[5];
     assert.ok(broken?.kind === 'parsed');
     assert.equal(broken.parsed.errors.length, 1);
+  });
+
+  it('pools the string values of both threads without changing any value', async () => {
+    const plain = await parseFiles(files, { keepTexts: false, workers: 0 });
+    for (const workers of [0, 2]) {
+      const pool = new StringPool();
+      const counts = { byWorkers: 0, workerErrors: 0 };
+      const results = await parseFiles(files, { keepTexts: false, workers, pool, counts });
+      assert.deepEqual(results, plain);
+      if (workers > 0) assert.ok(counts.byWorkers > 0, 'no file was parsed by a worker');
+      // Every distinct value went through the pool, whichever thread parsed it.
+      assert.equal(pool.size, distinctStrings(plain).size);
+    }
   });
 
   it('loads the same inventory, diagnostics and positions with and without workers', async () => {

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { StringPool } from './string-pool.js';
 import { type ParsedStream, parseYamlStream } from './yaml-loader.js';
 
 /** What reading and parsing one file gave. */
@@ -63,6 +64,17 @@ export interface ParseFilesOptions {
   readonly keepTexts: boolean;
   /** Counts files parsed by workers and workers lost, for tests and the benchmark. */
   readonly counts?: { byWorkers: number; workerErrors: number };
+  /**
+   * Pools the string values of every document as its file comes in (see string-pool.ts):
+   * for loads that do not keep their texts, whose values would otherwise keep them.
+   */
+  readonly pool?: StringPool;
+}
+
+/** Pools the values of one file's documents; `views`: parsed on this thread (see {@link StringPool.intern}). */
+function pooled(result: FileResult, pool: StringPool | undefined, views: boolean): FileResult {
+  if (pool && result.kind === 'parsed') for (const d of result.parsed.documents) pool.internValue(d.value, views);
+  return result;
 }
 
 interface Job {
@@ -94,7 +106,7 @@ export async function parseFiles(files: readonly { readonly path: string; readon
   const count = Math.max(0, Math.min(wanted, files.length - 1));
   let next = 0;
   const parseHere = (i: number): void => {
-    results[i] = readAndParse((files[i] as { path: string }).path, options.keepTexts);
+    results[i] = pooled(readAndParse((files[i] as { path: string }).path, options.keepTexts), options.pool, true);
   };
   if (count === 0) {
     for (let i = 0; i < files.length; i++) parseHere(i);
@@ -121,7 +133,8 @@ export async function parseFiles(files: readonly { readonly path: string; readon
     const worker = startWorker();
     const inFlight = new Set<number>();
     worker.on('message', (msg: { id: number; result: FileResult }) => {
-      results[msg.id] = msg.result;
+      // Cloned values are strings of their own: pooled for their repeats only.
+      results[msg.id] = pooled(msg.result, options.pool, false);
       if (options.counts) options.counts.byWorkers++;
       inFlight.delete(msg.id);
       outstanding--;
