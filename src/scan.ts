@@ -14,7 +14,7 @@ import { didYouMean } from './config/suggest.js';
 import { type AnyCheck, metaOf } from './core/check.js';
 import { Locator } from './core/finding.js';
 import { type EngineOptions, type EngineResult, emptyCounts, runChecks, type SkippedCheck, type StatusCounts } from './core/engine.js';
-import type { InputName, ScanInputs } from './core/models.js';
+import { type InputName, passesOf, type ScanInputs } from './core/models.js';
 import { PalisadeError } from './core/errors.js';
 import { ExceptionMatcher, globMatch } from './core/exceptions.js';
 import {
@@ -508,13 +508,14 @@ function reportOfChecked(checked: CheckedInventory, options: ScanOptions & Inven
 type PassResult = Omit<EngineResult, 'models'>;
 
 /**
- * Runs the checks in two passes: first those that use a model growing with the inventory
- * (RBAC, network, pods, attack graph...), then, once those models are released, the others,
- * which make most findings (about 80 % on a generated 100,000-object set). A single pass held
- * every model and every finding at once: about 270 MB of models on top of 390 MB of findings
- * there. Top risks' paths are taken from the attack graph before it goes. The report is the
- * single pass's: findings are ranked by a total order, counts and skipped checks keep the
- * checks' order.
+ * Runs the checks in passes (see `passesOf` in core/models.ts): first, one pass per group of
+ * checks that share models growing with the inventory (RBAC, network and the attack graph
+ * built on them; scopes; pods; images), each releasing its models when it ends; last, the
+ * checks that use no model or only `bounded` ones, which make most findings (about 80 % on a
+ * generated 100,000-object set). One pass held every model and every finding at once: about
+ * 270 MB of models on top of 390 MB of findings there. Top risks' paths are taken from the
+ * attack graph before its pass ends. The report is the single pass's: findings are ranked by
+ * a total order, counts and skipped checks keep the checks' order.
  */
 function runInPasses(
   inventory: Inventory,
@@ -522,52 +523,57 @@ function runInPasses(
   topRisks: number,
   onProgress: ((done: number, total: number) => void) | undefined,
 ): { readonly result: PassResult; readonly paths: ScanTopPaths } {
-  const bounded = new Set((options.models ?? []).filter((m) => m.bounded === true).map((m) => m.name));
-  const late = options.checks.filter((c) => (c.uses ?? []).every((m) => bounded.has(m)));
-  const early = late.length === options.checks.length ? [] : options.checks.filter((c) => !(c.uses ?? []).every((m) => bounded.has(m)));
-  // One locator for both passes: a document with findings of both is indexed once.
+  const { early, late } = passesOf(options.checks, options.models ?? []);
+  // Top risks' paths come from the pass that builds the attack graph; without one, from the
+  // first pass (which then builds the graph for them).
+  const graphPass = Math.max(
+    0,
+    early.findIndex((p) => p.models.has('paths')),
+  );
+  const passes = [...early.map((p) => p.checks), ...(late.length > 0 ? [late] : [])];
+  if (passes.length === 0) passes.push([]);
+  // One locator for every pass: a document with findings of several is indexed once.
   const locator = options.locator ?? new Locator();
-  const progress = (from: number, share: number) =>
-    onProgress ? { onProgress: (done: number, total: number) => onProgress(Math.floor(from * total + share * done), total) } : {};
-  if (early.length === 0 || late.length === 0) {
-    // One pass: Top risks' paths are taken from its models before they are released.
-    const only = runChecks(inventory, { ...options, ...progress(0, 1) });
-    return { result: withoutModels(only), paths: topPathsOfScan(only.models, topRisks) };
-  }
-  // The first pass is its own call so that nothing here holds its models once it returns.
-  const first = firstPass(inventory, { ...options, checks: early, locator, ...progress(0, 0.5) }, topRisks);
-  const second = runChecks(inventory, { ...options, checks: late, locator, ...progress(0.5, 0.5) });
-  return { result: mergePasses(options.checks, first.result, withoutModels(second)), paths: first.paths };
+  const share = 1 / passes.length;
+  const results: PassResult[] = [];
+  let paths: ScanTopPaths = { status: 'off' };
+  passes.forEach((checks, i) => {
+    const progress = onProgress ? { onProgress: (done: number, total: number) => onProgress(Math.floor((i + done / total) * share * total), total) } : {};
+    // Each pass is its own call, so that nothing here holds its models once it returns.
+    const run = onePass(inventory, { ...options, checks, locator, ...progress }, i === graphPass ? topRisks : 0);
+    results.push(run.result);
+    if (i === graphPass) paths = run.paths;
+  });
+  return { result: results.length === 1 ? (results[0] as PassResult) : mergePasses(options.checks, results), paths };
 }
 
-function firstPass(inventory: Inventory, options: EngineOptions, topRisks: number): { readonly result: PassResult; readonly paths: ScanTopPaths } {
+function onePass(inventory: Inventory, options: EngineOptions, topRisks: number): { readonly result: PassResult; readonly paths: ScanTopPaths } {
   const run = runChecks(inventory, options);
-  return { result: withoutModels(run), paths: topPathsOfScan(run.models, topRisks) };
+  return { result: { findings: run.findings, perCheck: run.perCheck, totals: run.totals, skipped: run.skipped }, paths: topPathsOfScan(run.models, topRisks) };
 }
 
-function withoutModels(r: EngineResult): PassResult {
-  return { findings: r.findings, perCheck: r.perCheck, totals: r.totals, skipped: r.skipped };
-}
-
-/** Two passes' results as one pass over `checks` gives them: counts and skipped checks in the checks' order. */
-function mergePasses(checks: readonly AnyCheck[], a: PassResult, b: PassResult): PassResult {
+/** Passes' results as one pass over `checks` gives them: counts and skipped checks in the checks' order. */
+function mergePasses(checks: readonly AnyCheck[], passes: readonly PassResult[]): PassResult {
   const perCheck = new Map<string, StatusCounts>();
   const skipped: SkippedCheck[] = [];
-  const skippedById = new Map([...a.skipped, ...b.skipped].map((k) => [k.id, k]));
+  const countsById = new Map(passes.flatMap((p) => [...p.perCheck]));
+  const skippedById = new Map(passes.flatMap((p) => p.skipped).map((k) => [k.id, k]));
   for (const c of checks) {
-    const counts = a.perCheck.get(c.id) ?? b.perCheck.get(c.id);
+    const counts = countsById.get(c.id);
     if (counts) perCheck.set(c.id, counts);
     const k = skippedById.get(c.id);
     if (k) skipped.push(k);
   }
   const totals = emptyCounts();
-  for (const t of [a.totals, b.totals]) {
+  for (const { totals: t } of passes) {
     totals.pass += t.pass;
     totals.fail += t.fail;
     totals.exempt += t.exempt;
     totals.error += t.error;
   }
-  return { findings: a.findings.concat(b.findings), perCheck, totals, skipped };
+  const findings: Finding[] = [];
+  for (const p of passes) for (const f of p.findings) findings.push(f);
+  return { findings, perCheck, totals, skipped };
 }
 
 /**

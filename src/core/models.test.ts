@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { inventoryOf } from '../../test/support/fixtures.js';
 import { defineCheck } from './check.js';
 import { runChecks } from './engine.js';
-import type { AnyModelProvider } from './models.js';
+import { type AnyModelProvider, passesOf } from './models.js';
 
 declare module './models.js' {
   interface Models {
@@ -181,5 +181,63 @@ describe('model inputs', () => {
         ['b', 'error'],
       ],
     );
+  });
+});
+
+describe('passesOf', () => {
+  const p = (name: string, extra: Partial<AnyModelProvider> = {}): AnyModelProvider => ({ name, reads: [], build: () => name, ...extra });
+  const providers = [p('rbac'), p('network'), p('graph', { builtOn: ['rbac', 'network'] }), p('scopes'), p('pods'), p('views', { bounded: true })];
+  const c = (id: string, uses?: string[]) => ({ id, ...(uses ? { uses } : {}) });
+  const ids = (cs: readonly { id: string }[]) => cs.map((x) => x.id);
+
+  it('puts checks in one pass per set of shared models, the rest last', () => {
+    const checks = [c('A', ['scopes']), c('B', ['rbac']), c('C'), c('D', ['graph']), c('E', ['views']), c('F', ['network']), c('G', ['pods', 'views'])];
+    const { early, late } = passesOf(checks, providers);
+    assert.deepEqual(
+      early.map((g) => [ids(g.checks), [...g.models].sort()]),
+      [
+        [['A'], ['scopes']],
+        // The graph is built on rbac and network: their checks share its pass.
+        [
+          ['B', 'D', 'F'],
+          ['graph', 'network', 'rbac'],
+        ],
+        [['G'], ['pods']],
+      ],
+    );
+    assert.deepEqual(ids(late), ['C', 'E']);
+  });
+
+  it('joins the passes of models one check uses together', () => {
+    const { early } = passesOf([c('A', ['scopes']), c('B', ['pods']), c('C', ['pods', 'scopes'])], providers);
+    assert.deepEqual(
+      early.map((g) => ids(g.checks)),
+      [['A', 'B', 'C']],
+    );
+  });
+
+  it('has no early pass when every check uses bounded models or none', () => {
+    const { early, late } = passesOf([c('A'), c('B', ['views'])], providers);
+    assert.equal(early.length, 0);
+    assert.deepEqual(ids(late), ['A', 'B']);
+  });
+});
+
+describe('builtOn', () => {
+  it('fails a model that reads another it does not declare, with the reason', () => {
+    const reader: AnyModelProvider = { name: 'test-broken', reads: [], build: (_inv, models) => models('test-names') as never };
+    const check = defineCheck({
+      ...meta,
+      id: 'T-9',
+      name: 'reads-undeclared',
+      title: 't',
+      target: { kind: 'resource', kinds: ['ConfigMap'] },
+      uses: ['test-broken'],
+      evaluate: () => undefined,
+    });
+    const { findings } = runChecks(inventoryOf(YAML).inventory, { checks: [check], models: [reader, provider({ n: 0 })] });
+    assert.match(findings[0]?.message ?? '', /the test-broken model reads the test-names model without declaring it in builtOn/);
+    const declared = runChecks(inventoryOf(YAML).inventory, { checks: [check], models: [{ ...reader, builtOn: ['test-names'] }, provider({ n: 0 })] });
+    assert.equal(declared.totals.error, 0);
   });
 });

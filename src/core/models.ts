@@ -62,6 +62,12 @@ export interface ModelProvider<K extends ModelName = ModelName> {
    */
   build(inventory: Inventory, models: ModelLookup, inputs: ScanInputs): Models[K];
   /**
+   * The other models `build` reads through `models` (the attack graph: `rbac` and `network`).
+   * A model is built in the same pass as those it is built on (see {@link passesOf}), and
+   * reading one that is not listed here throws.
+   */
+  readonly builtOn?: readonly ModelName[];
+  /**
    * True when the model keeps nothing that grows with the inventory (a view of the object
    * being evaluated). The library runs the checks that use only such models, or none, after
    * the others, once the other models are released (see `scan.ts`).
@@ -80,6 +86,7 @@ export interface AnyModelProvider {
   readonly name: string;
   readonly reads: readonly string[];
   build(inventory: Inventory, models: ModelLookup, inputs: ScanInputs): unknown;
+  readonly builtOn?: readonly string[];
   readonly bounded?: boolean;
 }
 
@@ -127,7 +134,7 @@ export class ScanModels {
     if (!provider) result = { ok: false, reason: `no analyser provides the "${name}" model` };
     else {
       try {
-        result = { ok: true, value: provider.build(this.inventory, (other) => this.#require(other), this.inputs) };
+        result = { ok: true, value: provider.build(this.inventory, (other) => this.#require(provider, other), this.inputs) };
       } catch (err) {
         result = { ok: false, reason: `the ${name} model could not be built: ${err instanceof Error ? err.message : String(err)}` };
       }
@@ -136,7 +143,9 @@ export class ScanModels {
     return result;
   }
 
-  #require<K extends ModelName>(name: K): Models[K] {
+  #require<K extends ModelName>(by: AnyModelProvider, name: K): Models[K] {
+    // Undeclared, the two models could be built in different passes: each twice.
+    if (!by.builtOn?.includes(name)) throw new Error(`the ${by.name} model reads the ${name} model without declaring it in builtOn`);
     const m = this.get(name);
     if (!m.ok) throw new Error(m.reason);
     return m.value as Models[K];
@@ -167,4 +176,68 @@ export class ScanModels {
     }
     return view as unknown as Models;
   }
+}
+
+/** The checks of a scan split into passes, each holding only its own models (see {@link passesOf}). */
+export interface ScanPasses<C> {
+  /**
+   * Checks that use models growing with the inventory, one group per set of models they share;
+   * `models` names the models of the group (with those they are built on).
+   */
+  readonly early: readonly { readonly checks: readonly C[]; readonly models: ReadonlySet<string> }[];
+  /** Checks that use no model, or only `bounded` ones: run last, once the others are released. */
+  readonly late: readonly C[];
+}
+
+/**
+ * Splits checks into passes that can each release their models before the next one starts.
+ * Two checks share a pass when they use the same model that grows with the inventory, or
+ * models one is built on (`builtOn`) or that one check uses together; checks that use only
+ * `bounded` models or none come last. A pass holds its own models and no other's: on a
+ * generated 100,000-object set the attack graph's pass no longer holds the pods and scopes
+ * models, nor the findings of the scope checks.
+ *
+ * @example
+ * const { early, late } = passesOf(checks, builtinModels);
+ * // early: [{ checks: [rbac and attack-path checks], models: {rbac, network, paths} }, { checks: [scope checks], models: {scopes} }, ...]
+ */
+export function passesOf<C extends { readonly uses?: readonly string[] }>(checks: readonly C[], providers: readonly AnyModelProvider[]): ScanPasses<C> {
+  const bounded = new Set(providers.filter((p) => p.bounded === true).map((p) => p.name));
+  const parent = new Map<string, string>();
+  const root = (m: string): string => {
+    let r = m;
+    for (let up = parent.get(r); up !== undefined && up !== r; up = parent.get(r)) r = up;
+    parent.set(m, r);
+    return r;
+  };
+  const join = (a: string, b: string): void => {
+    const ra = root(a);
+    const rb = root(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  for (const p of providers) for (const d of p.builtOn ?? []) join(p.name, d);
+  const growing = (c: C): string[] => (c.uses ?? []).filter((m) => !bounded.has(m));
+  for (const c of checks) {
+    const ms = growing(c);
+    for (let i = 1; i < ms.length; i++) join(ms[0] as string, ms[i] as string);
+  }
+  const groups = new Map<string, { checks: C[]; models: Set<string> }>();
+  const late: C[] = [];
+  for (const c of checks) {
+    const ms = growing(c);
+    if (ms.length === 0) {
+      late.push(c);
+      continue;
+    }
+    const key = root(ms[0] as string);
+    let g = groups.get(key);
+    if (!g) {
+      g = { checks: [], models: new Set() };
+      groups.set(key, g);
+    }
+    g.checks.push(c);
+  }
+  const names = new Set([...providers.map((p) => p.name), ...checks.flatMap((c) => c.uses ?? [])]);
+  for (const m of names) groups.get(root(m))?.models.add(m);
+  return { early: [...groups.values()], late };
 }

@@ -42,5 +42,6 @@ export function graphOptionsOf(inputs: ScanInputs): AttackGraphOptions {
 export const pathsModelProvider: ModelProvider<'paths'> = {
   name: 'paths',
   reads: [...new Set([...rbacModelProvider.reads, ...networkModelProvider.reads, ...NETWORK_KINDS])],
+  builtOn: ['rbac', 'network'],
   build: (inventory, models, inputs) => buildAttackGraph(inventory, models('rbac'), models('network'), graphOptionsOf(inputs)),
 };
