@@ -53,6 +53,7 @@ export type {
   Violation,
 } from './core/check.js';
 export {
+  FindingParts,
   kindsReadBy,
   missingInputs,
   runChecks,

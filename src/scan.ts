@@ -13,7 +13,7 @@ import { validateAgainst } from './config/schema.js';
 import { didYouMean } from './config/suggest.js';
 import { type AnyCheck, metaOf } from './core/check.js';
 import { Locator } from './core/finding.js';
-import { type EngineOptions, type EngineResult, emptyCounts, runChecks, type SkippedCheck, type StatusCounts } from './core/engine.js';
+import { type EngineOptions, type EngineResult, emptyCounts, FindingParts, runChecks, type SkippedCheck, type StatusCounts } from './core/engine.js';
 import { type InputName, passesOf, type ScanInputs } from './core/models.js';
 import { PalisadeError } from './core/errors.js';
 import { ExceptionMatcher, globMatch } from './core/exceptions.js';
@@ -532,15 +532,17 @@ function runInPasses(
   );
   const passes = [...early.map((p) => p.checks), ...(late.length > 0 ? [late] : [])];
   if (passes.length === 0) passes.push([]);
-  // One locator for every pass: a document with findings of several is indexed once.
+  // One locator for every pass: a document with findings of several is indexed once; and
+  // one copy of each finding part: an object's findings of every pass share its ref.
   const locator = options.locator ?? new Locator();
+  const parts = options.parts ?? new FindingParts();
   const share = 1 / passes.length;
   const results: PassResult[] = [];
   let paths: ScanTopPaths = { status: 'off' };
   passes.forEach((checks, i) => {
     const progress = onProgress ? { onProgress: (done: number, total: number) => onProgress(Math.floor((i + done / total) * share * total), total) } : {};
     // Each pass is its own call, so that nothing here holds its models once it returns.
-    const run = onePass(inventory, { ...options, checks, locator, ...progress }, i === graphPass ? topRisks : 0);
+    const run = onePass(inventory, { ...options, checks, locator, parts, ...progress }, i === graphPass ? topRisks : 0);
     results.push(run.result);
     if (i === graphPass) paths = run.paths;
   });

@@ -332,3 +332,23 @@ describe('runChecks: a locator shared by two runs', () => {
     assert.equal(batches, 2);
   });
 });
+
+describe('runChecks: finding parts shared by two runs', () => {
+  it("gives an object's findings of both runs one ref (each run alone: one each)", async () => {
+    const { FindingParts } = await import('./engine.js');
+    const { inventory } = inventoryOf('apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n  containers: [{name: c, image: x}]\n');
+    const other = defineCheck({ ...everyContainer, id: 'TST-0002', name: 'every-container-again' });
+    const run = (parts?: InstanceType<typeof FindingParts>) => {
+      const a = runChecks(inventory, { checks: [everyContainer], ...(parts ? { parts } : {}) });
+      const b = runChecks(inventory, { checks: [other], ...(parts ? { parts } : {}) });
+      return [a.findings[0], b.findings[0]];
+    };
+    const [a, b] = run(new FindingParts());
+    assert.ok(a && b);
+    assert.equal(a.resource, b.resource);
+    assert.equal(a.pointer, b.pointer);
+    const [c, d] = run();
+    assert.notEqual(c?.resource, d?.resource);
+    assert.deepEqual(c?.resource, d?.resource);
+  });
+});

@@ -50,6 +50,33 @@ export interface EngineOptions {
    * once for the findings of all; by default each run has its own.
    */
   readonly locator?: Locator;
+  /**
+   * The parts of findings kept once (messages, evidence, fixes, pointers, resource refs).
+   * Runs over the same inventory that share one (the library's passes) keep one copy of each
+   * for the findings of all; by default each run has its own.
+   */
+  readonly parts?: FindingParts;
+}
+
+/**
+ * The parts of findings that repeat, kept once per scan: findings outlive the run until the
+ * report is written, and each holds what its check made for it (a message, evidence, a fix)
+ * and its object's ref. Equal ones are kept once (see SharedValues, SharedStrings); refs and
+ * their names are copies of their own, so that no finding keeps a source text alive through a
+ * view into it. Share one between runs over the same inventory, as the library's passes do.
+ *
+ * @example
+ * const parts = new FindingParts();
+ * const first = runChecks(inventory, { checks: withModels, parts });
+ * const second = runChecks(inventory, { checks: others, parts }); // same ref object per resource in both
+ */
+export class FindingParts {
+  readonly pointers = new Map<string, string>();
+  readonly messages = new SharedStrings();
+  readonly evidence = new SharedValues<Evidence>();
+  readonly fixes = new SharedValues<readonly FixOperation[]>();
+  readonly refs = new Map<ResourceRef, ResourceRef>();
+  readonly texts = new Map<string, string>();
 }
 
 /** A selected check the engine did not run because the scan was not given an input it requires. */
@@ -293,14 +320,14 @@ class EngineRun {
   readonly #perCheck = new Map<string, StatusCounts>();
   readonly #totals = emptyCounts();
   readonly #locator: Locator;
-  readonly #pointers = new Map<string, string>();
+  readonly #pointers: Map<string, string>;
   // Findings outlive the run until the report is written: equal messages, evidence and fixes
-  // (one per finding, made by the checks) are kept once (see SharedValues, SharedStrings).
-  readonly #messages = new SharedStrings();
-  readonly #evidence = new SharedValues<Evidence>();
-  readonly #fixes = new SharedValues<readonly FixOperation[]>();
-  readonly #refs = new Map<ResourceRef, ResourceRef>();
-  readonly #texts = new Map<string, string>();
+  // (one per finding, made by the checks) are kept once (see FindingParts).
+  readonly #messages: SharedStrings;
+  readonly #evidence: SharedValues<Evidence>;
+  readonly #fixes: SharedValues<readonly FixOperation[]>;
+  readonly #refs: Map<ResourceRef, ResourceRef>;
+  readonly #texts: Map<string, string>;
   readonly #inventory: Inventory;
   readonly #includePassed: boolean;
   readonly #exceptions: ExceptionMatcher | undefined;
@@ -309,6 +336,13 @@ class EngineRun {
   constructor(inventory: Inventory, options: EngineOptions) {
     this.#inventory = inventory;
     this.#locator = options.locator ?? new Locator();
+    const parts = options.parts ?? new FindingParts();
+    this.#pointers = parts.pointers;
+    this.#messages = parts.messages;
+    this.#evidence = parts.evidence;
+    this.#fixes = parts.fixes;
+    this.#refs = parts.refs;
+    this.#texts = parts.texts;
     this.#includePassed = options.includePassed === true;
     this.#exceptions = options.exceptions;
     const overrides = options.severityOverrides ?? {};
