@@ -190,18 +190,19 @@ describe('passesOf', () => {
   const c = (id: string, uses?: string[]) => ({ id, ...(uses ? { uses } : {}) });
   const ids = (cs: readonly { id: string }[]) => cs.map((x) => x.id);
 
-  it('puts checks in one pass per set of shared models, the rest last', () => {
+  it('puts checks in one pass per set of shared models, most models first, the rest last', () => {
     const checks = [c('A', ['scopes']), c('B', ['rbac']), c('C'), c('D', ['graph']), c('E', ['views']), c('F', ['network']), c('G', ['pods', 'views'])];
     const { early, late } = passesOf(checks, providers);
     assert.deepEqual(
       early.map((g) => [ids(g.checks), [...g.models].sort()]),
       [
-        [['A'], ['scopes']],
-        // The graph is built on rbac and network: their checks share its pass.
+        // The graph is built on rbac and network: their checks share its pass, which holds the
+        // most models and comes first.
         [
           ['B', 'D', 'F'],
           ['graph', 'network', 'rbac'],
         ],
+        [['A'], ['scopes']],
         [['G'], ['pods']],
       ],
     );

@@ -192,14 +192,14 @@ export interface ScanPasses<C> {
 /**
  * Splits checks into passes that can each release their models before the next one starts.
  * Two checks share a pass when they use the same model that grows with the inventory, or
- * models one is built on (`builtOn`) or that one check uses together; checks that use only
- * `bounded` models or none come last. A pass holds its own models and no other's: on a
- * generated 100,000-object set the attack graph's pass no longer holds the pods and scopes
- * models, nor the findings of the scope checks.
+ * models one is built on (`builtOn`) or that one check uses together; the passes holding more
+ * models come first, and checks that use only `bounded` models or none come last. A pass holds
+ * its own models and no other's: on a generated 100,000-object set the attack graph's pass no
+ * longer holds the pods and scopes models, nor the findings of the scope checks.
  *
  * @example
  * const { early, late } = passesOf(checks, builtinModels);
- * // early: [{ checks: [rbac and attack-path checks], models: {rbac, network, paths} }, { checks: [scope checks], models: {scopes} }, ...]
+ * // early: [{ checks: [RBAC, network and attack-path checks], models: {rbac, network, paths} }, { checks: [scope checks], models: {scopes} }, ...]
  */
 export function passesOf<C extends { readonly uses?: readonly string[] }>(checks: readonly C[], providers: readonly AnyModelProvider[]): ScanPasses<C> {
   const bounded = new Set(providers.filter((p) => p.bounded === true).map((p) => p.name));
@@ -239,5 +239,8 @@ export function passesOf<C extends { readonly uses?: readonly string[] }>(checks
   }
   const names = new Set([...providers.map((p) => p.name), ...checks.flatMap((c) => c.uses ?? [])]);
   for (const m of names) groups.get(root(m))?.models.add(m);
-  return { early: [...groups.values()], late };
+  // A pass's peak is its models plus every finding made before it: the passes holding the
+  // most models (the attack graph's) run first, when the fewest findings exist.
+  const early = [...groups.values()].sort((a, b) => b.models.size - a.models.size);
+  return { early, late };
 }
