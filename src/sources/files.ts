@@ -319,7 +319,8 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       toParse.push({ path: f, size });
     }
     // Small inputs keep their texts for positions; larger ones read a file again when needed,
-    // and pool their string values so that the values do not keep the texts alive instead.
+    // and pool their string values so that the values do not keep the texts alive instead
+    // (copying them compactly on the way: see string-pool.ts).
     const keepTexts = toParse.reduce((n, f) => n + f.size, 0) <= DEFAULT_TEXT_BUDGET;
     const results: FileResult[] = await parseFiles(toParse, {
       keepTexts,

@@ -71,10 +71,11 @@ export interface ParseFilesOptions {
   readonly pool?: StringPool;
 }
 
-/** Pools the values of one file's documents; `views`: parsed on this thread (see {@link StringPool.intern}). */
+/** The documents of one file with their values pooled and compacted (see {@link StringPool.compact}); `views`: parsed on this thread. */
 function pooled(result: FileResult, pool: StringPool | undefined, views: boolean): FileResult {
-  if (pool && result.kind === 'parsed') for (const d of result.parsed.documents) pool.internValue(d.value, views);
-  return result;
+  if (!pool || result.kind !== 'parsed') return result;
+  const documents = result.parsed.documents.map((d) => ({ ...d, value: pool.compact(d.value, views) }));
+  return { ...result, parsed: { ...result.parsed, documents } };
 }
 
 interface Job {
