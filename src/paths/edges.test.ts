@@ -22,20 +22,23 @@ function graphOf(text: string, options?: AttackGraphOptions) {
   return buildAttackGraph(inventory, buildRbacModel(inventory), buildNetworkModel(inventory), options);
 }
 
-const label = (g: ReturnType<typeof graphOf>, id: number) => g.vertices[id]?.label;
+const label = (g: ReturnType<typeof graphOf>, id: number) => g.vertex(id).label;
 
 describe('net-raw-mitm', () => {
   const MITM = fixture('net-raw-mitm.yaml');
 
   it('NET_RAW added: the container reaches the pod network of its namespace and its pods, not those of another one', () => {
     const g = graphOf(MITM);
-    const edges = g.edges.filter((e) => e.kind === 'net-raw-mitm');
+    const edges = g.allEdges().filter((e) => e.kind === 'net-raw-mitm');
     assert.deepEqual(
       edges.map((e) => `${label(g, e.from)} -> ${label(g, e.to)}`),
       ['container sniffer of Pod shop/sniffer -> the pod network of namespace shop'],
     );
     assert.deepEqual(
-      g.edges.filter((e) => e.kind === 'spoofed-traffic').map((e) => label(g, e.to)),
+      g
+        .allEdges()
+        .filter((e) => e.kind === 'spoofed-traffic')
+        .map((e) => label(g, e.to)),
       ['container sniffer of Pod shop/sniffer', 'container web of Deployment shop/web'],
     );
     assert.equal(edges[0]?.evidence[0]?.pointer, '/spec/containers/0/securityContext/capabilities/add');
@@ -51,20 +54,39 @@ describe('net-raw-mitm', () => {
   });
 
   it('NET_ADMIN and hostNetwork create it too', () => {
-    assert.ok(graphOf(MITM.replace('add: [NET_RAW]', 'add: [NET_ADMIN]')).edges.some((e) => e.kind === 'net-raw-mitm'));
+    assert.ok(
+      graphOf(MITM.replace('add: [NET_RAW]', 'add: [NET_ADMIN]'))
+        .allEdges()
+        .some((e) => e.kind === 'net-raw-mitm'),
+    );
     const host = graphOf(
       MITM.replace('capabilities: {add: [NET_RAW]}', 'runAsNonRoot: true').replace(
         '  automountServiceAccountToken: false',
         '  automountServiceAccountToken: false\n  hostNetwork: true',
       ),
     );
-    assert.match(host.edges.find((e) => e.kind === 'net-raw-mitm')?.evidence[0]?.text ?? '', /hostNetwork: true/);
+    assert.match(host.allEdges().find((e) => e.kind === 'net-raw-mitm')?.evidence[0]?.text ?? '', /hostNetwork: true/);
   });
 
   it('the runtime default NET_RAW, a dropped one, or a privileged container do not', () => {
-    assert.equal(graphOf(MITM.replace('capabilities: {add: [NET_RAW]}', 'runAsNonRoot: true')).edges.filter((e) => e.kind === 'net-raw-mitm').length, 0);
-    assert.equal(graphOf(MITM.replace('add: [NET_RAW]', 'add: [NET_RAW], drop: [NET_RAW]')).edges.filter((e) => e.kind === 'net-raw-mitm').length, 0);
-    assert.equal(graphOf(MITM.replace('capabilities: {add: [NET_RAW]}', 'privileged: true')).edges.filter((e) => e.kind === 'net-raw-mitm').length, 0);
+    assert.equal(
+      graphOf(MITM.replace('capabilities: {add: [NET_RAW]}', 'runAsNonRoot: true'))
+        .allEdges()
+        .filter((e) => e.kind === 'net-raw-mitm').length,
+      0,
+    );
+    assert.equal(
+      graphOf(MITM.replace('add: [NET_RAW]', 'add: [NET_RAW], drop: [NET_RAW]'))
+        .allEdges()
+        .filter((e) => e.kind === 'net-raw-mitm').length,
+      0,
+    );
+    assert.equal(
+      graphOf(MITM.replace('capabilities: {add: [NET_RAW]}', 'privileged: true'))
+        .allEdges()
+        .filter((e) => e.kind === 'net-raw-mitm').length,
+      0,
+    );
   });
 });
 
@@ -73,9 +95,9 @@ describe('token-list', () => {
 
   it('a reader of a namespace with a legacy token Secret acts as its service account: a path to root on a node', () => {
     const g = graphOf(TOKENS);
-    const e = g.edges.find((x) => x.kind === 'token-list');
+    const e = g.allEdges().find((x) => x.kind === 'token-list');
     assert.equal(`${label(g, e?.from ?? -1)} -> ${label(g, e?.to ?? -1)}`, 'ServiceAccount shop/reader -> the service account token Secrets of namespace ops');
-    const use = g.edges.find((x) => x.kind === 'use-token');
+    const use = g.allEdges().find((x) => x.kind === 'use-token');
     assert.equal(label(g, use?.to ?? -1), 'ServiceAccount ops/deployer');
     assert.match(use?.evidence[0]?.text ?? '', /Secret ops\/deployer-token holds a token of ServiceAccount ops\/deployer/);
     const p = g.paths({ from: ['pod'], to: ['node-root'] }).find((x) => x.entry.label === 'Deployment shop/report');
@@ -88,7 +110,7 @@ describe('token-list', () => {
 
   it('without the token Secret (TokenRequest tokens only) there is no such edge', () => {
     const g = graphOf(TOKENS.replace('type: kubernetes.io/service-account-token', 'type: Opaque'));
-    assert.equal(g.edges.filter((e) => e.kind === 'token-list').length, 0);
+    assert.equal(g.allEdges().filter((e) => e.kind === 'token-list').length, 0);
     assert.equal(g.paths({ from: ['pod'], to: ['node-root'] }).filter((x) => x.entry.label === 'Deployment shop/report').length, 0);
   });
 });
@@ -98,7 +120,10 @@ describe('modify-webhooks', () => {
 
   it('patch on mutating webhooks is cluster-admin, create on validating ones is every Secret', () => {
     const g = graphOf(HOOKS);
-    const edges = g.edges.filter((e) => e.kind === 'modify-webhooks').map((e) => `${label(g, e.from)} -> ${label(g, e.to)}`);
+    const edges = g
+      .allEdges()
+      .filter((e) => e.kind === 'modify-webhooks')
+      .map((e) => `${label(g, e.from)} -> ${label(g, e.to)}`);
     assert.deepEqual(edges, ['ServiceAccount platform/installer -> cluster-admin', 'ServiceAccount platform/installer -> every Secret of the cluster']);
     const p = g.paths({ from: ['pod'], to: ['cluster-admin'] })[0];
     assert.deepEqual(
@@ -111,7 +136,7 @@ describe('modify-webhooks', () => {
 
   it('read-only access to webhook configurations is no edge', () => {
     const g = graphOf(HOOKS.replace('verbs: [get, patch]', 'verbs: [get, list, watch]').replace('verbs: [create]', 'verbs: [get]'));
-    assert.equal(g.edges.filter((e) => e.kind === 'modify-webhooks').length, 0);
+    assert.equal(g.allEdges().filter((e) => e.kind === 'modify-webhooks').length, 0);
   });
 });
 

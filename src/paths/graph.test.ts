@@ -121,10 +121,12 @@ subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
         "metadata: {name: web, namespace: shop, annotations: {eks.amazonaws.com/role-arn: 'arn:aws:iam::1:role/web'}}\n---\napiVersion: rbac",
       ),
     );
-    const edge = g.edges.find((e) => e.kind === 'workload-identity');
+    const edge = g.allEdges().find((e) => e.kind === 'workload-identity');
     assert.equal(edge?.evidence[0]?.pointer, '/metadata/annotations/eks.amazonaws.com~1role-arn');
     assert.equal(
-      graphOf(BASE).edges.find((e) => e.kind === 'workload-identity'),
+      graphOf(BASE)
+        .allEdges()
+        .find((e) => e.kind === 'workload-identity'),
       undefined,
     );
   });
@@ -139,7 +141,8 @@ ${spec}`;
     const escapes = (spec: string) => [
       ...new Set(
         graphOf(pod(spec))
-          .edges.filter((e) => g0(e.kind))
+          .allEdges()
+          .filter((e) => g0(e.kind))
           .map((e) => e.kind),
       ),
     ];
@@ -160,5 +163,47 @@ ${spec}`;
     assert.deepEqual(escapes(mount('/proc/sys/kernel')), ['core-pattern']);
     assert.deepEqual(escapes(mount('/data')), []);
     assert.deepEqual(escapes('  shareProcessNamespace: true\n  containers: [{name: a, image: i}, {name: b, image: i}]'), ['shared-process-namespace']);
+  });
+});
+
+describe('evidence written when an edge is read', () => {
+  const evidenceOf = (g: ReturnType<typeof graphOf>, kind: string) =>
+    g
+      .allEdges()
+      .filter((e) => e.kind === kind)
+      .map(
+        (e) =>
+          `${g.vertex(e.from).key} -> ${g.vertex(e.to).key}: ${e.evidence.map((x) => `${x.resource?.ref.name ?? '-'} ${x.pointer ?? '-'} ${x.text}`).join('; ')}`,
+      );
+
+  it('container edges read as their containers and workloads say', () => {
+    const g = graphOf(BASE);
+    assert.deepEqual(evidenceOf(g, 'run-in-container'), [
+      'workload:shop/Deployment/web -> container:shop/Deployment/web/web: web /spec/template/spec/containers/0 web runs in every pod of the workload',
+      'workload:shop/DaemonSet/agent -> container:shop/DaemonSet/agent/agent: agent /spec/template/spec/containers/0 agent runs in every pod of the workload',
+    ]);
+    assert.deepEqual(evidenceOf(g, 'token-theft'), [
+      'container:shop/Deployment/web/web -> sa:shop/web: web /spec/template/spec/serviceAccountName the pod mounts the token of ServiceAccount shop/web',
+    ]);
+    assert.ok(
+      evidenceOf(g, 'exec-into-container').includes(
+        'pods:shop -> container:shop/DaemonSet/agent/agent: - - kubectl exec into container agent of DaemonSet shop/agent',
+      ),
+    );
+  });
+
+  it('a container vertex met again from another workload (keys that read alike) keeps each edge its own evidence', () => {
+    // `web` with container `x/c` and `web/x` with container `c`: one container vertex, two workloads.
+    const pod = (name: string, container: string, sa: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      serviceAccountName: ${sa}\n      containers: [{name: ${container}, image: nginx}]\n`;
+    const g = graphOf(`${pod('web', 'x/c', 'one')}---\n${pod('web/x', 'c', 'two')}`);
+    assert.deepEqual(evidenceOf(g, 'run-in-container'), [
+      'workload:shop/Deployment/web -> container:shop/Deployment/web/x/c: web /spec/template/spec/containers/0 x/c runs in every pod of the workload',
+      'workload:shop/Deployment/web/x -> container:shop/Deployment/web/x/c: web/x /spec/template/spec/containers/0 c runs in every pod of the workload',
+    ]);
+    assert.deepEqual(evidenceOf(g, 'token-theft'), [
+      'container:shop/Deployment/web/x/c -> sa:shop/one: web /spec/template/spec/serviceAccountName the pod mounts the token of ServiceAccount shop/one',
+      'container:shop/Deployment/web/x/c -> sa:shop/two: web/x /spec/template/spec/serviceAccountName the pod mounts the token of ServiceAccount shop/two',
+    ]);
   });
 });

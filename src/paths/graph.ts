@@ -189,13 +189,36 @@ const READ_SENSITIVE: readonly string[] = ['/', '/etc', '/root', '/home', '/var/
 /** Groups a caller outside the cluster may hold: the only `system:` groups that are entry points. */
 const EXTERNAL_SYSTEM: ReadonlySet<string> = new Set(['system:authenticated', 'system:unauthenticated', 'system:anonymous']);
 
-/** Each edge kind's index, for the numeric (target, kind) pairs of the edge check. */
-const EDGE_KIND_INDEX = Object.fromEntries(Object.keys(EDGE_SPECS).map((k, i) => [k, i])) as Readonly<Record<EdgeKind, number>>;
-const EDGE_KIND_COUNT = Object.keys(EDGE_SPECS).length;
+/** Every edge kind; an edge stores its kind's index. */
+const EDGE_KINDS = Object.keys(EDGE_SPECS) as readonly EdgeKind[];
+/** Each edge kind's index, for the edge columns and the numeric (target, kind) pairs of the edge check. */
+const EDGE_KIND_INDEX = Object.fromEntries(EDGE_KINDS.map((k, i) => [k, i])) as Readonly<Record<EdgeKind, number>>;
+const EDGE_KIND_COUNT = EDGE_KINDS.length;
+/** Every vertex kind; a vertex stores its kind's index. */
+const VERTEX_KINDS: readonly VertexKind[] = ['entry', 'workload', 'container', 'identity', 'pods', 'hub', 'sink'];
+const VERTEX_KIND_INDEX = Object.fromEntries(VERTEX_KINDS.map((k, i) => [k, i])) as Readonly<Record<VertexKind, number>>;
+const V_WORKLOAD = 1;
+const V_CONTAINER = 2;
+const V_IDENTITY = 3;
+const V_SINK = 6;
 
 /** The sensitive directory a host path is, lies in, or contains (`/` only as itself: everything lies in it). */
 const touches = (path: string, dirs: readonly string[]): string | undefined =>
   dirs.find((d) => (d === '/' ? path === '/' : isUnder(path, d) || isUnder(d, path)));
+
+/** The state of an {@link AttackGraph} while it is built. */
+interface Building {
+  readonly keys: Map<string, number>;
+  readonly from: number[];
+  readonly to: number[];
+  readonly edgeKind: number[];
+  readonly likelihood: number[];
+  readonly aux: number[];
+  readonly outCount: number[];
+  readonly pairs: Map<number, Set<number>>;
+  readonly tokenIdentity: Map<WorkloadIdentity, number>;
+  identitiesByResource?: Map<number, WorkloadIdentity[]>;
+}
 
 /**
  * The attack graph of one scan.
@@ -205,21 +228,55 @@ const touches = (path: string, dirs: readonly string[]): string | undefined =>
  * graph.paths({ from: ['internet'], to: ['cluster-admin'] })[0]?.hops.map((h) => h.edge);
  */
 export class AttackGraph {
-  readonly vertices: Vertex[] = [];
-  readonly edges: GraphEdge[] = [];
   /** What the graph could not take into account (missing image data, unmodelled policies). */
   readonly notes: string[] = [];
-  readonly #keys = new Map<string, number>();
-  /**
-   * While building: each vertex's outgoing and incoming edge ids, and per source vertex the
-   * (target, kind) pairs it has an edge for. Released once built: the search reads the
-   * incoming edges from the compact `#inStart`/`#inEdges` index (about 300 bytes per edge less
-   * on a 100,000-object inventory than arrays per vertex and string keys).
+  /*
+   * Vertices and edges are columns, not objects: on a 100,000-object inventory the graph has
+   * about 85,000 vertices and 205,000 edges, and an object per vertex or edge, with its key,
+   * label and evidence as strings, came to about 100 MB. A vertex keeps what its key and label
+   * are made of (the network model's workload, the container's name, the subject); the edges
+   * that every container has (run in it, exec into it, spoof its traffic, steal its token) keep
+   * no evidence: it is written from their ends when a path or {@link edge} reads it.
    */
-  #building: { readonly out: number[][]; readonly in: number[][]; readonly pairs: Map<number, Set<number>> } | undefined = {
-    out: [],
-    in: [],
+  #vertexCount = 0;
+  /** Per vertex: index in {@link VERTEX_KINDS} (an array while building). */
+  #vKind: Uint8Array | number[] = [];
+  /** Per vertex: 0, or 1 + index in {@link ENTRY_KINDS} (an array while building). */
+  #vEntry: Uint8Array | number[] = [];
+  /** Per vertex: workloads and containers their WorkloadNode, identities their Subject, the others their Vertex. */
+  readonly #vData: unknown[] = [];
+  /** Per container vertex: the container's name. */
+  readonly #vName: (string | undefined)[] = [];
+  #edgeCount = 0;
+  #eFrom: Int32Array = new Int32Array(0);
+  #eTo: Int32Array = new Int32Array(0);
+  /** Per edge: index in {@link EDGE_KINDS}. */
+  #eKind: Uint8Array = new Uint8Array(0);
+  #eLikelihood: Float64Array = new Float64Array(0);
+  /** Per edge: `run-in-container` the container's index in its pod, `token-theft` an index in `#tokenIdentities`. */
+  #eAux: Int32Array = new Int32Array(0);
+  /** Evidence of the edges whose evidence is not written from their ends. */
+  readonly #evidence = new Map<number, readonly Evidence[]>();
+  /** For `rbac-escalation` edges: the RBAC steps. */
+  readonly #steps = new Map<number, readonly PathStep[]>();
+  /** The workload identities whose token a `token-theft` edge steals. */
+  readonly #tokenIdentities: WorkloadIdentity[] = [];
+  /**
+   * While building: vertices by key, the columns as arrays, each vertex's number of outgoing
+   * edges, and per source vertex the (target, kind) pairs it has an edge for. Released once
+   * built: the columns become typed arrays and the search reads the incoming edges from the
+   * compact `#inStart`/`#inEdges` index.
+   */
+  #building: Building | undefined = {
+    keys: new Map(),
+    from: [],
+    to: [],
+    edgeKind: [],
+    likelihood: [],
+    aux: [],
+    outCount: [],
     pairs: new Map(),
+    tokenIdentity: new Map(),
   };
   /** Incoming edges of vertex v: `#inEdges[#inStart[v] .. #inStart[v + 1])`, in the order they were added. */
   #inStart: Int32Array = new Int32Array(1);
@@ -230,13 +287,10 @@ export class AttackGraph {
    * cost does not grow with the number of namespaces.
    */
   readonly #next = new Map<SinkKind, Int32Array>();
-  /** Workload resource index -> entry vertex ids that reach it (internet) and its own vertex (pod). */
-  readonly #byWorkload = new Map<number, { internet: number[]; pod?: number }>();
-  /** The RBAC model's workload identities by resource index (its own map is keyed by object). */
-  #identitiesByResource: Map<number, WorkloadIdentity[]> | undefined;
-  #dist: Float64Array | undefined;
-  #hopCount: Int32Array | undefined;
-  readonly #heap = new MinHeap();
+  /** Workload resource index -> its own vertex (the pod entry). */
+  readonly #podOf = new Map<number, number>();
+  /** Workload resource index -> the internet entry vertices that reach it. */
+  readonly #internetOf = new Map<number, number[]>();
 
   constructor(
     readonly inventory: Inventory,
@@ -255,58 +309,94 @@ export class AttackGraph {
     this.#build();
     this.#index();
     const targets = new Map<SinkKind, number[]>();
-    for (const v of this.vertices)
-      if (v.kind === 'sink' && this.#inDegree(v.id) > 0) {
-        const list = targets.get(v.sink as SinkKind) ?? [];
-        list.push(v.id);
-        targets.set(v.sink as SinkKind, list);
+    for (let v = 0; v < this.#vertexCount; v++)
+      if (this.#vKind[v] === V_SINK && this.#inDegree(v) > 0) {
+        const sink = (this.#vData[v] as Vertex).sink as SinkKind;
+        const list = targets.get(sink) ?? [];
+        list.push(v);
+        targets.set(sink, list);
       }
+    // Scratch arrays shared by every sink's search: only `next` is kept.
+    const scratch = { dist: new Float64Array(this.#vertexCount), hops: new Int32Array(this.#vertexCount), heap: new MinHeap() };
     for (const kind of SINK_KINDS) {
       const list = targets.get(kind);
-      if (list) this.#next.set(kind, this.#search(list));
+      if (list) this.#next.set(kind, this.#search(list, scratch));
     }
   }
 
   /* -------------------------------------------------------------------------- building */
 
-  #vertex(key: string, make: () => Omit<Vertex, 'id' | 'key'>): number {
-    let id = this.#keys.get(key);
+  /** The id of the vertex with a key; `make` (see `#vData`) runs only when it is new. */
+  #vertex(key: string, make: () => { kind: VertexKind; entry?: EntryKind | undefined; data: unknown; name?: string }): number {
+    const building = this.#building as Building;
+    let id = building.keys.get(key);
     if (id === undefined) {
-      id = this.vertices.length;
-      this.vertices.push({ id, key, ...make() });
-      this.#keys.set(key, id);
-      this.#building?.out.push([]);
-      this.#building?.in.push([]);
+      id = this.#vertexCount++;
+      const made = make();
+      building.keys.set(key, id);
+      (this.#vKind as number[]).push(VERTEX_KIND_INDEX[made.kind]);
+      (this.#vEntry as number[]).push(made.entry === undefined ? 0 : ENTRY_KINDS.indexOf(made.entry) + 1);
+      building.outCount.push(0);
+      this.#vData.push(made.data);
+      this.#vName.push(made.name);
     }
     return id;
   }
 
+  /** A vertex kept whole (sinks, hubs, pods, internet entries: a few per namespace or exposure). */
+  #plainVertex(key: string, make: () => Omit<Vertex, 'id' | 'key'>): number {
+    return this.#vertex(key, () => {
+      const made = make();
+      return { kind: made.kind, entry: made.entry, data: { id: this.#vertexCount - 1, key, ...made } };
+    });
+  }
+
   /** Whether a vertex has outgoing edges yet (while building). */
   #hasOut(v: number): boolean {
-    return (this.#building?.out[v]?.length ?? 0) > 0;
+    return (this.#building?.outCount[v] ?? 0) > 0;
   }
 
   #inDegree(v: number): number {
     return (this.#inStart[v + 1] as number) - (this.#inStart[v] as number);
   }
 
-  /** Packs the incoming edges into `#inStart`/`#inEdges` and releases the building state. */
+  /** Packs the columns into typed arrays, indexes the incoming edges and releases the building state. */
   #index(): void {
     const building = this.#building;
     if (!building) return;
-    const n = this.vertices.length;
+    const n = this.#vertexCount;
+    const m = this.#edgeCount;
+    this.#vKind = Uint8Array.from(this.#vKind);
+    this.#vEntry = Uint8Array.from(this.#vEntry);
+    this.#eFrom = Int32Array.from(building.from);
+    this.#eTo = Int32Array.from(building.to);
+    this.#eKind = Uint8Array.from(building.edgeKind);
+    this.#eLikelihood = Float64Array.from(building.likelihood);
+    this.#eAux = Int32Array.from(building.aux);
+    // Incoming edges by target, each target's in edge id order (a stable counting sort).
     const start = new Int32Array(n + 1);
-    for (let v = 0; v < n; v++) start[v + 1] = (start[v] as number) + (building.in[v]?.length ?? 0);
-    const edges = new Int32Array(start[n] as number);
-    for (let v = 0; v < n; v++) edges.set(building.in[v] ?? [], start[v] as number);
+    for (let e = 0; e < m; e++) {
+      const to = this.#eTo[e] as number;
+      start[to + 1] = (start[to + 1] as number) + 1;
+    }
+    for (let v = 0; v < n; v++) start[v + 1] = (start[v + 1] as number) + (start[v] as number);
+    const fill = start.slice(0, n);
+    const edges = new Int32Array(m);
+    for (let e = 0; e < m; e++) {
+      const to = this.#eTo[e] as number;
+      const at = fill[to] as number;
+      fill[to] = at + 1;
+      edges[at] = e;
+    }
     this.#inStart = start;
     this.#inEdges = edges;
     this.#building = undefined;
   }
 
-  #edge(from: number, to: number, kind: EdgeKind, evidence: readonly Evidence[], likelihood = EDGE_SPECS[kind].likelihood, steps?: readonly PathStep[]): void {
+  /** Adds an edge unless it loops or repeats a (from, to, kind) triple; its id, or -1. */
+  #add(from: number, to: number, kind: EdgeKind, likelihood: number, aux: number): number {
     const building = this.#building;
-    if (from === to || !building) return;
+    if (from === to || !building) return -1;
     // One edge per (from, to, kind): the first evidence found is enough to explain it. The
     // pair is a number (target x kinds + kind), not a string: no key is built per edge.
     const pair = to * EDGE_KIND_COUNT + EDGE_KIND_INDEX[kind];
@@ -314,12 +404,28 @@ export class AttackGraph {
     if (pairs === undefined) {
       pairs = new Set();
       building.pairs.set(from, pairs);
-    } else if (pairs.has(pair)) return;
+    } else if (pairs.has(pair)) return -1;
     pairs.add(pair);
-    const id = this.edges.length;
-    this.edges.push({ from, to, kind, likelihood, evidence, ...(steps ? { steps } : {}) });
-    building.out[from]?.push(id);
-    building.in[to]?.push(id);
+    const id = this.#edgeCount++;
+    building.from.push(from);
+    building.to.push(to);
+    building.edgeKind.push(EDGE_KIND_INDEX[kind]);
+    building.likelihood.push(likelihood);
+    building.aux.push(aux);
+    building.outCount[from] = (building.outCount[from] as number) + 1;
+    return id;
+  }
+
+  #edge(from: number, to: number, kind: EdgeKind, evidence: readonly Evidence[], likelihood = EDGE_SPECS[kind].likelihood, steps?: readonly PathStep[]): void {
+    const id = this.#add(from, to, kind, likelihood, -1);
+    if (id < 0) return;
+    this.#evidence.set(id, evidence);
+    if (steps) this.#steps.set(id, steps);
+  }
+
+  /** An edge whose evidence is written from its ends (and `aux`) when read: see {@link #evidenceOf}. */
+  #derivedEdge(from: number, to: number, kind: EdgeKind, aux = -1): void {
+    this.#add(from, to, kind, EDGE_SPECS[kind].likelihood, aux);
   }
 
   #sink(kind: SinkKind, namespace?: string): number {
@@ -334,19 +440,12 @@ export class AttackGraph {
             : kind === 'cloud-credentials'
               ? 'cloud credentials'
               : `Secrets of namespace ${namespace}`;
-    return this.#vertex(key, () => ({ kind: 'sink', label, sink: kind, ...(namespace !== undefined ? { namespace } : {}) }));
+    return this.#plainVertex(key, () => ({ kind: 'sink', label, sink: kind, ...(namespace !== undefined ? { namespace } : {}) }));
   }
 
   #identity(subject: Subject): number {
-    const key = formatSubject(subject);
-    const label = subject.kind === 'ServiceAccount' ? `ServiceAccount ${subject.namespace}/${subject.name}` : `${subject.kind} ${subject.name}`;
     const external = subject.kind !== 'ServiceAccount' && (!subject.name.startsWith('system:') || EXTERNAL_SYSTEM.has(subject.name));
-    return this.#vertex(key, () => ({
-      kind: 'identity',
-      label,
-      ...(subject.kind === 'ServiceAccount' ? { namespace: subject.namespace } : {}),
-      ...(external ? { entry: 'identity' as const } : {}),
-    }));
+    return this.#vertex(formatSubject(subject), () => ({ kind: 'identity', entry: external ? 'identity' : undefined, data: subject }));
   }
 
   #build(): void {
@@ -356,25 +455,18 @@ export class AttackGraph {
     /** Containers that can spoof the pod network: (container, its workload, the evidence). */
     const spoofers: { cid: number; namespace: string; evidence: Evidence }[] = [];
     for (const w of this.network.workloads) {
-      const wid = this.#vertex(`workload:${w.namespace}/${w.kind}/${w.name}`, () => ({
-        kind: 'workload',
-        label: `${w.kind} ${w.namespace}/${w.name}`,
-        namespace: w.namespace,
-        resource: w.resource,
-        entry: 'pod',
-      }));
-      this.#byWorkload.set(w.resource.index, { internet: [], pod: wid });
+      const wid = this.#vertex(`workload:${w.namespace}/${w.kind}/${w.name}`, () => ({ kind: 'workload', entry: 'pod', data: w }));
+      this.#podOf.set(w.resource.index, wid);
       const targets = containersOf(w.pod);
       const ids: number[] = [];
-      for (const c of targets) {
-        const cid = this.#vertex(`container:${w.namespace}/${w.kind}/${w.name}/${c.name}`, () => ({
-          kind: 'container',
-          label: `container ${c.name} of ${w.kind} ${w.namespace}/${w.name}`,
-          namespace: w.namespace,
-          resource: w.resource,
-        }));
+      for (let ci = 0; ci < targets.length; ci++) {
+        const c = targets[ci] as ContainerTarget;
+        const cid = this.#vertex(`container:${w.namespace}/${w.kind}/${w.name}/${c.name}`, () => ({ kind: 'container', data: w, name: c.name }));
         ids.push(cid);
-        this.#edge(wid, cid, 'run-in-container', [{ resource: w.resource, pointer: c.pointer, text: `${c.name} runs in every pod of the workload` }]);
+        // The evidence is written from the workload vertex when read, unless that vertex stands
+        // for another workload of the same key (duplicate objects).
+        if (this.#vData[wid] === w) this.#derivedEdge(wid, cid, 'run-in-container', ci);
+        else this.#edge(wid, cid, 'run-in-container', [{ resource: w.resource, pointer: c.pointer, text: `${c.name} runs in every pod of the workload` }]);
         this.#escapes(cid, c);
         const spoof = spoofEvidence(c, w);
         if (spoof) spoofers.push({ cid, namespace: w.namespace, evidence: spoof });
@@ -395,10 +487,12 @@ export class AttackGraph {
     // Nodes are not told apart: the pods of the spoofer's namespace stand for its neighbours.
     // One hub per namespace ("its pod network") keeps the edges linear: spoofers -> hub -> pods.
     for (const s of spoofers) {
-      const hub = this.#vertex(`net:${s.namespace}`, () => ({ kind: 'hub', label: `the pod network of namespace ${s.namespace}`, namespace: s.namespace }));
-      if (!this.#hasOut(hub))
-        for (const cid of containersOfNamespace.get(s.namespace) ?? [])
-          this.#edge(hub, cid, 'spoofed-traffic', [{ text: `the traffic of ${this.vertices[cid]?.label} crosses the pod network` }]);
+      const hub = this.#plainVertex(`net:${s.namespace}`, () => ({
+        kind: 'hub',
+        label: `the pod network of namespace ${s.namespace}`,
+        namespace: s.namespace,
+      }));
+      if (!this.#hasOut(hub)) for (const cid of containersOfNamespace.get(s.namespace) ?? []) this.#derivedEdge(hub, cid, 'spoofed-traffic');
       this.#edge(s.cid, hub, 'net-raw-mitm', [s.evidence]);
     }
     this.#exposures();
@@ -463,25 +557,34 @@ export class AttackGraph {
 
   /** Containers -> the service account whose token the pod mounts. */
   #tokens(w: WorkloadNode, ids: readonly number[]): void {
-    if (!this.#identitiesByResource) {
-      this.#identitiesByResource = new Map();
+    const building = this.#building as Building;
+    if (!building.identitiesByResource) {
+      building.identitiesByResource = new Map();
       for (const x of this.rbac.workloads()) {
-        const list = this.#identitiesByResource.get(x.resource.index) ?? [];
+        const list = building.identitiesByResource.get(x.resource.index) ?? [];
         list.push(x);
-        this.#identitiesByResource.set(x.resource.index, list);
+        building.identitiesByResource.set(x.resource.index, list);
       }
     }
-    for (const identity of this.#identitiesByResource.get(w.resource.index) ?? []) {
+    for (const identity of building.identitiesByResource.get(w.resource.index) ?? []) {
       if (!identity.tokenMounted) continue;
       const sa = this.#identity({ kind: 'ServiceAccount', namespace: identity.namespace, name: identity.serviceAccount });
+      let token = building.tokenIdentity.get(identity);
+      if (token === undefined) {
+        token = this.#tokenIdentities.length;
+        this.#tokenIdentities.push(identity);
+        building.tokenIdentity.set(identity, token);
+      }
       for (const cid of ids)
-        this.#edge(cid, sa, 'token-theft', [
-          {
-            resource: w.resource,
-            pointer: `${identity.podPointer}/serviceAccountName`,
-            text: `the pod mounts the token of ServiceAccount ${identity.namespace}/${identity.serviceAccount}`,
-          },
-        ]);
+        if (this.#vData[cid] === w) this.#derivedEdge(cid, sa, 'token-theft', token);
+        else
+          this.#edge(cid, sa, 'token-theft', [
+            {
+              resource: w.resource,
+              pointer: `${identity.podPointer}/serviceAccountName`,
+              text: `the pod mounts the token of ServiceAccount ${identity.namespace}/${identity.serviceAccount}`,
+            },
+          ]);
     }
   }
 
@@ -509,7 +612,7 @@ export class AttackGraph {
     for (const x of this.network.exposures()) {
       if (x.policy === 'denied') continue;
       const w = x.workload;
-      const eid = this.#vertex(`entry:${x.via}:${x.entry.index}:${w.namespace}/${w.kind}/${w.name}`, () => ({
+      const eid = this.#plainVertex(`entry:${x.via}:${x.entry.index}:${w.namespace}/${w.kind}/${w.name}`, () => ({
         kind: 'entry',
         label:
           x.via === 'hostNetwork' || x.via === 'hostPort'
@@ -519,9 +622,13 @@ export class AttackGraph {
         resource: x.entry,
         entry: 'internet',
       }));
-      this.#byWorkload.get(w.resource.index)?.internet.push(eid);
+      if (this.#podOf.has(w.resource.index)) {
+        const list = this.#internetOf.get(w.resource.index);
+        if (list) list.push(eid);
+        else this.#internetOf.set(w.resource.index, [eid]);
+      }
       for (const c of this.#exposedContainers(x)) {
-        const cid = this.#keys.get(`container:${w.namespace}/${w.kind}/${w.name}/${c}`);
+        const cid = this.#building?.keys.get(`container:${w.namespace}/${w.kind}/${w.name}/${c}`);
         if (cid === undefined) continue;
         const target = containersOf(w.pod).find((t) => t.name === c);
         const vulns = this.#exploitable(target);
@@ -598,7 +705,7 @@ export class AttackGraph {
       // there. One hub per namespace keeps the edges linear (readers + tokens, not their product).
       const tokens = tokenSecrets.get(ns) ?? [];
       if (tokens.length > 0) {
-        const hub = this.#vertex(`tokens:${ns}`, () => ({ kind: 'hub', label: `the service account token Secrets of namespace ${ns}`, namespace: ns }));
+        const hub = this.#plainVertex(`tokens:${ns}`, () => ({ kind: 'hub', label: `the service account token Secrets of namespace ${ns}`, namespace: ns }));
         if (!this.#hasOut(hub))
           for (const t of tokens)
             this.#edge(hub, this.#identity({ kind: 'ServiceAccount', namespace: ns, name: t.serviceAccount }), 'use-token', [
@@ -632,14 +739,13 @@ export class AttackGraph {
         const subject = fresh(row, 'exec') ? subjectOf(row) : undefined;
         if (!subject) continue;
         const scope = row.namespace ?? '*';
-        const pods = this.#vertex(`pods:${scope}`, () => ({
+        const pods = this.#plainVertex(`pods:${scope}`, () => ({
           kind: 'pods',
           label: scope === '*' ? 'the running pods of every namespace' : `the running pods of namespace ${scope}`,
           ...(scope === '*' ? {} : { namespace: scope }),
         }));
         if (!this.#hasOut(pods))
-          for (const cid of scope === '*' ? allContainers : (containersOfNamespace.get(scope) ?? []))
-            this.#edge(pods, cid, 'exec-into-container', [{ text: `kubectl exec into ${this.vertices[cid]?.label}` }]);
+          for (const cid of scope === '*' ? allContainers : (containersOfNamespace.get(scope) ?? [])) this.#derivedEdge(pods, cid, 'exec-into-container');
         this.#edge(
           this.#identity(subject),
           pods,
@@ -693,10 +799,10 @@ export class AttackGraph {
       }
     }
     // Service accounts are members of their groups: grants to the groups are theirs.
-    for (const v of [...this.vertices]) {
-      if (v.kind !== 'identity' || !v.key.startsWith('sa:') || v.namespace === undefined) continue;
+    for (const v of this.#identityVertices()) {
+      if (!v.key.startsWith('sa:') || v.namespace === undefined) continue;
       for (const g of ['system:serviceaccounts', `system:serviceaccounts:${v.namespace}`, 'system:authenticated']) {
-        const gid = this.#keys.get(`group:${g}`);
+        const gid = this.#building?.keys.get(`group:${g}`);
         if (gid !== undefined)
           this.#edge(v.id, gid, 'rbac-escalation', [{ text: `ServiceAccount ${v.label.slice('ServiceAccount '.length)} is a member of group ${g}` }], 1, [
             { kind: 'member', from: v.key, action: `is a member of group ${g}`, to: `group:${g}`, evidence: [] },
@@ -704,8 +810,8 @@ export class AttackGraph {
       }
     }
     // Federated service accounts: the token is exchanged for cloud credentials.
-    for (const v of [...this.vertices]) {
-      const subject = v.kind === 'identity' ? subjectOfKey(v.key) : undefined;
+    for (const v of this.#identityVertices()) {
+      const subject = subjectOfKey(v.key);
       if (subject?.kind !== 'ServiceAccount') continue;
       const sa = this.rbac.serviceAccountObject(subject.namespace, subject.name);
       const meta = sa && isObject(sa.object.metadata) ? sa.object.metadata : undefined;
@@ -717,8 +823,7 @@ export class AttackGraph {
         ]);
     }
     const graph = escalationPathsOf(this.rbac);
-    for (const v of [...this.vertices]) {
-      if (v.kind !== 'identity') continue;
+    for (const v of this.#identityVertices()) {
       const subject = subjectOfKey(v.key);
       if (!subject) continue;
       for (const target of ['cluster-admin', 'all-secrets'] as const) {
@@ -734,6 +839,12 @@ export class AttackGraph {
     }
   }
 
+  /** The identity vertices there are now (not those added while the caller loops), one at a time. */
+  *#identityVertices(): Generator<Vertex> {
+    const kinds = this.#vKind;
+    for (let v = 0, n = this.#vertexCount; v < n; v++) if (kinds[v] === V_IDENTITY) yield this.vertex(v);
+  }
+
   /** Whether Pod Security admission forbids privileged pods in a namespace (enforce baseline or restricted). */
   #psaEnforced(ns: string): boolean {
     const level = this.network.namespaceLabels.get(ns)?.['pod-security.kubernetes.io/enforce'];
@@ -743,35 +854,33 @@ export class AttackGraph {
   /* -------------------------------------------------------------------------- search */
 
   /** Dijkstra backwards from the sinks of one kind on -ln(likelihood); ties go to fewer hops, then lower edge id. */
-  #search(sinks: readonly number[]): Int32Array {
-    const n = this.vertices.length;
-    // Scratch arrays shared by every sink's search: only `next` is kept.
-    if (!this.#dist || this.#dist.length !== n) {
-      this.#dist = new Float64Array(n);
-      this.#hopCount = new Int32Array(n);
-    }
-    const dist = this.#dist.fill(Number.POSITIVE_INFINITY);
-    const hops = (this.#hopCount as Int32Array).fill(0);
+  #search(sinks: readonly number[], scratch: { dist: Float64Array; hops: Int32Array; heap: MinHeap }): Int32Array {
+    const n = this.#vertexCount;
+    const dist = scratch.dist.fill(Number.POSITIVE_INFINITY);
+    const hops = scratch.hops.fill(0);
     const next = new Int32Array(n).fill(-1);
-    const heap = this.#heap;
+    const heap = scratch.heap;
     heap.clear();
     for (const sink of sinks) {
       dist[sink] = 0;
       heap.push(0, 0, sink);
     }
+    const inStart = this.#inStart;
+    const inEdges = this.#inEdges;
+    const from = this.#eFrom;
+    const likelihood = this.#eLikelihood;
+    const kinds = this.#vKind;
     while (heap.size > 0) {
       const d = heap.topCost;
       const h = heap.topHops;
       const v = heap.pop();
       if (d > (dist[v] as number) || (d === dist[v] && h > (hops[v] as number))) continue;
-      const inEdges = this.#inEdges;
-      for (let i = this.#inStart[v] as number, end = this.#inStart[v + 1] as number; i < end; i++) {
+      for (let i = inStart[v] as number, end = inStart[v + 1] as number; i < end; i++) {
         const e = inEdges[i] as number;
-        const edge = this.edges[e] as GraphEdge;
-        const u = edge.from;
+        const u = from[e] as number;
         // A path never runs through another sink: reaching one ends it.
-        if (this.vertices[u]?.kind === 'sink') continue;
-        const nd = d - Math.log(edge.likelihood);
+        if (kinds[u] === V_SINK) continue;
+        const nd = d - Math.log(likelihood[e] as number);
         const nh = h + 1;
         const du = dist[u] as number;
         if (nd < du - 1e-12 || (Math.abs(nd - du) <= 1e-12 && nh < (hops[u] as number))) {
@@ -791,28 +900,166 @@ export class AttackGraph {
     if (!next || next[from] === -1) return undefined;
     const edges: number[] = [];
     let at = from;
-    while (this.vertices[at]?.kind !== 'sink' && edges.length <= this.vertices.length) {
+    while (this.#vKind[at] !== V_SINK && edges.length <= this.#vertexCount) {
       const e = next[at] as number;
       if (e < 0) return undefined;
       edges.push(e);
-      at = (this.edges[e] as GraphEdge).to;
+      at = this.#eTo[e] as number;
     }
-    return { edges, sink: this.vertices[at] as Vertex };
+    return { edges, sink: this.vertex(at) };
+  }
+
+  /* ------------------------------------------------------------------- reading the graph */
+
+  /**
+   * One vertex, made when asked for (the graph keeps what its key and label are written from).
+   *
+   * @example
+   * graph.vertex(graph.paths()[0]?.edges[0] ?? 0).label;
+   */
+  vertex(id: number): Vertex {
+    const data = this.#vData[id];
+    switch (this.#vKind[id]) {
+      case V_WORKLOAD: {
+        const w = data as WorkloadNode;
+        return { id, key: this.#key(id), kind: 'workload', label: this.#label(id), namespace: w.namespace, resource: w.resource, entry: 'pod' };
+      }
+      case V_CONTAINER: {
+        const w = data as WorkloadNode;
+        return { id, key: this.#key(id), kind: 'container', label: this.#label(id), namespace: w.namespace, resource: w.resource };
+      }
+      case V_IDENTITY: {
+        const subject = data as Subject;
+        return {
+          id,
+          key: this.#key(id),
+          kind: 'identity',
+          label: this.#label(id),
+          ...(subject.kind === 'ServiceAccount' ? { namespace: subject.namespace } : {}),
+          ...(this.#vEntry[id] ? { entry: 'identity' as const } : {}),
+        };
+      }
+      default:
+        return data as Vertex;
+    }
+  }
+
+  /** A vertex's key (see {@link Vertex.key}). */
+  #key(v: number): string {
+    const data = this.#vData[v];
+    switch (this.#vKind[v]) {
+      case V_WORKLOAD: {
+        const w = data as WorkloadNode;
+        return `workload:${w.namespace}/${w.kind}/${w.name}`;
+      }
+      case V_CONTAINER: {
+        const w = data as WorkloadNode;
+        return `container:${w.namespace}/${w.kind}/${w.name}/${this.#vName[v]}`;
+      }
+      case V_IDENTITY:
+        return formatSubject(data as Subject);
+      default:
+        return (data as Vertex).key;
+    }
+  }
+
+  /** A vertex's label (see {@link Vertex.label}). */
+  #label(v: number): string {
+    const data = this.#vData[v];
+    switch (this.#vKind[v]) {
+      case V_WORKLOAD: {
+        const w = data as WorkloadNode;
+        return `${w.kind} ${w.namespace}/${w.name}`;
+      }
+      case V_CONTAINER: {
+        const w = data as WorkloadNode;
+        return `container ${this.#vName[v]} of ${w.kind} ${w.namespace}/${w.name}`;
+      }
+      case V_IDENTITY: {
+        const subject = data as Subject;
+        return subject.kind === 'ServiceAccount' ? `ServiceAccount ${subject.namespace}/${subject.name}` : `${subject.kind} ${subject.name}`;
+      }
+      default:
+        return (data as Vertex).label;
+    }
+  }
+
+  /**
+   * One edge, made when asked for, with its evidence.
+   *
+   * @example
+   * graph.edge(graph.paths()[0]?.edges[0] ?? 0).evidence[0]?.text;
+   */
+  edge(id: number): GraphEdge {
+    const steps = this.#steps.get(id);
+    return {
+      from: this.#eFrom[id] as number,
+      to: this.#eTo[id] as number,
+      kind: EDGE_KINDS[this.#eKind[id] as number] as EdgeKind,
+      likelihood: this.#eLikelihood[id] as number,
+      evidence: this.#evidenceOf(id),
+      ...(steps ? { steps } : {}),
+    };
+  }
+
+  /**
+   * Every edge, in id order: for tests and small graphs (it makes an object per edge).
+   *
+   * @example
+   * graph.allEdges().filter((e) => e.kind === 'token-theft').length;
+   */
+  allEdges(): GraphEdge[] {
+    const out: GraphEdge[] = [];
+    for (let e = 0; e < this.#edgeCount; e++) out.push(this.edge(e));
+    return out;
+  }
+
+  /** The evidence of an edge: kept, or written from its ends as {@link #build} would have. */
+  #evidenceOf(e: number): readonly Evidence[] {
+    const kept = this.#evidence.get(e);
+    if (kept) return kept;
+    const kind = EDGE_KINDS[this.#eKind[e] as number];
+    const from = this.#eFrom[e] as number;
+    const to = this.#eTo[e] as number;
+    switch (kind) {
+      case 'exec-into-container':
+        return [{ text: `kubectl exec into ${this.#label(to)}` }];
+      case 'spoofed-traffic':
+        return [{ text: `the traffic of ${this.#label(to)} crosses the pod network` }];
+      case 'run-in-container': {
+        const w = this.#vData[from] as WorkloadNode;
+        const c = containersOf(w.pod)[this.#eAux[e] as number] as ContainerTarget;
+        return [{ resource: w.resource, pointer: c.pointer, text: `${c.name} runs in every pod of the workload` }];
+      }
+      case 'token-theft': {
+        const w = this.#vData[from] as WorkloadNode;
+        const identity = this.#tokenIdentities[this.#eAux[e] as number] as WorkloadIdentity;
+        return [
+          {
+            resource: w.resource,
+            pointer: `${identity.podPointer}/serviceAccountName`,
+            text: `the pod mounts the token of ServiceAccount ${identity.namespace}/${identity.serviceAccount}`,
+          },
+        ];
+      }
+      default:
+        return [];
+    }
   }
 
   #hops(edges: readonly number[]): Hop[] {
     const out: Hop[] = [];
     for (const e of edges) {
-      const edge = this.edges[e] as GraphEdge;
-      const from = (this.vertices[edge.from] as Vertex).label;
-      const to = (this.vertices[edge.to] as Vertex).label;
-      if (edge.steps) {
+      const from = this.#label(this.#eFrom[e] as number);
+      const to = this.#label(this.#eTo[e] as number);
+      const steps = this.#steps.get(e);
+      if (steps) {
         const graph = escalationPathsOf(this.rbac);
-        edge.steps.forEach((s, i) => {
+        steps.forEach((s, i) => {
           const t = rbacStepTechniques(s.kind);
           out.push({
             from: i === 0 ? from : graph.label(s.from),
-            to: i === (edge.steps?.length ?? 0) - 1 ? to : graph.label(s.to),
+            to: i === steps.length - 1 ? to : graph.label(s.to),
             edge: `rbac:${s.kind}`,
             ...t,
             explanation: s.action,
@@ -826,15 +1073,16 @@ export class AttackGraph {
         });
         continue;
       }
-      const spec = EDGE_SPECS[edge.kind];
-      out.push({ from, to, edge: edge.kind, mitre: spec.mitre, ms: spec.ms, explanation: spec.explanation, evidence: edge.evidence });
+      const kind = EDGE_KINDS[this.#eKind[e] as number] as EdgeKind;
+      const spec = EDGE_SPECS[kind];
+      out.push({ from, to, edge: kind, mitre: spec.mitre, ms: spec.ms, explanation: spec.explanation, evidence: this.#evidenceOf(e) });
     }
     return out;
   }
 
   #path(entry: Vertex, entryKind: EntryKind, sink: Vertex, edges: readonly number[]): AttackPath {
     let likelihood = ENTRY_LIKELIHOOD[entryKind];
-    for (const e of edges) likelihood *= (this.edges[e] as GraphEdge).likelihood;
+    for (const e of edges) likelihood *= this.#eLikelihood[e] as number;
     const sinkKind = sink.sink as SinkKind;
     const impact = SINK_IMPACT[sinkKind];
     return { entry, entryKind, sink, sinkKind, likelihood, impact, score: Math.round(likelihood * impact * 10) / 10, hops: this.#hops(edges), edges };
@@ -852,12 +1100,15 @@ export class AttackGraph {
     const to = new Set(query.to ?? SINK_KINDS);
     const kinds = [...this.#next.keys()].filter((k) => to.has(k));
     const out: AttackPath[] = [];
-    for (const v of this.vertices) {
-      if (!v.entry || !from.has(v.entry)) continue;
+    for (let id = 0; id < this.#vertexCount; id++) {
+      const entry = this.#vEntry[id] as number;
+      if (entry === 0 || !from.has(ENTRY_KINDS[entry - 1] as EntryKind)) continue;
+      let v: Vertex | undefined;
       for (const kind of kinds) {
-        const route = this.#route(v.id, kind);
+        const route = this.#route(id, kind);
         if (!route || (query.maxHops !== undefined && route.edges.length > query.maxHops)) continue;
-        out.push(this.#path(v, v.entry, route.sink, route.edges));
+        v ??= this.vertex(id);
+        out.push(this.#path(v, v.entry as EntryKind, route.sink, route.edges));
       }
     }
     return out.sort(comparePaths);
@@ -879,43 +1130,40 @@ export class AttackGraph {
     const from = new Set(query.from ?? ENTRY_KINDS);
     const to = new Set(query.to ?? SINK_KINDS);
     const kinds = [...this.#next.entries()].filter(([k]) => to.has(k));
-    const usage = new Int32Array(this.edges.length);
+    const usage = new Int32Array(this.#edgeCount);
+    const eTo = this.#eTo;
     const cands: { v: Vertex; kind: SinkKind; score: number; hops: number; sink: number; first: number; edges: number }[] = [];
-    for (const v of this.vertices) {
-      if (!v.entry || !from.has(v.entry)) continue;
+    for (let id = 0; id < this.#vertexCount; id++) {
+      const entry = this.#vEntry[id] as number;
+      if (entry === 0 || !from.has(ENTRY_KINDS[entry - 1] as EntryKind)) continue;
+      let v: Vertex | undefined;
       for (const [kind, next] of kinds) {
-        if (next[v.id] === -1) continue;
-        let likelihood = ENTRY_LIKELIHOOD[v.entry];
+        if (next[id] === -1) continue;
+        let likelihood = ENTRY_LIKELIHOOD[ENTRY_KINDS[entry - 1] as EntryKind];
         let hops = 0;
         let edges = 0;
-        let at = v.id;
+        let at = id;
         let first = -1;
-        while (this.vertices[at]?.kind !== 'sink' && edges <= this.vertices.length) {
+        while (this.#vKind[at] !== V_SINK && edges <= this.#vertexCount) {
           const e = next[at] as number;
-          const edge = this.edges[e] as GraphEdge;
-          if (first < 0) first = edge.to;
-          likelihood *= edge.likelihood;
-          hops += edge.steps ? edge.steps.length : 1;
+          if (first < 0) first = eTo[e] as number;
+          likelihood *= this.#eLikelihood[e] as number;
+          hops += this.#steps.get(e)?.length ?? 1;
           edges++;
-          at = edge.to;
+          at = eTo[e] as number;
         }
         if (query.maxHops !== undefined && hops > query.maxHops) continue;
         const score = Math.round(likelihood * SINK_IMPACT[kind] * 10) / 10;
+        v ??= this.vertex(id);
         cands.push({ v, kind, score, hops, sink: at, first, edges });
-        for (let u = v.id, n = 0; n < edges; n++) {
+        for (let u = id, n = 0; n < edges; n++) {
           const e = next[u] as number;
           usage[e] = (usage[e] as number) + 1;
-          u = (this.edges[e] as GraphEdge).to;
+          u = eTo[e] as number;
         }
       }
     }
-    cands.sort(
-      (a, b) =>
-        b.score - a.score ||
-        a.hops - b.hops ||
-        a.v.key.localeCompare(b.v.key) ||
-        (this.vertices[a.sink] as Vertex).key.localeCompare((this.vertices[b.sink] as Vertex).key),
-    );
+    cands.sort((a, b) => b.score - a.score || a.hops - b.hops || a.v.key.localeCompare(b.v.key) || this.#key(a.sink).localeCompare(this.#key(b.sink)));
     const groups = new Map<string, { best: (typeof cands)[number]; also: Vertex[] }>();
     for (const c of cands) {
       // The route from a vertex to a sink kind is unique: the vertex after the first hop and
@@ -941,19 +1189,19 @@ export class AttackGraph {
    * graph.pathsOfWorkload(resource).internet[0]?.sinkKind; // 'cluster-admin'
    */
   pathsOfWorkload(resource: Resource): { internet: AttackPath[]; pod: AttackPath[] } {
-    const at = this.#byWorkload.get(resource.index);
+    const pod = this.#podOf.get(resource.index);
     const result = { internet: [] as AttackPath[], pod: [] as AttackPath[] };
-    if (!at) return result;
+    if (pod === undefined) return result;
     const add = (list: AttackPath[], vid: number, kind: EntryKind) => {
-      const v = this.vertices[vid] as Vertex;
+      const v = this.vertex(vid);
       for (const sinkKind of this.#next.keys()) {
         const route = this.#route(vid, sinkKind);
         if (route) list.push(this.#path(v, kind, route.sink, route.edges));
       }
       list.sort(comparePaths);
     };
-    for (const e of at.internet) add(result.internet, e, 'internet');
-    if (at.pod !== undefined) add(result.pod, at.pod, 'pod');
+    for (const e of this.#internetOf.get(resource.index) ?? []) add(result.internet, e, 'internet');
+    add(result.pod, pod, 'pod');
     return result;
   }
 
@@ -974,18 +1222,18 @@ export class AttackGraph {
         tally.set(e, t);
       }
     return [...tally.entries()]
-      .filter(([e]) => (this.edges[e] as GraphEdge).kind !== 'run-in-container')
+      .filter(([e]) => EDGE_KINDS[this.#eKind[e] as number] !== 'run-in-container')
       .sort((a, b) => b[1].paths - a[1].paths || b[1].score - a[1].score || a[0] - b[0])
       .slice(0, limit)
       .map(([e, t]) => {
-        const edge = this.edges[e] as GraphEdge;
-        return { edge, from: this.vertices[edge.from] as Vertex, to: this.vertices[edge.to] as Vertex, paths: t.paths, score: Math.round(t.score * 10) / 10 };
+        const edge = this.edge(e);
+        return { edge, from: this.vertex(edge.from), to: this.vertex(edge.to), paths: t.paths, score: Math.round(t.score * 10) / 10 };
       });
   }
 
   /** Vertices and edges, for benchmarks and tests. */
   size(): { vertices: number; edges: number } {
-    return { vertices: this.vertices.length, edges: this.edges.length };
+    return { vertices: this.#vertexCount, edges: this.#edgeCount };
   }
 }
 

@@ -181,11 +181,11 @@ export function topPathsOf(graph: AttackGraph, limit: number): TopRiskPaths {
   const counts = new Map<number, number>();
   for (const { path } of risks)
     for (const e of path.edges) {
-      const edge = graph.edges[e] as GraphEdge;
+      const edge = graph.edge(e);
       edges.set(e, edge);
       counts.set(e, usage[e] as number);
       for (const v of [edge.from, edge.to]) {
-        const vertex = graph.vertices[v];
+        const vertex = graph.vertex(v);
         if (vertex) vertices.set(v, vertex);
       }
     }
