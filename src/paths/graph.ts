@@ -419,7 +419,7 @@ export class AttackGraph {
   #edge(from: number, to: number, kind: EdgeKind, evidence: readonly Evidence[], likelihood = EDGE_SPECS[kind].likelihood, steps?: readonly PathStep[]): void {
     const id = this.#add(from, to, kind, likelihood, -1);
     if (id < 0) return;
-    this.#evidence.set(id, evidence);
+    this.#evidence.set(id, evidence.map(flatEvidence));
     if (steps) this.#steps.set(id, steps);
   }
 
@@ -1235,6 +1235,19 @@ export class AttackGraph {
   size(): { vertices: number; edges: number } {
     return { vertices: this.#vertexCount, edges: this.#edgeCount };
   }
+}
+
+/**
+ * A copy of a string in one piece. Evidence texts are template literals of up to a dozen
+ * parts, which V8 keeps as a tree of 32-byte pieces; JSON.parse writes its strings afresh.
+ */
+function flat(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
+/** Evidence kept by the graph, its strings in one piece each (the same keys in the same order). */
+function flatEvidence(e: Evidence): Evidence {
+  return { ...e, text: flat(e.text), ...(e.pointer !== undefined ? { pointer: flat(e.pointer) } : {}) };
 }
 
 function uniqueEvidence(list: readonly Evidence[]): Evidence[] {
