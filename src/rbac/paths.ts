@@ -395,11 +395,14 @@ export class EscalationGraph {
   #from: number[] | Int32Array = [];
   #to: number[] | Int32Array = [];
   readonly #spec: Spec[] = [];
+  /** Once built: each edge's spec as an index in `#specTable` (the specs repeat: holders of a role share theirs). */
+  #specIds: Int32Array | undefined;
+  #specTable: readonly Spec[] = [];
   readonly #options: (BindOption[] | undefined)[] = [];
   /** Holder id -> the nodes with a named `bind` option reaching it, in node order. */
   readonly #namedFrom: (number[] | undefined)[] = [];
   /** Holder id -> the (first) scope it belongs to; {@link #moreScopes} has the others (Roles: their namespace's and `*`). */
-  readonly #scopeOf: number[] = [];
+  #scopeOf: number[] | Int32Array = [];
   readonly #moreScopes = new Map<number, number[]>();
   readonly #scopes: BindScope[] = [];
   /** Once built: how many (scope, holder) links the scopes had, for {@link size}. */
@@ -463,6 +466,27 @@ export class EscalationGraph {
   #release(): void {
     this.#from = Int32Array.from(this.#from);
     this.#to = Int32Array.from(this.#to);
+    const specIds = new Int32Array(this.#spec.length);
+    const table: Spec[] = [];
+    const known = new Map<Spec, number>();
+    this.#spec.forEach((s, i) => {
+      let id = known.get(s);
+      if (id === undefined) {
+        id = table.length;
+        table.push(s);
+        known.set(s, id);
+      }
+      specIds[i] = id;
+    });
+    this.#specIds = specIds;
+    this.#specTable = table;
+    this.#spec.length = 0;
+    // -1 for nodes in no scope (undefined while building).
+    const scopeOf = new Int32Array(this.#names.length).fill(-1);
+    this.#scopeOf.forEach((s, i) => {
+      scopeOf[i] = s;
+    });
+    this.#scopeOf = scopeOf;
     for (const s of this.#scopes) this.#scopeLinks += s.holders.length;
     this.#scopes.length = 0;
     this.#namedFrom.length = 0;
@@ -1014,7 +1038,7 @@ export class EscalationGraph {
     if (known) return known;
     const from = this.#from[index] as number;
     const to = this.#to[index] as number;
-    const s = this.#spec[index] as Spec;
+    const s = this.#specTable[(this.#specIds as Int32Array)[index] as number] as Spec;
     const g = this.#grantsOf(from);
     const ev = (p: ProbeEntry | undefined): StepEvidence => g.evidence((p as ProbeEntry).gi);
     const ns = (p: ProbeEntry | undefined): string | undefined => g.namespace((p as ProbeEntry).gi);
