@@ -352,3 +352,37 @@ describe('runChecks: finding parts shared by two runs', () => {
     assert.deepEqual(c?.resource, d?.resource);
   });
 });
+
+describe('runChecks: messages that name their object', () => {
+  it('gives back every message exactly, whether it names its object once, twice, at either end, or not at all', () => {
+    const cases = [
+      (name: string) => `Deployment shop/${name} has no CPU limit`,
+      (name: string) => `${name}: service account "${name}" is not in the scan`,
+      (name: string) => `runs as root: ${name}`,
+      () => 'names nothing',
+      (name: string) => name,
+    ];
+    const checks = cases.map((make, i) =>
+      defineCheck({
+        ...everyContainer,
+        id: `TST-01${i}`,
+        name: `message-${i}`,
+        target: { kind: 'resource', kinds: ['Deployment'] },
+        evaluate: ({ resource }) => ({ message: make(resource.ref.name) }),
+      }),
+    );
+    const yaml = ['web-frontend', 'api', 'web-frontend-2']
+      .map(
+        (n) =>
+          `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${n}, namespace: shop}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x}]\n`,
+      )
+      .join('---\n');
+    const { findings } = runChecks(inventoryOf(yaml).inventory, { checks });
+    assert.equal(findings.length, cases.length * 3);
+    for (const f of findings) {
+      const make = cases[Number(f.check.slice(-1))] as (name: string) => string;
+      assert.equal(f.message, make(f.resource.name));
+      assert.equal((JSON.parse(JSON.stringify(f)) as { message: string }).message, make(f.resource.name));
+    }
+  });
+});

@@ -40,7 +40,15 @@ export interface FindingFields {
   readonly resource: ResourceRef;
   readonly container: string | undefined;
   readonly pointer: string;
+  /** The message; with {@link messageTail}, the part before the resource's name. */
   readonly message: string;
+  /**
+   * Given when the message names the finding's object: the part after `resource.name`, so
+   * that the message is `message + resource.name + messageTail`. Both parts repeat across
+   * objects and are kept once (see `SharedStrings.pieces` in engine.ts); a message in one
+   * piece names its object, so it is kept once per finding.
+   */
+  readonly messageTail?: string | undefined;
   readonly evidence: Evidence | undefined;
   readonly fix: readonly FixOperation[] | undefined;
   readonly exemption: Exemption | undefined;
@@ -155,7 +163,9 @@ export class EngineFinding implements Finding {
   readonly status: Status;
   readonly resource: ResourceRef;
   readonly pointer: string;
-  readonly message: string;
+  /** The message, or with {@link #messageTail} its part before the resource's name. */
+  readonly #message: string;
+  readonly #messageTail: string | undefined;
   /**
    * The location: the document's {@link Pending} list until resolved; then the file (with
    * line and column packed in {@link #at}), the location object when it does not pack, or
@@ -187,8 +197,10 @@ export class EngineFinding implements Finding {
     this.status = fields.status;
     this.resource = fields.resource;
     this.pointer = fields.pointer;
-    // The engine hands it in flat and shared with the equal messages of the run (see SharedStrings in engine.ts).
-    this.message = fields.message;
+    // The engine hands it in flat and shared with the equal messages of the run, or in two
+    // pieces shared with every message of the same shape (see SharedStrings in engine.ts).
+    this.#message = fields.message;
+    this.#messageTail = fields.messageTail;
     this.#container = fields.container;
     this.#evidence = fields.evidence;
     if (fields.fix !== undefined && fields.exemption !== undefined) throw new TypeError('a finding has a fix or an exemption, not both');
@@ -207,6 +219,10 @@ export class EngineFinding implements Finding {
     } else EngineFinding.#place(this, source === undefined ? undefined : locateIn(source, fields.pointer, fields.line));
   }
 
+  get message(): string {
+    const tail = this.#messageTail;
+    return tail === undefined ? this.#message : this.#message + this.resource.name + tail;
+  }
   get check(): string {
     return this.#check.check;
   }
