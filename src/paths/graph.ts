@@ -12,6 +12,7 @@
  * Sources of truth: KubeHound's attack list (docs/reference/attacks), the Microsoft Threat
  * Matrix for Kubernetes, MITRE ATT&CK for Containers; see docs/attack-paths.md.
  */
+import { incomingEdges } from '../core/edge-index.js';
 import type { Inventory } from '../core/inventory.js';
 import { isObject } from '../core/object.js';
 import type { Resource } from '../core/types.js';
@@ -365,7 +366,6 @@ export class AttackGraph {
     const building = this.#building;
     if (!building) return;
     const n = this.#vertexCount;
-    const m = this.#edgeCount;
     this.#vKind = Uint8Array.from(this.#vKind);
     this.#vEntry = Uint8Array.from(this.#vEntry);
     this.#eFrom = Int32Array.from(building.from);
@@ -373,21 +373,8 @@ export class AttackGraph {
     this.#eKind = Uint8Array.from(building.edgeKind);
     this.#eLikelihood = Float64Array.from(building.likelihood);
     this.#eAux = Int32Array.from(building.aux);
-    // Incoming edges by target, each target's in edge id order (a stable counting sort).
-    const start = new Int32Array(n + 1);
-    for (let e = 0; e < m; e++) {
-      const to = this.#eTo[e] as number;
-      start[to + 1] = (start[to + 1] as number) + 1;
-    }
-    for (let v = 0; v < n; v++) start[v + 1] = (start[v + 1] as number) + (start[v] as number);
-    const fill = start.slice(0, n);
-    const edges = new Int32Array(m);
-    for (let e = 0; e < m; e++) {
-      const to = this.#eTo[e] as number;
-      const at = fill[to] as number;
-      fill[to] = at + 1;
-      edges[at] = e;
-    }
+    // Incoming edges by target, each target's in edge id order.
+    const { start, edges } = incomingEdges(this.#eTo, n);
     this.#inStart = start;
     this.#inEdges = edges;
     this.#building = undefined;

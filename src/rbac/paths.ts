@@ -22,6 +22,7 @@
  * - `escalate` (plus update) on a role one is bound to: rewrite it to grant everything;
  * - create, approve and sign a CSR with the API server client signer: a certificate for `system:masters`.
  */
+import { incomingEdges } from '../core/edge-index.js';
 import { type GrantScope, isClusterScopedQuery } from './rules.js';
 import { isStarRule, type Probe, probeMatches, signsClientCertificates } from './capabilities.js';
 import { formatSubject, MASTERS, type Subject, userInfoOf } from './identity.js';
@@ -1163,23 +1164,7 @@ export class EscalationGraph {
    * last), as edge indexes from `start[node]` to `start[node + 1]`.
    */
   #reverse(): { start: Int32Array; edges: Int32Array } {
-    const n = this.#names.length;
-    const total = this.#to.length;
-    const start = new Int32Array(n + 1);
-    for (let i = 0; i < total; i++) {
-      const to = this.#to[i] as number;
-      start[to + 1] = (start[to + 1] as number) + 1;
-    }
-    for (let i = 0; i < n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
-    const fill = start.slice(0, n);
-    const edges = new Int32Array(total);
-    for (let i = 0; i < total; i++) {
-      const to = this.#to[i] as number;
-      const at = fill[to] as number;
-      fill[to] = at + 1;
-      edges[at] = i;
-    }
-    return { start, edges };
+    return incomingEdges(this.#to, this.#names.length);
   }
 
   /**
