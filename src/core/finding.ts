@@ -45,8 +45,8 @@ export interface FindingFields {
   /**
    * Given when the message names the finding's object: the part after `resource.name`, so
    * that the message is `message + resource.name + messageTail`. Both parts repeat across
-   * objects and are kept once (see `SharedStrings.pieces` in engine.ts); a message in one
-   * piece names its object, so it is kept once per finding.
+   * objects and are kept once (see `SharedStrings.pieces` in engine.ts), where the whole
+   * message, naming its object, would cost its full length in every finding.
    */
   readonly messageTail?: string | undefined;
   readonly evidence: Evidence | undefined;
