@@ -44,7 +44,7 @@ export function tuneHeapForScan(execArgv: readonly string[] = process.execArgv):
  * it next sets the old generation's limit, at the end of a full collection, and the limit set at
  * the last one (during the load, with the default factor) let the heap of a 100,000-object
  * scan grow to 625 MB before the next. Costs one collection of what the load left (about
- * 0.2 s at 100,000 objects). `gc` is reached through a new context, where `--expose-gc` set
+ * 0.15 s at 100,000 objects). `gc` is reached through a new context, where `--expose-gc` set
  * at run time installs it, and the flag is cleared again.
  */
 function collectNow(): void {

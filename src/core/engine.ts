@@ -5,7 +5,7 @@
  */
 import { type AnyCheck, type Check, type CheckTarget, type EvaluateResult, type FixOperation, NOT_APPLICABLE, type Violation } from './check.js';
 import type { ExceptionMatcher } from './exceptions.js';
-import { EngineFinding, type FindingCheck, flat, Locator } from './finding.js';
+import { detached, EngineFinding, type FindingCheck, flat, Locator } from './finding.js';
 import type { Inventory } from './inventory.js';
 import { type AnyModelProvider, type InputName, type Models, type ScanInputs, ScanModels } from './models.js';
 import { describeObject } from './object.js';
@@ -772,12 +772,6 @@ class SharedValues<T extends object> {
     this.#byText.set(text, kept);
     return kept;
   }
-}
-
-/** The same text in a string of its own: neither a slice of a larger string (a source file) nor a tree of pieces. */
-function detached(text: string): string {
-  // JSON.parse makes its strings afresh; String methods may return a view of their input.
-  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 /** Plain JSON data equal in every part a reader can see (arrays and plain objects only). */

@@ -18,13 +18,7 @@
  * (docs/benchmarks.md, sixth session).
  */
 
-/**
- * The same text in a string of its own: neither a view into a larger string nor a tree of
- * pieces. JSON.parse makes its strings afresh, where String methods may return a view.
- */
-function ownCopy(s: string): string {
-  return JSON.parse(JSON.stringify(s)) as string;
-}
+import { detached } from '../core/finding.js';
 
 /** The length from which V8 makes a view (SlicedString) rather than a copy for a substring. */
 const VIEW_MIN_LENGTH = 13;
@@ -55,7 +49,7 @@ export class StringPool {
   intern(s: string, views: boolean): string {
     const hit = this.#pool.get(s);
     if (hit !== undefined) return hit;
-    const own = views && s.length >= VIEW_MIN_LENGTH ? ownCopy(s) : s;
+    const own = views && s.length >= VIEW_MIN_LENGTH ? detached(s) : s;
     this.#pool.set(own, own);
     return own;
   }
